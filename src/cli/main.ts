@@ -1,0 +1,38 @@
+// `auris`: the command-line entry point. Each command lives in src/cli/commands/<name>.ts and is
+// listed once in src/cli/commands/index.ts.
+
+import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands/index.ts';
+import { isAurisError } from '../util/errors.ts';
+import { AURIS_VERSION } from '../util/version.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('auris')
+    .description('Bit-perfect music player: plays every bit of a file to the DAC unchanged, and proves it.')
+    .version(AURIS_VERSION)
+    .showHelpAfterError();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+/** Runs the CLI; an AurisError becomes one line on stderr and exit code 1 (2 for bad usage). */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (isAurisError(e)) {
+      process.stderr.write(`auris: ${e.message} [${e.code}]\n`);
+      process.exitCode = isAurisError(e, 'E_INVALID_ARGUMENT') ? 2 : 1;
+      return;
+    }
+    throw e;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) await main(process.argv);

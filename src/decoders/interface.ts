@@ -1,0 +1,78 @@
+// The decoder plugin interface. Every decoder (FLAC, WAV, AIFF, DSF, DSDIFF, MP3, ...) implements
+// it, lives in src/decoders/plugins/<name>/, and is listed once in src/decoders/registry.ts.
+
+import type { AudioBlock } from '../audio/block.ts';
+import type { AudioFormat } from '../audio/format.ts';
+import type { ByteSource } from '../util/byte-source.ts';
+
+/** What a decoder knows about the stream when it opens. */
+export interface StreamInfo {
+  /** Codec name for people: "FLAC", "PCM", "IEEE float", "DSD", "MP3", "ALAC"... */
+  readonly codec: string;
+  /** Container name: "FLAC", "WAV", "RF64", "AIFF", "AIFC", "DSF", "DSDIFF", "MP3", "Ogg", "MP4"... */
+  readonly container: string;
+  readonly lossless: boolean;
+  /** Total frames when known (FLAC STREAMINFO, WAV data size); null when not. */
+  readonly totalFrames: number | null;
+  /** Average bitrate of the file in bits per second, when known. */
+  readonly bitrate: number | null;
+  /** The file's own MD5 of its decoded samples, as lowercase hex (FLAC STREAMINFO), or null. */
+  readonly md5: string | null;
+}
+
+/** What a decoder found out about integrity so far; final after the last read. */
+export interface IntegrityReport {
+  /**
+   * `match`/`mismatch`: the file's MD5 was compared with the decoded samples of a full, unseeked
+   * decode. `absent`: the file stores none. `unchecked`: not compared (seeked, or not at the end).
+   */
+  readonly md5: 'match' | 'mismatch' | 'absent' | 'unchecked';
+  /** Frames or packets whose checksum failed (FLAC CRC-8/CRC-16). */
+  readonly crcErrors: number;
+  /** Recoverable oddities noticed (sizes that disagree, skipped garbage), in words. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * An open decoder. One caller at a time; every method may be awaited in sequence only.
+ * Errors are AurisErrors: E_CORRUPT, E_TRUNCATED, E_UNSUPPORTED_FEATURE, E_IO, E_MD5_MISMATCH.
+ */
+export interface Decoder {
+  /** Format of the first block. A block whose `format` differs marks a mid-stream format change. */
+  readonly format: AudioFormat;
+  readonly info: StreamInfo;
+  /**
+   * Next block of at most `maxFrames` frames (at least one), or null at the end of the stream.
+   * The block's arrays belong to the caller. In strict mode (the default), a failed MD5 at the
+   * end throws E_MD5_MISMATCH after the last block was returned; a bad CRC throws E_CORRUPT.
+   */
+  read(maxFrames: number): Promise<AudioBlock | null>;
+  /**
+   * Moves so the next read starts exactly at frame `frame` (clamped to the stream end) and returns
+   * the frame reached. After a seek the MD5 can no longer be checked for this pass.
+   */
+  seek(frame: number): Promise<number>;
+  integrity(): IntegrityReport;
+  /** Releases the decoder; the ByteSource it was opened on is closed by whoever opened it. */
+  close(): Promise<void>;
+}
+
+export interface DecoderOptions {
+  /**
+   * `strict` (default): CRC and MD5 failures throw. `lenient`: they are counted in integrity()
+   * and decoding goes on, which a player wants (skip a bad frame, keep playing).
+   */
+  readonly integrity?: 'strict' | 'lenient';
+  /** Path of the file, when the source is a file: external-tool decoders need it. */
+  readonly path?: string;
+}
+
+/** A decoder plugin: recognises its files and opens decoders on them. */
+export interface DecoderPlugin {
+  readonly name: string;
+  /** Lowercase file extensions without the dot. */
+  readonly extensions: readonly string[];
+  /** True when the first bytes of a file (up to 64 KiB) look like this plugin's format. */
+  probe(head: Uint8Array): boolean;
+  open(source: ByteSource, options: DecoderOptions): Promise<Decoder>;
+}

@@ -1,0 +1,74 @@
+// ByteSource: random-access bytes of a file or buffer. Decoders read large ranges through it and
+// parse synchronously (no await per token on a hot path).
+
+import { open, type FileHandle } from 'node:fs/promises';
+import { AurisError, asAurisError } from './errors.ts';
+
+export interface ByteSource {
+  /** Total size in bytes. */
+  readonly size: number;
+  /** A name for messages (the file path, or "<buffer>"). */
+  readonly name: string;
+  /**
+   * Reads up to `length` bytes at `offset`; returns fewer only at the end of the source. The
+   * returned array is the caller's to keep. Throws AurisError E_IO on an operating-system error.
+   */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export class FileByteSource implements ByteSource {
+  private constructor(
+    readonly name: string,
+    readonly size: number,
+    private handle: FileHandle | null,
+  ) {}
+
+  static async open(path: string): Promise<FileByteSource> {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(path, 'r');
+      const st = await handle.stat();
+      if (!st.isFile()) throw new AurisError('E_INVALID_ARGUMENT', `${path} is not a regular file`);
+      return new FileByteSource(path, st.size, handle);
+    } catch (e) {
+      await handle?.close();
+      throw asAurisError(e, 'E_IO');
+    }
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (!this.handle) throw new AurisError('E_STATE', `${this.name} is closed`);
+    const n = Math.max(0, Math.min(length, this.size - offset));
+    const buf = new Uint8Array(n);
+    let done = 0;
+    try {
+      while (done < n) {
+        const { bytesRead } = await this.handle.read(buf, done, n - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+    } catch (e) {
+      throw asAurisError(e, 'E_IO');
+    }
+    return done === n ? buf : buf.subarray(0, done);
+  }
+
+  async close(): Promise<void> {
+    const h = this.handle;
+    this.handle = null;
+    await h?.close();
+  }
+}
+
+export class BufferByteSource implements ByteSource {
+  readonly size: number;
+  constructor(private readonly bytes: Uint8Array, readonly name = '<buffer>') {
+    this.size = bytes.length;
+  }
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const start = Math.max(0, Math.min(offset, this.size));
+    return this.bytes.slice(start, Math.min(this.size, start + Math.max(0, length)));
+  }
+  async close(): Promise<void> {}
+}
