@@ -4,9 +4,12 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** Layer of each top-level folder under src/ (L0 lowest). */
+/**
+ * Layer of each top-level folder under src/ (L0 lowest). Within L0, src/protocol sits on src/audio
+ * (its schemas describe audio formats), so it ranks 0.5; src/util may be imported from anywhere.
+ */
 export const LAYER_OF = {
-  audio: 0, util: 0, protocol: 0,
+  audio: 0, util: 0, protocol: 0.5,
   decoders: 1, dsp: 1, outputs: 1, analysis: 1, 'signal-path': 1,
   engine: 2, library: 2,
   core: 3,
