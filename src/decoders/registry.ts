@@ -5,9 +5,10 @@ import path from 'node:path';
 import type { Decoder, DecoderOptions, DecoderPlugin } from './interface.ts';
 import { FileByteSource, type ByteSource } from '../util/byte-source.ts';
 import { AurisError } from '../util/errors.ts';
+import { flacPlugin } from './plugins/flac/index.ts';
 
 /** Every decoder plugin, in probe order. Adding a format is a folder in plugins/ plus one line here. */
-export const DECODER_PLUGINS: DecoderPlugin[] = [];
+export const DECODER_PLUGINS: DecoderPlugin[] = [flacPlugin];
 
 export const PROBE_BYTES = 64 * 1024;
 
