@@ -1,9 +1,10 @@
 // The ordered list of analyser plugins. Adding an analysis is a folder in plugins/ plus one line here.
 import type { AnalyserPlugin } from './interface.ts';
 import { drPlugin } from './plugins/dr/index.ts';
+import { loudnessPlugin } from './plugins/loudness/index.ts';
 import { AurisError } from '../util/errors.ts';
 
-export const ANALYSER_PLUGINS: readonly AnalyserPlugin<unknown, never>[] = [drPlugin];
+export const ANALYSER_PLUGINS: readonly AnalyserPlugin<unknown, never>[] = [drPlugin, loudnessPlugin];
 
 /** The plugin called `name`; E_INVALID_ARGUMENT for an unknown name. */
 export function analyserPlugin(name: string): AnalyserPlugin<unknown, never> {
