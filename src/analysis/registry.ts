@@ -2,9 +2,10 @@
 import type { AnalyserPlugin } from './interface.ts';
 import { drPlugin } from './plugins/dr/index.ts';
 import { loudnessPlugin } from './plugins/loudness/index.ts';
+import { authenticityPlugin } from './plugins/authenticity/index.ts';
 import { AurisError } from '../util/errors.ts';
 
-export const ANALYSER_PLUGINS: readonly AnalyserPlugin<unknown, never>[] = [drPlugin, loudnessPlugin];
+export const ANALYSER_PLUGINS: readonly AnalyserPlugin<unknown, never>[] = [drPlugin, loudnessPlugin, authenticityPlugin];
 
 /** The plugin called `name`; E_INVALID_ARGUMENT for an unknown name. */
 export function analyserPlugin(name: string): AnalyserPlugin<unknown, never> {
