@@ -14,13 +14,14 @@ import { createHash, type Hash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
 import { sameFormat, formatToString, isIntegerKind, pcmFormat } from '../audio/format.ts';
-import { packFloat, packInt, packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
+import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
 import { prepareFilter } from '../dsp/registry.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
+import { packBlock } from '../outputs/pack-block.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 import { evaluateSignalPath } from '../signal-path/evaluate.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
@@ -332,18 +333,10 @@ export class Player {
     if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.index !== t.info.index) {
       s.marks.push({ streamFrame: s.written, index: t.info.index, sourceFrame: t.blockStart, sourceRate: t.info.format.rate });
     }
-    const bytes = this.pack(block, s.out);
+    const bytes = packBlock(block, s.out.container);
     this.hashDelivered(bytes, block.format, s.out, t.deliveredHash);
     this.pending = bytes;
     this.writePending();
-  }
-
-  private pack(block: AudioBlock, out: OpenOutput): Uint8Array {
-    switch (block.kind) {
-      case 'int': return packInt(block.samples, block.format.validBits, out.container);
-      case 'float': return packFloat(block.samples, out.container);
-      case 'dsd': throw new AurisError('E_FORMAT_REFUSED', 'DSD playback needs DoP or native DSD output, which this output does not offer');
-    }
   }
 
   /**
