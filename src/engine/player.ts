@@ -490,12 +490,14 @@ export class Player {
     const reopened = this.session !== null;
     if (this.session) {
       const s = this.session;
-      this.session = null;
       try {
         await s.out.drain();
-      } finally {
-        await s.out.close();
+      } catch (e) {
+        if (this.noteDeviceLoss(e)) return;
+        throw e;
       }
+      this.session = null;
+      await s.out.close();
     }
     const plugin = this.deps.outputPlugin(this.settings.output);
     let out: OpenOutput;
@@ -530,6 +532,7 @@ export class Player {
       try {
         await s.out.drain();
       } catch (e) {
+        if (this.noteDeviceLoss(e)) return;
         this.emit({ type: 'error', error: wire(e) });
       }
     }
@@ -551,6 +554,14 @@ export class Player {
   }
 
   // ---- device loss -------------------------------------------------------------------------
+
+  /** True (and the loss noted for the loop) when `e` says the device went away. */
+  private noteDeviceLoss(e: unknown): boolean {
+    const err = asAurisError(e);
+    if (err.code !== 'E_DEVICE_LOST') return false;
+    this.deviceLost = err;
+    return true;
+  }
 
   private async onDeviceLost(): Promise<void> {
     const err = this.deviceLost!;

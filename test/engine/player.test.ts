@@ -160,3 +160,55 @@ test('the engine runs in its worker: commands down, events up', async (t) => {
     await playback.close();
   }
 });
+
+test('seek is sample-accurate: playback from frame N equals the source from frame N', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const samples = signal(50000, 2, 24, 7);
+  const file = flacFile('seek', samples, 48000, 2, 24);
+  for (const frame of [1, 4095, 4096, 33333, 49999]) {
+    const out = path.join(dir, `seek-${frame}.wav`);
+    await playAll([
+      { type: 'configure', settings: { output: `file:${out}` } },
+      { type: 'set-queue', paths: [file] },
+      { type: 'play' },
+      { type: 'seek', frame },
+    ]);
+    const data = readFileSync(out).subarray(wavHeaderSize(pcmFormat(48000, 2, 24)));
+    assert.ok(Buffer.from(packInt(samples.subarray(frame * 2), 24, 'S24_3LE')).equals(data), `from frame ${frame}`);
+  }
+});
+
+test('an xrun is counted and reported, and playback goes on to the end', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  const file = flacFile('xrun', signal(13230, 2, 16, 8), 44100, 2, 16);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dacxrun', bufferMs: 40 } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const end = ofType(events, 'queue-end')[0]!;
+  assert.ok(end.underruns >= 1, `underruns counted: ${end.underruns}`);
+  assert.ok(ofType(events, 'underrun').length >= 1);
+  assert.equal(ofType(events, 'track-end')[0]!.completed, true);
+});
+
+test('a device that goes away pauses playback, reports it, and playback resumes when it is back', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  const file = flacFile('gone', signal(15000, 2, 16, 9), 44100, 2, 16);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dacgone', bufferMs: 40 } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const lost = ofType(events, 'device-lost');
+  assert.ok(lost.length >= 1, 'device-lost reported');
+  assert.equal(lost[0]!.error.code, 'E_DEVICE_LOST');
+  assert.ok(ofType(events, 'device-back').length >= 1, 'device-back reported');
+  const waiting = ofType(events, 'state').filter((e) => e.state.status === 'waiting-for-device');
+  assert.ok(waiting.length >= 1, 'the player waits for the device instead of failing');
+  assert.equal(ofType(events, 'queue-end').length, 1, 'the queue still ends');
+});
