@@ -29,6 +29,8 @@ const MAX_FRAME = 32 << 20;
 const BISECT_STOP = 64 << 10;
 /** How far into a file without a fLaC marker the first frame is looked for. */
 const GARBAGE_SCAN_LIMIT = 1 << 20;
+/** Frame starts remembered for seeking are at least this many samples apart. */
+const INDEX_SPACING = 16384;
 /** Most frames one read() returns. */
 const MAX_BLOCK_FRAMES = 1 << 18;
 
@@ -97,6 +99,8 @@ export class FlacDecoder implements Decoder {
   private streamInfo: FlacStreamInfo | null = null;
   /** File offset of the first frame. */
   private audioOffset = 0;
+  /** Frame starts seen while decoding, sorted by sample, INDEX_SPACING apart: seeking starts from them. */
+  private readonly index: FrameLocation[] = [];
   /** An error met while filling a block; thrown by the next read so the good samples are returned first. */
   private pendingError: unknown = null;
 
@@ -433,6 +437,7 @@ export class FlacDecoder implements Decoder {
           for (let c = 0; c < h.channels; c++) this.frames.channels[c]!.fill(0, 0, h.blockSize);
         }
         this.frameFormat = format;
+        this.remember(offset, this.nextSample);
         this.frameSample = this.nextSample;
         this.frameRead = 0;
         this.nextSample += h.blockSize;
@@ -598,6 +603,32 @@ export class FlacDecoder implements Decoder {
 
   // ---- seeking ----
 
+  /** Adds a frame start to the seek index unless one is within INDEX_SPACING samples. */
+  private remember(offset: number, sample: number): void {
+    const idx = this.index;
+    const last = idx[idx.length - 1];
+    if (!last || sample >= last.sample + INDEX_SPACING) {
+      idx.push({ offset, sample });
+      return;
+    }
+    if (sample >= last.sample) return;
+    const i = this.indexAfter(sample);
+    if ((i > 0 && idx[i - 1]!.sample > sample - INDEX_SPACING) || idx[i]!.sample < sample + INDEX_SPACING) return;
+    idx.splice(i, 0, { offset, sample });
+  }
+
+  /** Position in the index of the first entry whose sample is above `sample`. */
+  private indexAfter(sample: number): number {
+    let lo = 0;
+    let hi = this.index.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.index[mid]!.sample <= sample) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   async seek(frame: number): Promise<number> {
     this.checkOpen();
     if (!Number.isFinite(frame) || frame < 0) throw new AurisError('E_INVALID_ARGUMENT', `seek(${frame}): frame must be a non-negative number`);
@@ -606,8 +637,10 @@ export class FlacDecoder implements Decoder {
     this.md5Status = this.info.md5 ? 'unchecked' : 'absent';
     this.pendingError = null;
     this.ended = false;
-    let start: FrameLocation = { offset: this.audioOffset, sample: 0 };
-    if (this.numberingTrusted) start = await this.locate(target);
+    const i = this.indexAfter(target);
+    const before = i > 0 ? this.index[i - 1]! : { offset: this.audioOffset, sample: 0 };
+    const after = this.index[i]?.offset ?? this.size;
+    const start = this.numberingTrusted ? await this.locate(target, before, after) : before;
     try {
       return await this.decodeTo(start, target);
     } catch (e) {
@@ -637,9 +670,9 @@ export class FlacDecoder implements Decoder {
   }
 
   /** A verified frame at or before `target`'s frame, found with the SEEKTABLE and bisection. */
-  private async locate(target: number): Promise<FrameLocation> {
-    let lo: FrameLocation = { offset: this.audioOffset, sample: 0 };
-    let hi = this.size;
+  private async locate(target: number, known: FrameLocation, knownAfter: number): Promise<FrameLocation> {
+    let lo = known;
+    let hi = knownAfter;
     // The current position is a known frame start.
     if (this.header && this.pos < this.size && this.nextSample <= target && this.pos > lo.offset) {
       lo = { offset: this.pos, sample: this.nextSample };
