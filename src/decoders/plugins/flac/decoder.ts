@@ -226,7 +226,12 @@ export class FlacDecoder implements Decoder {
     if (at >= 0 && at < this.size) {
       await this.load(at, FRAME_AHEAD);
       const h = parseFrameHeader(this.win, at - this.winStart, this.win.length);
-      if (h === HEADER_SHORT) this.fail('E_TRUNCATED', 'file ends inside the first frame header', at);
+      if (h === HEADER_SHORT) {
+        if (this.strict || !hasMarker || !this.streamInfo) this.fail('E_TRUNCATED', 'file ends inside the first frame header', at);
+        this.warn('file ends inside the first frame header: the file is truncated');
+        this.initEmpty(at, blocks, seekTable, vorbisComment, pictures);
+        return;
+      }
       if (typeof h === 'object' && (hasMarker || (await this.verifiedFrameAt(at)))) first = h;
     }
     if (!first && hasMarker && at === this.size && this.streamInfo) {
@@ -459,7 +464,7 @@ export class FlacDecoder implements Decoder {
         status === NOT_A_FRAME ? `lost sync: no frame header at offset ${offset}`
         : status === BAD_HEADER_CRC ? `frame header at offset ${offset} fails its CRC-8 check`
         : `corrupt frame at offset ${offset}: ${this.lastMessage}`;
-      if (status !== NOT_A_FRAME) this.crcErrors++;
+      this.crcErrors++;
       if (this.strict) this.fail('E_CORRUPT', why, offset);
       const next = await this.findVerifiedFrame(offset + 1, this.size);
       this.warn(next < 0 ? `${why}; nothing decodable after it` : `${why}; skipped ${next - offset} bytes`);
