@@ -9,19 +9,11 @@ import { needTools, run } from '../../helpers/tools.ts';
 import { ffmpegBatch, ffmpegDecodeRaw } from '../../helpers/ffmpeg.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { floatNoise, noise } from '../../helpers/signals.ts';
-import { checkSeeks, decodeAll, openBytes, type Decoded } from '../../helpers/decode.ts';
+import { asToolBytes, checkSeeks, decodeAll, openBytes } from '../../helpers/decode.ts';
 import { aiffFile, ascii, chunk, concat, extended80, intBytesBE, intBytesLE } from '../../helpers/containers.ts';
 
 const RATE = 44100;
 const FRAMES = 3001;
-
-/** Our decode as left-justified s32le or f64le bytes, as ffmpeg and sox give them. */
-function asToolBytes(d: Decoded): Buffer {
-  if (d.samples instanceof Float64Array) return Buffer.from(packFloat(d.samples, 'FLOAT64_LE'));
-  assert.ok(d.samples instanceof Int32Array);
-  const shift = 32 - d.format.validBits;
-  return Buffer.from(packMd5Layout(d.samples.map((v) => v << shift), 32));
-}
 
 const FFMPEG_CASES = [
   { codec: 'pcm_s8', bits: 8, channels: 1, container: 'AIFF', compression: null },

@@ -9,19 +9,11 @@ import { needTools, run } from '../../helpers/tools.ts';
 import { ffmpegBatch, ffmpegDecodeRaw } from '../../helpers/ffmpeg.ts';
 import { tempDir } from '../../helpers/tmp.ts';
 import { floatNoise, noise } from '../../helpers/signals.ts';
-import { checkSeeks, decodeAll, openBytes, type Decoded } from '../../helpers/decode.ts';
+import { asToolBytes, checkSeeks, decodeAll, openBytes, type Decoded } from '../../helpers/decode.ts';
 import { chunk, concat, intBytesLE, riffWave, uint, wavFmt, ascii } from '../../helpers/containers.ts';
 
 const RATE = 48000;
 const FRAMES = 4801; // odd, so 8-bit mono and 24-bit mono data chunks are odd-sized
-
-/** Our decode as left-justified s32le or f64le bytes, the layout `ffmpeg -f s32le/f64le` and sox give. */
-function asToolBytes(d: Decoded): Buffer {
-  if (d.samples instanceof Float64Array) return Buffer.from(packFloat(d.samples, 'FLOAT64_LE'));
-  assert.ok(d.samples instanceof Int32Array);
-  const shift = 32 - d.format.validBits;
-  return Buffer.from(packMd5Layout(d.samples.map((v) => v << shift), 32));
-}
 
 async function decodeFile(file: string): Promise<{ decoded: Decoded; bytes: Uint8Array }> {
   const bytes = readFileSync(file);
