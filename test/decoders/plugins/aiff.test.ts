@@ -77,6 +77,20 @@ test('AIFF and AIFF-C written by sox (8/16/24/32-bit) decode byte-equal to sox',
   }
 });
 
+test('AIFF that ffmpeg and sox write to a pipe (unknown-length headers) decodes whole', async (t) => {
+  if (!needTools(t, 'ffmpeg', 'sox')) return;
+  const src = noise(FRAMES, 2, 16, 32);
+  const raw = packMd5Layout(src, 16);
+  const fromFfmpeg = run('ffmpeg', ['-v', 'error', '-f', 's16le', '-ar', String(RATE), '-ac', '2', '-i', '-', '-c:a', 'pcm_s16be', '-f', 'aiff', '-'], { input: raw });
+  const fromSox = run('sox', ['-V1', '-t', 'raw', '-r', String(RATE), '-e', 'signed', '-b', '16', '-c', '2', '-', '-t', 'aiff', '-'], { input: raw });
+  for (const [tool, bytes] of [['ffmpeg', fromFfmpeg], ['sox', fromSox]] as const) {
+    const d = await openBytes(aiffPlugin, bytes);
+    assert.equal(d.info.totalFrames, FRAMES, tool);
+    assert.deepEqual((await decodeAll(d)).samples, src, tool);
+    assert.match(d.integrity().warnings.join(), /streaming writer/, tool);
+  }
+});
+
 test('80-bit extended sample rates read exactly; a fractional rate is rounded with a warning', () => {
   for (const rate of [1, 8000, 11025, 22050, 44100, 48000, 88200, 96000, 176400, 192000, 352800, 384000, 705600, 768000, 2822400]) {
     const warnings: string[] = [];

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { dsfPlugin } from '../../../src/decoders/plugins/dsf/index.ts';
 import { dsdiffPlugin } from '../../../src/decoders/plugins/dsdiff/index.ts';
 import { isAurisError } from '../../../src/util/errors.ts';
+import { framesToSeconds } from '../../../src/audio/format.ts';
 import { needTools } from '../../helpers/tools.ts';
 import { ffmpegBatch } from '../../helpers/ffmpeg.ts';
 import { tempDir } from '../../helpers/tmp.ts';
@@ -90,7 +91,9 @@ test('DSF: the sample count, not the zero-padded last block, decides the length'
   const msb = dsdNoise(5000, 2, 99);
   // 4999 bytes and 3 bits of the 5000th byte are samples; the rest of the block is padding.
   const file = dsfFile({ rate: 2822400, channels: 2, msb, sampleCount: 4999 * 8 + 3 });
-  const decoded = await decodeAll(await openBytes(dsfPlugin, file));
+  const opened = await openBytes(dsfPlugin, file);
+  assert.equal(framesToSeconds(opened.info.totalFrames!, opened.format), 5000 * 8 / 2822400, 'a DSD frame is 8 samples');
+  const decoded = await decodeAll(opened);
   assert.equal(decoded.frames, 5000);
   assert.deepEqual(decoded.samples, msb);
   const exact = await decodeAll(await openBytes(dsfPlugin, dsfFile({ rate: 2822400, channels: 2, msb, sampleCount: 4096 * 8 })));

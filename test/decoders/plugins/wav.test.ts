@@ -117,6 +117,20 @@ test('WAV and RIFX written by sox (8/16/24/32-bit, float 32/64) decode to what s
   }
 });
 
+test('WAV that ffmpeg and sox write to a pipe (unknown-length headers) decodes whole', async (t) => {
+  if (!needTools(t, 'ffmpeg', 'sox')) return;
+  const src = noise(FRAMES, 2, 16, 31);
+  const raw = packMd5Layout(src, 16);
+  const fromFfmpeg = run('ffmpeg', ['-v', 'error', '-f', 's16le', '-ar', String(RATE), '-ac', '2', '-i', '-', '-c:a', 'pcm_s16le', '-f', 'wav', '-'], { input: raw });
+  const fromSox = run('sox', ['-V1', '-t', 'raw', '-r', String(RATE), '-e', 'signed', '-b', '16', '-c', '2', '-', '-t', 'wav', '-'], { input: raw });
+  for (const [tool, bytes] of [['ffmpeg', fromFfmpeg], ['sox', fromSox]] as const) {
+    const d = await openBytes(wavPlugin, bytes);
+    assert.equal(d.info.totalFrames, FRAMES, tool);
+    assert.deepEqual((await decodeAll(d)).samples, src, tool);
+    assert.match(d.integrity().warnings.join(), /streaming writer/, tool);
+  }
+});
+
 const pcm16 = (channels: number) => wavFmt({ tag: 1, channels, rate: RATE, containerBits: 16 });
 
 test('odd-sized and unknown chunks are skipped with their pad byte; LIST/id3/fmt-after-data still work', async () => {
