@@ -55,6 +55,7 @@ test('AIFF and AIFF-C (NONE, raw, sowt, fl32, fl64) written by ffmpeg decode byt
     assert.equal(decoded.format.rate, RATE, label);
     assert.deepEqual(decoded.samples, c.src, `${label}: the samples put in`);
     assert.ok(asToolBytes(decoded).equals(readFileSync(`${c.file}.${c.float ? 'f64le' : 's32le'}`)), `${label}: equal to ffmpeg's decode`);
+    await checkSeeks(await openBytes(aiffPlugin, bytes), decoded, 200, c.bits + c.channels);
   }
 });
 
@@ -70,8 +71,10 @@ test('AIFF and AIFF-C written by sox (8/16/24/32-bit) decode byte-equal to sox',
     const file = path.join(dir, `sox${i}.${c.ext}`);
     writeFileSync(raw, packMd5Layout(src, c.bits));
     run('sox', ['-t', 'raw', '-r', String(RATE), '-e', 'signed', '-b', String(c.bits), '-c', String(c.channels), raw, file]);
-    const decoded = await decodeAll(await openBytes(aiffPlugin, readFileSync(file)));
+    const bytes = readFileSync(file);
+    const decoded = await decodeAll(await openBytes(aiffPlugin, bytes));
     const label = `sox ${c.ext} ${c.bits}-bit ${c.channels} ch`;
+    await checkSeeks(await openBytes(aiffPlugin, bytes), decoded, 200, i);
     assert.deepEqual(decoded.samples, src, label);
     assert.ok(asToolBytes(decoded).equals(run('sox', [file, '-t', 'raw', '-e', 'signed', '-b', '32', '-L', '-'])), `${label}: equal to sox's decode`);
   }

@@ -162,6 +162,7 @@ test('ffmpeg reads the same DSD: raw DSDIFF bytes equal, DSF and DSDIFF decode t
   // Our decode of each DSF, written back as DSDIFF (already MSB-first and interleaved).
   for (const f of files) {
     const decoded = await decodeAll(await openBytes(dsfPlugin, readFileSync(f.dsf)));
+    await checkSeeks(await openBytes(dsfPlugin, readFileSync(f.dsf)), decoded);
     writeFileSync(f.dff, dsdiffFile({ rate: f.rate, channels: f.channels, msb: decoded.samples as Uint8Array }));
   }
   ffmpegBatch(files.flatMap((f) => [

@@ -60,7 +60,7 @@ test('WAV and RF64 written by ffmpeg (8-32 bit, float 32/64, 1-8 ch extensible) 
     outputArgs: ['-c:a', c.codec, ...(c.rf64 ? ['-rf64', 'always'] : []), '-f', 'wav'],
   })));
   ffmpegDecodeRaw(cases.map((c) => ({ file: c.file, raw: c.float ? 'f64le' : 's32le' })));
-  for (const c of cases) {
+  for (const [i, c] of cases.entries()) {
     const { decoded, bytes } = await decodeFile(c.file);
     const label = `${c.codec} ${c.channels} ch${c.rf64 ? ' RF64' : ''}`;
     assert.equal(Buffer.from(bytes.subarray(0, 4)).toString(), c.rf64 ? 'RF64' : 'RIFF', label);
@@ -69,6 +69,7 @@ test('WAV and RF64 written by ffmpeg (8-32 bit, float 32/64, 1-8 ch extensible) 
     assert.equal(decoded.frames, FRAMES, label);
     assert.deepEqual(decoded.samples, c.src, `${label}: the samples put in`);
     assert.ok(asToolBytes(decoded).equals(readFileSync(`${c.file}.${c.float ? 'f64le' : 's32le'}`)), `${label}: equal to ffmpeg's decode`);
+    await checkSeeks(await openBytes(wavPlugin, bytes), decoded, 200, i);
     if (!c.rf64 && (c.channels > 2 || c.bits > 16)) assert.equal(new DataView(bytes.buffer, bytes.byteOffset).getUint16(20, true), 0xfffe, `${label}: ffmpeg wrote WAVE_FORMAT_EXTENSIBLE`);
     if (c.rf64) {
       const bw64 = Uint8Array.from(bytes);
@@ -104,6 +105,7 @@ test('WAV and RIFX written by sox (8/16/24/32-bit, float 32/64) decode to what s
     assert.deepEqual(decoded.samples, src, label);
     const soxOut = run('sox', [file, '-t', 'raw', '-e', 'signed', '-b', '32', '-L', '-']);
     assert.ok(asToolBytes(decoded).equals(soxOut), `${label}: equal to sox's decode`);
+    await checkSeeks(await openBytes(wavPlugin, bytes), decoded, 200, i);
   }
   for (const bits of [32, 64]) {
     const src = floatNoise(FRAMES, 2, { seed: bits, float32: bits === 32 });
