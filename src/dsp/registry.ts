@@ -9,10 +9,12 @@
 
 import { AurisError } from '../util/errors.ts';
 import type { FilterPlugin, PreparedFilter } from './interface.ts';
+import { eqPlugin } from './plugins/eq/eq.ts';
 import { volumePlugin } from './plugins/volume/volume.ts';
 
 /** Every filter plugin, in the order `auris debug filter --list` shows them. */
 export const FILTER_PLUGINS: FilterPlugin[] = [
+  eqPlugin,
   volumePlugin,
 ];
 
