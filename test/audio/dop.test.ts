@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DopEncoder, dopCarrierRate, isDop, nativeDsdRate, packDop, packNativeDsd } from '../../src/audio/dop.ts';
 import { needTools } from '../helpers/tools.ts';
@@ -123,10 +123,12 @@ test('DoP of a DSF file is byte-equal to what MPD (dop "yes") sends to an ALSA f
   let seed = 0x2545f491;
   for (let i = 0; i < dsd.length; i++) { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; dsd[i] = seed >>> 24; }
   writeFileSync(path.join(dir, 'track.dsf'), makeDsf(dsd, 2));
+  mkdirSync(path.join(dir, 'library'));
   writeFileSync(path.join(dir, 'asoundrc'), `pcm.auriscap {\n  type file\n  slave.pcm "null"\n  file "${dir}/cap-%r-%c-%f.raw"\n  format "raw"\n  truncate true\n}\n`);
   const socketPath = path.join(dir, 'socket');
   writeFileSync(path.join(dir, 'mpd.conf'), [
-    `music_directory "${dir}"`, `db_file "${dir}/db"`, `log_file "${dir}/log"`, `bind_to_address "${socketPath}"`,
+    // The track lies outside the (empty) library, so MPD plays it as a local file without waiting for a database update.
+    `music_directory "${dir}/library"`, `db_file "${dir}/db"`, `log_file "${dir}/log"`, `bind_to_address "${socketPath}"`,
     'zeroconf_enabled "no"',
     'audio_output {', '  type "alsa"', '  name "capture"', '  device "auriscap"', '  dop "yes"', '  mixer_type "none"', '}', '',
   ].join('\n'));
