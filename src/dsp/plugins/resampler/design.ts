@@ -72,24 +72,41 @@ export function kaiserBeta(a: number): number {
 }
 
 /**
- * Designs the polyphase bank converting `inputRate` to `outputRate` (positive integers, different).
- * Throws E_INVALID_ARGUMENT for bad rates and E_FORMAT_REFUSED when the exact rational table would
- * exceed MAX_TABLE_COEFFICIENTS.
+ * Explicit band edges in Hz, replacing the preset's (which follow the lower Nyquist frequency):
+ * an ultrasonic low-pass below Nyquist, or a decimation stage inside a cascade whose stop band
+ * starts where aliases would fold into the final passband.
  */
-export function designPolyphase(inputRate: number, outputRate: number, quality: ResamplerQuality = 'vhq'): PolyphaseDesign {
+export interface BandEdges {
+  readonly passbandHz: number;
+  readonly stopbandHz: number;
+}
+
+/**
+ * Designs the polyphase bank converting `inputRate` to `outputRate` (positive integers; equal
+ * only with explicit `edges`, which makes it a plain linear-phase low-pass). Throws
+ * E_INVALID_ARGUMENT for bad rates or edges and E_FORMAT_REFUSED when the exact rational table
+ * would exceed MAX_TABLE_COEFFICIENTS.
+ */
+export function designPolyphase(inputRate: number, outputRate: number, quality: ResamplerQuality = 'vhq', edges?: BandEdges): PolyphaseDesign {
   for (const r of [inputRate, outputRate]) {
     if (!Number.isInteger(r) || r < 1000 || r > 6_144_000) {
       throw new AurisError('E_INVALID_ARGUMENT', `resampler rate ${r} Hz is outside 1 kHz..6.144 MHz`, { rate: r });
     }
   }
-  if (inputRate === outputRate) throw new AurisError('E_INVALID_ARGUMENT', 'equal rates need no resampler (bypass it)');
+  if (inputRate === outputRate && !edges) throw new AurisError('E_INVALID_ARGUMENT', 'equal rates need no resampler (bypass it)');
   const preset = RESAMPLER_PRESETS[quality];
   const g = gcd(inputRate, outputRate);
   const up = outputRate / g;
   const down = inputRate / g;
   const nyquist = Math.min(inputRate, outputRate) / 2;
-  const fp = preset.passband * nyquist;
-  const fsb = preset.stopband * nyquist;
+  const fp = edges ? edges.passbandHz : preset.passband * nyquist;
+  const fsb = edges ? edges.stopbandHz : preset.stopband * nyquist;
+  // A decimation stage of a cascade may let its transition band alias above the final passband,
+  // so explicit edges may reach the higher Nyquist; preset edges never pass the lower one.
+  const edgeLimit = edges ? Math.max(inputRate, outputRate) / 2 : nyquist;
+  if (!(fp > 0 && fp < fsb && fsb <= edgeLimit)) {
+    throw new AurisError('E_INVALID_ARGUMENT', `band edges ${fp}..${fsb} Hz do not fit below ${edgeLimit} Hz`, { fp, fsb });
+  }
   const cutoffHz = (fp + fsb) / 2;
   const a = preset.attenuationDb;
   const dw = (2 * Math.PI * (fsb - fp)) / inputRate;

@@ -52,10 +52,11 @@ export function sine(hz: number, rate: number, n: number, amp: number): Float64A
 }
 
 /**
- * Least-squares fit of a*sin + b*cos + c at `hz` over y[from..to). Returns the amplitude and the
- * residual RMS (what the fit leaves: harmonics, noise, aliases).
+ * Least-squares fit of a*sin + b*cos + c at `hz` over y[from..to). Returns the amplitude, the phase
+ * (of A sin(wt + phase), t counted from sample 0), the residual and its RMS (what the fit leaves:
+ * harmonics, noise, aliases).
  */
-export function fitTone(y: Float64Array, rate: number, hz: number, from: number, to: number): { amplitude: number; residualRms: number } {
+export function fitTone(y: Float64Array, rate: number, hz: number, from: number, to: number): { amplitude: number; phase: number; residualRms: number; residual: Float64Array } {
   const w = (2 * Math.PI * hz) / rate;
   // Normal equations of [s c 1].
   let ss = 0, sc = 0, s1 = 0, cc = 0, c1 = 0, n = 0, ys = 0, yc = 0, y1 = 0;
@@ -68,11 +69,14 @@ export function fitTone(y: Float64Array, rate: number, hz: number, from: number,
   }
   const [a, b, d] = solve3([[ss, sc, s1], [sc, cc, c1], [s1, c1, n]], [ys, yc, y1]);
   let res = 0;
+  const residual = new Float64Array(to - from);
   for (let i = from; i < to; i++) {
     const e = y[i]! - (a * Math.sin(w * i) + b * Math.cos(w * i) + d);
+    residual[i - from] = e;
     res += e * e;
   }
-  return { amplitude: Math.hypot(a, b), residualRms: Math.sqrt(res / (to - from)) };
+  // a sin(wt) + b cos(wt) = A sin(wt + phase)
+  return { amplitude: Math.hypot(a, b), phase: Math.atan2(b, a), residualRms: Math.sqrt(res / (to - from)), residual };
 }
 
 function solve3(m: number[][], v: number[]): [number, number, number] {
