@@ -5,9 +5,20 @@ import path from 'node:path';
 import type { Decoder, DecoderOptions, DecoderPlugin } from './interface.ts';
 import { FileByteSource, type ByteSource } from '../util/byte-source.ts';
 import { AurisError } from '../util/errors.ts';
+import { apePlugin, mp4Plugin, wavpackPlugin } from './plugins/ffmpeg/index.ts';
+import { mp3Plugin } from './plugins/mp3/index.ts';
+import { oggOpusPlugin, oggVorbisPlugin } from './plugins/ogg/index.ts';
 
 /** Every decoder plugin, in probe order. Adding a format is a folder in plugins/ plus one line here. */
-export const DECODER_PLUGINS: DecoderPlugin[] = [];
+export const DECODER_PLUGINS: DecoderPlugin[] = [
+  oggVorbisPlugin,
+  oggOpusPlugin,
+  mp4Plugin,
+  wavpackPlugin,
+  apePlugin,
+  // Last: an MPEG sync word is the weakest signature.
+  mp3Plugin,
+];
 
 export const PROBE_BYTES = 64 * 1024;
 
