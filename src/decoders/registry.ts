@@ -5,12 +5,22 @@ import path from 'node:path';
 import type { Decoder, DecoderOptions, DecoderPlugin } from './interface.ts';
 import { FileByteSource, type ByteSource } from '../util/byte-source.ts';
 import { AurisError } from '../util/errors.ts';
+import { flacPlugin } from './plugins/flac/index.ts';
+import { wavPlugin } from './plugins/wav/index.ts';
+import { aiffPlugin } from './plugins/aiff/index.ts';
+import { dsfPlugin } from './plugins/dsf/index.ts';
+import { dsdiffPlugin } from './plugins/dsdiff/index.ts';
 import { apePlugin, mp4Plugin, wavpackPlugin } from './plugins/ffmpeg/index.ts';
 import { mp3Plugin } from './plugins/mp3/index.ts';
 import { oggOpusPlugin, oggVorbisPlugin } from './plugins/ogg/index.ts';
 
 /** Every decoder plugin, in probe order. Adding a format is a folder in plugins/ plus one line here. */
 export const DECODER_PLUGINS: DecoderPlugin[] = [
+  flacPlugin,
+  wavPlugin,
+  aiffPlugin,
+  dsfPlugin,
+  dsdiffPlugin,
   oggVorbisPlugin,
   oggOpusPlugin,
   mp4Plugin,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { decodeFile, firstBadSeek, randomPositions } from '../helpers/decode.ts';
+import { decodeFile, firstBadSeek, randomPositions } from '../helpers/decode-file.ts';
 import { packMd5Layout } from '../../src/audio/pack.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 

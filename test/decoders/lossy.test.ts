@@ -7,7 +7,7 @@ import path from 'node:path';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { compareSignals, decodeFile, firstBadSeek, randomPositions } from '../helpers/decode.ts';
+import { compareSignals, decodeFile, firstBadSeek, randomPositions } from '../helpers/decode-file.ts';
 import { openFile } from '../../src/decoders/registry.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 

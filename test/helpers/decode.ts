@@ -1,94 +1,71 @@
-// Decoding whole files and slices through the registry, for decoder and CLI tests.
+// Decoding whole streams in tests: every block of a decoder concatenated, and seek checks against
+// a full decode.
 
-import { openFile } from '../../src/decoders/registry.ts';
+import assert from 'node:assert/strict';
+import type { AudioBlock } from '../../src/audio/block.ts';
 import type { AudioFormat } from '../../src/audio/format.ts';
-import type { StreamInfo } from '../../src/decoders/interface.ts';
+import type { Decoder, DecoderOptions, DecoderPlugin } from '../../src/decoders/interface.ts';
+import { BufferByteSource } from '../../src/util/byte-source.ts';
+import { prng, randomInt } from './signals.ts';
 
+/** A whole decode: the first block's format and all samples (or DSD bytes) concatenated. */
 export interface Decoded {
   readonly format: AudioFormat;
-  readonly info: StreamInfo;
   readonly frames: number;
-  /** Interleaved samples: Int32Array for integer PCM, Float64Array for float. */
-  readonly samples: Int32Array | Float64Array;
+  readonly samples: Int32Array | Float64Array | Uint8Array;
+  /** Every distinct block format met, in order (more than one means a format change). */
+  readonly formats: AudioFormat[];
 }
 
-function concat(parts: (Int32Array | Float64Array)[], float: boolean): Int32Array | Float64Array {
-  const n = parts.reduce((a, p) => a + p.length, 0);
-  const out = float ? new Float64Array(n) : new Int32Array(n);
+function samplesOf(b: AudioBlock): Int32Array | Float64Array | Uint8Array {
+  return b.kind === 'dsd' ? b.bytes : b.samples;
+}
+
+/** Reads `decoder` to its end in blocks of at most `maxFrames`. */
+export async function decodeAll(decoder: Decoder, maxFrames = 4096): Promise<Decoded> {
+  const parts: (Int32Array | Float64Array | Uint8Array)[] = [];
+  const formats: AudioFormat[] = [];
+  let frames = 0;
+  for (let b = await decoder.read(maxFrames); b; b = await decoder.read(maxFrames)) {
+    assert.ok(b.frames >= 1 && b.frames <= maxFrames, `block of ${b.frames} frames for maxFrames ${maxFrames}`);
+    if (!formats.includes(b.format)) formats.push(b.format);
+    parts.push(samplesOf(b));
+    frames += b.frames;
+  }
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const first = parts[0];
+  const out = first instanceof Float64Array ? new Float64Array(total) : first instanceof Uint8Array ? new Uint8Array(total) : new Int32Array(total);
   let o = 0;
   for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
+  return { format: decoder.format, frames, samples: out, formats };
 }
 
-/** Decodes `path` from `start` (after a seek when > 0) for at most `frames` frames, in reads of `chunk` frames. */
-export async function decodeFile(path: string, opts: { start?: number; frames?: number; chunk?: number } = {}): Promise<Decoded> {
-  const f = await openFile(path);
-  try {
-    const d = f.decoder;
-    if (opts.start) await d.seek(opts.start);
-    const parts: (Int32Array | Float64Array)[] = [];
-    let frames = 0;
-    const limit = opts.frames ?? Infinity;
-    while (frames < limit) {
-      const b = await d.read(Math.min(opts.chunk ?? 4096, limit - frames));
-      if (!b) break;
-      if (b.kind === 'dsd') throw new Error('DSD block in a PCM test');
-      parts.push(b.samples);
-      frames += b.frames;
-    }
-    return { format: d.format, info: d.info, frames, samples: concat(parts, d.format.sample === 'f32' || d.format.sample === 'f64') };
-  } finally {
-    await f.close();
-  }
-}
-
-/** Largest absolute difference and Pearson correlation of two equally long sample arrays. */
-export function compareSignals(a: ArrayLike<number>, b: ArrayLike<number>): { maxDiff: number; correlation: number } {
-  let maxDiff = 0, sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!, y = b[i]!;
-    maxDiff = Math.max(maxDiff, Math.abs(x - y));
-    sa += x; sb += y; sab += x * y; saa += x * x; sbb += y * y;
-  }
-  const cov = sab - (sa * sb) / n;
-  const correlation = cov / Math.sqrt((saa - (sa * sa) / n) * (sbb - (sb * sb) / n));
-  return { maxDiff, correlation };
-}
-
-/** Deterministic pseudo-random integers in [0, max) (a fixed LCG, so failures reproduce). */
-export function randomPositions(count: number, max: number, seed = 12345): number[] {
-  let s = seed >>> 0;
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out.push(s % max);
-  }
-  return out;
+/** Opens `plugin` on in-memory bytes. */
+export function openBytes(plugin: DecoderPlugin, bytes: Uint8Array, options: DecoderOptions = {}): Promise<Decoder> {
+  return plugin.open(new BufferByteSource(bytes), options);
 }
 
 /**
- * Seeks one open decoder to each position in turn (forward and backward) and returns the first
- * position whose next `span` frames differ from `full` (a whole-file decode), or null when all match.
+ * Seeks to `count` random frames (plus the first and the last) and checks that a read from each
+ * returns exactly the frames of `full` there.
  */
-export async function firstBadSeek(path: string, full: Decoded, positions: number[], span = 700): Promise<number | null> {
-  const f = await openFile(path);
+export async function checkSeeks(decoder: Decoder, full: Decoded, count = 200, seed = 7): Promise<void> {
+  const next = prng(seed);
   const ch = full.format.channels;
-  try {
-    for (const pos of positions) {
-      const reached = await f.decoder.seek(pos);
-      if (reached !== pos) return pos;
-      const want = Math.min(span, full.frames - pos);
-      let got = 0;
-      while (got < want) {
-        const b = await f.decoder.read(want - got);
-        if (!b || b.kind === 'dsd') return pos;
-        for (let i = 0; i < b.samples.length; i++) if (b.samples[i] !== full.samples[(pos + got) * ch + i]) return pos;
-        got += b.frames;
-      }
+  const positions = [0, Math.max(0, full.frames - 1), full.frames, ...Array.from({ length: count }, () => randomInt(next, full.frames))];
+  for (const pos of positions) {
+    const want = 1 + randomInt(next, 300);
+    assert.equal(await decoder.seek(pos), pos);
+    const block = await decoder.read(want);
+    if (pos >= full.frames) {
+      assert.equal(block, null, `read after seeking to the end (${pos})`);
+      continue;
     }
-    return null;
-  } finally {
-    await f.close();
+    assert.ok(block, `a block at frame ${pos}`);
+    const got = samplesOf(block);
+    const expected = full.samples.subarray(pos * ch, (pos + block.frames) * ch);
+    assert.ok(block.frames >= 1 && block.frames <= Math.min(want, full.frames - pos));
+    assert.deepEqual(got, expected, `frames at ${pos} after a seek`);
   }
+  assert.equal(await decoder.seek(full.frames + 1000), full.frames, 'a seek past the end clamps to the end');
 }
