@@ -1,4 +1,5 @@
 // A tiny scenario for valgrind (test/native/valgrind.test.ts): every addon entry point once,
+/* global setTimeout */
 // with the ALSA capture device and the fake DAC. Plain JS so Node starts fast under valgrind.
 import { createRequire } from 'node:module';
 
@@ -25,7 +26,7 @@ try {
 function play(device, seconds) {
   return new Promise((resolve) => {
     const events = [];
-    const s = addon.openStream('alsa', { device, mode: 'exclusive', container: 'S16_LE', rate: 44100, channels: 2, validBits: 16, bufferUs: 40000, periodUs: 10000, ringMs: 100, strategy: '' }, (kind, value) => {
+    const s = addon.openStream('alsa', { device, mode: 'exclusive', container: 'S16_LE', rate: 44100, channels: 2, validBits: 16, bufferUs: 40000, periodUs: 10000, ringMs: 100, strategy: '' }, (kind) => {
       events.push(kind);
       if (kind === 'drained' || kind === 'device-lost') {
         s.close();
@@ -38,7 +39,7 @@ function play(device, seconds) {
     const pump = () => {
       try {
         off += s.write(bytes.subarray(off)) * 4;
-      } catch (e) {
+      } catch {
         return; // device lost: the event closes the stream
       }
       if (off < bytes.length) setTimeout(pump, 5);
