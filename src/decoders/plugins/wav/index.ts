@@ -6,7 +6,7 @@
 import { floatFormat, pcmFormat } from '../../../audio/format.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
-import { MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf, type ChunkHeader, type ChunkStyle } from '../../chunks.ts';
+import { MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf, type ChunkHeader, type ChunkStyle, WindowedSource } from '../../chunks.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
 import {
   contiguousReader, fourcc, openFrameDecoder, wholeFrames,
@@ -99,7 +99,8 @@ function looksLikeChunk(bytes: Uint8Array, room: number, bigEndian: boolean): bo
 }
 
 /** Parses a WAV file's header into a frame layout; throws typed errors on anything malformed. */
-export async function parseWav(source: ByteSource, warnings: string[]): Promise<{ layout: FrameLayout; container: string }> {
+export async function parseWav(file: ByteSource, warnings: string[]): Promise<{ layout: FrameLayout; container: string }> {
+  const source = new WindowedSource(file);
   const head = await source.read(0, 12);
   const kind = riffKind(head);
   if (!kind) throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: not a RIFF/WAVE file`);
@@ -157,7 +158,7 @@ export async function parseWav(source: ByteSource, warnings: string[]): Promise<
     frameBytes: fmt.frameBytes,
     frames,
     declaredFrames: declaredFrames > frames ? declaredFrames : null,
-    read: contiguousReader(source, data.start, fmt.frameBytes),
+    read: contiguousReader(file, data.start, fmt.frameBytes),
   };
   return { layout, container: kind === 'RIFX' ? 'WAV' : kind === 'RIFF' ? 'WAV' : kind };
 }
