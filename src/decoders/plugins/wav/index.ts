@@ -125,7 +125,7 @@ export async function parseWav(file: ByteSource, warnings: string[]): Promise<{ 
     } else if (chunk.id === 'data') {
       const room = source.size - chunk.bodyStart;
       let declared = size;
-      if (size64 && size === SIZE_UNSET) {
+      if (size64 && size === SIZE_UNSET && !(ds64?.dataSize === 0 && room > 0)) {
         if (!ds64) throw new AurisError('E_CORRUPT', `${kind} data chunk refers to a ds64 chunk that is missing`);
         declared = ds64.dataSize;
       } else if (
@@ -133,7 +133,8 @@ export async function parseWav(file: ByteSource, warnings: string[]): Promise<{ 
         (size === SOX_STREAMED_DATA_SIZE && size > room) ||
         (size === 0 && room > 0 && !looksLikeChunk(await source.read(chunk.bodyStart, 8), room, bigEndian))
       ) {
-        warnings.push(`data chunk size is 0x${size.toString(16)} (a streaming writer's header); the data runs to the end of the file`);
+        // A streaming writer's header (ffmpeg to a pipe: 0xFFFFFFFF, or an all-zero ds64 in RF64).
+        warnings.push(`data chunk size is 0x${size.toString(16)}${size64 ? ' with a ds64 size of 0' : ''} (a streaming writer's header); the data runs to the end of the file`);
         declared = room;
       }
       data = { start: chunk.bodyStart, bytes: Math.min(declared, room), declared };
@@ -160,7 +161,7 @@ export async function parseWav(file: ByteSource, warnings: string[]): Promise<{ 
     declaredFrames: declaredFrames > frames ? declaredFrames : null,
     read: contiguousReader(file, data.start, fmt.frameBytes),
   };
-  return { layout, container: kind === 'RIFX' ? 'WAV' : kind === 'RIFF' ? 'WAV' : kind };
+  return { layout, container: kind === 'RIFX' || kind === 'RIFF' ? 'WAV' : kind };
 }
 
 /** Opens a WAV decoder on `source`. */
