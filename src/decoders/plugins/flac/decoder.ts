@@ -417,7 +417,8 @@ export class FlacDecoder implements Decoder {
   private async findSync(from: number, limit: number): Promise<number> {
     let at = from;
     while (at < limit) {
-      if (!this.covers(at, MAX_HEADER_LENGTH)) await this.load(at, FRAME_AHEAD);
+      // FRAME_AHEAD (or the end of the file) past `at` keeps scanEnd beyond `at`: every pass advances.
+      if (!this.covers(at, FRAME_AHEAD)) await this.load(at, FRAME_AHEAD);
       const b = this.win;
       const base = this.winStart;
       const eof = this.windowAtEof();
