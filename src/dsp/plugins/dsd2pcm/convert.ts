@@ -60,14 +60,15 @@ export class DsdToPcm {
     const nyquist = Math.min(base, target) / 2;
     const lowpass = target > 48000 && settings.lowpassHz !== null && settings.lowpassHz < preset.passband * nyquist ? settings.lowpassHz : null;
     this.passbandHz = lowpass ?? preset.passband * nyquist;
+    const stopEdge = lowpass !== null ? Math.min(nyquist, lowpass / preset.passband) : nyquist;
     this.stages = [];
     for (let r = dsdRate / 8; r > base; r /= 2) {
-      // 2:1 with a wide transition: only what would fold into the final passband must go.
-      const d = designPolyphase(r, r / 2, 'vhq', { passbandHz: this.passbandHz, stopbandHz: r / 2 - this.passbandHz });
+      // 2:1 with a wide transition: only what would fold below the final stop edge must go.
+      const d = designPolyphase(r, r / 2, 'vhq', { passbandHz: this.passbandHz, stopbandHz: r / 2 - stopEdge });
       this.stages.push(new PolyphaseResampler(d, channels));
     }
     if (lowpass !== null) {
-      const edges = { passbandHz: lowpass, stopbandHz: Math.min(nyquist, lowpass / preset.passband) };
+      const edges = { passbandHz: lowpass, stopbandHz: stopEdge };
       this.stages.push(new PolyphaseResampler(designPolyphase(base, target, 'vhq', edges), channels));
     } else if (target !== base) {
       this.stages.push(new PolyphaseResampler(designPolyphase(base, target, 'vhq'), channels));
