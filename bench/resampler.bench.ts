@@ -1,4 +1,4 @@
-// Resampler throughput: Auris's VHQ polyphase resampler against `sox -D ... rate -v` on the same
+// Resampler throughput: Auris's VHQ resampler (the cascade the filter uses) against `sox -D ... rate -v` on the same
 // stereo float64 input, as x realtime (one core) and the ratio Auris/sox. Prints one markdown
 // section (bench/run.ts collects it; alone: `node --import tsx bench/resampler.bench.ts`).
 // Auris runs in this process on 4096-frame blocks (CPU time from process.cpuUsage); sox runs as a
@@ -9,8 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { designPolyphase } from '../src/dsp/plugins/resampler/design.ts';
-import { PolyphaseResampler } from '../src/dsp/plugins/resampler/polyphase.ts';
+import { CascadeResampler, planResampler } from '../src/dsp/plugins/resampler/cascade.ts';
 
 const RUNS = 3;
 const BLOCK = 4096;
@@ -36,7 +35,7 @@ function aurisSeconds(x: Float64Array, fin: number, fout: number): number {
   let best = Infinity;
   for (let r = 0; r < RUNS; r++) {
     const start = process.cpuUsage();
-    const rs = new PolyphaseResampler(designPolyphase(fin, fout), 2);
+    const rs = new CascadeResampler(planResampler(fin, fout), 2);
     for (let i = 0; i < x.length; i += 2 * BLOCK) rs.process(x.subarray(i, Math.min(x.length, i + 2 * BLOCK)));
     rs.flush();
     const used = process.cpuUsage(start);
@@ -69,8 +68,9 @@ try {
     writeFileSync(file, new Uint8Array(x.buffer));
     const a = aurisSeconds(x, fin, fout);
     const s = soxSeconds(file, fin, fout);
-    const d = designPolyphase(fin, fout);
-    rows.push(`| ${fin / 1000} -> ${fout / 1000} kHz | ${d.up}/${d.down} x ${d.taps} | ${seconds} s | ${(seconds / a).toFixed(1)}x | ${s === null ? 'n/a' : `${(seconds / s).toFixed(1)}x`} | ${s === null ? 'n/a' : (s / a).toFixed(2)} |`);
+    const c = new CascadeResampler(planResampler(fin, fout), 2);
+    const stages = c.stages.map((s) => `${s.design.up}/${s.design.down}x${s.design.taps}`).join(' ');
+    rows.push(`| ${fin / 1000} -> ${fout / 1000} kHz | ${stages} (${c.macsPerOutputFrame.toFixed(0)}) | ${seconds} s | ${(seconds / a).toFixed(1)}x | ${s === null ? 'n/a' : `${(seconds / s).toFixed(1)}x`} | ${s === null ? 'n/a' : (s / a).toFixed(2)} |`);
     rmSync(file);
   }
 } finally {
@@ -82,7 +82,7 @@ process.stdout.write([
   '',
   'Speed is x realtime on one core (audio seconds / CPU seconds, minimum of 3 runs); ratio = sox CPU time / Auris CPU time (>= 1.0: Auris is faster).',
   '',
-  '| conversion | L/M x taps | audio | Auris | sox -v | ratio |',
+  '| conversion | stages L/M x taps (MACs per output) | audio | Auris | sox -v | ratio |',
   '|---|---|---|---|---|---|',
   ...rows,
   '',
