@@ -163,7 +163,50 @@ export class PolyphaseResampler {
     const taps4 = taps & ~3;
     limit = Math.min(limit, out.length / ch); // never write past the buffer (typed arrays drop it silently)
     let count = 0;
-    for (let c = 0; c < ch; c++) {
+    // Channels two at a time share each coefficient load (stereo: one pass); the arithmetic per
+    // channel is the same as alone, so results do not depend on the channel count.
+    let c = 0;
+    for (; c + 1 < ch; c += 2) {
+      const h = this.history[c]!;
+      const g = this.history[c + 1]!;
+      let pos = this.pos;
+      let phase = this.phase;
+      let m = start;
+      let o = start * ch + c;
+      while (pos + taps <= filled && m < limit) {
+        const base = phase * taps;
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        let k = 0;
+        for (; k < taps4; k += 4) {
+          const i = pos + k;
+          const j = base + k;
+          const c0 = coefs[j]!, c1 = coefs[j + 1]!, c2 = coefs[j + 2]!, c3 = coefs[j + 3]!;
+          a0 += h[i]! * c0; a1 += h[i + 1]! * c1; a2 += h[i + 2]! * c2; a3 += h[i + 3]! * c3;
+          b0 += g[i]! * c0; b1 += g[i + 1]! * c1; b2 += g[i + 2]! * c2; b3 += g[i + 3]! * c3;
+        }
+        for (; k < taps; k++) {
+          a0 += h[pos + k]! * coefs[base + k]!;
+          b0 += g[pos + k]! * coefs[base + k]!;
+        }
+        out[o] = (a0 + a1) + (a2 + a3);
+        out[o + 1] = (b0 + b1) + (b2 + b3);
+        o += ch;
+        m++;
+        phase += rest;
+        pos += whole;
+        if (phase >= up) {
+          phase -= up;
+          pos++;
+        }
+      }
+      if (c + 2 === ch) {
+        this.pos = pos;
+        this.phase = phase;
+        count = m;
+      }
+    }
+    for (; c < ch; c++) {
       const h = this.history[c]!;
       let pos = this.pos;
       let phase = this.phase;
