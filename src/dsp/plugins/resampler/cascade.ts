@@ -8,16 +8,23 @@
 
 import { AurisError } from '../../../util/errors.ts';
 import { RESAMPLER_PRESETS, designPolyphase } from './design.ts';
-import type { PolyphaseDesign, ResamplerQuality } from './design.ts';
+import type { BandEdges, PolyphaseDesign, ResamplerQuality } from './design.ts';
 import { PolyphaseResampler } from './polyphase.ts';
 
-/** The designs of each stage, in order, for converting fin to fout (rates differ). */
-export function planResampler(fin: number, fout: number, quality: ResamplerQuality = 'vhq'): PolyphaseDesign[] {
-  if (fin === fout) throw new AurisError('E_INVALID_ARGUMENT', 'equal rates need no resampler (bypass it)');
+/**
+ * The designs of each stage, in order, for converting fin to fout. `band` replaces the preset's
+ * final band edges (an ultrasonic low-pass below Nyquist); with it, equal rates give one low-pass
+ * stage, without it they are an error (bypass instead).
+ */
+export function planResampler(fin: number, fout: number, quality: ResamplerQuality = 'vhq', band?: BandEdges): PolyphaseDesign[] {
   const preset = RESAMPLER_PRESETS[quality];
   const nyquist = Math.min(fin, fout) / 2;
-  const passbandHz = preset.passband * nyquist;
-  const stopEdge = preset.stopband * nyquist;
+  const passbandHz = band ? band.passbandHz : preset.passband * nyquist;
+  const stopEdge = band ? band.stopbandHz : preset.stopband * nyquist;
+  if (fin === fout) {
+    if (!band) throw new AurisError('E_INVALID_ARGUMENT', 'equal rates need no resampler (bypass it)');
+    return [designPolyphase(fin, fout, quality, band)];
+  }
   const up = fout > fin;
   // Largest k with the middle rate (high rate / 2^k) an integer no lower than the low rate.
   const high = Math.max(fin, fout);
@@ -25,16 +32,20 @@ export function planResampler(fin: number, fout: number, quality: ResamplerQuali
   let k = 0;
   while (high % 2 ** (k + 1) === 0 && high / 2 ** (k + 1) >= low) k++;
   const middle = high / 2 ** k;
+  const rational = middle === low ? [] : [up ? designPolyphase(fin, middle, quality, band) : designPolyphase(middle, fout, quality, band)];
   const halving: PolyphaseDesign[] = [];
   for (let i = 0; i < k; i++) {
     // Up: `lo` -> 2*lo, images of the band below stopEdge start at lo - stopEdge.
-    // Down: 2*lo -> lo, what lies above lo - stopEdge folds back below stopEdge.
+    // Down: 2*lo -> lo, what lies above lo - stopEdge folds back below stopEdge. The stage that
+    // ends a downsampling cascade (no rational stage after it) is the band filter itself.
     const lo = middle * 2 ** i;
+    const final = !up && i === 0 && rational.length === 0;
     // 30 dB of margin: the images of up to seven stages add up, and short stages are cheap.
-    const edges = { passbandHz, stopbandHz: lo - stopEdge, attenuationDb: preset.attenuationDb + 30 };
+    const edges: BandEdges = final
+      ? { passbandHz, stopbandHz: stopEdge }
+      : { passbandHz, stopbandHz: lo - stopEdge, attenuationDb: preset.attenuationDb + 30 };
     halving.push(up ? designPolyphase(lo, 2 * lo, quality, edges) : designPolyphase(2 * lo, lo, quality, edges));
   }
-  const rational = middle === low ? [] : [up ? designPolyphase(fin, middle, quality) : designPolyphase(middle, fout, quality)];
   return up ? [...rational, ...halving] : [...halving.reverse(), ...rational];
 }
 
