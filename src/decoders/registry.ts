@@ -5,9 +5,20 @@ import path from 'node:path';
 import type { Decoder, DecoderOptions, DecoderPlugin } from './interface.ts';
 import { FileByteSource, type ByteSource } from '../util/byte-source.ts';
 import { AurisError } from '../util/errors.ts';
+import { flacPlugin } from './plugins/flac/index.ts';
+import { wavPlugin } from './plugins/wav/index.ts';
+import { aiffPlugin } from './plugins/aiff/index.ts';
+import { dsfPlugin } from './plugins/dsf/index.ts';
+import { dsdiffPlugin } from './plugins/dsdiff/index.ts';
 
 /** Every decoder plugin, in probe order. Adding a format is a folder in plugins/ plus one line here. */
-export const DECODER_PLUGINS: DecoderPlugin[] = [];
+export const DECODER_PLUGINS: DecoderPlugin[] = [
+  flacPlugin,
+  wavPlugin,
+  aiffPlugin,
+  dsfPlugin,
+  dsdiffPlugin,
+];
 
 export const PROBE_BYTES = 64 * 1024;
 

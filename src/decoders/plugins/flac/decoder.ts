@@ -1,0 +1,678 @@
+// The FLAC decoder: metadata, frames read from large chunks of the file, interleaved blocks,
+// STREAMINFO MD5 checked at the end, sample-accurate seeking (SEEKTABLE, else bisection on frame
+// headers verified by CRC-8 and CRC-16), and resync after damage in lenient mode.
+
+import { createHash, type Hash } from 'node:crypto';
+import type { AudioBlock } from '../../../audio/block.ts';
+import { intBlock } from '../../../audio/block.ts';
+import { pcmFormat, sameFormat, type AudioFormat } from '../../../audio/format.ts';
+import { md5BytesPerSample, packMd5Layout } from '../../../audio/pack.ts';
+import type { ByteSource } from '../../../util/byte-source.ts';
+import { AurisError, isAurisError } from '../../../util/errors.ts';
+import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from '../../interface.ts';
+import { BitUnderflow, RiceOverflow } from './bit-reader.ts';
+import { FrameDecoder } from './frame.ts';
+import { HEADER_BAD_CRC, HEADER_INVALID, HEADER_SHORT, MAX_HEADER_LENGTH, isSyncAt, parseFrameHeader, type FrameHeader } from './frame-header.ts';
+import {
+  BLOCK_FORBIDDEN, BLOCK_HEADER_LENGTH, BLOCK_PICTURE, BLOCK_SEEKTABLE, BLOCK_STREAMINFO, BLOCK_VORBIS_COMMENT,
+  blockName, id3v2Size, parseBlockHeader, parsePicture, parseSeekTable, parseStreamInfo, parseVorbisComment,
+  type FlacStreamInfo, type MetadataBlockInfo, type PictureInfo, type SeekPoint, type VorbisComment,
+} from './metadata.ts';
+
+/** Bytes read from the file at a time. */
+const CHUNK = 4 << 20;
+/** Bytes kept available past a frame start before decoding it (more than any frame libFLAC writes). */
+const FRAME_AHEAD = 1 << 20;
+/** Largest frame accepted: 8 channels x 65536 samples x 33 bits verbatim is 2.2 MB; a Rice frame may be larger. */
+const MAX_FRAME = 32 << 20;
+/** Bisection stops and decodes linearly when the byte range is this small. */
+const BISECT_STOP = 64 << 10;
+/** How far into a file without a fLaC marker the first frame is looked for. */
+const GARBAGE_SCAN_LIMIT = 1 << 20;
+/** Most frames one read() returns. */
+const MAX_BLOCK_FRAMES = 1 << 18;
+
+/** What a FLAC file holds besides audio: for `auris info` and friends. */
+export interface FlacDetails {
+  /** STREAMINFO, or null when the file has none (a stream starting at a frame header). */
+  readonly streamInfo: FlacStreamInfo | null;
+  readonly blocks: readonly MetadataBlockInfo[];
+  readonly seekTable: readonly SeekPoint[];
+  readonly vorbisComment: VorbisComment | null;
+  readonly pictures: readonly PictureInfo[];
+  /** File offset of the first frame. */
+  readonly audioOffset: number;
+  /** True when frame headers carry sample numbers (variable block size). */
+  readonly variableBlockSize: boolean;
+}
+
+/** Result codes of decodeAt. */
+const OK = 0;
+const SHORT = 1; // frame runs past the window
+const NOT_A_FRAME = 2; // no frame header here
+const BAD_HEADER_CRC = 3;
+const BAD_CONTENT = 4; // corrupt subframe (reserved type, impossible order, Rice overflow)
+type DecodeStatus = typeof OK | typeof SHORT | typeof NOT_A_FRAME | typeof BAD_HEADER_CRC | typeof BAD_CONTENT;
+
+interface FrameLocation {
+  readonly offset: number;
+  readonly sample: number;
+}
+
+export class FlacDecoder implements Decoder {
+  format!: AudioFormat;
+  info!: StreamInfo;
+  details!: FlacDetails;
+
+  private readonly strict: boolean;
+  private win: Uint8Array = new Uint8Array(0);
+  private winStart = 0;
+  private readonly frames = new FrameDecoder();
+
+  /** Offset of the next frame to decode. */
+  private pos = 0;
+  /** Stream sample number of the frame at `pos`. */
+  private nextSample = 0;
+  /** Header of the frame most recently decoded, its format, first sample, and how much of it was read. */
+  private header: FrameHeader | null = null;
+  private frameFormat: AudioFormat | null = null;
+  private frameSample = 0;
+  private frameRead = 0;
+  private frameLength = 0;
+  private lastMessage = '';
+
+  private hash: Hash | null = createHash('md5');
+  private md5Scratch = new Uint8Array(0);
+  private md5Status: IntegrityReport['md5'] = 'unchecked';
+  private crcErrors = 0;
+  private readonly warnings: string[] = [];
+  private ended = false;
+  private closed = false;
+
+  /** Base for converting coded frame/sample numbers to stream positions. */
+  private nominalBlockSize = 0;
+  private firstCoded = 0;
+  /** False once frame numbers disagree with the decoded sample count (then seeking decodes from the start). */
+  private numberingTrusted = true;
+  private streamInfo: FlacStreamInfo | null = null;
+  /** File offset of the first frame. */
+  private audioOffset = 0;
+  /** An error met while filling a block; thrown by the next read so the good samples are returned first. */
+  private pendingError: unknown = null;
+
+  private constructor(private readonly source: ByteSource, options: DecoderOptions) {
+    this.strict = (options.integrity ?? 'strict') === 'strict';
+  }
+
+  /** Opens a FLAC stream: reads metadata and the first frame header. Throws E_CORRUPT when no FLAC stream is found. */
+  static async open(source: ByteSource, options: DecoderOptions): Promise<FlacDecoder> {
+    const d = new FlacDecoder(source, options);
+    await d.init();
+    return d;
+  }
+
+  private get size(): number {
+    return this.source.size;
+  }
+
+  private warn(message: string): void {
+    if (this.warnings.length < 100) this.warnings.push(message);
+  }
+
+  private fail(code: 'E_CORRUPT' | 'E_TRUNCATED', message: string, offset: number): never {
+    throw new AurisError(code, `${this.source.name}: ${message}`, { offset });
+  }
+
+  // ---- window over the file ----
+
+  private covers(offset: number, length: number): boolean {
+    const winEnd = this.winStart + this.win.length;
+    return offset >= this.winStart && offset <= winEnd && (offset + length <= winEnd || winEnd >= this.size);
+  }
+
+  /** Makes the window hold [offset, offset + length), or up to the end of the file. */
+  private async load(offset: number, length: number): Promise<void> {
+    if (this.covers(offset, length)) return;
+    const want = Math.max(CHUNK, length);
+    const winEnd = this.winStart + this.win.length;
+    if (offset >= this.winStart && offset < winEnd) {
+      const tail = this.win.subarray(offset - this.winStart);
+      const more = await this.source.read(winEnd, want - tail.length);
+      const next = new Uint8Array(tail.length + more.length);
+      next.set(tail, 0);
+      next.set(more, tail.length);
+      this.win = next;
+    } else {
+      this.win = await this.source.read(offset, want);
+    }
+    this.winStart = offset;
+  }
+
+  private windowAtEof(): boolean {
+    return this.winStart + this.win.length >= this.size;
+  }
+
+  // ---- opening ----
+
+  private async init(): Promise<void> {
+    await this.load(0, 64 << 10);
+    let at = id3v2Size(this.win.subarray(0, Math.min(this.win.length, 10)));
+    if (at > 0) {
+      if (at >= this.size) this.fail('E_TRUNCATED', 'file ends inside its ID3v2 tag', 0);
+      this.warn(`skipped an ID3v2 tag of ${at} bytes before the FLAC stream`);
+      await this.load(at, 64 << 10);
+    }
+    const blocks: MetadataBlockInfo[] = [];
+    const seekTable: SeekPoint[] = [];
+    const pictures: PictureInfo[] = [];
+    let vorbisComment: VorbisComment | null = null;
+    let hasMarker = false;
+    if (this.bytesAt(at, 4) === 'fLaC') {
+      hasMarker = true;
+      at += 4;
+      let last = false;
+      while (!last) {
+        await this.load(at, BLOCK_HEADER_LENGTH);
+        if (at + BLOCK_HEADER_LENGTH > this.size) this.fail('E_TRUNCATED', 'file ends inside the metadata', at);
+        const bh = parseBlockHeader(this.win, at - this.winStart);
+        const bodyAt = at + BLOCK_HEADER_LENGTH;
+        if (bh.type === BLOCK_FORBIDDEN) {
+          this.metadataDamage(`metadata block type 127 at offset ${at} is forbidden`, at);
+          at = -1;
+          break;
+        }
+        if (bodyAt + bh.length > this.size) {
+          this.metadataDamage(`${blockName(bh.type)} block at offset ${at} claims ${bh.length} bytes, past the end of the file`, at);
+          at = -1;
+          break;
+        }
+        blocks.push({ type: bh.type, name: blockName(bh.type), offset: at, length: bh.length });
+        last = bh.last;
+        if (bh.type === BLOCK_STREAMINFO || bh.type === BLOCK_SEEKTABLE || bh.type === BLOCK_VORBIS_COMMENT || bh.type === BLOCK_PICTURE) {
+          await this.load(bodyAt, bh.length);
+          const body = this.win.subarray(bodyAt - this.winStart, bodyAt - this.winStart + bh.length);
+          try {
+            if (bh.type === BLOCK_STREAMINFO) {
+              if (this.streamInfo) this.warn(`a second STREAMINFO at offset ${at} was ignored`);
+              else {
+                if (blocks.length > 1) this.warn('STREAMINFO is not the first metadata block');
+                this.streamInfo = parseStreamInfo(body);
+              }
+            } else if (bh.type === BLOCK_SEEKTABLE) {
+              seekTable.push(...parseSeekTable(body));
+            } else if (bh.type === BLOCK_VORBIS_COMMENT) {
+              vorbisComment ??= parseVorbisComment(body);
+            } else {
+              pictures.push(parsePicture(body, bodyAt));
+            }
+          } catch (e) {
+            if (!isAurisError(e, 'E_CORRUPT')) throw e;
+            if (bh.type === BLOCK_STREAMINFO) this.metadataDamage(e.message, at);
+            this.warn(`${blockName(bh.type)} block at offset ${at} ignored: ${e.message}`);
+          }
+        }
+        at = bodyAt + bh.length;
+      }
+      if (!this.streamInfo) this.warn('the file has no STREAMINFO block; stream parameters come from frame headers');
+    }
+
+    // The first frame: right after the metadata, or (no marker, damaged metadata) the first
+    // frame found that verifies by CRC-8 and CRC-16.
+    let first: FrameHeader | null = null;
+    if (at >= 0 && at < this.size) {
+      await this.load(at, FRAME_AHEAD);
+      const h = parseFrameHeader(this.win, at - this.winStart, this.win.length);
+      if (h === HEADER_SHORT) this.fail('E_TRUNCATED', 'file ends inside the first frame header', at);
+      if (typeof h === 'object' && (hasMarker || (await this.verifiedFrameAt(at)))) first = h;
+    }
+    if (!first && hasMarker && at === this.size && this.streamInfo) {
+      this.initEmpty(at, blocks, seekTable, vorbisComment, pictures);
+      return;
+    }
+    if (!first) {
+      if (hasMarker && at >= 0) this.metadataDamage(`no frame header where the audio should start (offset ${at})`, at);
+      const from = at >= 0 ? at : blocks.length ? blocks[blocks.length - 1]!.offset + BLOCK_HEADER_LENGTH : 0;
+      const found = await this.findVerifiedFrame(from, Math.min(this.size, from + GARBAGE_SCAN_LIMIT));
+      if (found < 0) {
+        const what = hasMarker ? 'no decodable frame after the metadata' : 'not a FLAC stream (no fLaC marker and no valid frame)';
+        throw new AurisError('E_CORRUPT', `${this.source.name}: ${what}`, { offset: from });
+      }
+      if (found > from) this.warn(`skipped ${found - from} bytes of unparsable data before the first frame`);
+      at = found;
+      first = this.header!;
+    }
+    if (!hasMarker) this.warn('the stream has no fLaC marker and no metadata; it starts at a frame header');
+
+    const h = first;
+    this.nominalBlockSize = h.blockSize;
+    this.firstCoded = h.codedNumber * (h.variable ? 1 : h.blockSize);
+    this.pos = at;
+    this.nextSample = 0;
+    // Verifying the first frame decoded it; reading starts over at `at`.
+    this.header = null;
+    const si = this.streamInfo;
+    if (si && !h.variable && si.minBlockSize !== si.maxBlockSize && si.minBlockSize !== 0) {
+      // Before FLAC 1.2.0 a variable block size was signalled only by STREAMINFO min != max, and
+      // frame numbers may be sample numbers; seeking then decodes from the start (always exact).
+      this.numberingTrusted = false;
+    }
+    this.format = this.formatOf(h, at);
+    if (si) {
+      const mismatch: string[] = [];
+      if (si.sampleRate !== this.format.rate) mismatch.push(`rate ${si.sampleRate} vs ${this.format.rate}`);
+      if (si.channels !== this.format.channels) mismatch.push(`channels ${si.channels} vs ${this.format.channels}`);
+      if (si.bitsPerSample !== this.format.validBits) mismatch.push(`bits ${si.bitsPerSample} vs ${this.format.validBits}`);
+      if (mismatch.length) this.warn(`STREAMINFO disagrees with the first frame (${mismatch.join(', ')}); frames win`);
+    }
+    const total = si?.totalSamples ?? null;
+    this.md5Status = si?.md5 ? 'unchecked' : 'absent';
+    this.info = {
+      codec: 'FLAC',
+      container: hasMarker ? 'FLAC' : 'FLAC (raw frames)',
+      lossless: true,
+      totalFrames: total,
+      bitrate: total && this.format.rate ? Math.round(((this.size - at) * 8 * this.format.rate) / total) : null,
+      md5: si?.md5 ?? null,
+    };
+    this.details = {
+      streamInfo: si,
+      blocks,
+      seekTable,
+      vorbisComment,
+      pictures,
+      audioOffset: at,
+      variableBlockSize: h.variable,
+    };
+    this.audioOffset = at;
+  }
+
+  /** A stream with metadata and no frames (an empty recording). */
+  private initEmpty(at: number, blocks: MetadataBlockInfo[], seekTable: SeekPoint[], vorbisComment: VorbisComment | null, pictures: PictureInfo[]): void {
+    const si = this.streamInfo!;
+    try {
+      this.format = pcmFormat(si.sampleRate, si.channels, si.bitsPerSample);
+    } catch (e) {
+      throw new AurisError('E_CORRUPT', `${this.source.name}: STREAMINFO describes no valid format`, { offset: at }, { cause: e });
+    }
+    this.md5Status = si.md5 ? 'unchecked' : 'absent';
+    this.info = { codec: 'FLAC', container: 'FLAC', lossless: true, totalFrames: si.totalSamples ?? 0, bitrate: null, md5: si.md5 };
+    this.details = { streamInfo: si, blocks, seekTable, vorbisComment, pictures, audioOffset: at, variableBlockSize: false };
+    this.audioOffset = at;
+    this.pos = at;
+  }
+
+  /** A metadata chain that cannot be followed: an error in strict mode, a warning (then a frame scan) in lenient mode. */
+  private metadataDamage(message: string, offset: number): void {
+    if (this.strict) this.fail('E_CORRUPT', message, offset);
+    this.warn(message);
+  }
+
+  private bytesAt(offset: number, n: number): string {
+    const i = offset - this.winStart;
+    if (i < 0 || i + n > this.win.length) return '';
+    return String.fromCharCode(...this.win.subarray(i, i + n));
+  }
+
+  /** Resolves the format of a frame from its header and STREAMINFO. */
+  private formatOf(h: FrameHeader, offset: number): AudioFormat {
+    const rate = h.sampleRate || this.streamInfo?.sampleRate || 0;
+    const bits = h.bitsPerSample || this.streamInfo?.bitsPerSample || 0;
+    if (rate === 0) this.fail('E_CORRUPT', 'frame takes its sample rate from a STREAMINFO that is missing or zero', offset);
+    if (bits === 0) this.fail('E_CORRUPT', 'frame takes its bit depth from a STREAMINFO that is missing', offset);
+    const f = this.frameFormat;
+    if (f && f.rate === rate && f.channels === h.channels && f.validBits === bits) return f;
+    return pcmFormat(rate, h.channels, bits);
+  }
+
+  /** Stream position of a frame from its coded number. */
+  private sampleOf(h: FrameHeader): number {
+    return (h.variable ? h.codedNumber : h.codedNumber * this.nominalBlockSize) - this.firstCoded;
+  }
+
+  // ---- frame decoding ----
+
+  /** Decodes the frame at file offset `offset`, which the window covers. Sets header/frameLength/decodedBits on OK. */
+  private decodeAt(offset: number): DecodeStatus {
+    const b = this.win;
+    const i = offset - this.winStart;
+    const h = parseFrameHeader(b, i, b.length);
+    if (h === HEADER_SHORT) return SHORT;
+    if (h === HEADER_INVALID) return NOT_A_FRAME;
+    if (h === HEADER_BAD_CRC) return BAD_HEADER_CRC;
+    const bits = h.bitsPerSample || this.streamInfo?.bitsPerSample || 0;
+    if (bits === 0 || (h.sampleRate === 0 && !this.streamInfo?.sampleRate)) {
+      this.lastMessage = 'frame defers to a STREAMINFO that is missing';
+      return BAD_CONTENT;
+    }
+    try {
+      const end = this.frames.decode(b, i, b.length, h, bits);
+      this.header = h;
+      this.frameLength = end - i;
+      return OK;
+    } catch (e) {
+      if (e instanceof BitUnderflow) return SHORT;
+      if (e instanceof RiceOverflow || isAurisError(e, 'E_CORRUPT')) {
+        this.lastMessage = (e as Error).message;
+        return BAD_CONTENT;
+      }
+      throw e;
+    }
+  }
+
+  /** decodeAt, growing the window while the frame runs past it. SHORT only at the end of the file. */
+  private async decodeLoaded(offset: number): Promise<DecodeStatus> {
+    let want = FRAME_AHEAD;
+    if (!this.covers(offset, want)) await this.load(offset, want);
+    let status = this.decodeAt(offset);
+    while (status === SHORT && !this.windowAtEof()) {
+      if (want >= MAX_FRAME) {
+        this.lastMessage = `frame at offset ${offset} is larger than ${MAX_FRAME} bytes`;
+        return BAD_CONTENT;
+      }
+      want *= 2;
+      await this.load(offset, want);
+      status = this.decodeAt(offset);
+    }
+    return status;
+  }
+
+  /** The header of a frame at `offset` that decodes with a good CRC-16, or null. */
+  private async verifiedFrameAt(offset: number): Promise<FrameHeader | null> {
+    if (offset >= this.size) return null;
+    const status = await this.decodeLoaded(offset);
+    return status === OK && this.frames.crcOk ? this.header : null;
+  }
+
+  /** First offset in [from, limit) holding a frame verified by CRC-8 and CRC-16, or -1. */
+  private async findVerifiedFrame(from: number, limit: number): Promise<number> {
+    for (let at = from; at < limit; ) {
+      at = await this.findSync(at, limit);
+      if (at < 0) return -1;
+      if (await this.verifiedFrameAt(at)) return at;
+      at++;
+    }
+    return -1;
+  }
+
+  /** First offset in [from, limit) with a frame header whose CRC-8 matches, or -1. */
+  private async findSync(from: number, limit: number): Promise<number> {
+    let at = from;
+    while (at < limit) {
+      if (!this.covers(at, MAX_HEADER_LENGTH)) await this.load(at, FRAME_AHEAD);
+      const b = this.win;
+      const base = this.winStart;
+      const eof = this.windowAtEof();
+      // Only offsets whose whole header is in the window (or the window reaches the end of the file).
+      const scanEnd = Math.min(limit, eof ? base + b.length : base + b.length - MAX_HEADER_LENGTH);
+      for (let i = at - base, stop = scanEnd - base; i < stop; i++) {
+        if (b[i] === 0xff && isSyncAt(b, i, b.length) && typeof parseFrameHeader(b, i, b.length) === 'object') return base + i;
+      }
+      if (eof || scanEnd >= limit) return -1;
+      at = scanEnd;
+    }
+    return -1;
+  }
+
+  /**
+   * Decodes the next frame into `frames` and advances. False at the end of the stream. Strict
+   * mode throws on damage; lenient mode counts it, resyncs, and goes on.
+   */
+  private async nextFrame(): Promise<boolean> {
+    while (true) {
+      if (this.pos >= this.size) return false;
+      const offset = this.pos;
+      const status = await this.decodeLoaded(offset);
+      if (status === OK) {
+        const h = this.header!;
+        const format = this.formatOf(h, offset);
+        if (this.numberingTrusted && this.sampleOf(h) !== this.nextSample) this.numberingTrusted = false;
+        if (!this.frames.crcOk) {
+          this.crcErrors++;
+          if (this.strict) this.fail('E_CORRUPT', `frame at offset ${offset} fails its CRC-16 check`, offset);
+          this.warn(`frame at offset ${offset} failed its CRC-16 check and was replaced by silence`);
+          for (let c = 0; c < h.channels; c++) this.frames.channels[c]!.fill(0, 0, h.blockSize);
+        }
+        this.frameFormat = format;
+        this.frameSample = this.nextSample;
+        this.frameRead = 0;
+        this.nextSample += h.blockSize;
+        this.pos = offset + this.frameLength;
+        return true;
+      }
+      if (status === SHORT) {
+        if (this.strict) this.fail('E_TRUNCATED', `file ends inside the frame at offset ${offset}`, offset);
+        this.warn(`file ends inside the frame at offset ${offset}`);
+        this.pos = this.size;
+        return false;
+      }
+      if (status === NOT_A_FRAME && this.isTrailingData(offset)) {
+        this.warn(`${this.size - offset} bytes after the last frame were ignored`);
+        this.pos = this.size;
+        return false;
+      }
+      const why =
+        status === NOT_A_FRAME ? `lost sync: no frame header at offset ${offset}`
+        : status === BAD_HEADER_CRC ? `frame header at offset ${offset} fails its CRC-8 check`
+        : `corrupt frame at offset ${offset}: ${this.lastMessage}`;
+      if (status !== NOT_A_FRAME) this.crcErrors++;
+      if (this.strict) this.fail('E_CORRUPT', why, offset);
+      const next = await this.findVerifiedFrame(offset + 1, this.size);
+      this.warn(next < 0 ? `${why}; nothing decodable after it` : `${why}; skipped ${next - offset} bytes`);
+      if (next < 0) {
+        this.pos = this.size;
+        return false;
+      }
+      this.pos = next;
+      if (this.numberingTrusted) {
+        const h = this.header!;
+        this.nextSample = Math.max(this.nextSample, this.sampleOf(h));
+      }
+    }
+  }
+
+  /** True when the bytes from `offset` to the end are padding or a tag rather than audio (zeros, ID3v1, APE). */
+  private isTrailingData(offset: number): boolean {
+    if (!this.covers(offset, this.size - offset) || this.size - offset > CHUNK) return false;
+    const rest = this.win.subarray(offset - this.winStart, this.size - this.winStart);
+    if (rest.every((x) => x === 0)) return true;
+    const head = String.fromCharCode(...rest.subarray(0, 8));
+    return (head.startsWith('TAG') && rest.length === 128) || head === 'APETAGEX' || head.startsWith('ID3');
+  }
+
+  // ---- Decoder ----
+
+  private checkOpen(): void {
+    if (this.closed) throw new AurisError('E_STATE', `${this.source.name}: decoder is closed`);
+  }
+
+  async read(maxFrames: number): Promise<AudioBlock | null> {
+    this.checkOpen();
+    if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new AurisError('E_INVALID_ARGUMENT', `read(${maxFrames}): maxFrames must be a positive integer`);
+    if (this.pendingError !== null) {
+      const e = this.pendingError;
+      this.pendingError = null;
+      this.ended = true;
+      throw e;
+    }
+    if (this.ended) return null;
+    const limit = Math.min(maxFrames, MAX_BLOCK_FRAMES);
+    let out: Int32Array | null = null;
+    let format: AudioFormat | null = null;
+    let filled = 0;
+    while (filled < limit) {
+      if (this.header === null || this.frameRead >= this.header.blockSize) {
+        let more: boolean;
+        try {
+          more = await this.nextFrame();
+        } catch (e) {
+          if (filled === 0) {
+            this.ended = true;
+            throw e;
+          }
+          this.pendingError = e;
+          break;
+        }
+        if (!more) break;
+      }
+      const h = this.header!;
+      const f = this.frameFormat!;
+      if (format === null) {
+        format = f;
+        out = new Int32Array(limit * f.channels);
+      } else if (!sameFormat(format, f)) {
+        break;
+      }
+      const n = Math.min(h.blockSize - this.frameRead, limit - filled);
+      this.interleave(out!, filled, this.frameRead, n, f.channels);
+      this.frameRead += n;
+      filled += n;
+    }
+    if (filled === 0 || format === null || out === null) {
+      this.header = null;
+      this.finish();
+      return null;
+    }
+    const samples = filled === limit ? out : out.subarray(0, filled * format.channels);
+    this.hashBlock(samples, format.validBits);
+    return intBlock(format, samples);
+  }
+
+  private interleave(out: Int32Array, outFrame: number, from: number, n: number, channels: number): void {
+    const ch = this.frames.channels;
+    if (channels === 2) {
+      const l = ch[0]!;
+      const r = ch[1]!;
+      for (let i = 0, o = outFrame * 2; i < n; i++, o += 2) {
+        out[o] = l[from + i]!;
+        out[o + 1] = r[from + i]!;
+      }
+    } else if (channels === 1) {
+      out.set(ch[0]!.subarray(from, from + n), outFrame);
+    } else {
+      for (let c = 0; c < channels; c++) {
+        const src = ch[c]!;
+        for (let i = 0, o = outFrame * channels + c; i < n; i++, o += channels) out[o] = src[from + i]!;
+      }
+    }
+  }
+
+  private hashBlock(samples: Int32Array, bits: number): void {
+    if (!this.hash) return;
+    const need = samples.length * md5BytesPerSample(bits);
+    if (this.md5Scratch.length < need) this.md5Scratch = new Uint8Array(need);
+    this.hash.update(packMd5Layout(samples, bits, this.md5Scratch).subarray(0, need));
+  }
+
+  /** End of stream: settle the MD5 and the sample count; strict mode throws what is wrong. */
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const md5 = this.info.md5;
+    const end = this.nextSample;
+    if (this.hash && md5) this.md5Status = this.hash.digest('hex') === md5 ? 'match' : 'mismatch';
+    this.hash = null;
+    const total = this.info.totalFrames;
+    if (total !== null && end !== total) {
+      const msg = `decoded ${end} frames but STREAMINFO says ${total}`;
+      if (end < total && this.md5Status !== 'match') {
+        if (this.strict) this.fail('E_TRUNCATED', `${msg}: the file is truncated`, this.size);
+        this.warn(`${msg}: the file is truncated`);
+        return;
+      }
+      this.warn(msg);
+    }
+    if (this.md5Status === 'mismatch' && this.strict) {
+      throw new AurisError('E_MD5_MISMATCH', `${this.source.name}: decoded audio does not match the STREAMINFO MD5`, { expected: md5 });
+    }
+  }
+
+  integrity(): IntegrityReport {
+    return { md5: this.md5Status, crcErrors: this.crcErrors, warnings: [...this.warnings] };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.win = new Uint8Array(0);
+    this.hash = null;
+  }
+
+  // ---- seeking ----
+
+  async seek(frame: number): Promise<number> {
+    this.checkOpen();
+    if (!Number.isFinite(frame) || frame < 0) throw new AurisError('E_INVALID_ARGUMENT', `seek(${frame}): frame must be a non-negative number`);
+    const target = Math.floor(frame);
+    this.hash = null;
+    this.md5Status = this.info.md5 ? 'unchecked' : 'absent';
+    this.pendingError = null;
+    this.ended = false;
+    let start: FrameLocation = { offset: this.audioOffset, sample: 0 };
+    if (this.numberingTrusted) start = await this.locate(target);
+    try {
+      return await this.decodeTo(start, target);
+    } catch (e) {
+      if (start.offset === this.audioOffset || !isAurisError(e)) throw e;
+      this.numberingTrusted = false;
+      return await this.decodeTo({ offset: this.audioOffset, sample: 0 }, target);
+    }
+  }
+
+  /** Decodes forward from a known frame until the frame holding `target`; leaves the read position on `target`. */
+  private async decodeTo(start: FrameLocation, target: number): Promise<number> {
+    this.pos = start.offset;
+    this.nextSample = start.sample;
+    this.header = null;
+    this.ended = false;
+    while (await this.nextFrame()) {
+      const h = this.header!;
+      if (this.frameSample + h.blockSize > target) {
+        this.frameRead = Math.max(0, target - this.frameSample);
+        return this.frameSample + this.frameRead;
+      }
+    }
+    // Past the end: the next read returns null.
+    this.header = null;
+    this.frameSample = this.nextSample;
+    return this.nextSample;
+  }
+
+  /** A verified frame at or before `target`'s frame, found with the SEEKTABLE and bisection. */
+  private async locate(target: number): Promise<FrameLocation> {
+    let lo: FrameLocation = { offset: this.audioOffset, sample: 0 };
+    let hi = this.size;
+    // The current position is a known frame start.
+    if (this.header && this.pos < this.size && this.nextSample <= target && this.pos > lo.offset) {
+      lo = { offset: this.pos, sample: this.nextSample };
+    }
+    for (const p of this.details.seekTable) {
+      const offset = this.audioOffset + p.offset;
+      if (offset >= this.size) break;
+      if (p.sample <= target) {
+        if (offset > lo.offset && p.sample >= lo.sample) {
+          const h = await this.verifiedFrameAt(offset);
+          if (h && this.sampleOf(h) === p.sample) lo = { offset, sample: p.sample };
+        }
+      } else if (offset > lo.offset) {
+        hi = Math.min(hi, offset);
+        break;
+      }
+    }
+    while (hi - lo.offset > BISECT_STOP) {
+      const mid = lo.offset + Math.floor((hi - lo.offset) / 2);
+      const at = await this.findVerifiedFrame(mid, hi);
+      if (at < 0) {
+        hi = mid;
+        continue;
+      }
+      const sample = this.sampleOf(this.header!);
+      if (sample < lo.sample) {
+        // Numbers going backwards: the numbering cannot be trusted for seeking.
+        this.numberingTrusted = false;
+        return { offset: this.audioOffset, sample: 0 };
+      }
+      if (sample <= target) lo = { offset: at, sample };
+      else hi = mid;
+    }
+    return lo;
+  }
+}

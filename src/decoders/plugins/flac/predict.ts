@@ -1,0 +1,140 @@
+// Prediction restore (RFC 9639 sections 9.2.5 and 9.2.6): x[i] = residual[i] + prediction, in
+// place over an array that holds the warm-up samples followed by the residuals.
+//
+// Three arithmetic paths, chosen per subframe:
+// - int32 (Math.imul, wrapping adds) when the whole LPC sum provably fits 32 bits:
+//   bits + precision + floor(log2(order)) <= 32, the bound libFLAC uses for its 32-bit path;
+// - double when it does not: every product is below 2^47 (33-bit sample, 15-bit coefficient) and
+//   32 of them below 2^52, so the sum is exact in a double (2^53);
+// - "wide" for 33-bit side channels of 32-bit audio, whose samples do not fit an Int32Array.
+
+/** Fixed predictor of order 0..4 over Int32 samples (sums fit doubles; stores wrap like int32). */
+export function restoreFixed(x: Int32Array, n: number, order: number): void {
+  switch (order) {
+    case 0:
+      return;
+    case 1:
+      for (let i = 1, a = x[0]!; i < n; i++) { a = x[i] = x[i]! + a; }
+      return;
+    case 2:
+      for (let i = 2; i < n; i++) x[i] = x[i]! + 2 * x[i - 1]! - x[i - 2]!;
+      return;
+    case 3:
+      for (let i = 3; i < n; i++) x[i] = x[i]! + 3 * (x[i - 1]! - x[i - 2]!) + x[i - 3]!;
+      return;
+    default:
+      for (let i = 4; i < n; i++) x[i] = x[i]! + 4 * (x[i - 1]! + x[i - 3]!) - 6 * x[i - 2]! - x[i - 4]!;
+  }
+}
+
+/** Fixed predictor over 33-bit samples in doubles: `out` gets warm-up from `out` and residuals from `res`. */
+export function restoreFixedWide(res: Int32Array, out: Float64Array, n: number, order: number): void {
+  for (let i = order; i < n; i++) {
+    let p = 0;
+    switch (order) {
+      case 1: p = out[i - 1]!; break;
+      case 2: p = 2 * out[i - 1]! - out[i - 2]!; break;
+      case 3: p = 3 * (out[i - 1]! - out[i - 2]!) + out[i - 3]!; break;
+      case 4: p = 4 * (out[i - 1]! + out[i - 3]!) - 6 * out[i - 2]! - out[i - 4]!; break;
+    }
+    out[i] = res[i]! + p;
+  }
+}
+
+/** True when an LPC sum of `order` products of `bits`-bit samples and `precision`-bit coefficients fits int32. */
+export function lpcFitsInt32(bits: number, precision: number, order: number): boolean {
+  return bits + precision + (31 - Math.clz32(order)) <= 32;
+}
+
+/** LPC restore with int32 arithmetic; caller checked lpcFitsInt32. c[j] multiplies x[i-1-j]. */
+export function restoreLpcInt(x: Int32Array, n: number, c: Int32Array, order: number, shift: number): void {
+  switch (order) {
+    case 1: {
+      const c0 = c[0]!;
+      for (let i = 1; i < n; i++) x[i] = x[i]! + (Math.imul(c0, x[i - 1]!) >> shift);
+      return;
+    }
+    case 2: {
+      const c0 = c[0]!, c1 = c[1]!;
+      for (let i = 2; i < n; i++) x[i] = x[i]! + ((Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!)) >> shift);
+      return;
+    }
+    case 4: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!;
+      for (let i = 4; i < n; i++) {
+        const s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 8: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!;
+      for (let i = 8; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!) + Math.imul(c6, x[i - 7]!) + Math.imul(c7, x[i - 8]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 12: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!;
+      const c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!, c11 = c[11]!;
+      for (let i = 12; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!) + Math.imul(c6, x[i - 7]!) + Math.imul(c7, x[i - 8]!)) | 0;
+        s = (s + Math.imul(c8, x[i - 9]!) + Math.imul(c9, x[i - 10]!) + Math.imul(c10, x[i - 11]!) + Math.imul(c11, x[i - 12]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    default:
+      for (let i = order; i < n; i++) {
+        let s = 0;
+        for (let j = 0, k = i - 1; j < order; j++, k--) s = (s + Math.imul(c[j]!, x[k]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+  }
+}
+
+/** LPC restore with exact double sums, for depths and precisions whose sums exceed int32. */
+export function restoreLpcDouble(x: Int32Array, n: number, c: Int32Array, order: number, shift: number): void {
+  const scale = 2 ** -shift;
+  switch (order) {
+    case 8: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!;
+      for (let i = 8; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]! + c5 * x[i - 6]! + c6 * x[i - 7]! + c7 * x[i - 8]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 12: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!;
+      const c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!, c11 = c[11]!;
+      for (let i = 12; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]! + c5 * x[i - 6]! + c6 * x[i - 7]! + c7 * x[i - 8]!
+          + c8 * x[i - 9]! + c9 * x[i - 10]! + c10 * x[i - 11]! + c11 * x[i - 12]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    default:
+      for (let i = order; i < n; i++) {
+        let s = 0;
+        for (let j = 0, k = i - 1; j < order; j++, k--) s += c[j]! * x[k]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+  }
+}
+
+/** LPC restore over 33-bit samples: warm-up in `out`, residuals in `res`. */
+export function restoreLpcWide(res: Int32Array, out: Float64Array, n: number, c: Int32Array, order: number, shift: number): void {
+  const scale = 2 ** -shift;
+  for (let i = order; i < n; i++) {
+    let s = 0;
+    for (let j = 0, k = i - 1; j < order; j++, k--) s += c[j]! * out[k]!;
+    out[i] = res[i]! + Math.floor(s * scale);
+  }
+}
