@@ -1,9 +1,27 @@
-// Every CLI command, in the order `auris --help` lists them.
+// Every CLI command, in the order `auris --help` lists them. One line per command.
 import type { Command } from 'commander';
+import { registerPlay } from './play.ts';
+import { registerDevices } from './devices.ts';
+import { registerDoctor } from './doctor.ts';
+import { registerDr } from './dr.ts';
+import { registerLoudness } from './loudness.ts';
+import { registerAnalyze } from './analyze.ts';
+import { registerDebugOutput } from './debug-output.ts';
 import { registerConvert } from './convert.ts';
 import { registerDebugFilter } from './debug-filter.ts';
 import { registerEq } from './eq.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerEq, registerConvert, registerDebugFilter];
+export const COMMANDS: RegisterCommand[] = [
+  registerPlay,
+  registerEq,
+  registerConvert,
+  registerDevices,
+  registerDoctor,
+  registerDr,
+  registerLoudness,
+  registerAnalyze,
+  registerDebugOutput,
+  registerDebugFilter,
+];
