@@ -22,6 +22,7 @@ import { prepareFilter } from '../dsp/registry.ts';
 import { loadApoConfig } from '../dsp/presets/apo.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
+import { describeCaps } from '../outputs/negotiate.ts';
 import { packBlock } from '../outputs/pack-block.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 import { evaluateSignalPath } from '../signal-path/evaluate.ts';
@@ -462,7 +463,8 @@ export class Player {
     const caps = await this.outputCapabilities();
     const plan = format.sample === 'dsd' ? { rate: null, bits: null, reason: '' } : planForDevice(format, caps);
     if (plan.rate !== null && this.settings.missingRate === 'skip') {
-      throw new AurisError('E_FORMAT_REFUSED', `skipped: ${plan.reason} (missing-rate policy is "skip")`);
+      const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
+      throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(format)}; it accepts ${accepted}`);
     }
     const filters: PreparedFilter[] = [];
     if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
