@@ -47,8 +47,11 @@ export interface FilterChain {
   clipStats(): ClipStats;
 }
 
-/** Exact integer -> f64 conversion, x = s / 2^(bits-1); reuses one buffer (valid until the next call). */
-function intToFloatStage(input: AudioFormat): OpenFilter {
+/**
+ * Exact conversion to f64: integers x = s / 2^(bits-1), into one reused buffer (valid until the
+ * next call); f32 blocks (already Float64Array values) are only relabelled.
+ */
+function toFloat64Stage(input: AudioFormat): OpenFilter {
   const output = float64Format(input);
   const scale = 1 / 2 ** (input.validBits - 1);
   let buffer = new Float64Array(0);
@@ -56,10 +59,12 @@ function intToFloatStage(input: AudioFormat): OpenFilter {
     inputFormat: input,
     outputFormat: output,
     identity: false,
-    report: stageReport('filter', 'Integer to float', input, output, true, `exact: s / 2^${input.validBits - 1}`),
+    report: stageReport('filter', 'To 64-bit float', input, output, true, isIntegerKind(input.sample) ? `exact: s / 2^${input.validBits - 1}` : 'exact'),
     latencyFrames: 0,
     process(block) {
-      if (block.kind !== 'int' || !sameFormat(block.format, input)) throw refused(input, block.format);
+      if (!sameFormat(block.format, input)) throw refused(input, block.format);
+      if (block.kind === 'float') return { ...block, format: output };
+      if (block.kind !== 'int') throw refused(input, block.format);
       const s = block.samples;
       if (buffer.length !== s.length) buffer = new Float64Array(s.length);
       for (let i = 0; i < s.length; i++) buffer[i] = s[i]! * scale;
@@ -68,6 +73,11 @@ function intToFloatStage(input: AudioFormat): OpenFilter {
     flush: () => null,
     reset: () => undefined,
   };
+}
+
+/** True for PCM that the chain converts to f64 before a PCM filter (integers and f32). */
+function needsFloat64(f: AudioFormat): boolean {
+  return isIntegerPcm(f) || f.sample === 'f32';
 }
 
 /** Zero-padding an integer source to a wider integer output: bit-perfect (a packing, not a change). */
@@ -93,15 +103,20 @@ function widenStage(input: AudioFormat, bits: number): OpenFilter {
   };
 }
 
-/** Float output after processing: counts clips (|x| > 1), saturates, rounds to f32 when asked. */
-function floatOutStage(input: AudioFormat, bits: 32 | 64, clips: ClipCounter): OpenFilter {
+/**
+ * Float output: counts clips (|x| > 1), saturates, rounds to f32 when asked. `exact` says the
+ * values reaching it are an untouched integer source that float holds exactly (a format change only).
+ */
+function floatOutStage(input: AudioFormat, bits: 32 | 64, clips: ClipCounter, exact = false): OpenFilter {
   const output = floatFormat(input.rate, input.channels, bits);
   const channels = input.channels;
   return {
     inputFormat: input,
     outputFormat: output,
     identity: false,
-    report: stageReport('filter', 'Clip detection', input, output, false, bits === 32 ? 'saturate at +-1, round to float32' : 'saturate at +-1'),
+    report: exact
+      ? { ...stageReport('packing', `To ${bits}-bit float`, input, output, true, 'exact'), changesSamples: false }
+      : stageReport('filter', 'Clip detection', input, output, false, bits === 32 ? 'saturate at +-1, round to float32' : 'saturate at +-1'),
     latencyFrames: 0,
     process(block) {
       if (block.kind !== 'float' || !sameFormat(block.format, input)) throw refused(input, block.format);
@@ -168,14 +183,14 @@ function copyBlock(b: AudioBlock): AudioBlock {
  */
 export function buildChain(filters: readonly PreparedFilter[], input: AudioFormat, options: ChainOptions = {}): FilterChain {
   const stages: OpenFilter[] = [];
-  const conversions = new Set<OpenFilter>(); // exact int -> float steps: not reported as stages
-  const toFloat = (f: AudioFormat): OpenFilter => { const s = intToFloatStage(f); conversions.add(s); return s; };
+  const conversions = new Set<OpenFilter>(); // exact conversions to f64: not reported as stages
+  const toFloat = (f: AudioFormat): OpenFilter => { const s = toFloat64Stage(f); conversions.add(s); return s; };
   let fmt = input;
   for (const prepared of filters) {
-    const openOn = isIntegerPcm(fmt) ? float64Format(fmt) : fmt;
+    const openOn = needsFloat64(fmt) ? float64Format(fmt) : fmt;
     const f = prepared.open(openOn);
     if (f.identity) continue;
-    if (isIntegerPcm(fmt)) stages.push(toFloat(fmt));
+    if (needsFloat64(fmt)) stages.push(toFloat(fmt));
     stages.push(f);
     fmt = f.outputFormat;
   }
@@ -199,15 +214,18 @@ export function buildChain(filters: readonly PreparedFilter[], input: AudioForma
       } else if (want.kind === 'float') {
         stages.push(toFloat(fmt));
         clips = new ClipCounter(fmt.channels, -1, 1);
-        stages.push(floatOutStage(float64Format(fmt), want.bits, clips));
+        stages.push(floatOutStage(float64Format(fmt), want.bits, clips, !processed && (want.bits === 64 || fmt.validBits <= 24)));
       }
     } else if (isFloatKind(fmt.sample)) {
+      const f64 = float64Format(fmt);
       if (want.kind === 'int') {
-        quantiser = openQuantiser(float64Format(fmt), { bits: want.bits, dither: options.dither ?? 'tpdf', seed: options.seed });
+        if (fmt.sample === 'f32') stages.push(toFloat(fmt));
+        quantiser = openQuantiser(f64, { bits: want.bits, dither: options.dither ?? 'tpdf', seed: options.seed });
         stages.push(quantiser);
       } else if (processed || want.bits !== fmt.validBits) {
+        if (fmt.sample === 'f32') stages.push(toFloat(fmt));
         clips = new ClipCounter(fmt.channels, -1, 1);
-        stages.push(floatOutStage(fmt, want.bits, clips));
+        stages.push(floatOutStage(f64, want.bits, clips));
       }
     }
   }

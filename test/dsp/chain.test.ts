@@ -75,3 +75,18 @@ test('an unregistered kind and bad settings give typed errors', () => {
   assert.throws(() => prepareFilter('no-such-filter', {}), (e) => isAurisError(e, 'E_UNSUPPORTED_FEATURE'));
   assert.throws(() => prepareFilter('volume', { db: 'loud' }), (e) => isAurisError(e, 'E_INVALID_ARGUMENT'));
 });
+
+test('float32 input is opened as f64 by PCM filters; an untouched integer source to float output is reported as no change', () => {
+  const f32 = floatFormat(48000, 2, 32);
+  const chain = buildChain([prepareFilter('volume', { db: -6 })], f32);
+  assert.equal(chain.outputFormat.sample, 'f32');
+  const out = chain.process(floatBlock(f32, new Float64Array([0.5, -0.5, 1, 0])));
+  assert.ok(out.kind === 'float' && Math.abs(out.samples[0]! - Math.fround(0.5 * 10 ** (-6 / 20))) < 1e-12);
+  const q = buildChain([], f32, { output: { kind: 'int', bits: 16 }, dither: 'none' });
+  const qi = q.process(floatBlock(f32, new Float64Array([0.5, -0.25])));
+  assert.deepEqual(qi.kind === 'int' ? Array.from(qi.samples) : null, [16384, -8192]);
+  const widen = buildChain([], pcmFormat(44100, 2, 24), { output: { kind: 'float', bits: 32 } });
+  assert.deepEqual(widen.reports.map((r) => r.changesSamples), [false]);
+  const w = widen.process(intBlock(pcmFormat(44100, 2, 24), new Int32Array([4194304, -8388608])));
+  assert.deepEqual(w.kind === 'float' ? Array.from(w.samples) : null, [0.5, -1]);
+});

@@ -7,15 +7,21 @@ import { registerDr } from './dr.ts';
 import { registerLoudness } from './loudness.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerDebugOutput } from './debug-output.ts';
+import { registerConvert } from './convert.ts';
+import { registerDebugFilter } from './debug-filter.ts';
+import { registerEq } from './eq.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   registerPlay,
+  registerEq,
+  registerConvert,
   registerDevices,
   registerDoctor,
   registerDr,
   registerLoudness,
   registerAnalyze,
   registerDebugOutput,
+  registerDebugFilter,
 ];
