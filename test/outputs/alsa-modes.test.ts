@@ -60,14 +60,12 @@ test('without a usable libasound, ALSA reports why and the file output still pla
   assert.match(listing.unavailable.find((u) => u.kind === 'alsa')?.reason ?? '', /libasound\.so\.2 lacks snd_/);
   assert.ok(listing.outputs.some((o) => o.name === 'null'));
   assert.ok(!listing.outputs.some((o) => o.name.startsWith('alsa:')));
-  const alsa = cli(['play', path.join(fake, 'none.wav'), '--output', 'alsa:captest']);
-  assert.equal(alsa.status, 1);
   const format = pcmFormat(48000, 2, 16);
   const data = packInt(lcgInts(4800 * 2, 16, 32), 16, 'S16_LE');
   const input = path.join(fake, 'in.wav');
   writeFileSync(input, Buffer.concat([wavHeader(format, data.length), data]));
   const wav = path.join(fake, 'out.wav');
-  const played = cli(['play', input, '--output', `file:${wav}`, '-q']);
+  const played = cli(['play', input, '--output', `file:${wav}`, '--json']);
   assert.equal(played.status, 0, played.stderr);
   assert.ok(readFileSync(wav).subarray(wavHeaderSize(format)).equals(Buffer.from(data)));
 });
