@@ -32,6 +32,8 @@ interface Attempt { ok: boolean; value?: unknown; error?: { code: string; messag
 
 interface SuiteReport {
   platform: string;
+  folders: { config: string; data: string; cache: string; music: string };
+  cwdInsideZ: boolean;
   node: string;
   status: { available: boolean; reason: string };
   devices: { id: string; name: string; isDefault: boolean }[];
@@ -70,6 +72,10 @@ test('WASAPI under Wine: exclusive push and shared streams reach the capture byt
   assert.equal(report.platform, 'win32');
   assert.equal(report.node.split('.')[0], process.version.split('.')[0]);
   assert.deepEqual(report.status, { available: true, reason: '' });
+  assert.match(report.folders.config, /^C:\\users\\[^\\]+\\AppData\\Roaming\\Auris$/i, 'config in %APPDATA%\\Auris');
+  assert.equal(report.folders.data, report.folders.config);
+  assert.match(report.folders.cache, /^C:\\users\\[^\\]+\\AppData\\Local\\Auris\\Cache$/i);
+  assert.equal(report.cwdInsideZ, true, 'the working folder is on Z: (Wine maps / there), as a drive-letter path');
 
   // Enumeration: the one winealsa endpoint, by a stable endpoint ID, named and default.
   assert.equal(report.devices.length, 1);

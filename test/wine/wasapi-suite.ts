@@ -9,6 +9,7 @@ import { writeAll } from '../../src/outputs/pump.ts';
 import { outputPlugin } from '../../src/outputs/registry.ts';
 import { WasapiOutputPlugin, listWasapiDevices, wasapiStatus } from '../../src/outputs/wasapi/wasapi-output.ts';
 import { isAurisError } from '../../src/util/errors.ts';
+import { aurisFolders, isInsideRoot } from '../../src/util/platform-paths.ts';
 import { WINE_CASES, payload } from './cases.ts';
 
 /** An error as the report carries it. */
@@ -27,6 +28,9 @@ async function attempt<T>(fn: () => Promise<T> | T): Promise<{ ok: true; value: 
 
 async function main(): Promise<void> {
   const report: Record<string, unknown> = { platform: process.platform, arch: process.arch, node: process.version };
+  // Windows folders and paths as a real Windows process sees them (Wine's C: drive, Z: = Linux /).
+  report.folders = aurisFolders();
+  report.cwdInsideZ = isInsideRoot(process.cwd(), 'z:\\');
   report.status = wasapiStatus();
   report.devices = listWasapiDevices();
   const plugin = outputPlugin('wasapi:');

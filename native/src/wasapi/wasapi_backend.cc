@@ -756,7 +756,8 @@ class WasapiModuleImpl final : public BackendModule {
         for (uint32_t rate : kProbeRates) {
           WAVEFORMATEXTENSIBLE wfx = MakeWaveFormat(l, rate, ch);
           hr = client->IsFormatSupported(AUDCLNT_SHAREMODE_EXCLUSIVE, &wfx.Format, nullptr);  // ppClosest must be NULL
-          if (static_cast<uint32_t>(hr) == 0x8889000E) return Fail(hr, "exclusive-mode IsFormatSupported");
+          const uint32_t u = static_cast<uint32_t>(hr);
+          if (u == 0x8889000E || u == 0x8889000A) return Fail(hr, "exclusive-mode IsFormatSupported");  // not allowed, or held
           if (hr != S_OK) continue;
           if (f.channels_min == 0 || ch < f.channels_min) f.channels_min = ch;
           if (ch > f.channels_max) f.channels_max = ch;
