@@ -46,17 +46,23 @@ interface SuiteReport {
   byName: Attempt;
 }
 
-/** Asserts that `captured` is zeros, then exactly `expected`, then zeros (Wine may add silence around it). */
-function assertCaptured(id: string, captured: Buffer, expected: Uint8Array): void {
-  const head = Buffer.from(expected.subarray(0, 256));
-  const start = captured.indexOf(head);
-  assert.ok(start >= 0, `${id}: the payload's first 256 bytes are not in the ${captured.length}-byte capture`);
-  assert.ok(captured.subarray(0, start).every((b) => b === 0), `${id}: non-silent bytes before the payload`);
-  const span = captured.subarray(start, start + expected.length);
-  assert.equal(span.length, expected.length, `${id}: capture ends ${expected.length - span.length} bytes early`);
-  const firstDiff = span.findIndex((b, i) => b !== expected[i]);
-  assert.equal(firstDiff, -1, `${id}: captured bytes differ from the payload at byte ${firstDiff}`);
-  assert.ok(captured.subarray(start + expected.length).every((b) => b === 0), `${id}: non-silent bytes after the payload`);
+/**
+ * Asserts that `captured` is, in order, each of `segments` exactly, with nothing but zeros (Wine's
+ * silence) before, between and after them.
+ */
+function assertCaptured(id: string, captured: Buffer, segments: readonly Uint8Array[]): void {
+  let at = 0;
+  segments.forEach((expected, k) => {
+    const start = captured.indexOf(Buffer.from(expected.subarray(0, 256)), at);
+    assert.ok(start >= 0, `${id}: part ${k}'s first 256 bytes are not in the ${captured.length}-byte capture after byte ${at}`);
+    assert.ok(captured.subarray(at, start).every((b) => b === 0), `${id}: non-silent bytes before part ${k}`);
+    const span = captured.subarray(start, start + expected.length);
+    assert.equal(span.length, expected.length, `${id}: capture ends ${expected.length - span.length} bytes early`);
+    const firstDiff = span.findIndex((b, i) => b !== expected[i]);
+    assert.equal(firstDiff, -1, `${id}: part ${k} differs from the payload at byte ${firstDiff}`);
+    at = start + expected.length;
+  });
+  assert.ok(captured.subarray(at).every((b) => b === 0), `${id}: non-silent bytes after the payload`);
 }
 
 test('WASAPI under Wine: exclusive push and shared streams reach the capture byte for byte', { timeout: 900_000 }, (t) => {
@@ -99,6 +105,8 @@ test('WASAPI under Wine: exclusive push and shared streams reach the capture byt
     // The format Initialize accepted, read back from the WAVEFORMATEXTENSIBLE.
     assert.deepEqual([n.container, n.validBits, n.rate, n.channels], [c.container, c.validBits, c.format.rate, c.format.channels], c.id);
     assert.equal(got.value.stats.underruns, 0, `${c.id}: underruns`);
+    assert.match(n.detail, /no hardware volume \(the engine's volume applies\)/, `${c.id}: the stage says who does the volume`);
+    assert.equal(got.value.volume, null);
     if (c.mode === 'shared') {
       assert.equal(n.strategy, 'shared');
       assert.equal(n.bitPerfect, false, 'shared mode is never reported bit-perfect');
@@ -116,7 +124,7 @@ test('WASAPI under Wine: exclusive push and shared streams reach the capture byt
         assert.equal(n.fallbackReason, '', `${c.id}: push was asked for, so nothing fell back`);
       }
     }
-    assertCaptured(c.id, readFileSync(path.join(dir, captureName(c))), payload(c));
+    assertCaptured(c.id, readFileSync(path.join(dir, captureName(c))), c.twice ? [payload(c), payload(c)] : [payload(c)]);
   }
 
   // Event mode alone: Wine refuses it, which arrives as a typed busy error naming the HRESULT.

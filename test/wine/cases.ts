@@ -18,6 +18,8 @@ export interface WineCase {
   readonly validBits: number;
   /** ALSA format name the capture file carries (`%f` in test/wine/asoundrc). */
   readonly alsaFormat: string;
+  /** Play the payload, drain, then play it again on the same open stream (restart after a drain). */
+  readonly twice?: boolean;
 }
 
 const SECONDS = 0.25;
@@ -30,6 +32,7 @@ export const WINE_CASES: readonly WineCase[] = [
   { id: 'push-32-192k', format: pcmFormat(192000, 2, 32), mode: 'exclusive', strategy: 'push', container: 'S32_LE', validBits: 32, alsaFormat: 'S32_LE' },
   { id: 'push-32-384k', format: pcmFormat(384000, 2, 32), mode: 'exclusive', strategy: 'push', container: 'S32_LE', validBits: 32, alsaFormat: 'S32_LE' },
   { id: 'push-f32-88k2', format: floatFormat(88200, 2, 32), mode: 'exclusive', strategy: 'push', container: 'FLOAT_LE', validBits: 32, alsaFormat: 'FLOAT_LE' },
+  { id: 'push-16-22k05-twice', format: pcmFormat(22050, 2, 16), mode: 'exclusive', strategy: 'push', container: 'S16_LE', validBits: 16, alsaFormat: 'S16_LE', twice: true },
   { id: 'auto-16-48k', format: pcmFormat(48000, 2, 16), mode: 'exclusive', strategy: '', container: 'S16_LE', validBits: 16, alsaFormat: 'S16_LE' },
   // Shared mode runs on the mix format, which Wine reports as float32 48 kHz stereo.
   { id: 'shared-mix', format: floatFormat(48000, 2, 32), mode: 'shared', strategy: '', container: 'FLOAT_LE', validBits: 32, alsaFormat: 'FLOAT_LE' },
@@ -60,3 +63,4 @@ export function payload(c: WineCase): Uint8Array {
   for (let i = 0; i < n; i++) s[i] = next() >> (32 - bits);
   return packInt(s, bits, c.container);
 }
+

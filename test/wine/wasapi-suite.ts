@@ -45,6 +45,10 @@ async function main(): Promise<void> {
       if (!(out instanceof NativeOutput)) throw new Error('the WASAPI output is not a NativeOutput');
       await writeAll(out, payload(c));
       await out.drain();
+      if (c.twice) {
+        await writeAll(out, payload(c));
+        await out.drain();
+      }
       const stats = out.stats();
       await out.close();
       return { container: out.container, bitPerfect: out.bitPerfect, negotiated: out.negotiated, stage: out.stage, stats, volume: out.volume };

@@ -200,6 +200,13 @@ Status FindDevice(IMMDeviceEnumerator* en, const std::string& id, Com<IMMDevice>
   return Status::Ok();
 }
 
+/** Creates the enumerator and finds the active endpoint `id` ("" or "default" = the default one). */
+Status OpenEndpoint(const std::string& id, Com<IMMDeviceEnumerator>& en, Com<IMMDevice>& dev) {
+  const HRESULT hr = MakeEnumerator(en);
+  if (FAILED(hr)) return Fail(hr, "creating the MMDeviceEnumerator");
+  return FindDevice(en.get(), id, dev);
+}
+
 /** IAudioEndpointVolume when the endpoint has a hardware volume control, else empty. */
 void HardwareVolume(IMMDevice* dev, Com<IAudioEndpointVolume>& vol) {
   if (FAILED(dev->Activate(__uuidof(IAudioEndpointVolume), CLSCTX_ALL, nullptr, vol.put_void()))) return;
@@ -352,10 +359,9 @@ class WasapiStream final : public Backend {
   }
 
   Status OpenOnComThread(const OpenRequest& req, const PcmLayout& layout, Negotiated* out) {
-    HRESULT hr = MakeEnumerator(enumerator_);
-    if (FAILED(hr)) return Fail(hr, "creating the MMDeviceEnumerator");
-    Status s = FindDevice(enumerator_.get(), req.device, device_);
+    Status s = OpenEndpoint(req.device, enumerator_, device_);
     if (!s.ok) return s;
+    HRESULT hr = S_OK;
     const std::string id = EndpointId(device_.get());
     const std::string name = FriendlyName(device_.get());
     watcher_ = std::make_unique<EndpointWatcher>(Wide(id));
@@ -404,8 +410,11 @@ class WasapiStream final : public Backend {
     out->mixer_rate = req.mode == Mode::kShared ? mixer_rate_ : 0;
     out->strategy = strategy;
     out->fallback_reason = fallback;
+    Com<IAudioEndpointVolume> volume;
+    HardwareVolume(device_.get(), volume);
     out->detail = "WASAPI " + std::string(req.mode == Mode::kShared ? "shared (system mixer)" : "exclusive " + strategy) +
                   " on \"" + name + "\", " + got.container + " " + std::to_string(got.valid_bits) + "-bit" +
+                  (volume ? "; hardware endpoint volume" : "; no hardware volume (the engine's volume applies)") +
                   (fallback.empty() ? "" : "; " + fallback);
     return Status::Ok();
   }
@@ -696,13 +705,8 @@ class WasapiModuleImpl final : public BackendModule {
     Status s = Status::Ok();
     OnComThread([&] {
       Com<IMMDeviceEnumerator> en;
-      HRESULT hr = MakeEnumerator(en);
-      if (FAILED(hr)) {
-        s = Fail(hr, "creating the MMDeviceEnumerator");
-        return;
-      }
       Com<IMMDevice> dev;
-      s = FindDevice(en.get(), device, dev);
+      s = OpenEndpoint(device, en, dev);
       if (!s.ok) return;
       Com<IAudioEndpointVolume> vol;
       HardwareVolume(dev.get(), vol);
@@ -722,13 +726,11 @@ class WasapiModuleImpl final : public BackendModule {
  private:
   static Status ProbeOnComThread(const std::string& device, Mode mode, Capabilities* out) {
     Com<IMMDeviceEnumerator> en;
-    HRESULT hr = MakeEnumerator(en);
-    if (FAILED(hr)) return Fail(hr, "creating the MMDeviceEnumerator");
     Com<IMMDevice> dev;
-    Status s = FindDevice(en.get(), device, dev);
+    Status s = OpenEndpoint(device, en, dev);
     if (!s.ok) return s;
     Com<IAudioClient> client;
-    hr = dev->Activate(__uuidof(IAudioClient), CLSCTX_ALL, nullptr, client.put_void());
+    HRESULT hr = dev->Activate(__uuidof(IAudioClient), CLSCTX_ALL, nullptr, client.put_void());
     if (FAILED(hr)) return Fail(hr, "IMMDevice::Activate(IAudioClient)");
     WAVEFORMATEX* mix = nullptr;
     hr = client->GetMixFormat(&mix);
