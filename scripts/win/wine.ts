@@ -1,6 +1,7 @@
 // Wine for the WASAPI tests: a prefix whose audio driver is winealsa with one output device, the
 // ALSA `file` PCM `auriscap` (test/wine/asoundrc) that records every byte to AURIS_WINE_CAPTURE;
-// the JavaScript Windows node.exe runs (esbuild bundles of the TypeScript); and running it.
+// the JavaScript Windows node.exe runs (the compiled CLI in dist/, or an esbuild bundle of a test
+// script); and running it.
 //
 // `npm run wine -- <auris arguments>` runs any auris command under Windows node.exe in that prefix,
 // e.g. `AURIS_WINE_CAPTURE=/tmp/out.raw npm run wine -- play song.flac --output wasapi:`.
@@ -111,6 +112,20 @@ export function runWindowsNode(script: string, args: string[], opts: { capture?:
   return { status, stdout, stderr };
 }
 
+/**
+ * The compiled CLI (`npm run build`: tsc into dist/), rebuilt when a source is newer. Windows
+ * node.exe runs bin/auris.js, which loads dist/ like an installed package does (and so starts the
+ * engine and analysis workers from their compiled files).
+ */
+export function compileDist(): string {
+  const main = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const inputs = newestMtime([path.join(ROOT, 'src')], [path.join(ROOT, 'native', 'index.ts'), path.join(ROOT, 'tsconfig.build.json')]);
+  if (!existsSync(main) || newestMtime([path.join(ROOT, 'dist')]) < inputs) {
+    withLock('dist', () => runTool(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']));
+  }
+  return path.join(ROOT, 'bin', 'auris.js');
+}
+
 /** Everything a Wine run needs: the Windows addon, node.exe, the prefix. */
 export function prepareWine(): { buildSeconds: number; prefixSeconds: number } {
   const build = buildWindowsAddon();
@@ -122,7 +137,7 @@ export function prepareWine(): { buildSeconds: number; prefixSeconds: number } {
 const isEntry = process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename);
 if (isEntry) {
   prepareWine();
-  const cli = bundleForWindows(path.join(ROOT, 'src', 'cli', 'main.ts'), 'auris-cli.mjs');
+  const cli = compileDist();
   const capture = process.env.AURIS_WINE_CAPTURE;
   if (!capture) process.stderr.write('note: AURIS_WINE_CAPTURE is not set; the default WASAPI endpoint writes to /dev/null\n');
   const r = runWindowsNode(cli, process.argv.slice(2), { capture: capture ? path.resolve(capture) : undefined, timeoutMs: 3_600_000 });

@@ -435,8 +435,10 @@ class WasapiStream final : public Backend {
       }
       *fallback = "event-driven exclusive mode refused by the driver: " + HresultText(hr) + "; using exclusive push mode";
     }
-    // Push (timer) mode: the device period, a buffer of 8 periods (Wine asks for at least 8).
-    HRESULT hr = InitializeExclusive(wfx, false, def, 8 * def);
+    // Push (timer) mode: the device period, and the buffer asked for (music wants hundreds of ms,
+    // so a late wake-up of this thread never starves the device), at least 8 periods (Wine's minimum).
+    const REFERENCE_TIME wanted = static_cast<REFERENCE_TIME>(req.buffer_us) * 10;
+    HRESULT hr = InitializeExclusive(wfx, false, def, wanted > 8 * def ? wanted : 8 * def);
     if (FAILED(hr)) {
       Status s = Fail(hr, "exclusive push-mode IAudioClient::Initialize");
       if (!fallback->empty()) s.message += " (after " + *fallback + ")";
@@ -523,6 +525,11 @@ class WasapiStream final : public Backend {
   void RunLoop(DeviceContext& ctx) {
     SpscRing& ring = ctx.ring();
     const size_t buffer_bytes = static_cast<size_t>(buffer_frames_) * frame_bytes_;
+    // Start once half the ring is queued (a slow start then cannot starve the device), or at least
+    // one device buffer when the producer has stopped adding for a moment, or on drain.
+    const size_t preroll_bytes = ring.capacity() / 2 > buffer_bytes ? ring.capacity() / 2 : buffer_bytes;
+    size_t last_queued = 0;
+    ULONGLONG last_growth_ms = GetTickCount64();
     const DWORD push_wait_ms = period_ / 20000 > 0 ? static_cast<DWORD>(period_ / 20000) : 1;  // half a period
     bool started = false, paused = false, starving = false;
     int silent_events = 0;
@@ -546,13 +553,19 @@ class WasapiStream final : public Backend {
         continue;
       }
       if (!started) {
-        // Pre-roll: one whole device buffer (or the rest of a drained stream) before Start.
+        // Pre-roll (see preroll_bytes); the first device buffer is filled before Start.
         const size_t queued = ring.Readable();
         if (queued == 0 && ctx.drain_requested()) {
           ctx.Drained();
           continue;
         }
-        if (queued < buffer_bytes && !ctx.drain_requested()) {
+        const ULONGLONG now_ms = GetTickCount64();
+        if (queued != last_queued) {
+          last_queued = queued;
+          last_growth_ms = now_ms;
+        }
+        const bool stalled = queued >= buffer_bytes && now_ms - last_growth_ms >= 50;
+        if (queued < preroll_bytes && !stalled && !ctx.drain_requested()) {
           Sleep(2);
           continue;
         }

@@ -15,8 +15,8 @@ import { NativeOutput } from '../native-output.ts';
 
 export const WASAPI_PREFIX = 'wasapi:';
 const DEFAULT_RING_MS = 1000;
-/** WASAPI picks its own buffer (the device period); these only size the ring and satisfy the checks. */
-const NOMINAL_BUFFER_US = 100_000;
+/** Device buffer in push mode and shared mode's ring sizing; event mode always uses one device period. */
+const DEFAULT_BUFFER_MS = 500;
 
 /** `event`: exclusive event-driven only; `push`: exclusive timer-driven; absent: event, falling back to push. */
 export type WasapiStrategy = 'event' | 'push';
@@ -116,7 +116,9 @@ export class WasapiOutputPlugin implements OutputPlugin {
     if (strategy !== '' && strategy !== 'event' && strategy !== 'push') {
       throw new AurisError('E_INVALID_ARGUMENT', `WASAPI strategy must be event or push, not ${JSON.stringify(strategy)}`);
     }
-    const ringMs = Math.round(options.ringMs ?? DEFAULT_RING_MS);
+    const bufferMs = options.bufferMs ?? DEFAULT_BUFFER_MS;
+    if (!(bufferMs >= 10 && bufferMs <= 2000)) throw new AurisError('E_INVALID_ARGUMENT', `WASAPI buffer must be 10..2000 ms, not ${bufferMs}`);
+    const ringMs = Math.round(options.ringMs ?? Math.max(DEFAULT_RING_MS, 2 * bufferMs));
     const device = this.device();
     const layouts = mode === 'shared' ? this.sharedLayout(format) : this.exclusiveLayouts(format, options.container);
     let lastRefusal: AurisError | null = null;
@@ -126,7 +128,7 @@ export class WasapiOutputPlugin implements OutputPlugin {
       try {
         stream = native.openStream('wasapi', {
           device, mode, container: layout.container, rate: format.rate, channels: format.channels, validBits: layout.validBits,
-          bufferUs: NOMINAL_BUFFER_US, periodUs: NOMINAL_BUFFER_US / 4, ringMs, strategy,
+          bufferUs: Math.round(bufferMs * 1000), periodUs: Math.round(bufferMs * 250), ringMs, strategy,
         }, router.listener);
       } catch (e) {
         if (isAurisError(e, 'E_FORMAT_REFUSED')) {
