@@ -78,8 +78,12 @@ export class AnalysisPool {
 
   private startWorker(): Slot {
     const url = workerUrl();
-    const execArgv = url.pathname.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
-    const worker = new Worker(url, { workerData: { sourceModule: this.options.sourceModule }, execArgv });
+    const workerData = { sourceModule: this.options.sourceModule };
+    // A .ts worker registers tsx itself before importing the worker module: loader flags
+    // (--import tsx) given to the parent do not reach a worker's entry module on Node 20.
+    const worker = url.pathname.endsWith('.ts')
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((t) => { t.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, workerData })
+      : new Worker(url, { workerData });
     const slot: Slot = { worker, job: null };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on('error', (e) => this.onCrash(slot, e));

@@ -1,9 +1,25 @@
-// Every CLI command, in the order `auris --help` lists them.
+// Every CLI command, in the order `auris --help` lists them. One line per command.
 import type { Command } from 'commander';
-import { registerConvert } from './convert.ts';
-import { registerDebugFilter } from './debug-filter.ts';
+import { registerPlay } from './play.ts';
+import { registerDevices } from './devices.ts';
+import { registerDr } from './dr.ts';
+import { registerLoudness } from './loudness.ts';
+import { registerAnalyze } from './analyze.ts';
 import { registerEq } from './eq.ts';
+import { registerConvert } from './convert.ts';
+import { registerDebugOutput } from './debug-output.ts';
+import { registerDebugFilter } from './debug-filter.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerEq, registerConvert, registerDebugFilter];
+export const COMMANDS: RegisterCommand[] = [
+  registerPlay,
+  registerDevices,
+  registerDr,
+  registerLoudness,
+  registerAnalyze,
+  registerEq,
+  registerConvert,
+  registerDebugOutput,
+  registerDebugFilter,
+];
