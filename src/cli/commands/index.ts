@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registerPlay } from './play.ts';
 import { registerDevices } from './devices.ts';
+import { registerDoctor } from './doctor.ts';
 import { registerDr } from './dr.ts';
 import { registerLoudness } from './loudness.ts';
 import { registerAnalyze } from './analyze.ts';
@@ -15,6 +16,7 @@ export type RegisterCommand = (program: Command) => void;
 export const COMMANDS: RegisterCommand[] = [
   registerPlay,
   registerDevices,
+  registerDoctor,
   registerDr,
   registerLoudness,
   registerAnalyze,
