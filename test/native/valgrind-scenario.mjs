@@ -42,7 +42,7 @@ function play(device, seconds) {
       } catch {
         return; // device lost: the event closes the stream
       }
-      if (off < bytes.length) setTimeout(pump, 5);
+      if (off < bytes.length) globalThis.setTimeout(pump, 5);
       else { s.delay(); s.queuedFrames(); s.pause(true); s.pause(false); s.drain(); }
     };
     pump();

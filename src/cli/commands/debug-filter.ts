@@ -16,6 +16,7 @@ import { isDitherMode, DITHER_MODES } from '../../dsp/plugins/dither/shaping.ts'
 import { loadEqPreset } from '../../dsp/presets/load.ts';
 import { FILTER_PLUGINS, prepareFilter } from '../../dsp/registry.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
+import { debugCommand } from './debug-output.ts';
 import { parsePositiveInt } from './eq.ts';
 
 const RAW: Record<string, { container: Container; bits: number; float: boolean }> = {
@@ -25,11 +26,6 @@ const RAW: Record<string, { container: Container; bits: number; float: boolean }
   f32: { container: 'FLOAT_LE', bits: 32, float: true },
   f64: { container: 'FLOAT64_LE', bits: 64, float: true },
 };
-
-/** The `debug` command group, shared with other `auris debug <thing>` commands. */
-export function debugCommand(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'debug') ?? program.command('debug').description('harnesses that run one plugin by hand');
-}
 
 function writeStdout(bytes: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import { floatFormat, pcmFormat } from '../../../src/audio/format.ts';
 import { buildChain } from '../../../src/dsp/chain.ts';
 import { prepareFilter } from '../../../src/dsp/registry.ts';
 import { eqResponse, prepareEq, responseMaximum, type EqSettings } from '../../../src/dsp/plugins/eq/eq.ts';
+import { designBiquad, type BiquadBand } from '../../../src/dsp/plugins/eq/biquad.ts';
 import { PartitionedConvolver } from '../../../src/dsp/plugins/eq/fir.ts';
 import { graphicGainDb } from '../../../src/dsp/plugins/eq/graphic.ts';
 import { isAurisError } from '../../../src/util/errors.ts';
@@ -155,4 +156,32 @@ test('a band above Nyquist is refused when opened at that rate', () => {
   const eq = prepareFilter('eq', { bands: [{ type: 'peaking', freq: 30000, gainDb: 3, q: 1 }] });
   assert.throws(() => eq.open(floatFormat(44100, 2, 64)), (e) => isAurisError(e, 'E_INVALID_ARGUMENT'));
   assert.equal(eq.open(floatFormat(96000, 2, 64)).identity, false);
+});
+
+test('the fused cascade kernels give exactly the plain DF1 result, channels with different band counts, any block split', () => {
+  const rate = 48000;
+  const mk = (f: number, g: number): BiquadBand => ({ type: 'peaking', freq: f, gainDb: g, q: 1.5 });
+  const perChannel: BiquadBand[][] = [
+    [mk(50, 3), mk(200, -2), mk(1000, 4), mk(5000, -6), { type: 'highpass', freq: 30, gainDb: 0 }],
+    [mk(100, 6), { type: 'lowshelf', freq: 300, gainDb: -3 }],
+    [mk(70, 2), mk(700, 2), mk(7000, 2)],
+  ];
+  const names = ['1', '2', '3'];
+  const settings: EqSettings = { steps: perChannel.flatMap((bs, ch) => bs.map((band) => ({ kind: 'band' as const, band, channels: [names[ch]!] }))) };
+  const frames = 5000;
+  const x = Float64Array.from({ length: frames * 3 }, (_, i) => Math.sin(i * 0.37) * 0.5 + ((i * 7919) % 101) / 1000);
+  const got = runEq(settings, x, rate, 777, 3);
+  const want = x.slice();
+  perChannel.forEach((bands, ch) => {
+    for (const band of bands) {
+      const c = designBiquad(band, rate);
+      let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+      for (let i = ch; i < want.length; i += 3) {
+        const xi = want[i]!;
+        const y = c.b0 * xi + c.b1 * x1 + c.b2 * x2 - c.a1 * y1 - c.a2 * y2;
+        x2 = x1; x1 = xi; y2 = y1; y1 = y; want[i] = y;
+      }
+    }
+  });
+  assert.deepEqual(got, want);
 });

@@ -14,6 +14,7 @@ import {
   type BandType, type BiquadBand, type BiquadCoefficients,
 } from './biquad.ts';
 import { resolveChannels, type ChannelSelection } from './channels.ts';
+import { runCascades } from './df1.ts';
 import { designMinimumPhaseFir, firResponse, graphicFirLength, PartitionedConvolver } from './fir.ts';
 import { graphicGainDb, isFlatCurve, sortNodes, type GraphicNode } from './graphic.ts';
 
@@ -162,9 +163,6 @@ function curvesDb(curves: readonly (readonly GraphicNode[])[], hz: number): numb
   return db;
 }
 
-/** Values below this in the IIR state are flushed to zero after each block (section 0, denormals). */
-const DENORMAL = 1e-300;
-
 /** Opens the EQ on an f64 format: per-channel gain, DF1 sections, optional GraphicEQ FIR. */
 function openEq(settings: EqSettings, input: AudioFormat): OpenFilter {
   if (input.sample !== 'f64') throw new AurisError('E_FORMAT_REFUSED', `the EQ takes f64 samples, not ${formatToString(input)}`);
@@ -174,10 +172,16 @@ function openEq(settings: EqSettings, input: AudioFormat): OpenFilter {
   const autoDb = settings.autoPreamp ? autoExtraDb(plans, rate, settings.marginDb ?? 0) : 0;
   if (plans.every(planIsFlat) && autoDb === 0) return identityFilter('filter', 'Parametric EQ', input, 'flat');
   const gains = Float64Array.from(plans, (p) => 10 ** ((p.preampDb + autoDb) / 20));
-  // coef[ch][5s..5s+4] = b0 b1 b2 a1 a2; state[ch][4s..4s+3] = x1 x2 y1 y2.
-  const coef = plans.map((p) => {
+  // coef[ch][5s..5s+4] = b0 b1 b2 a1 a2; state[ch][4s..4s+3] = x1 x2 y1 y2. A channel's preamp is
+  // folded into its first section's numerator (g*b0, g*b1, g*b2): one pass fewer, same response.
+  const coef = plans.map((p, ch) => {
     const a = new Float64Array(p.bands.length * 5);
-    p.bands.forEach((b, s) => { const c = designBiquad(b, rate); a.set([c.b0, c.b1, c.b2, c.a1, c.a2], s * 5); });
+    p.bands.forEach((b, s) => {
+      const c = designBiquad(b, rate);
+      const g = s === 0 ? gains[ch]! : 1;
+      a.set([g * c.b0, g * c.b1, g * c.b2, c.a1, c.a2], s * 5);
+    });
+    if (p.bands.length > 0) gains[ch] = 1;
     return a;
   });
   const state = plans.map((p) => new Float64Array(p.bands.length * 4));
@@ -208,23 +212,8 @@ function openEq(settings: EqSettings, input: AudioFormat): OpenFilter {
       for (let ch = 0; ch < C; ch++) {
         const g = gains[ch]!;
         if (g !== 1) for (let i = ch; i < n; i += C) x[i] = x[i]! * g;
-        const k = coef[ch]!;
-        const st = state[ch]!;
-        for (let cs = 0, ss = 0; cs < k.length; cs += 5, ss += 4) {
-          const b0 = k[cs]!, b1 = k[cs + 1]!, b2 = k[cs + 2]!, a1 = k[cs + 3]!, a2 = k[cs + 4]!;
-          let x1 = st[ss]!, x2 = st[ss + 1]!, y1 = st[ss + 2]!, y2 = st[ss + 3]!;
-          for (let i = ch; i < n; i += C) {
-            const xi = x[i]!;
-            const y = b0 * xi + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
-            x2 = x1; x1 = xi; y2 = y1; y1 = y;
-            x[i] = y;
-          }
-          st[ss] = Math.abs(x1) < DENORMAL ? 0 : x1;
-          st[ss + 1] = Math.abs(x2) < DENORMAL ? 0 : x2;
-          st[ss + 2] = Math.abs(y1) < DENORMAL ? 0 : y1;
-          st[ss + 3] = Math.abs(y2) < DENORMAL ? 0 : y2;
-        }
       }
+      runCascades(x, C, coef, state);
       if (!convolver) return block;
       const y = convolver.process(x);
       return { kind: 'float', format: input, frames: y.length / C, samples: y };
