@@ -7,10 +7,16 @@ import { formatToString } from '../../audio/format.ts';
 import { asAurisError } from '../../util/errors.ts';
 import { decodeRange, parseFrames, rawBytes } from '../decode-stream.ts';
 
-/** Writes to stdout, waiting when the pipe is full (so `| head` and slow readers work). */
+/** Thrown when the reader of stdout went away (`| head`): not a failure, decoding just stops. */
+class ReaderGone extends Error {}
+
+/** Writes to stdout, waiting when the pipe is full (so slow readers work). */
 function writeStdout(bytes: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
-    process.stdout.write(bytes, (err) => (err ? reject(asAurisError(err, 'E_IO')) : resolve()));
+    process.stdout.write(bytes, (err) => {
+      if (!err) resolve();
+      else reject((err as NodeJS.ErrnoException).code === 'EPIPE' ? new ReaderGone() : asAurisError(err, 'E_IO'));
+    });
   });
 }
 
@@ -25,11 +31,22 @@ export function registerDebug(program: Command): void {
     .action(async (file: string, opts: { start: string; frames?: string }) => {
       const start = parseFrames(opts.start, '--start');
       const end = opts.frames === undefined ? null : start + parseFrames(opts.frames, '--frames');
-      const frames = await decodeRange(file, { start, end }, (format, decoder) => {
-        const i = decoder.info;
-        process.stderr.write(`${file}: ${i.codec} in ${i.container}, ${formatToString(format)} (${format.sample}), ${i.lossless ? 'lossless' : 'lossy'}, ` +
-          `${i.totalFrames ?? '?'} frames\n`);
-      }, (block) => writeStdout(rawBytes(block)));
+      // EPIPE also arrives as an 'error' event; the write callback above handles it.
+      const ignoreEpipe = (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') throw e; };
+      process.stdout.on('error', ignoreEpipe);
+      let frames: number;
+      try {
+        frames = await decodeRange(file, { start, end }, (format, decoder) => {
+          const i = decoder.info;
+          process.stderr.write(`${file}: ${i.codec} in ${i.container}, ${formatToString(format)} (${format.sample}), ${i.lossless ? 'lossless' : 'lossy'}, ` +
+            `${i.totalFrames ?? '?'} frames\n`);
+        }, (block) => writeStdout(rawBytes(block)));
+      } catch (e) {
+        if (e instanceof ReaderGone) return;
+        throw e;
+      } finally {
+        process.stdout.off('error', ignoreEpipe);
+      }
       process.stderr.write(`${frames} frames written\n`);
     });
 }
