@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The `auris` command. Runs the compiled CLI (dist/, built by `npm install` through `prepare`);
+// The `auris` command. Runs the compiled CLI (dist/src/, built by `npm install` through `prepare`);
 // in a checkout without dist/ it runs the TypeScript sources through tsx.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
 if (existsSync(compiled)) {
   const { main } = await import(compiled.href);
   await main(process.argv);

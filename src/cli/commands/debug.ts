@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { formatToString } from '../../audio/format.ts';
 import { asAurisError } from '../../util/errors.ts';
 import { decodeRange, parseFrames, rawBytes } from '../decode-stream.ts';
+import { debugCommand } from './debug-output.ts';
 
 /** Thrown when the reader of stdout went away (`| head`): not a failure, decoding just stops. */
 class ReaderGone extends Error {}
@@ -20,9 +21,8 @@ function writeStdout(bytes: Uint8Array): Promise<void> {
   });
 }
 
-export function registerDebug(program: Command): void {
-  const debug = program.command('debug').description('developer harnesses that run one plugin by hand');
-  debug
+export function registerDebugDecode(program: Command): void {
+  debugCommand(program)
     .command('decode')
     .description('stream the raw PCM of FILE to stdout (FLAC MD5 layout); format on stderr')
     .argument('<file>', 'audio file to decode')

@@ -1,0 +1,54 @@
+// The analyser plugin interface. Every analyser (DR meter, loudness, authenticity) lives in
+// src/analysis/plugins/<name>/ and is listed once in src/analysis/registry.ts.
+//
+// An analyser is a streaming state machine: it is created for one stream format, receives the
+// decoded blocks in order, and produces one plain, structured-cloneable result at the end (results
+// cross worker_threads boundaries).
+
+import type { FloatBlock, IntBlock } from '../audio/block.ts';
+import type { AudioFormat } from '../audio/format.ts';
+import { isIntegerKind } from '../audio/format.ts';
+import { intToFloat } from '../audio/pack.ts';
+import { AurisError } from '../util/errors.ts';
+
+/**
+ * One decoded block as analysers see it: `samples` are the block's interleaved samples normalised
+ * to [-1, 1) in Float64 (spec analysis.md §0: integer s / 2^(validBits-1), float as is), and `block`
+ * is the block itself for analysers that need the exact integers (effective bit depth).
+ */
+export interface AnalysisChunk {
+  readonly block: IntBlock | FloatBlock;
+  readonly samples: Float64Array;
+  readonly frames: number;
+}
+
+/**
+ * A running analysis of one stream. `push` is called with consecutive chunks of one format (the
+ * caller starts a new analyser on a format change); `finish` is called once, after the last chunk,
+ * and returns the result. Neither blocks on I/O; both run on the thread that owns the analyser.
+ */
+export interface Analyser<R> {
+  push(chunk: AnalysisChunk): void;
+  finish(): R;
+}
+
+/** A kind of analysis: creates analysers for a stream format. */
+export interface AnalyserPlugin<R = unknown, O = Record<string, unknown>> {
+  /** Stable name used on the command line and in worker messages ("dr", "loudness", "authenticity"). */
+  readonly name: string;
+  /** Throws AurisError E_UNSUPPORTED_FEATURE for formats it cannot analyse (DSD). */
+  create(format: AudioFormat, options?: O): Analyser<R>;
+}
+
+/** The chunk for a decoded block: normalises integer samples by 2^(validBits-1), passes floats through. */
+export function analysisChunk(block: IntBlock | FloatBlock): AnalysisChunk {
+  if (block.kind === 'float') return { block, samples: block.samples, frames: block.frames };
+  return { block, samples: intToFloat(block.samples, block.format.validBits), frames: block.frames };
+}
+
+/** Throws E_UNSUPPORTED_FEATURE unless the format is PCM (integer or float). */
+export function requirePcm(format: AudioFormat, analyser: string): void {
+  if (!isIntegerKind(format.sample) && format.sample !== 'f32' && format.sample !== 'f64') {
+    throw new AurisError('E_UNSUPPORTED_FEATURE', `${analyser} analyses PCM; convert ${format.sample.toUpperCase()} to PCM first`, { format });
+  }
+}

@@ -1,0 +1,76 @@
+// Running analysers over a whole stream: the loop shared by the worker pool and in-process callers.
+//
+// Analysis does not open files itself (decoders are a sibling layer): a caller from a higher layer
+// hands it an AnalysisSource, or, for the worker pool, the URL of a module exporting
+// `openAnalysisSource(path)` that the workers import.
+
+import type { FloatBlock, IntBlock } from '../audio/block.ts';
+import type { AudioFormat } from '../audio/format.ts';
+import { sameFormat } from '../audio/format.ts';
+import { analysisChunk, type Analyser } from './interface.ts';
+import { analyserPlugin } from './registry.ts';
+import { AurisError } from '../util/errors.ts';
+
+/** What analysis needs from an opened file: its format, facts for reports, and its blocks in order. */
+export interface AnalysisSource {
+  readonly format: AudioFormat;
+  /** Codec label for logs ("FLAC", "PCM", "PCM (floating-point)"...). */
+  readonly codec: string;
+  /** Average bitrate in bits per second, or null. */
+  readonly bitrate: number | null;
+  readonly totalFrames: number | null;
+  /** Next block of at most `maxFrames` frames, or null at the end. DSD blocks are refused by the analysers. */
+  read(maxFrames: number): Promise<IntBlock | FloatBlock | { kind: 'dsd' } | null>;
+  close(): Promise<void>;
+}
+
+/** Module contract for the pool: `export async function openAnalysisSource(path: string): Promise<AnalysisSource>`. */
+export type OpenAnalysisSource = (path: string) => Promise<AnalysisSource>;
+
+/** One analysis to run: the registry name and its options. */
+export interface AnalyserRequest {
+  readonly name: string;
+  readonly options?: Record<string, unknown>;
+}
+
+/** Everything measured on one file. `results[name]` is the plugin's result. */
+export interface FileAnalysis {
+  readonly path: string;
+  readonly format: AudioFormat;
+  readonly codec: string;
+  readonly bitrate: number | null;
+  readonly frames: number;
+  readonly results: Readonly<Record<string, unknown>>;
+}
+
+export const READ_FRAMES = 65536;
+
+/**
+ * Streams `source` through the requested analysers and returns their results. `onProgress` gets
+ * the frames read so far (and the total when known) after each block. Closes nothing: the caller
+ * owns the source.
+ */
+export async function analyseSource(
+  path: string,
+  source: AnalysisSource,
+  requests: readonly AnalyserRequest[],
+  onProgress?: (frames: number, total: number | null) => void,
+): Promise<FileAnalysis> {
+  const analysers: [string, Analyser<unknown>][] = requests.map((r) => [r.name, analyserPlugin(r.name).create(source.format, r.options as never)]);
+  let frames = 0;
+  for (;;) {
+    const block = await source.read(READ_FRAMES);
+    if (!block) break;
+    if (block.kind === 'dsd') throw new AurisError('E_UNSUPPORTED_FEATURE', `${path}: DSD is not analysed; convert it to PCM first`, { path });
+    if (!sameFormat(block.format, source.format)) {
+      throw new AurisError('E_UNSUPPORTED_FEATURE', `${path}: the format changes mid-stream; analysis needs one format per file`, { path });
+    }
+    const chunk = analysisChunk(block);
+    for (const [, a] of analysers) a.push(chunk);
+    frames += block.frames;
+    onProgress?.(frames, source.totalFrames);
+  }
+  const results: Record<string, unknown> = {};
+  for (const [name, a] of analysers) results[name] = a.finish();
+  return { path, format: source.format, codec: source.codec, bitrate: source.bitrate, frames, results };
+}

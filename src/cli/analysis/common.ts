@@ -1,0 +1,161 @@
+// What the analysis commands (dr, loudness, analyze) share: expanding paths into audio files,
+// grouping them by album folder, running them on the worker pool with a progress bar, and tags.
+
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseFile } from 'music-metadata';
+import { AnalysisPool } from '../../analysis/pool.ts';
+import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
+import { supportedExtensions } from '../../decoders/registry.ts';
+import { AurisError, asAurisError } from '../../util/errors.ts';
+
+/** URL of the module the workers open files with (same extension as this module: .ts or .js). */
+export function sourceModuleUrl(): string {
+  const ext = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./source${ext}`, import.meta.url).href;
+}
+
+/** Every decodable file under the given paths (files as given, folders recursively), sorted. */
+export async function expandPaths(inputs: readonly string[]): Promise<string[]> {
+  const exts = new Set(supportedExtensions());
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() && exts.has(path.extname(e.name).slice(1).toLowerCase())) out.push(full);
+    }
+  };
+  for (const p of inputs) {
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      throw asAurisError(e);
+    }
+    if (st.isDirectory()) await walk(path.resolve(p));
+    else out.push(path.resolve(p));
+  }
+  if (out.length === 0) throw new AurisError('E_NOT_FOUND', `no audio files in ${inputs.join(', ')}`);
+  return [...new Set(out)].sort();
+}
+
+/** Files grouped by their folder (an album), folders in path order. */
+export function groupByAlbum(files: readonly string[]): { dir: string; files: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const f of files) {
+    const d = path.dirname(f);
+    groups.set(d, [...(groups.get(d) ?? []), f]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, fs]) => ({ dir, files: fs }));
+}
+
+/** Tags the DR log and reports use. */
+export interface TrackTags {
+  readonly artist: string | null;
+  readonly albumArtist: string | null;
+  readonly album: string | null;
+  readonly title: string;
+  readonly trackNumber: number | null;
+}
+
+/** Reads tags; a file without tags (or with unreadable ones) gets its file name as title. */
+export async function readTags(file: string): Promise<TrackTags> {
+  const fallback = path.basename(file, path.extname(file));
+  try {
+    const { common } = await parseFile(file, { duration: false, skipCovers: true });
+    return {
+      artist: common.artist ?? null,
+      albumArtist: common.albumartist ?? null,
+      album: common.album ?? null,
+      title: common.title ?? fallback,
+      trackNumber: common.track.no ?? null,
+    };
+  } catch {
+    return { artist: null, albumArtist: null, album: null, title: fallback, trackNumber: null };
+  }
+}
+
+/** A file that failed, with the reason. */
+export interface FailedFile {
+  readonly path: string;
+  readonly error: AurisError;
+}
+
+/**
+ * Analyses every file on the worker pool (one worker per core). Shows a progress bar on stderr when
+ * it is a terminal. Failures are collected, not thrown, so one bad file does not stop an album.
+ */
+export async function analyseFiles(
+  files: readonly string[],
+  requests: readonly AnalyserRequest[],
+  options: { workers?: number; progress?: boolean } = {},
+): Promise<{ analyses: Map<string, FileAnalysis>; failed: FailedFile[] }> {
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: Math.min(options.workers ?? Infinity, files.length) });
+  const bar = options.progress ?? process.stderr.isTTY === true ? new ProgressBar(files.length) : null;
+  const analyses = new Map<string, FileAnalysis>();
+  const failed: FailedFile[] = [];
+  try {
+    await Promise.all(files.map(async (f) => {
+      try {
+        analyses.set(f, await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0)));
+      } catch (e) {
+        failed.push({ path: f, error: asAurisError(e) });
+      } finally {
+        bar?.done(f);
+      }
+    }));
+  } finally {
+    bar?.clear();
+    await pool.close();
+  }
+  return { analyses, failed };
+}
+
+/** A one-line progress bar on stderr: files done, overall fraction. */
+class ProgressBar {
+  private readonly fraction = new Map<string, number>();
+  private doneCount = 0;
+  private lastDraw = 0;
+
+  constructor(private readonly total: number) {}
+
+  update(file: string, f: number): void {
+    this.fraction.set(file, f);
+    this.draw(false);
+  }
+
+  done(file: string): void {
+    this.fraction.set(file, 1);
+    this.doneCount++;
+    this.draw(true);
+  }
+
+  private draw(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    let sum = 0;
+    for (const v of this.fraction.values()) sum += v;
+    const overall = sum / this.total;
+    const width = 30;
+    const fill = Math.round(overall * width);
+    process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${this.doneCount}/${this.total} files ${(overall * 100).toFixed(0).padStart(3)}%`);
+  }
+
+  clear(): void {
+    process.stderr.write('\r' + ' '.repeat(60) + '\r');
+  }
+}
+
+/** Prints failures to stderr and sets exit code 1 when there were any. */
+export function reportFailures(failed: readonly FailedFile[]): void {
+  for (const f of failed) process.stderr.write(`auris: ${f.path}: ${f.error.message} [${f.error.code}]\n`);
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+/** JSON with -Infinity/NaN as null (JSON has no infinities) and typed arrays left out. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}

@@ -1,0 +1,71 @@
+// `auris dr PATH... [--log FILE] [--json]`: foobar2000-compatible DR values per track and album
+// (folder), printed as a foo_dr.txt log (or JSON), optionally written to a file.
+
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import type { DrResult } from '../../analysis/plugins/dr/meter.ts';
+import { albumDr } from '../../analysis/plugins/dr/meter.ts';
+import { renderDrLog, type DrLogAlbum, type DrLogTrack } from '../../analysis/plugins/dr/log.ts';
+import type { FileAnalysis } from '../../analysis/run.ts';
+import { AURIS_VERSION } from '../../util/version.ts';
+import { asAurisError } from '../../util/errors.ts';
+import { analyseFiles, expandPaths, groupByAlbum, readTags, reportFailures, toJson, type TrackTags } from '../analysis/common.ts';
+
+export const DR_LOG_HOST = `Auris ${AURIS_VERSION} / DR Meter (foobar2000 DR Meter 1.0.8 algorithm)`;
+
+/** A log row from a file's analysis and tags. */
+export function drLogTrack(a: FileAnalysis, dr: DrResult, tags: TrackTags): DrLogTrack {
+  return {
+    dr: dr.dr, drRounded: dr.drRounded, peakDb: dr.peakDb, rmsDb: dr.rmsDb, frames: dr.frames, rate: dr.rate,
+    channels: a.format.channels, bits: a.format.validBits, bitrate: a.bitrate ?? 0, codec: a.codec,
+    trackNumber: tags.trackNumber, title: tags.title,
+  };
+}
+
+interface DrCommandOptions {
+  log?: string;
+  json?: boolean;
+  variant?: 'classic' | '1.0.8';
+}
+
+export function registerDr(program: Command): void {
+  program
+    .command('dr')
+    .description('measure DR (dynamic range) exactly as foobar2000\'s DR Meter, per track and per album folder')
+    .argument('<paths...>', 'audio files or folders (searched recursively; each folder is an album)')
+    .option('--log <file>', 'write the foo_dr.txt log to this file')
+    .option('--json', 'print JSON instead of the log')
+    .option('--variant <name>', 'log layout: classic (dB) or 1.0.8 (dBFS)', 'classic')
+    .action(async (paths: string[], opts: DrCommandOptions) => {
+      const files = await expandPaths(paths);
+      const { analyses, failed } = await analyseFiles(files, [{ name: 'dr' }]);
+      const albums: DrLogAlbum[] = [];
+      const json: { tracks: object[]; albums: object[] } = { tracks: [], albums: [] };
+      for (const group of groupByAlbum(files)) {
+        const rows: { track: DrLogTrack; tags: TrackTags; path: string }[] = [];
+        for (const f of group.files) {
+          const a = analyses.get(f);
+          if (!a) continue;
+          const dr = a.results.dr as DrResult;
+          const tags = await readTags(f);
+          rows.push({ track: drLogTrack(a, dr, tags), tags, path: f });
+        }
+        if (rows.length === 0) continue;
+        rows.sort((x, y) => (x.tags.trackNumber ?? Infinity) - (y.tags.trackNumber ?? Infinity) || x.path.localeCompare(y.path));
+        const first = rows[0]!.tags;
+        albums.push({ artist: first.albumArtist ?? first.artist, album: first.album, tracks: rows.map((r) => r.track) });
+        for (const r of rows) json.tracks.push({ path: r.path, dr: r.track.dr, drRounded: r.track.drRounded, peakDb: r.track.peakDb, rmsDb: r.track.rmsDb });
+        json.albums.push({ path: group.dir, ...albumDr(rows.map((r) => r.track.dr)), tracks: rows.length });
+      }
+      const log = renderDrLog(albums, { host: DR_LOG_HOST, date: new Date(), variant: opts.variant === '1.0.8' ? '1.0.8' : 'classic' });
+      if (opts.log) {
+        try {
+          await writeFile(opts.log, log);
+        } catch (e) {
+          throw asAurisError(e);
+        }
+      }
+      process.stdout.write(opts.json ? toJson(json) + '\n' : log);
+      reportFailures(failed);
+    });
+}

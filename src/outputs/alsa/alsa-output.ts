@@ -1,0 +1,123 @@
+// ALSA output: `alsa:<any PCM name alsa-lib accepts>` (hw:CARD=..,DEV=.., default, asoundrc names).
+// Exclusive mode opens the PCM with automatic resampling, format and channel conversion off and
+// sets the exact format; shared mode lets alsa-lib and the system mixer convert (not bit-perfect).
+
+import type { AudioFormat } from '../../audio/format.ts';
+import { validateFormat } from '../../audio/format.ts';
+import type { Container } from '../../audio/pack.ts';
+import { AurisError, isAurisError } from '../../util/errors.ts';
+import * as native from '../../../native/index.ts';
+import type { FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../interface.ts';
+import { chooseContainers, refusal } from '../negotiate.ts';
+import { NativeOutput } from '../native-output.ts';
+import { busyAdvice, findDeviceHolders } from './busy.ts';
+
+export const ALSA_PREFIX = 'alsa:';
+const DEFAULT_BUFFER_MS = 500;
+const DEFAULT_RING_MS = 1000;
+
+/** Capabilities per PCM and mode, probed once per process (probing opens the device). */
+const probeCache = new Map<string, native.NativeCapabilities>();
+
+/** Forgets cached capabilities (after a device change). */
+export function clearAlsaCapabilityCache(): void {
+  probeCache.clear();
+}
+
+/** Whether the ALSA backend can be used here, and why not. */
+export function alsaStatus(): { available: boolean; reason: string } {
+  const s = native.backendStatus('alsa');
+  return { available: s.available, reason: s.reason };
+}
+
+/** ALSA devices: default, each card's PCM devices by stable name, named PCMs with hints. */
+export function listAlsaDevices(): native.NativeDevice[] {
+  return native.listDevices('alsa');
+}
+
+function busyError(pcm: string, e: AurisError): AurisError {
+  const holders = findDeviceHolders(pcm);
+  return new AurisError('E_DEVICE_BUSY', busyAdvice(pcm, holders), { ...e.details, device: pcm, holders }, { cause: e });
+}
+
+function withBusyAdvice<T>(pcm: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isAurisError(e, 'E_DEVICE_BUSY')) throw busyError(pcm, e);
+    throw e;
+  }
+}
+
+function probeCached(pcm: string, mode: OutputMode): native.NativeCapabilities {
+  const key = `${mode}\0${pcm}`;
+  let caps = probeCache.get(key);
+  if (!caps) {
+    caps = withBusyAdvice(pcm, () => native.probe('alsa', pcm, mode));
+    probeCache.set(key, caps);
+  }
+  return caps;
+}
+
+export class AlsaOutputPlugin implements OutputPlugin {
+  readonly name: string;
+
+  constructor(readonly pcm: string) {
+    if (pcm.length === 0) throw new AurisError('E_INVALID_ARGUMENT', 'alsa: needs a PCM name, e.g. alsa:hw:CARD=DAC,DEV=0 or alsa:default');
+    this.name = ALSA_PREFIX + pcm;
+  }
+
+  async capabilities(): Promise<OutputCapabilities> {
+    const caps = probeCached(this.pcm, 'exclusive');
+    const volume = native.openVolume('alsa', this.pcm);
+    volume?.close();
+    return {
+      name: this.name,
+      modes: this.pcm === 'default' ? ['shared'] : ['exclusive', 'shared'],
+      formats: caps.formats,
+      rateRange: caps.rateMax > 0 ? [caps.rateMin, caps.rateMax] : null,
+      hardwareVolume: volume !== null,
+    };
+  }
+
+  async open(format: AudioFormat, mode: OutputMode, options: OpenOptions = {}): Promise<OpenOutput> {
+    validateFormat(format);
+    if (format.sample === 'dsd') throw new AurisError('E_FORMAT_REFUSED', `${this.name}: DSD output (native or DoP) is not supported yet; convert to PCM`);
+    const bufferMs = options.bufferMs ?? DEFAULT_BUFFER_MS;
+    const periodMs = options.periodMs ?? bufferMs / 4;
+    const ringMs = options.ringMs ?? Math.max(DEFAULT_RING_MS, 2 * bufferMs);
+    if (!(bufferMs >= 1 && bufferMs <= 10_000) || !(periodMs >= 0.25 && periodMs <= bufferMs)) {
+      throw new AurisError('E_INVALID_ARGUMENT', `buffer ${bufferMs} ms / period ${periodMs} ms out of range`);
+    }
+    // Shared mode converts anything, so it takes the source's own container.
+    const caps = probeCached(this.pcm, mode);
+    const rateRange: [number, number] | null = caps.rateMax > 0 ? [caps.rateMin, caps.rateMax] : null;
+    const candidates: Container[] = chooseContainers(this.name, format, caps.formats as FormatCaps[], rateRange, options.container);
+    let lastRefusal: AurisError | null = null;
+    for (const container of candidates) {
+      const router = NativeOutput.eventRouter();
+      let stream: native.NativeStream;
+      try {
+        stream = withBusyAdvice(this.pcm, () => native.openStream('alsa', {
+          device: this.pcm, mode, container, rate: format.rate, channels: format.channels, validBits: format.validBits,
+          bufferUs: Math.round(bufferMs * 1000), periodUs: Math.round(periodMs * 1000), ringMs: Math.round(ringMs),
+        }, router.listener));
+      } catch (e) {
+        if (isAurisError(e, 'E_FORMAT_REFUSED')) {
+          lastRefusal = e;
+          continue; // the next lossless container, if any
+        }
+        throw e;
+      }
+      const volume = native.openVolume('alsa', this.pcm);
+      const output = new NativeOutput(
+        { name: this.name, label: `ALSA ${this.pcm}`, mode, format, negotiated: stream.negotiated(), volume, onClose: () => volume?.close() },
+        stream,
+      );
+      router.attach(output);
+      return output;
+    }
+    const err = refusal(this.name, format, caps.formats as FormatCaps[], candidates);
+    throw lastRefusal ? new AurisError('E_FORMAT_REFUSED', `${err.message} (driver: ${lastRefusal.message})`, err.details, { cause: lastRefusal }) : err;
+  }
+}

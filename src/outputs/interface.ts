@@ -1,0 +1,109 @@
+// The output plugin interface. Every output (ALSA, WASAPI, file, null) implements it, lives in
+// src/outputs/<name>/, and is listed once in src/outputs/registry.ts.
+//
+// Outputs take bytes: the engine packs samples (src/audio/pack.ts) into the container the output
+// negotiated at open. No output converts silently: a format the device refuses is an
+// E_FORMAT_REFUSED error listing what it accepts, and the engine decides what to do.
+
+import type { AudioFormat } from '../audio/format.ts';
+import type { Container } from '../audio/pack.ts';
+import type { StageReport } from '../protocol/signal-path.ts';
+
+/** `exclusive`: straight to the DAC, nothing converted. `shared`: through the system mixer (not bit-perfect). */
+export type OutputMode = 'exclusive' | 'shared';
+
+/** One container the device accepts, with the rates and channel counts it takes in it. */
+export interface FormatCaps {
+  /** ALSA name of the layout; DSD layouts (DSD_U32_BE...) appear as strings. */
+  readonly container: Container | string;
+  readonly rates: readonly number[];
+  readonly channelsMin: number;
+  readonly channelsMax: number;
+}
+
+/** What an output accepts, read from the driver (probed once and cached). */
+export interface OutputCapabilities {
+  readonly name: string;
+  readonly modes: readonly OutputMode[];
+  /** Formats x rates x channels in exclusive mode; 'any' for outputs that take every PCM format (file, null). */
+  readonly formats: readonly FormatCaps[] | 'any';
+  /** Lowest and highest rate the driver reports (rates between the standard ones may work too). */
+  readonly rateRange: readonly [number, number] | null;
+  /** A hardware volume control exists (volume without touching the samples). */
+  readonly hardwareVolume: boolean;
+}
+
+/** Tuning of an open; every field has a sensible default for music. */
+export interface OpenOptions {
+  /** Device buffer in ms (default 500: hundreds of ms for music, like MPD). */
+  readonly bufferMs?: number;
+  /** Device period in ms (default buffer / 4). */
+  readonly periodMs?: number;
+  /** Ring between the caller and the device thread in ms (default 1000). */
+  readonly ringMs?: number;
+  /** Force one container instead of the first one the device accepts (debugging). */
+  readonly container?: Container;
+  /** Backend-specific strategy (WASAPI "event" | "push"). */
+  readonly strategy?: string;
+}
+
+/** Volume in dB through the device's own mixer: the samples stay bit-perfect. */
+export interface HardwareVolume {
+  readonly control: string;
+  readonly minDb: number;
+  readonly maxDb: number;
+  get(): number;
+  /** Sets the level, clamped to [minDb, maxDb] and rounded down to a step the hardware has. */
+  set(db: number): void;
+}
+
+export type OutputEvent = 'underrun' | 'drained' | 'device-lost' | 'error';
+/** underrun: the count so far; device-lost and error: the AurisError. */
+export type OutputListener = (detail: number | Error) => void;
+
+/**
+ * An open output. Calls come from one thread (the engine's); none of them blocks: write copies
+ * into a ring and returns the frames accepted, 0 when the ring is full (try again later).
+ */
+export interface OpenOutput {
+  /** Output name as given to the registry ("alsa:hw:CARD=DAC,DEV=0", "file:/tmp/x.wav", "null"). */
+  readonly name: string;
+  readonly mode: OutputMode;
+  /** Format being played; `validBits` are the source's true bits inside the container. */
+  readonly format: AudioFormat;
+  /** Byte layout write() takes, read back from the driver. */
+  readonly container: Container;
+  readonly frameBytes: number;
+  /** True when the bytes reach the DAC unchanged (exclusive on a device no plugin alters). */
+  readonly bitPerfect: boolean;
+  /** This output's stage of the signal path. */
+  readonly stage: StageReport;
+  /** Device buffer in frames (what delay() can hold besides the ring). */
+  readonly bufferFrames: number;
+  readonly volume: HardwareVolume | null;
+  /** Copies the whole frames of `bytes` that fit; returns frames accepted. Throws E_DEVICE_LOST after a device loss. */
+  write(bytes: Uint8Array): number;
+  /** Frames written but not heard yet (ring + device buffer): position = frames written - delay(). */
+  delay(): number;
+  /** Resolves when everything written has been played; rejects with E_DEVICE_LOST/E_DEVICE. */
+  drain(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Stops at once (queued audio is dropped) and releases the device. Idempotent. */
+  close(): Promise<void>;
+  on(event: OutputEvent, listener: OutputListener): void;
+  off(event: OutputEvent, listener: OutputListener): void;
+}
+
+/** One output device or sink, not yet open. */
+export interface OutputPlugin {
+  readonly name: string;
+  /** Throws E_NOT_FOUND, E_DEVICE_BUSY or E_DEVICE when the device cannot be probed. */
+  capabilities(): Promise<OutputCapabilities>;
+  /**
+   * Opens for `format` in `mode`, choosing the first lossless container the device accepts
+   * (24-bit: S24_3LE, S24_LE, then S32_LE). Throws E_FORMAT_REFUSED (details.accepted lists the
+   * accepted set), E_DEVICE_BUSY (the message names who holds the device), E_NOT_FOUND, E_DEVICE.
+   */
+  open(format: AudioFormat, mode: OutputMode, options?: OpenOptions): Promise<OpenOutput>;
+}

@@ -1,0 +1,41 @@
+// The worker pool: workers start from the TypeScript sources, results equal an in-process run,
+// errors keep their code, and a closed pool refuses work.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { AnalysisPool, workerUrl } from '../../src/analysis/pool.ts';
+import { sourceModuleUrl } from '../../src/cli/analysis/common.ts';
+import { isAurisError } from '../../src/util/errors.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { analyseFile, toChannels, writeWav } from './files.ts';
+import { pinkNoise, quantise } from './plugins/authenticity/signals.ts';
+import type { DrResult } from '../../src/analysis/plugins/dr/meter.ts';
+
+test('the worker file sits next to the pool with the same extension', () => {
+  assert.ok(workerUrl().pathname.endsWith('/src/analysis/worker.ts'));
+});
+
+test('a pool of 2 analyses 4 files like an in-process run and keeps error codes', async () => {
+  const dir = tempDir();
+  const files = [0, 1, 2, 3].map((i) => {
+    const f = path.join(dir, `t${i}.wav`);
+    writeWav(f, 44100, 2, 16, quantise(toChannels(pinkNoise(44100 * 2, 0.5 / (i + 1), 40 + i), 2), 16));
+    return f;
+  });
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+  try {
+    const results = await Promise.all(files.map((f) => pool.analyse(f, [{ name: 'dr' }, { name: 'loudness' }])));
+    for (const [i, f] of files.entries()) {
+      const local = await analyseFile(f, [{ name: 'dr' }, { name: 'loudness' }]);
+      assert.equal((results[i]!.results.dr as DrResult).dr, (local.results.dr as DrResult).dr);
+      assert.deepEqual(results[i]!.results.loudness, local.results.loudness);
+      assert.equal(results[i]!.frames, 88200);
+      assert.equal(results[i]!.codec, 'PCM');
+    }
+    await assert.rejects(pool.analyse(path.join(dir, 'missing.wav'), [{ name: 'dr' }]), (e) => isAurisError(e, 'E_NOT_FOUND'));
+    await assert.rejects(pool.analyse(files[0]!, [{ name: 'nope' }]), (e) => isAurisError(e, 'E_INVALID_ARGUMENT'));
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(pool.analyse(files[0]!, [{ name: 'dr' }]), (e) => isAurisError(e, 'E_STATE'));
+});

@@ -1,0 +1,112 @@
+// `auris dr | loudness | analyze` end to end: a child process runs the CLI (worker pool, real
+// decoders) on small albums of generated WAV/FLAC files and its JSON and log are checked.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers/tmp.ts';
+import { writeWav, toChannels } from '../analysis/files.ts';
+import { drWindowFrames } from '../../src/analysis/plugins/dr/meter.ts';
+import { shapedWindow, shapedWindows } from '../analysis/plugins/dr/signals.ts';
+import { pinkNoise, quantise } from '../analysis/plugins/authenticity/signals.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+function auris(...args: string[]): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+interface DrJson { tracks: { path: string; dr: number; drRounded: number; peakDb: number | null; rmsDb: number | null }[]; albums: { path: string; dr: number; drRounded: number }[] }
+
+test('auris dr: JSON per track and album folder, and the foo_dr.txt log written with --log', () => {
+  const dir = tempDir();
+  const W = drWindowFrames(8000);
+  const albumA = path.join(dir, 'Artist - Album A');
+  const albumB = path.join(dir, 'Album B');
+  mkdirSync(albumA);
+  mkdirSync(albumB);
+  writeWav(path.join(albumA, '01 tail.wav'), 8000, 1, 'f64', shapedWindow(W - 1, 1.0, 0.25));
+  writeWav(path.join(albumA, '02 second peak.wav'), 8000, 2, 'f64', toChannels(shapedWindows(W, [[1.0, 0.1], [0.9, 0.09]]), 2));
+  writeWav(path.join(albumA, '03 fallback.wav'), 8000, 1, 'f64', shapedWindows(W, [[1.0, 0.8], [0.1, 0.05]]));
+  writeWav(path.join(albumB, 'silence.wav'), 8000, 1, 16, new Int32Array(16000));
+  const log = path.join(dir, 'foo_dr.txt');
+  const r = auris('dr', '--json', '--log', log, dir);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as DrJson;
+  assert.deepEqual(j.tracks.map((t) => [path.basename(t.path), t.drRounded, t.dr.toFixed(2)]), [
+    ['silence.wav', 0, '0.00'], ['01 tail.wav', 12, '12.04'], ['02 second peak.wav', 19, '19.08'], ['03 fallback.wav', 2, '1.94'],
+  ]);
+  assert.equal(j.tracks[0]!.peakDb, null); // -inf
+  assert.deepEqual(j.albums.map((a) => [path.basename(a.path), a.drRounded]), [['Album B', 0], ['Artist - Album A', 11]]);
+  assert.ok(Math.abs(j.albums[1]!.dr - Math.fround((Math.fround(12.0412) + Math.fround(19.0849) + Math.fround(1.9382)) / 3)) < 0.01);
+  const text = readFileSync(log, 'utf8').split('\n');
+  assert.match(text[1]!, /^log date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  assert.ok(text.includes('DR0        -inf dB     -inf dB      0:02 ?-silence'), text.join('\n'));
+  assert.ok(text.includes('DR12       0.00 dB   -12.04 dB      0:03 ?-01 tail'));
+  assert.ok(text.includes('Official DR value: DR11'));
+  assert.ok(text.includes('Channels:          1, 2'));
+  assert.ok(text.includes('Codec:             PCM (floating-point)'));
+  assert.equal(text.filter((l) => l === '='.repeat(80)).length, 2);
+});
+
+test('auris loudness: track and album JSON with ReplayGain 2.0 values', () => {
+  const dir = tempDir();
+  const sine = (db: number) => toChannels(quantise(Float64Array.from({ length: 48000 * 6 }, (_, n) => 10 ** (db / 20) * Math.sin((2 * Math.PI * 997 * n) / 48000)), 24), 2);
+  writeWav(path.join(dir, 'a.wav'), 48000, 2, 24, sine(-20));
+  writeWav(path.join(dir, 'b.wav'), 48000, 2, 24, sine(-30));
+  const r = auris('loudness', '--json', dir);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { tracks: Record<string, number | string>[]; album: Record<string, number> };
+  const [a, b] = j.tracks;
+  assert.ok(Math.abs((a!.integratedLufs as number) + 20) < 0.01 && Math.abs((b!.integratedLufs as number) + 30) < 0.01);
+  assert.ok(Math.abs((a!.trackGainDb as number) - 2) < 0.01 && Math.abs((b!.trackGainDb as number) - 12) < 0.01);
+  assert.ok(Math.abs((a!.trackPeak as number) - 0.1) < 1e-4);
+  for (const k of ['lraLu', 'samplePeakDbfs', 'truePeakDbtp']) assert.equal(typeof a![k], 'number', k);
+  assert.ok(Math.abs(j.album.integratedLufs! + 22.596) < 0.01, String(j.album.integratedLufs));
+  assert.ok(Math.abs(j.album.albumGainDb! - 4.6) < 0.01);
+  assert.ok(Math.abs(j.album.albumPeak! - 0.1) < 1e-4);
+});
+
+test('auris analyze: verdicts, DR and loudness fields per track, spectrogram PNGs', () => {
+  const dir = tempDir();
+  const pngDir = path.join(dir, 'png');
+  const noise = pinkNoise(44100 * 4, 0.7, 31);
+  writeWav(path.join(dir, 'padded.wav'), 44100, 2, 24, toChannels(quantise(noise, 16).map((v) => v << 8), 2));
+  writeWav(path.join(dir, 'real.wav'), 44100, 2, 24, toChannels(quantise(noise, 24), 2));
+  const r = auris('analyze', '--json', '--png', pngDir, dir);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { tracks: Record<string, unknown>[]; albums: Record<string, unknown>[] };
+  const [padded, real] = j.tracks;
+  assert.equal(padded!.effectiveBits, 16);
+  assert.equal(padded!.verdict, 'padded');
+  assert.equal(real!.effectiveBits, 24);
+  assert.equal(real!.verdict, 'clean');
+  assert.equal(real!.cutoffHz, 22050);
+  for (const k of ['dr', 'drRounded', 'peakDb', 'rmsDb', 'integratedLufs', 'lraLu', 'samplePeakDbfs', 'truePeakDbtp', 'trackGainDb', 'trackPeak']) {
+    assert.equal(typeof real![k], 'number', k);
+  }
+  assert.equal(j.albums.length, 1);
+  const png = readFileSync(path.join(pngDir, 'real.png'));
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  assert.ok(existsSync(path.join(pngDir, 'padded.png')));
+});
+
+test('auris dr: a missing path is E_NOT_FOUND, an undecodable file is reported and the exit code is 1', () => {
+  const missing = auris('dr', '/nonexistent/auris');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /E_NOT_FOUND/);
+  const dir = tempDir();
+  writeWav(path.join(dir, 'ok.wav'), 8000, 1, 16, new Int32Array(800).fill(1000));
+  const bad = path.join(dir, 'bad.wav');
+  writeWav(bad, 8000, 1, 16, new Int32Array(10));
+  const bytes = readFileSync(bad);
+  bytes.write('RIFX', 0);
+  bytes.write('XXXX', 8);
+  writeFileSync(bad, bytes);
+  const r = auris('dr', '--json', dir);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /bad\.wav: .*\[E_/);
+  assert.equal((JSON.parse(r.stdout) as DrJson).tracks.length, 1);
+});

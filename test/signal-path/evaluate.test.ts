@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateSignalPath } from '../../src/signal-path/evaluate.ts';
+import { pcmFormat, floatFormat } from '../../src/audio/format.ts';
+import type { StageReport } from '../../src/protocol/signal-path.ts';
+
+const cd = pcmFormat(44100, 2, 16);
+const hi = pcmFormat(96000, 2, 24);
+const stage = (over: Partial<StageReport> & Pick<StageReport, 'kind' | 'name'>): StageReport => ({
+  input: cd, output: cd, changesSamples: false, chosenByUser: false, detail: '', ...over,
+});
+
+test('a path where nothing changes samples is bit-perfect with no reasons', () => {
+  const r = evaluateSignalPath([
+    stage({ kind: 'source', name: 'FLAC file', input: null }),
+    stage({ kind: 'decoder', name: 'FLAC' }),
+    stage({ kind: 'packing', name: 'S32_LE', detail: '16-bit left-justified in 32, zero padding' }),
+    stage({ kind: 'output', name: 'ALSA hw:CARD=DAC,DEV=0', output: null }),
+  ]);
+  assert.equal(r.verdict, 'bit-perfect');
+  assert.deepEqual(r.reasons, []);
+});
+
+test('processing the user chose makes the path enhanced and says what', () => {
+  const r = evaluateSignalPath([
+    stage({ kind: 'decoder', name: 'FLAC' }),
+    stage({ kind: 'volume', name: 'Volume', detail: '-6 dB', changesSamples: true, chosenByUser: true }),
+  ]);
+  assert.equal(r.verdict, 'enhanced');
+  assert.deepEqual(r.reasons, ['not bit-perfect: Volume (-6 dB)']);
+});
+
+test('a shared mixer degrades the path even when the user also chose EQ', () => {
+  const r = evaluateSignalPath([
+    stage({ kind: 'filter', name: 'Parametric EQ', changesSamples: true, chosenByUser: true }),
+    stage({ kind: 'mixer', name: 'System mixer', detail: 'shared mode, system mixer at 48000 Hz', changesSamples: true }),
+  ]);
+  assert.equal(r.verdict, 'degraded');
+  assert.equal(r.reasons[0], 'not bit-perfect: System mixer (shared mode, system mixer at 48000 Hz)');
+  assert.equal(r.reasons.length, 2);
+});
+
+test('a lossy decoder gives lossy-source', () => {
+  const f = floatFormat(44100, 2, 32);
+  const r = evaluateSignalPath([stage({ kind: 'decoder', name: 'MP3', detail: '320 kbps', lossy: true, input: null, output: f }), stage({ kind: 'output', name: 'null', input: f })]);
+  assert.equal(r.verdict, 'lossy-source');
+  assert.deepEqual(r.reasons, ['lossy source: MP3 (320 kbps)']);
+});
+
+test('a format change no stage owns is caught as degraded', () => {
+  const r = evaluateSignalPath([stage({ kind: 'decoder', name: 'FLAC', output: hi }), stage({ kind: 'output', name: 'ALSA', input: cd })]);
+  assert.equal(r.verdict, 'degraded');
+  assert.match(r.reasons[0]!, /format changed from 96000 Hz, 2 ch, 24-bit to 44100 Hz, 2 ch, 16-bit between FLAC and ALSA/);
+});
+
+test('exact widenings between stages are not findings: int to f64, int to a wider int', () => {
+  const f64 = floatFormat(44100, 2, 64);
+  const r = evaluateSignalPath([stage({ kind: 'decoder', name: 'FLAC', output: cd }), stage({ kind: 'volume', name: 'Volume', input: f64, output: f64, changesSamples: true, chosenByUser: true })]);
+  assert.equal(r.verdict, 'enhanced');
+  const p = evaluateSignalPath([stage({ kind: 'decoder', name: 'FLAC', output: cd }), stage({ kind: 'output', name: 'ALSA', input: pcmFormat(44100, 2, 24) })]);
+  assert.equal(p.verdict, 'bit-perfect');
+});
