@@ -57,3 +57,32 @@ export async function readChunkBody(source: ByteSource, chunk: ChunkHeader, need
 export function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
 }
+
+/**
+ * A view of a ByteSource that serves small reads from one cached window, so walking thousands of
+ * chunk headers costs a few large reads instead of one read each. Reads larger than the window go
+ * straight to the source. Header parsing only: sample data is read from the source itself.
+ */
+export class WindowedSource implements ByteSource {
+  private windowStart = 0;
+  private window: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly inner: ByteSource, private readonly windowBytes = 64 * 1024) {}
+
+  get size(): number { return this.inner.size; }
+  get name(): string { return this.inner.name; }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (length > this.windowBytes) return this.inner.read(offset, length);
+    if (offset < this.windowStart || offset + length > this.windowStart + this.window.length) {
+      this.window = await this.inner.read(offset, this.windowBytes);
+      this.windowStart = offset;
+    }
+    const at = offset - this.windowStart;
+    return this.window.slice(at, at + length);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

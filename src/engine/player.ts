@@ -19,8 +19,10 @@ import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
 import { prepareFilter } from '../dsp/registry.ts';
+import { loadApoConfig } from '../dsp/presets/apo.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
+import { describeCaps } from '../outputs/negotiate.ts';
 import { packBlock } from '../outputs/pack-block.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 import { evaluateSignalPath } from '../signal-path/evaluate.ts';
@@ -99,6 +101,8 @@ export class Player {
   private deviceLost: AurisError | null = null;
   /** Capabilities of the output in use, probed once per output name and mode. */
   private caps: { key: string; caps: OutputCapabilities } | null = null;
+  /** The EQ prepared from the preset in the settings. */
+  private eq: { path: string; filter: PreparedFilter } | null = null;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
   /** Where to resume after the device comes back. */
@@ -459,10 +463,11 @@ export class Player {
     const caps = await this.outputCapabilities();
     const plan = format.sample === 'dsd' ? { rate: null, bits: null, reason: '' } : planForDevice(format, caps);
     if (plan.rate !== null && this.settings.missingRate === 'skip') {
-      throw new AurisError('E_FORMAT_REFUSED', `skipped: ${plan.reason} (missing-rate policy is "skip")`);
+      const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
+      throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(format)}; it accepts ${accepted}`);
     }
     const filters: PreparedFilter[] = [];
-    if (this.settings.eqPreset) filters.push(prepareFilter('eq', { preset: this.settings.eqPreset }));
+    if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
     if (this.settings.volumeDb !== 0 && !caps.hardwareVolume) filters.push(prepareFilter('volume', { db: this.settings.volumeDb }));
     if (plan.rate !== null) filters.push(prepareFilter('resample', { rate: plan.rate }));
     let chain = buildChain(filters, format, plan.bits !== null ? { output: { kind: 'int', bits: plan.bits } } : {});
@@ -473,6 +478,16 @@ export class Player {
     }
     this.forcedReason = plan.reason;
     return chain;
+  }
+
+  /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
+  private async eqFilter(presetPath: string): Promise<PreparedFilter> {
+    if (this.eq?.path !== presetPath) {
+      const config = await loadApoConfig(presetPath);
+      for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
+      this.eq = { path: presetPath, filter: prepareFilter('eq', config.settings) };
+    }
+    return this.eq.filter;
   }
 
   /** The current output's capabilities, probed once per output name and mode. */

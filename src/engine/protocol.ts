@@ -111,4 +111,6 @@ export type EngineEvent =
   | { readonly type: 'device-lost'; readonly error: WireError }
   | { readonly type: 'device-back' }
   | { readonly type: 'queue-end'; readonly underruns: number }
+  /** Something the user should know that does not stop playback (a preset line that was ignored). */
+  | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'error'; readonly error: WireError };

@@ -29,7 +29,7 @@ test('auris play sends a 24-bit WAV to an ALSA device byte for byte', async (t) 
   writeFileSync(file, Buffer.concat([wavHeader(format, data.length), data]));
   const r = auris(['play', file, '--output', 'alsa:captest', '--exclusive']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /as S24_3LE, bit-perfect/);
+  assert.match(r.stderr, /output alsa:captest \(exclusive\) as S24_3LE, 96000 Hz, 2 ch, 24-bit\n\s+bit-perfect; verified bit-perfect/);
   assert.ok(readCapture(96000, 2, 'S24_3LE').equals(Buffer.from(data)));
 });
 
@@ -42,14 +42,14 @@ test('auris debug output repacks stdin losslessly into what the DAC takes (24-bi
   assert.ok(readFileSync(path.join(captureDir, 'dac32.raw')).equals(Buffer.from(packInt(samples, 24, 'S32_LE'))));
 });
 
-test('auris play refuses a rate the DAC lacks with the accepted set and exit code 1', async (t) => {
+test('auris play --missing-rate skip refuses a rate the DAC lacks with the accepted set and exit code 1', async (t) => {
   if (!needFakeDac(t)) return;
   const format = pcmFormat(32000, 2, 16);
   const file = path.join(dir, 'low.wav');
   writeFileSync(file, Buffer.concat([wavHeader(format, 400), new Uint8Array(400)]));
-  const r = auris(['play', file, '--output', 'alsa:dac32']);
+  const r = auris(['play', file, '--output', 'alsa:dac32', '--missing-rate', 'skip']);
   assert.equal(r.status, 1);
-  assert.match(r.stderr, /does not accept 32000 Hz.*accepts S16_LE at 44100.*\[E_FORMAT_REFUSED\]/);
+  assert.match(r.stderr, /does not accept 32000 Hz.*accepts S16_LE at 44100.*S32_LE at 44100.*\[E_FORMAT_REFUSED\]/);
 });
 
 test('auris devices --json lists ALSA devices with probed capabilities', async (t) => {

@@ -147,6 +147,13 @@ test('garbage, with and without a valid magic, gives a typed error and the batch
       }
     }
   }
+  // A megabyte of empty chunks (8 or 12 zero bytes each): walked to the chunk limit, then refused.
+  for (const [plugin, magic] of [[wavPlugin, magics[0]!], [aiffPlugin, magics[2]!], [dsdiffPlugin, magics[5]!]] as const) {
+    const bytes = concat(magic, new Uint8Array(1 << 20));
+    const problem = await survive(plugin, bytes);
+    if (problem) failures.push(`${plugin.name} with a megabyte of empty chunks: ${problem}`);
+    await assert.rejects(openBytes(plugin, bytes), (e) => isAurisError(e), plugin.name);
+  }
   assert.deepEqual(failures, []);
   assert.ok(decodedAny > 0);
   // Not a format of ours at all: the registry says so with a typed error.

@@ -212,3 +212,47 @@ test('a device that goes away pauses playback, reports it, and playback resumes 
   assert.ok(waiting.length >= 1, 'the player waits for the device instead of failing');
   assert.equal(ofType(events, 'queue-end').length, 1, 'the queue still ends');
 });
+
+test('a device that lacks the rate: resampled to the best rate of the same family and reported degraded, or skipped by policy', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  // dac32 takes 44.1/48 families up to 192 kHz: a 352.8 kHz track goes to 176.4 kHz.
+  const file = flacFile('hirate', signal(35280, 2, 24, 11), 352800, 2, 24);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dac32', bufferMs: 100, missingRate: 'resample' } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const open = ofType(events, 'output-open')[0]!;
+  assert.equal(open.output.format.rate, 176400);
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'degraded');
+  assert.ok(end.signalPath.reasons.some((r) => /lacks 352800 Hz; resampled to 176400 Hz/.test(r)), end.signalPath.reasons.join('; '));
+  assert.equal(end.proof.verified, false);
+
+  const skipped = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dac32', bufferMs: 100, missingRate: 'skip' } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const err = ofType(skipped, 'track-error')[0]!;
+  assert.equal(err.error.code, 'E_FORMAT_REFUSED');
+  assert.match(err.error.message, /skipped by the missing-rate policy: alsa:dac32 does not accept 352800 Hz.*it accepts S16_LE at 44100.*S32_LE at 44100/);
+});
+
+test('an Equalizer APO preset runs in the chain and the path says enhanced', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const file = flacFile('eq', signal(20000, 2, 16, 12), 44100, 2, 16);
+  const preset = path.join(dir, 'preset.txt');
+  writeFileSync(preset, 'Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain 3 dB Q 1.41\n');
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'null:unpaced', eqPreset: preset } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'enhanced');
+  assert.ok(end.signalPath.stages.some((s) => s.kind === 'filter' && s.changesSamples), JSON.stringify(end.signalPath.stages.map((s) => s.name)));
+  assert.equal(ofType(events, 'output-open')[0]!.output.format.validBits, 24, 'processed audio leaves at 24 bits');
+});

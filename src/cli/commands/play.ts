@@ -152,6 +152,7 @@ function printLine(e: EngineEvent): void {
     case 'device-lost': w(`! device lost: ${e.error.message}; waiting for it to return`); break;
     case 'device-back': w('  device back; resuming'); break;
     case 'error': w(`✗ ${e.error.message} [${e.error.code}]`); break;
+    case 'warning': w(`! ${e.message}`); break;
     default: break;
   }
 }
@@ -239,6 +240,7 @@ class TerminalView {
       case 'device-lost': this.notice = `device lost: ${e.error.message} (waiting for it)`; break;
       case 'device-back': this.notice = 'device back'; break;
       case 'error': this.notice = e.error.message; break;
+      case 'warning': this.notice = e.message; break;
       default: break;
     }
     if (e.type !== 'state') this.render();

@@ -124,8 +124,9 @@ test('WAV that ffmpeg and sox write to a pipe (unknown-length headers) decodes w
   const src = noise(FRAMES, 2, 16, 31);
   const raw = packMd5Layout(src, 16);
   const fromFfmpeg = run('ffmpeg', ['-v', 'error', '-f', 's16le', '-ar', String(RATE), '-ac', '2', '-i', '-', '-c:a', 'pcm_s16le', '-f', 'wav', '-'], { input: raw });
+  const fromFfmpegRf64 = run('ffmpeg', ['-v', 'error', '-f', 's16le', '-ar', String(RATE), '-ac', '2', '-i', '-', '-c:a', 'pcm_s16le', '-rf64', 'always', '-f', 'wav', '-'], { input: raw });
   const fromSox = run('sox', ['-V1', '-t', 'raw', '-r', String(RATE), '-e', 'signed', '-b', '16', '-c', '2', '-', '-t', 'wav', '-'], { input: raw });
-  for (const [tool, bytes] of [['ffmpeg', fromFfmpeg], ['sox', fromSox]] as const) {
+  for (const [tool, bytes] of [['ffmpeg', fromFfmpeg], ['ffmpeg -rf64 always', fromFfmpegRf64], ['sox', fromSox]] as const) {
     const d = await openBytes(wavPlugin, bytes);
     assert.equal(d.info.totalFrames, FRAMES, tool);
     assert.deepEqual((await decodeAll(d)).samples, src, tool);

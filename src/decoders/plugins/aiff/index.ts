@@ -6,7 +6,7 @@
 import { floatFormat, pcmFormat } from '../../../audio/format.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
-import { AIFF_CHUNKS, MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf } from '../../chunks.ts';
+import { AIFF_CHUNKS, MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf, WindowedSource } from '../../chunks.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
 import {
   contiguousReader, fourcc, openFrameDecoder, wholeFrames,
@@ -90,7 +90,8 @@ function encodingFor(comm: Comm): { encoding: SampleEncoding; validBits: number 
 }
 
 /** Parses an AIFF/AIFF-C header into a frame layout. */
-export async function parseAiff(source: ByteSource, warnings: string[]): Promise<{ layout: FrameLayout; container: string }> {
+export async function parseAiff(file: ByteSource, warnings: string[]): Promise<{ layout: FrameLayout; container: string }> {
+  const source = new WindowedSource(file);
   const kind = formType(await source.read(0, 12));
   if (!kind) throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: not an AIFF/AIFF-C file`);
   let comm: Comm | null = null;
@@ -140,7 +141,7 @@ export async function parseAiff(source: ByteSource, warnings: string[]): Promise
     frameBytes,
     frames: present,
     declaredFrames: comm.frames > present && ssnd.start + ssnd.declared > source.size ? comm.frames : null,
-    read: contiguousReader(source, ssnd.start, frameBytes),
+    read: contiguousReader(file, ssnd.start, frameBytes),
   };
   return { layout, container: kind };
 }

@@ -5,7 +5,7 @@
 import { dsdFormat } from '../../../audio/format.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
-import { DSDIFF_CHUNKS, MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf } from '../../chunks.ts';
+import { DSDIFF_CHUNKS, MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf, WindowedSource } from '../../chunks.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
 import { contiguousReader, fourcc, openFrameDecoder, wholeFrames, type FrameLayout } from '../../interleaved.ts';
 
@@ -37,7 +37,8 @@ async function parseProp(source: ByteSource, start: number, end: number): Promis
 }
 
 /** Parses a DSDIFF header into a frame layout. */
-export async function parseDsdiff(source: ByteSource, warnings: string[]): Promise<FrameLayout> {
+export async function parseDsdiff(file: ByteSource, warnings: string[]): Promise<FrameLayout> {
+  const source = new WindowedSource(file);
   if (!isDsdiff(await source.read(0, 16))) throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: not a DSDIFF file`);
   let props: SoundProps | null = null;
   let data: { start: number; declared: number } | null = null;
@@ -76,7 +77,7 @@ export async function parseDsdiff(source: ByteSource, warnings: string[]): Promi
     frameBytes: channels,
     frames,
     declaredFrames: declaredFrames > frames ? declaredFrames : null,
-    read: contiguousReader(source, data.start, channels),
+    read: contiguousReader(file, data.start, channels),
   };
 }
 

@@ -9,7 +9,7 @@
 import { dsdFormat } from '../../../audio/format.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
-import { viewOf } from '../../chunks.ts';
+import { viewOf, WindowedSource } from '../../chunks.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
 import { fourcc, openFrameDecoder, type FrameLayout, type FrameReader } from '../../interleaved.ts';
 
@@ -68,7 +68,8 @@ function dsfReader(source: ByteSource, dataStart: number, channels: number, bloc
 }
 
 /** Parses a DSF header into a frame layout. */
-export async function parseDsf(source: ByteSource, warnings: string[]): Promise<FrameLayout> {
+export async function parseDsf(file: ByteSource, warnings: string[]): Promise<FrameLayout> {
+  const source = new WindowedSource(file);
   const head = await source.read(0, 28);
   if (!isDsf(head)) throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: not a DSF file`);
   const fmtAt = 28;
@@ -119,7 +120,7 @@ export async function parseDsf(source: ByteSource, warnings: string[]): Promise<
     frameBytes: channels,
     frames,
     declaredFrames: frames < declaredFrames ? declaredFrames : null,
-    read: dsfReader(source, dataStart, channels, blockSize, bitsPerSample === 1),
+    read: dsfReader(file, dataStart, channels, blockSize, bitsPerSample === 1),
   };
 }
 

@@ -6,7 +6,7 @@
 import { floatFormat, pcmFormat } from '../../../audio/format.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
-import { MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf, type ChunkHeader, type ChunkStyle } from '../../chunks.ts';
+import { MAX_CHUNKS, nextChunkOffset, readChunkBody, readChunkHeader, viewOf, type ChunkHeader, type ChunkStyle, WindowedSource } from '../../chunks.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
 import {
   contiguousReader, fourcc, openFrameDecoder, wholeFrames,
@@ -99,7 +99,8 @@ function looksLikeChunk(bytes: Uint8Array, room: number, bigEndian: boolean): bo
 }
 
 /** Parses a WAV file's header into a frame layout; throws typed errors on anything malformed. */
-export async function parseWav(source: ByteSource, warnings: string[]): Promise<{ layout: FrameLayout; container: string }> {
+export async function parseWav(file: ByteSource, warnings: string[]): Promise<{ layout: FrameLayout; container: string }> {
+  const source = new WindowedSource(file);
   const head = await source.read(0, 12);
   const kind = riffKind(head);
   if (!kind) throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: not a RIFF/WAVE file`);
@@ -124,7 +125,7 @@ export async function parseWav(source: ByteSource, warnings: string[]): Promise<
     } else if (chunk.id === 'data') {
       const room = source.size - chunk.bodyStart;
       let declared = size;
-      if (size64 && size === SIZE_UNSET) {
+      if (size64 && size === SIZE_UNSET && !(ds64?.dataSize === 0 && room > 0)) {
         if (!ds64) throw new AurisError('E_CORRUPT', `${kind} data chunk refers to a ds64 chunk that is missing`);
         declared = ds64.dataSize;
       } else if (
@@ -132,7 +133,8 @@ export async function parseWav(source: ByteSource, warnings: string[]): Promise<
         (size === SOX_STREAMED_DATA_SIZE && size > room) ||
         (size === 0 && room > 0 && !looksLikeChunk(await source.read(chunk.bodyStart, 8), room, bigEndian))
       ) {
-        warnings.push(`data chunk size is 0x${size.toString(16)} (a streaming writer's header); the data runs to the end of the file`);
+        // A streaming writer's header (ffmpeg to a pipe: 0xFFFFFFFF, or an all-zero ds64 in RF64).
+        warnings.push(`data chunk size is 0x${size.toString(16)}${size64 ? ' with a ds64 size of 0' : ''} (a streaming writer's header); the data runs to the end of the file`);
         declared = room;
       }
       data = { start: chunk.bodyStart, bytes: Math.min(declared, room), declared };
@@ -157,9 +159,9 @@ export async function parseWav(source: ByteSource, warnings: string[]): Promise<
     frameBytes: fmt.frameBytes,
     frames,
     declaredFrames: declaredFrames > frames ? declaredFrames : null,
-    read: contiguousReader(source, data.start, fmt.frameBytes),
+    read: contiguousReader(file, data.start, fmt.frameBytes),
   };
-  return { layout, container: kind === 'RIFX' ? 'WAV' : kind === 'RIFF' ? 'WAV' : kind };
+  return { layout, container: kind === 'RIFX' || kind === 'RIFF' ? 'WAV' : kind };
 }
 
 /** Opens a WAV decoder on `source`. */
