@@ -1,5 +1,5 @@
 // Child of bench/output.bench.ts: plays SECONDS of 32-bit/768 kHz stereo from memory through the
-/* global performance, setTimeout */
+/* global performance */
 // addon (ring + device thread) into an ALSA PCM as fast as the PCM takes it, and prints the CPU
 // time of that output path (process.cpuUsage around open..close: the JS writes into the ring and
 // the device thread) as JSON.
