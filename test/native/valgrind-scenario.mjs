@@ -1,5 +1,4 @@
 // A tiny scenario for valgrind (test/native/valgrind.test.ts): every addon entry point once,
-/* global setTimeout */
 // with the ALSA capture device and the fake DAC. Plain JS so Node starts fast under valgrind.
 import { createRequire } from 'node:module';
 
