@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import layers from './scripts/eslint-layers.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'web/dist/', 'test-output/', 'bench/data/', 'native/build/'] },
+  { ignores: ['node_modules/', 'dist/', 'build/', 'web/dist/', 'test-output/', 'bench/data/', 'native/build/', '.cache/', 'native/prebuilds/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,6 +25,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setImmediate: 'readonly' } },
   },
 );

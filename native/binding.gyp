@@ -24,7 +24,12 @@
           "libraries": ["-ldl", "-lpthread"]
         }],
         ["OS=='win'", {
-          "defines": ["AURIS_HAVE_WASAPI=1"],
+          "sources": [
+            "src/wasapi/wasapi_backend.cc",
+            "src/wasapi/wasapi_com.cc"
+          ],
+          "defines": ["AURIS_HAVE_WASAPI=1", "NOMINMAX"],
+          "libraries": ["ole32.lib", "oleaut32.lib", "avrt.lib", "uuid.lib"],
           "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
         }],
         ["OS=='mac'", {

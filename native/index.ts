@@ -48,6 +48,8 @@ export interface NativeDevice {
 
 export interface NativeFormatCaps {
   readonly container: NativeContainer;
+  /** Significant bits in the container: 0 = all of them; 24 in S32_LE is WASAPI's 24-in-32. */
+  readonly validBits: number;
   /** Standard rates 8 kHz..768 kHz the device accepts with this container. */
   readonly rates: readonly number[];
   readonly channelsMin: number;
@@ -81,6 +83,8 @@ export interface NativeOpenRequest {
 /** What the driver accepted, read back after configuring it. */
 export interface NativeNegotiated {
   readonly container: NativeContainer;
+  /** Significant bits the driver took in the container (0 = all; WASAPI 24-in-32: S32_LE with 24). */
+  readonly validBits: number;
   readonly rate: number;
   readonly channels: number;
   readonly bufferFrames: number;
@@ -91,6 +95,10 @@ export interface NativeNegotiated {
   /** The system mixer's rate in shared mode when known, else 0. */
   readonly mixerRate: number;
   readonly detail: string;
+  /** How the stream is driven when the backend has a choice (WASAPI: event | push | shared), else ''. */
+  readonly strategy: string;
+  /** Why the preferred strategy was not used (WASAPI: the driver refused event-driven exclusive), else ''. */
+  readonly fallbackReason: string;
 }
 
 export type NativeEventKind = 'underrun' | 'drained' | 'device-lost' | 'error';

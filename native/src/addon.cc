@@ -109,7 +109,7 @@ Napi::Value ListDevices(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// probe(backend, device, mode) -> { formats: [{ container, rates, channelsMin, channelsMax }], rateMin, rateMax }
+// probe(backend, device, mode) -> { formats: [{ container, validBits, rates, channelsMin, channelsMax }], rateMin, rateMax }
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   BackendModule* m = FindModule(env, info[0]);
@@ -122,6 +122,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
     const FormatCaps& f = caps.formats[i];
     Napi::Object o = Napi::Object::New(env);
     o.Set("container", f.container);
+    o.Set("validBits", f.valid_bits);
     Napi::Array rates = Napi::Array::New(env, f.rates.size());
     for (size_t j = 0; j < f.rates.size(); j++) rates.Set(static_cast<uint32_t>(j), f.rates[j]);
     o.Set("rates", rates);

@@ -81,6 +81,7 @@ struct OpenRequest {
 // What the driver accepted, read back after configuring it.
 struct Negotiated {
   std::string container;
+  uint32_t valid_bits = 0;  // significant bits in the container (24 for WASAPI 24-in-32)
   uint32_t rate = 0;
   uint32_t channels = 0;
   uint64_t buffer_frames = 0;
@@ -89,10 +90,13 @@ struct Negotiated {
   bool bit_perfect = false;
   uint32_t mixer_rate = 0;  // shared mode: the system mixer's rate when known, else 0
   std::string detail;       // for people: "ALSA hw, S24_3LE", "shared through pulse"...
+  std::string strategy;         // how the stream is driven (WASAPI: "event" | "push" | "shared"); may be empty
+  std::string fallback_reason;  // why the preferred strategy was not used; empty when it was
 };
 
 struct FormatCaps {
   std::string container;
+  uint32_t valid_bits = 0;  // 0 = every bit of the container; 24 for WASAPI 24-in-32 (S32_LE)
   std::vector<uint32_t> rates;
   uint32_t channels_min = 0;
   uint32_t channels_max = 0;

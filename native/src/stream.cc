@@ -178,6 +178,7 @@ Napi::Value Stream::Negotiated(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("container", negotiated_.container);
+  o.Set("validBits", negotiated_.valid_bits);
   o.Set("rate", negotiated_.rate);
   o.Set("channels", negotiated_.channels);
   o.Set("bufferFrames", static_cast<double>(negotiated_.buffer_frames));
@@ -186,6 +187,8 @@ Napi::Value Stream::Negotiated(const Napi::CallbackInfo& info) {
   o.Set("bitPerfect", negotiated_.bit_perfect);
   o.Set("mixerRate", negotiated_.mixer_rate);
   o.Set("detail", negotiated_.detail);
+  o.Set("strategy", negotiated_.strategy);
+  o.Set("fallbackReason", negotiated_.fallback_reason);
   return o;
 }
 

@@ -40,10 +40,21 @@ export interface AnalyserPlugin<R = unknown, O = Record<string, unknown>> {
   create(format: AudioFormat, options?: O): Analyser<R>;
 }
 
-/** The chunk for a decoded block: normalises integer samples by 2^(validBits-1), passes floats through. */
+/**
+ * The chunk for a decoded block: integer samples are normalised by 2^(validBits-1) on first use of
+ * `samples` (analysers that work on the integers, like the DR meter, never pay for it); floats pass.
+ */
 export function analysisChunk(block: IntBlock | FloatBlock): AnalysisChunk {
   if (block.kind === 'float') return { block, samples: block.samples, frames: block.frames };
-  return { block, samples: intToFloat(block.samples, block.format.validBits), frames: block.frames };
+  let samples: Float64Array | null = null;
+  return {
+    block,
+    frames: block.frames,
+    get samples(): Float64Array {
+      samples ??= intToFloat(block.samples, block.format.validBits);
+      return samples;
+    },
+  };
 }
 
 /** Throws E_UNSUPPORTED_FEATURE unless the format is PCM (integer or float). */

@@ -16,6 +16,8 @@ export type OutputMode = 'exclusive' | 'shared';
 export interface FormatCaps {
   /** ALSA name of the layout; DSD layouts (DSD_U32_BE...) appear as strings. */
   readonly container: Container | string;
+  /** Significant bits in the container when fewer than its width (WASAPI 24-in-32: S32_LE with 24); 0 or absent = all. */
+  readonly validBits?: number;
   readonly rates: readonly number[];
   readonly channelsMin: number;
   readonly channelsMax: number;

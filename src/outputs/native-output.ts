@@ -42,6 +42,8 @@ export class NativeOutput implements OpenOutput {
   readonly stage: StageReport;
   readonly bufferFrames: number;
   readonly volume: HardwareVolume | null;
+  /** Everything the driver reported back at open (valid bits, strategy and why, buffer sizes). */
+  readonly negotiated: NativeNegotiated;
   private readonly events = new OutputEvents();
   private stream: NativeStream | null = null;
   private drainWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -59,6 +61,7 @@ export class NativeOutput implements OpenOutput {
     this.stage = outputStage(init.label, init.mode, init.format, init.negotiated);
     this.bufferFrames = init.negotiated.bufferFrames;
     this.volume = init.volume;
+    this.negotiated = init.negotiated;
     this.onClose = init.onClose;
     this.stream = stream;
   }

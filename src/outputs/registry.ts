@@ -7,6 +7,7 @@ import { ALSA_PREFIX, AlsaOutputPlugin, alsaStatus, listAlsaDevices } from './al
 import { FILE_PREFIX, FileOutputPlugin } from './file/file-output.ts';
 import type { OutputCapabilities, OutputMode, OutputPlugin } from './interface.ts';
 import { NullOutputPlugin } from './null/null-output.ts';
+import { WASAPI_PREFIX, WasapiOutputPlugin, listWasapiDevices, wasapiStatus } from './wasapi/wasapi-output.ts';
 
 /** One output a user can pick, as `auris devices` lists it. */
 export interface OutputListing {
@@ -46,6 +47,21 @@ export const OUTPUT_KINDS: OutputKind[] = [
       }));
     },
     unavailableReason: () => alsaStatus().reason,
+  },
+  {
+    kind: 'wasapi',
+    matches: (n) => n.startsWith(WASAPI_PREFIX),
+    create: (n) => new WasapiOutputPlugin(n.slice(WASAPI_PREFIX.length)),
+    list: () => {
+      if (!wasapiStatus().available) return [];
+      return listWasapiDevices().map((d) => ({
+        name: WASAPI_PREFIX + d.id,
+        description: `${d.name} (WASAPI endpoint)`,
+        modes: ['exclusive', 'shared'],
+        isDefault: d.isDefault,
+      }));
+    },
+    unavailableReason: () => wasapiStatus().reason,
   },
   {
     kind: 'file',

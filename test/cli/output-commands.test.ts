@@ -52,6 +52,13 @@ test('auris play --missing-rate skip refuses a rate the DAC lacks with the accep
   assert.match(r.stderr, /does not accept 32000 Hz.*accepts S16_LE at 44100.*S32_LE at 44100.*\[E_FORMAT_REFUSED\]/);
 });
 
+test('auris debug output refuses a rate the DAC lacks with the accepted set and exit code 1', async (t) => {
+  if (!needFakeDac(t)) return;
+  const r = auris(['debug', 'output', '-o', 'alsa:dac32', '-f', 'S16_LE', '-r', '32000'], new Uint8Array(400));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /does not accept 32000 Hz.*accepts S16_LE at 44100.*\[E_FORMAT_REFUSED\]/);
+});
+
 test('auris devices --json lists ALSA devices with probed capabilities', async (t) => {
   if (!needAlsa(t)) return;
   const r = auris(['devices', '--json']);

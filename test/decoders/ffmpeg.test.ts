@@ -5,12 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { decodeFile, firstBadSeek, randomPositions } from '../helpers/decode-file.ts';
 import { packMd5Layout } from '../../src/audio/pack.ts';
 import { isAurisError } from '../../src/util/errors.ts';
+import { openFile } from '../../src/decoders/registry.ts';
 
 /** Makes raw source PCM (signed LE in `rawFormat`) of `seconds` of stereo noise and tones at `rate`. */
 function makeSource(dir: string, rate: number, rawFormat: 's16le' | 's24le' | 's32le', seconds: number): string {
@@ -99,4 +100,37 @@ test('ffmpeg plugin: without ffmpeg on PATH, E_TOOL_MISSING says what to install
   } finally {
     process.env.PATH = saved;
   }
+});
+
+/** Pids of this process's child processes running `name` (Linux /proc). */
+function childrenNamed(name: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (comm === name && ppid === process.pid) out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
+test('ffmpeg plugin: close kills the ffmpeg child mid-stream, and a seek leaves only one running', { skip: process.platform !== 'linux' && 'reads /proc' }, async (t) => {
+  if (!needTools(t, 'ffmpeg', 'ffprobe')) return;
+  const dir = tempDir();
+  const raw = makeSource(dir, 44100, 's16le', 3);
+  const file = path.join(dir, 'a.m4a');
+  encode(raw, 44100, 's16le', ['-c:a', 'alac'], file);
+  const f = await openFile(file);
+  assert.ok(await f.decoder.read(1000));
+  assert.equal(childrenNamed('ffmpeg').length, 1, 'one ffmpeg decoding');
+  await f.decoder.seek(50_000);
+  assert.ok(await f.decoder.read(1000));
+  assert.equal(childrenNamed('ffmpeg').length, 1, 'the seek replaced the child, it did not add one');
+  await f.close();
+  assert.deepEqual(childrenNamed('ffmpeg'), [], 'no ffmpeg left after close');
 });

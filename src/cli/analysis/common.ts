@@ -155,7 +155,7 @@ export function reportFailures(failed: readonly FailedFile[]): void {
   if (failed.length > 0) process.exitCode = 1;
 }
 
-/** JSON with -Infinity/NaN as null (JSON has no infinities) and typed arrays left out. */
+/** Pretty JSON with -Infinity/NaN written as null (JSON has no infinities). */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
 }

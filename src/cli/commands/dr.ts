@@ -4,11 +4,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DrResult } from '../../analysis/plugins/dr/meter.ts';
-import { albumDr } from '../../analysis/plugins/dr/meter.ts';
+import { albumDr, toDb } from '../../analysis/plugins/dr/meter.ts';
 import { renderDrLog, type DrLogAlbum, type DrLogTrack } from '../../analysis/plugins/dr/log.ts';
 import type { FileAnalysis } from '../../analysis/run.ts';
 import { AURIS_VERSION } from '../../util/version.ts';
-import { asAurisError } from '../../util/errors.ts';
+import { AurisError, asAurisError } from '../../util/errors.ts';
 import { analyseFiles, expandPaths, groupByAlbum, readTags, reportFailures, toJson, type TrackTags } from '../analysis/common.ts';
 
 export const DR_LOG_HOST = `Auris ${AURIS_VERSION} / DR Meter (foobar2000 DR Meter 1.0.8 algorithm)`;
@@ -19,6 +19,7 @@ export function drLogTrack(a: FileAnalysis, dr: DrResult, tags: TrackTags): DrLo
     dr: dr.dr, drRounded: dr.drRounded, peakDb: dr.peakDb, rmsDb: dr.rmsDb, frames: dr.frames, rate: dr.rate,
     channels: a.format.channels, bits: a.format.validBits, bitrate: a.bitrate ?? 0, codec: a.codec,
     trackNumber: tags.trackNumber, title: tags.title,
+    channelStats: dr.channels.map((c) => ({ dr: c.dr, rmsDb: toDb(Math.fround(c.rms)) })),
   };
 }
 
@@ -26,6 +27,7 @@ interface DrCommandOptions {
   log?: string;
   json?: boolean;
   variant?: 'classic' | '1.0.8';
+  perChannel?: boolean;
 }
 
 export function registerDr(program: Command): void {
@@ -36,11 +38,13 @@ export function registerDr(program: Command): void {
     .option('--log <file>', 'write the foo_dr.txt log to this file')
     .option('--json', 'print JSON instead of the log')
     .option('--variant <name>', 'log layout: classic (dB) or 1.0.8 (dBFS)', 'classic')
+    .option('--per-channel', 'with --variant 1.0.8: per-channel DR and RMS columns (automatic above 2 channels)')
     .action(async (paths: string[], opts: DrCommandOptions) => {
       const files = await expandPaths(paths);
       const { analyses, failed } = await analyseFiles(files, [{ name: 'dr' }]);
       const albums: DrLogAlbum[] = [];
       const json: { tracks: object[]; albums: object[] } = { tracks: [], albums: [] };
+      if (opts.variant !== 'classic' && opts.variant !== '1.0.8') throw new AurisError('E_INVALID_ARGUMENT', `--variant must be classic or 1.0.8, not ${opts.variant}`);
       for (const group of groupByAlbum(files)) {
         const rows: { track: DrLogTrack; tags: TrackTags; path: string }[] = [];
         for (const f of group.files) {
@@ -57,7 +61,7 @@ export function registerDr(program: Command): void {
         for (const r of rows) json.tracks.push({ path: r.path, dr: r.track.dr, drRounded: r.track.drRounded, peakDb: r.track.peakDb, rmsDb: r.track.rmsDb });
         json.albums.push({ path: group.dir, ...albumDr(rows.map((r) => r.track.dr)), tracks: rows.length });
       }
-      const log = renderDrLog(albums, { host: DR_LOG_HOST, date: new Date(), variant: opts.variant === '1.0.8' ? '1.0.8' : 'classic' });
+      const log = renderDrLog(albums, { host: DR_LOG_HOST, date: new Date(), variant: opts.variant === '1.0.8' ? '1.0.8' : 'classic', perChannel: opts.perChannel === true });
       if (opts.log) {
         try {
           await writeFile(opts.log, log);

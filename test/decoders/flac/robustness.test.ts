@@ -150,3 +150,32 @@ test('FLAC robustness: garbage, in a batch that goes on past each failure', { ti
   }
   assert.equal(seen.length, batch.length * 2, 'every file of the batch was tried');
 });
+
+test('FLAC robustness: a wrong STREAMINFO MD5 throws E_MD5_MISMATCH after the last block (strict), is reported (lenient)', { timeout: 60_000 }, async (t) => {
+  if (!needTools(t, 'flac', 'sox')) return;
+  const { bytes, frames } = makeFile(t, 16);
+  const damaged = Uint8Array.from(bytes);
+  // fLaC (4) + block header (4) + STREAMINFO bytes 18..33 hold the MD5.
+  damaged[4 + 4 + 18]! ^= 0x01;
+  const source = new BufferByteSource(damaged);
+  const strict = await flacPlugin.open(source, { integrity: 'strict' });
+  let decoded = 0;
+  let error: unknown = null;
+  try {
+    while (true) {
+      const block = await strict.read(4096);
+      if (!block) break;
+      decoded += block.frames;
+    }
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(isAurisError(error, 'E_MD5_MISMATCH'), `strict mode threw ${String(error)}`);
+  assert.equal(decoded, frames, 'every block came out before the MD5 error');
+  assert.equal(strict.integrity().md5, 'mismatch');
+  assert.equal(await strict.read(4096), null, 'the stream stays ended after the error');
+  const lenient = await decodeAll(damaged, { integrity: 'lenient' });
+  assert.equal(lenient.frames, frames);
+  assert.equal(lenient.integrity.md5, 'mismatch');
+  assert.equal(lenient.integrity.crcErrors, 0);
+});

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { flacPlugin, type FlacDecoder } from '../../../src/decoders/plugins/flac/index.ts';
 import { FileByteSource } from '../../../src/util/byte-source.ts';
@@ -62,6 +62,12 @@ test('FLAC seek: flac-made files with and without SEEKTABLE', { timeout: 120_000
   await t.test('no SEEKTABLE, block size 192, 24-bit 6 channels', async () => {
     const six = musicSignal(48000, 6, 24, 48000, 4);
     await checkSeeks(encodeFlac(dir, 'six', six, 6, 24, 48000, ['-5', '-b', '192', '--no-seektable']), 3);
+  });
+  await t.test('no SEEKTABLE, a file larger than the 4 MiB read chunk (32-bit 192 kHz, --lax)', async () => {
+    const long = musicSignal(192000 * 4, 2, 32, 192000, 6);
+    const file = encodeFlac(dir, 'long', long, 2, 32, 192000, ['--lax', '-1', '--no-seektable']);
+    assert.ok(statSync(file).size > 5 << 20, `test file is ${statSync(file).size} bytes`);
+    await checkSeeks(file, 6);
   });
   await t.test('no SEEKTABLE, 32-bit, block size 65535 (--lax)', async () => {
     const wide = musicSignal(200000, 2, 32, 96000, 5, true);

@@ -11,8 +11,7 @@ import { DopEncoder } from '../../../src/audio/dop.ts';
 import { buildChain } from '../../../src/dsp/chain.ts';
 import type { FilterChain } from '../../../src/dsp/chain.ts';
 import { prepareFilter } from '../../../src/dsp/registry.ts';
-import { designPolyphase } from '../../../src/dsp/plugins/resampler/design.ts';
-import { PolyphaseResampler } from '../../../src/dsp/plugins/resampler/polyphase.ts';
+import { CascadeResampler, planResampler } from '../../../src/dsp/plugins/resampler/cascade.ts';
 import { BS2B_PRESETS, Bs2b } from '../../../src/dsp/plugins/crossfeed/bs2b.ts';
 import { DsdToPcm } from '../../../src/dsp/plugins/dsd2pcm/convert.ts';
 
@@ -38,7 +37,7 @@ test('resample filter: 16-bit 44.1 kHz into 48 kHz f64 through the chain equals 
   assert.equal(chain.reports[0]!.kind, 'resampler');
   const got = runChain(chain, (s, e) => intBlock(fmt, src.slice(2 * s, 2 * e)), n, 700);
   assert.equal(got.length, 2 * Math.round((n * 48000) / 44100));
-  const engine = new PolyphaseResampler(designPolyphase(44100, 48000), 2);
+  const engine = new CascadeResampler(planResampler(44100, 48000), 2);
   const x = Float64Array.from(src, (v) => v / 32768);
   const want = [...engine.process(x), ...engine.flush()].map((v) => Math.max(-1, Math.min(1, v)));
   assert.deepEqual(got, want);

@@ -23,6 +23,8 @@ export interface DrLogTrack {
   readonly trackNumber: number | null;
   /** Title from the tags, else the file name without extension. */
   readonly title: string;
+  /** Per-channel DR (unrounded) and RMS (dB), for the 1.0.8 per-channel columns; optional. */
+  readonly channelStats?: readonly { readonly dr: number; readonly rmsDb: number }[];
 }
 
 /** One album block of the log (from the first dashed line to the "=" line). */
@@ -38,7 +40,17 @@ export interface DrLogOptions {
   /** Local time of the log; rendered YYYY-MM-DD HH:MM:SS. */
   readonly date: Date;
   readonly variant?: 'classic' | '1.0.8';
+  /** 1.0.8 only: per-channel DR and RMS columns (always on when a track has more than 2 channels). */
+  readonly perChannel?: boolean;
   readonly lineEnding?: '\n' | '\r\n';
+}
+
+const CHANNEL_LABELS = ['FL', 'FR', 'FC', 'LFE', 'BL', 'BR', 'FCL', 'FCR', 'BC', 'SL', 'SR', 'TC', 'TFL', 'TFC', 'TFR', 'TBL', 'TBC', 'TBR'];
+
+/** foobar's label of channel `index` of a `channels`-channel track (mono is FC; past 18: "Ch n"). */
+export function drChannelLabel(index: number, channels: number): string {
+  if (channels === 1) return 'FC';
+  return CHANNEL_LABELS[index] ?? `Ch ${index}`;
 }
 
 const DASHES = '-'.repeat(80);
@@ -89,18 +101,39 @@ function distinct(values: readonly (string | number)[]): string {
 }
 
 /** The lines of one album block, "-----" line through "=====" line. */
-export function renderDrAlbumLines(album: DrLogAlbum, variant: 'classic' | '1.0.8' = 'classic'): string[] {
+export function renderDrAlbumLines(album: DrLogAlbum, variant: 'classic' | '1.0.8' = 'classic', perChannel = false): string[] {
   const unit = variant === 'classic' ? 'dB' : 'dBFS';
+  const labels: string[] = [];
+  if (variant === '1.0.8' && (perChannel || album.tracks.some((t) => t.channels > 2))) {
+    for (const t of album.tracks) {
+      for (let c = 0; c < t.channels; c++) {
+        const l = drChannelLabel(c, t.channels);
+        if (!labels.includes(l)) labels.push(l);
+      }
+    }
+  }
+  const columns = (t: DrLogTrack | null): string => {
+    if (labels.length === 0) return '';
+    const cell = (label: string, f: (s: { dr: number; rmsDb: number }) => string) => {
+      const i = t ? Array.from({ length: t.channels }, (_, c) => drChannelLabel(c, t.channels)).indexOf(label) : -1;
+      const s = t && i >= 0 ? t.channelStats?.[i] : undefined;
+      return (s ? f(s) : '').padStart(13);
+    };
+    if (!t) return labels.map((l) => `DR (${l})`.padStart(13)).join('') + labels.map((l) => `RMS (${l})`.padStart(13)).join('');
+    return labels.map((l) => cell(l, (s) => `${formatDrDb(Math.fround(s.dr))} dB`)).join('') +
+      labels.map((l) => cell(l, (s) => `${formatDrDb(s.rmsDb)} dBFS`)).join('');
+  };
+  const name = (track: string) => (labels.length ? track.padEnd(35) : track);
   const lines: string[] = [];
   lines.push(DASHES, `Analyzed: ${album.artist ?? '?'} / ${album.album ?? '?'}`, DASHES, '');
-  lines.push(variant === 'classic' ? 'DR         Peak         RMS     Duration Track' : 'DR         Peak           RMS       Duration Track');
+  lines.push((variant === 'classic' ? 'DR         Peak         RMS     Duration ' : 'DR         Peak           RMS       Duration ') + name('Track') + columns(null));
   lines.push(DASHES);
   for (const t of album.tracks) {
     lines.push(
       'DR' + String(t.drRounded).padEnd(4) +
       formatDrDb(t.peakDb).padStart(9) + ' ' + unit +
       formatDrDb(t.rmsDb).padStart(9) + ' ' + unit +
-      formatDrDuration(t.frames, t.rate).padStart(10) + ' ' + drTrackLabel(t),
+      formatDrDuration(t.frames, t.rate).padStart(10) + ' ' + name(drTrackLabel(t)) + columns(t),
     );
   }
   lines.push(DASHES, '');
@@ -131,7 +164,7 @@ export function renderDrLog(albums: readonly DrLogAlbum[], options: DrLogOptions
   const lines = [options.host, `log date: ${formatLocalDate(options.date)}`, ''];
   albums.forEach((a, i) => {
     if (i > 0) lines.push('', '');
-    lines.push(...renderDrAlbumLines(a, options.variant ?? 'classic'));
+    lines.push(...renderDrAlbumLines(a, options.variant ?? 'classic', options.perChannel ?? false));
   });
   return lines.join(eol) + eol;
 }

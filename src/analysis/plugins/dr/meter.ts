@@ -4,6 +4,7 @@
 // bin of the RMS histogram, strict '>' for the second peak, float32 narrowing of the track value).
 
 import type { AudioFormat } from '../../../audio/format.ts';
+import { isIntegerKind } from '../../../audio/format.ts';
 import type { Analyser, AnalysisChunk } from '../../interface.ts';
 import { requirePcm } from '../../interface.ts';
 import { AurisError } from '../../../util/errors.ts';
@@ -79,10 +80,15 @@ export class DrMeter implements Analyser<DrResult> {
   private windows = 0;
   private totalFrames = 0;
   private finished = false;
+  /** Integer formats accumulate raw integers: `scale` = 2^-(validBits-1) is applied per window. */
+  private readonly scale: number;
+  private readonly scale2: number;
 
   constructor(readonly format: AudioFormat, private readonly options: DrOptions = {}) {
     requirePcm(format, 'the DR meter');
     this.window = drWindowFrames(format.rate);
+    this.scale = isIntegerKind(format.sample) ? 2 ** -(format.validBits - 1) : 1;
+    this.scale2 = this.scale * this.scale;
     if (this.window < 1) throw new AurisError('E_INVALID_ARGUMENT', `sample rate ${format.rate} Hz is too low for a DR window`);
     const c = (this.ch = format.channels);
     this.sumSq = new Float64Array(c);
@@ -95,8 +101,23 @@ export class DrMeter implements Analyser<DrResult> {
     this.hist = Array.from({ length: c }, () => new Uint32Array(HIST_BINS));
   }
 
-  /** Adds interleaved normalised samples; windows never depend on how the stream is cut into blocks. */
+  /** Adds interleaved samples of a float format; windows never depend on how the stream is cut into blocks. */
   pushSamples(x: Float64Array, frames: number): void {
+    if (this.scale !== 1) throw new AurisError('E_INVALID_ARGUMENT', 'pushSamples takes float formats; push integer blocks with push()');
+    this.accumulate(x, frames);
+  }
+
+  /**
+   * Integer blocks are measured on the integers themselves: scaling by 2^-(bits-1) commutes with
+   * every rounding of the sums (a power of two), so applying it per window gives bit-identical
+   * values to normalising each sample first, without the conversion pass.
+   */
+  push(chunk: AnalysisChunk): void {
+    if (chunk.block.kind === 'int') this.accumulate(chunk.block.samples, chunk.frames);
+    else this.pushSamples(chunk.samples, chunk.frames);
+  }
+
+  private accumulate(x: Float64Array | Int32Array, frames: number): void {
     const C = this.ch;
     let i = 0;
     while (i < frames) {
@@ -121,16 +142,12 @@ export class DrMeter implements Analyser<DrResult> {
     this.totalFrames += frames;
   }
 
-  push(chunk: AnalysisChunk): void {
-    this.pushSamples(chunk.samples, chunk.frames);
-  }
-
   private submitWindow(frames: number): void {
     for (let c = 0; c < this.ch; c++) {
-      const rms2 = (2 * this.sumSq[c]!) / frames;
+      const rms2 = (2 * (this.sumSq[c]! * this.scale2)) / frames;
       const rms = Math.sqrt(rms2);
       this.sumWinRms2[c]! += rms2;
-      const peak = this.curPeak[c]!;
+      const peak = this.curPeak[c]! * this.scale;
       if (peak > 0) {
         const key = 0.01 * lround(2000 * Math.log10(peak));
         if (key > this.primaryKey[c]!) {

@@ -20,8 +20,8 @@ export function truePeakPhases(rate: number): Float64Array[] {
 export class TruePeakChannel {
   peak = 0;
   private readonly phases: Float64Array[];
-  private history = new Float64Array(TAPS - 1);
-  private buf = new Float64Array(0);
+  /** The last TAPS−1 input samples, newest first (x[n−1] … x[n−11]). */
+  private readonly history = new Float64Array(TAPS - 1);
 
   constructor(rate: number) {
     this.phases = truePeakPhases(rate);
@@ -38,24 +38,31 @@ export class TruePeakChannel {
       this.peak = p;
       return;
     }
-    const h = TAPS - 1;
-    if (this.buf.length < frames + h) this.buf = new Float64Array(frames + h);
-    const buf = this.buf;
-    buf.set(this.history, 0);
-    for (let i = 0, k = offset; i < frames; i++, k += stride) buf[h + i] = x[k]!;
+    // Phases run one after the other over the block; the delay line lives in local variables
+    // (x1 … x11) so the inner loop does one load per sample.
     let p = this.peak;
+    const h = this.history;
     for (const c of this.phases) {
       const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!;
       const c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!, c11 = c[11]!;
-      // y[n] = Σ c[k]·x[n−k]; buf[h + n] is x[n].
-      for (let n = h; n < frames + h; n++) {
-        const y = c0 * buf[n]! + c1 * buf[n - 1]! + c2 * buf[n - 2]! + c3 * buf[n - 3]! + c4 * buf[n - 4]! + c5 * buf[n - 5]! +
-          c6 * buf[n - 6]! + c7 * buf[n - 7]! + c8 * buf[n - 8]! + c9 * buf[n - 9]! + c10 * buf[n - 10]! + c11 * buf[n - 11]!;
-        const m = y < 0 ? -y : y;
-        if (m > p) p = m;
+      let x1 = h[0]!, x2 = h[1]!, x3 = h[2]!, x4 = h[3]!, x5 = h[4]!, x6 = h[5]!;
+      let x7 = h[6]!, x8 = h[7]!, x9 = h[8]!, x10 = h[9]!, x11 = h[10]!;
+      for (let i = 0, k = offset; i < frames; i++, k += stride) {
+        const x0 = x[k]!;
+        const y = c0 * x0 + c1 * x1 + c2 * x2 + c3 * x3 + c4 * x4 + c5 * x5 +
+          c6 * x6 + c7 * x7 + c8 * x8 + c9 * x9 + c10 * x10 + c11 * x11;
+        if (y > p) p = y;
+        else if (-y > p) p = -y;
+        x11 = x10; x10 = x9; x9 = x8; x8 = x7; x7 = x6; x6 = x5; x5 = x4; x4 = x3; x3 = x2; x2 = x1; x1 = x0;
       }
     }
     this.peak = p;
-    this.history = buf.slice(frames, frames + h);
+    // New history: the last 11 inputs, newest first (older history fills in for short blocks).
+    const next = new Float64Array(TAPS - 1);
+    for (let j = 0; j < TAPS - 1; j++) {
+      const i = frames - 1 - j;
+      next[j] = i >= 0 ? x[offset + i * stride]! : h[j - frames]!;
+    }
+    h.set(next);
   }
 }

@@ -41,7 +41,7 @@ class FfmpegDecoder implements Decoder {
       codec: probe.codec,
       container: probe.container,
       lossless: probe.lossless,
-      totalFrames: probe.totalFrames ?? probe.approxFrames,
+      totalFrames: probe.totalFrames,
       bitrate: probe.bitrate,
       md5: null,
     };

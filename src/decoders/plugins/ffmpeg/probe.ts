@@ -47,8 +47,6 @@ export interface FfprobeResult {
   readonly lossless: boolean;
   /** Total frames when the stream's duration is given in samples (time base 1/rate); else null. */
   readonly totalFrames: number | null;
-  /** Frames implied by the duration in seconds, rounded; a less exact fallback for display. */
-  readonly approxFrames: number | null;
   readonly bitrate: number | null;
   readonly exactInputSeek: boolean;
 }
@@ -61,7 +59,6 @@ interface FfprobeStream {
   bits_per_raw_sample?: string;
   time_base?: string;
   duration_ts?: number;
-  duration?: string;
   bit_rate?: string;
 }
 
@@ -102,7 +99,6 @@ export async function ffprobe(path: string): Promise<FfprobeResult> {
     shift = (layout === 's16le' ? 16 : 32) - bits;
   }
   const inSamples = s.time_base === `1/${rate}` && Number.isInteger(s.duration_ts) && s.duration_ts! > 0;
-  const seconds = Number(s.duration);
   const bitrate = Number(s.bit_rate ?? parsed.format?.bit_rate);
   const formatName = parsed.format?.format_name ?? '';
   return {
@@ -114,7 +110,6 @@ export async function ffprobe(path: string): Promise<FfprobeResult> {
     container: CONTAINER_NAMES[formatName] ?? formatName.split(',')[0]!.toUpperCase(),
     lossless: LOSSLESS_CODECS.has(s.codec_name) || s.codec_name.startsWith('pcm_'),
     totalFrames: inSamples ? s.duration_ts! : null,
-    approxFrames: Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * rate) : null,
     bitrate: Number.isFinite(bitrate) && bitrate > 0 ? bitrate : null,
     exactInputSeek: EXACT_INPUT_SEEK.has(s.codec_name) || s.codec_name.startsWith('pcm_'),
   };

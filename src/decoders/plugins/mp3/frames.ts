@@ -59,14 +59,6 @@ export function parseFrameHeader(b: Uint8Array, at: number): MpegFrameHeader | n
   return { version, layer, bitrateKbps, sampleRate, channels, frameBytes, samplesPerFrame };
 }
 
-/** Size of an ID3v2 tag at the start of `b` (header, body and footer), or 0 when there is none. */
-export function id3v2Size(b: Uint8Array): number {
-  if (b.length < 10 || b[0] !== 0x49 || b[1] !== 0x44 || b[2] !== 0x33) return 0;
-  const size = ((b[6]! & 0x7f) << 21) | ((b[7]! & 0x7f) << 14) | ((b[8]! & 0x7f) << 7) | (b[9]! & 0x7f);
-  const footer = (b[5]! & 0x10) !== 0 ? 10 : 0;
-  return 10 + size + footer;
-}
-
 /** True when two consecutive valid frame headers of the same version and layer start at `at`. */
 export function framesStartAt(b: Uint8Array, at: number): boolean {
   const h = parseFrameHeader(b, at);

@@ -5,7 +5,9 @@
 import { MPEGDecoder } from 'mpg123-decoder';
 import type { DecoderPlugin } from '../../interface.ts';
 import { openWasmStream, type StreamingCodec } from '../../wasm-stream.ts';
-import { framesStartAt, id3v2Size, parseFrameHeader, parseXing } from './frames.ts';
+import { framesStartAt, parseFrameHeader, parseXing } from './frames.ts';
+// ID3v2 framing is the same wherever the tag sits: reuse the FLAC plugin's reader.
+import { id3v2Size } from '../flac/metadata.ts';
 
 async function createMpg123(): Promise<StreamingCodec> {
   const codec = new MPEGDecoder({ enableGapless: true });

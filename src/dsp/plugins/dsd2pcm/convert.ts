@@ -1,13 +1,13 @@
-// DSD -> PCM conversion (dsp.md 6.5): stage 1 decimates by 8 with the dsd2pcm table FIR; DSD128
-// and above then halve the rate with short 2:1 stages down to DSD64/8 (352.8 or 384 kHz); the last
-// stage is the section-4.2 resampler to the target rate, whose passband also serves as the
-// ultrasonic low-pass when the target is above 48 kHz. Then the gain (0/+3/+6 dB) and clip counting.
+// DSD -> PCM conversion (dsp.md 6.5): stage 1 decimates by 8 with the dsd2pcm table FIR; then the
+// section-4.2 resampler cascade takes DSD rate / 8 to the target rate (short 2:1 stages first, as
+// the spec allows for DSD128 and above), its band doubling as the ultrasonic low-pass when the
+// target is above 48 kHz. Then the gain (0/+3/+6 dB) and clip counting.
 
 import { AurisError } from '../../../util/errors.ts';
 import { ClipCounter } from '../../clip.ts';
 import type { ClipStats } from '../../clip.ts';
-import { RESAMPLER_PRESETS, designPolyphase } from '../resampler/design.ts';
-import { PolyphaseResampler } from '../resampler/polyphase.ts';
+import { RESAMPLER_PRESETS } from '../resampler/design.ts';
+import { CascadeResampler, planResampler } from '../resampler/cascade.ts';
 import { Dsd2PcmStage1 } from './stage1.ts';
 
 /** What the user chooses for DSD -> PCM. */
@@ -22,6 +22,9 @@ export interface DsdToPcmSettings {
 
 export const DSD_TO_PCM_DEFAULTS: DsdToPcmSettings = { rate: 176400, gainDb: 6, lowpassHz: 50000 };
 
+/** Where the ultrasonic low-pass reaches its full stop band, as a multiple of its corner. */
+export const LOWPASS_STOP_RATIO = 1.25;
+
 /** Delay of stage 1 in DSD samples (the 96-tap FIR's centre). */
 export const STAGE1_DELAY_DSD_SAMPLES = 47.5;
 
@@ -33,7 +36,7 @@ export class DsdToPcm {
   /** Passband edge of the whole chain in Hz (the low-pass corner, or 0.9113 of the output Nyquist). */
   readonly passbandHz: number;
   private readonly stage1: Dsd2PcmStage1;
-  private readonly stages: PolyphaseResampler[];
+  private readonly resampler: CascadeResampler | null;
   private readonly gain: number;
   private readonly clips: ClipCounter;
   private pcm = new Float64Array(0);
@@ -55,23 +58,15 @@ export class DsdToPcm {
     this.gain = 10 ** (settings.gainDb / 20);
     this.clips = new ClipCounter(channels, -1, 1);
 
+    // Stage 2 (and 3): from DSD rate / 8 to the target, through the resampler cascade (2:1 stages
+    // first). Above 48 kHz its band is the ultrasonic low-pass: -175 dB from 1.25 x the corner on.
     const preset = RESAMPLER_PRESETS.vhq;
     const target = settings.rate;
-    const nyquist = Math.min(base, target) / 2;
+    const nyquist = Math.min(dsdRate / 8, target) / 2;
     const lowpass = target > 48000 && settings.lowpassHz !== null && settings.lowpassHz < preset.passband * nyquist ? settings.lowpassHz : null;
-    this.passbandHz = lowpass ?? preset.passband * nyquist;
-    this.stages = [];
-    for (let r = dsdRate / 8; r > base; r /= 2) {
-      // 2:1 with a wide transition: only what would fold into the final passband must go.
-      const d = designPolyphase(r, r / 2, 'vhq', { passbandHz: this.passbandHz, stopbandHz: r / 2 - this.passbandHz });
-      this.stages.push(new PolyphaseResampler(d, channels));
-    }
-    if (lowpass !== null) {
-      const edges = { passbandHz: lowpass, stopbandHz: Math.min(nyquist, lowpass / preset.passband) };
-      this.stages.push(new PolyphaseResampler(designPolyphase(base, target, 'vhq', edges), channels));
-    } else if (target !== base) {
-      this.stages.push(new PolyphaseResampler(designPolyphase(base, target, 'vhq'), channels));
-    }
+    const band = lowpass !== null ? { passbandHz: lowpass, stopbandHz: Math.min(nyquist, lowpass * LOWPASS_STOP_RATIO) } : undefined;
+    this.passbandHz = band ? band.passbandHz : preset.passband * nyquist;
+    this.resampler = band || target !== dsdRate / 8 ? new CascadeResampler(planResampler(dsdRate / 8, target, 'vhq', band), channels) : null;
   }
 
   /** Output frames of delay from stage 1 (the resampler stages are time-aligned). */
@@ -85,22 +80,12 @@ export class DsdToPcm {
     if (this.pcm.length < bytes.length) this.pcm = new Float64Array(bytes.length);
     const first = this.pcm.subarray(0, bytes.length);
     this.stage1.process(bytes, first);
-    let x: Float64Array = first;
-    for (const s of this.stages) x = s.process(x);
-    return this.finish(x);
+    return this.finish(this.resampler ? this.resampler.process(first) : first);
   }
 
-  /** End of stream: the resampler tails, then the converter is reset. */
+  /** End of stream: the resampler's tail, then the converter is reset. */
   flush(): Float64Array {
-    let x = new Float64Array(0);
-    for (const s of this.stages) {
-      const head = Float64Array.from(s.process(x));
-      const tail = s.flush();
-      x = new Float64Array(head.length + tail.length);
-      x.set(head);
-      x.set(tail, head.length);
-    }
-    const out = this.finish(x);
+    const out = this.finish(this.resampler ? this.resampler.flush() : new Float64Array(0));
     this.stage1.reset();
     return out;
   }
@@ -108,7 +93,7 @@ export class DsdToPcm {
   /** History back to DSD silence (seek); clip statistics are kept. */
   reset(): void {
     this.stage1.reset();
-    for (const s of this.stages) s.reset();
+    this.resampler?.reset();
   }
 
   clipStats(): ClipStats {

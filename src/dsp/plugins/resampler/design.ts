@@ -79,6 +79,8 @@ export function kaiserBeta(a: number): number {
 export interface BandEdges {
   readonly passbandHz: number;
   readonly stopbandHz: number;
+  /** Stop-band attenuation in dB instead of the preset's (cascade stages add margin). */
+  readonly attenuationDb?: number;
 }
 
 /**
@@ -108,7 +110,7 @@ export function designPolyphase(inputRate: number, outputRate: number, quality: 
     throw new AurisError('E_INVALID_ARGUMENT', `band edges ${fp}..${fsb} Hz do not fit below ${edgeLimit} Hz`, { fp, fsb });
   }
   const cutoffHz = (fp + fsb) / 2;
-  const a = preset.attenuationDb;
+  const a = edges?.attenuationDb ?? preset.attenuationDb;
   const dw = (2 * Math.PI * (fsb - fp)) / inputRate;
   let taps = Math.ceil((a - 7.95) / (2.285 * dw)) + 1;
   if (taps % 2 !== 0) taps++;

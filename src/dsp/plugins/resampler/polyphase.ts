@@ -25,12 +25,30 @@ export class PolyphaseResampler {
   private framesOut = 0;
   private out = new Float64Array(0);
   private readonly zeros: Float64Array;
+  private readonly leadIn: number;
+  private readonly leadOut: number;
+  private readonly firstN0: number;
+  private readonly firstPhase: number;
+  private readonly zerosBefore: number;
 
-  constructor(design: PolyphaseDesign, channels: number) {
+  /**
+   * `leadIn` input frames at the start of the stream lie before time 0 (times -leadIn..-1), and
+   * `leadOut` outputs are produced before output 0 (times -leadOut..-1); both 0 for a stream on its
+   * own. A cascade uses them so a later stage sees the earlier stage's pre-ringing as its history,
+   * exactly as a single filter would.
+   */
+  constructor(design: PolyphaseDesign, channels: number, options: { leadIn?: number; leadOut?: number } = {}) {
     if (!Number.isInteger(channels) || channels < 1) throw new AurisError('E_INVALID_ARGUMENT', `bad channel count ${channels}`);
     this.design = design;
     this.channels = channels;
-    this.capacity = design.taps + CHUNK_FRAMES;
+    this.leadIn = options.leadIn ?? 0;
+    this.leadOut = options.leadOut ?? 0;
+    // Time of the first output, -leadOut * M / L input samples = firstN0 + firstPhase / L.
+    const startNum = -this.leadOut * design.down;
+    this.firstN0 = Math.floor(startNum / design.up);
+    this.firstPhase = startNum - this.firstN0 * design.up;
+    this.zerosBefore = Math.max(0, design.taps / 2 - 1 - this.leadIn - this.firstN0);
+    this.capacity = design.taps + CHUNK_FRAMES + this.zerosBefore;
     this.history = Array.from({ length: channels }, () => new Float64Array(this.capacity));
     this.zeros = new Float64Array(Math.min(CHUNK_FRAMES, design.taps) * channels);
     this.reset();
@@ -44,10 +62,11 @@ export class PolyphaseResampler {
   /** Clears all state (for a seek or a new stream); the next input frame is time 0 again. */
   reset(): void {
     for (const h of this.history) h.fill(0);
-    // History starts with taps/2 - 1 zeros standing for inputs -(taps/2-1)..-1.
-    this.filled = this.design.taps / 2 - 1;
-    this.pos = 0;
-    this.phase = 0;
+    // History starts with zeros standing for the inputs before the first one given; the first
+    // output's first tap is input firstN0 - taps/2 + 1 (input -leadIn sits at index zerosBefore).
+    this.filled = this.zerosBefore;
+    this.pos = this.firstN0 - this.design.taps / 2 + 1 + this.leadIn + this.zerosBefore;
+    this.phase = this.firstPhase;
     this.framesIn = 0;
     this.framesOut = 0;
   }
@@ -60,7 +79,8 @@ export class PolyphaseResampler {
     if (!Number.isInteger(frames) || frames < 0 || frames * this.channels > input.length) {
       throw new AurisError('E_INVALID_ARGUMENT', `process: ${frames} frames do not fit an input of ${input.length} samples`);
     }
-    const maxOut = Math.ceil(((frames + this.design.taps) * this.design.up) / this.design.down) + 2;
+    // Outputs possible: everything the history can hold plus the new frames, and the lead-out.
+    const maxOut = Math.ceil(((frames + this.capacity) * this.design.up) / this.design.down) + 2 + this.leadOut;
     this.ensureOut(maxOut * this.channels);
     let produced = 0;
     let offset = 0;
@@ -78,14 +98,18 @@ export class PolyphaseResampler {
 
   /**
    * Ends the stream: feeds the look-ahead of zeros and returns the last output frames, so the stream
-   * totals round(inputFrames * L / M). Then resets, ready for a new stream.
+   * totals round(inputFrames * L / M) (plus leadOut, minus leadIn), or `totalFrames` outputs from
+   * time 0 when given (the last stage of a cascade uses it to hit the length of the whole
+   * conversion; at most a few frames from its own). Then resets, ready for a new stream.
    */
-  flush(): Float64Array {
-    const target = Math.round((this.framesIn * this.design.up) / this.design.down);
+  flush(totalFrames?: number): Float64Array {
+    const real = Math.max(0, this.framesIn - this.leadIn);
+    const target = this.leadOut + (totalFrames ?? Math.round((real * this.design.up) / this.design.down));
     let remaining = target - this.framesOut;
     this.ensureOut((Math.max(remaining, 0) + 2) * this.channels);
     let produced = 0;
-    let zerosLeft = this.design.taps;
+    // Enough zeros for the look-ahead and for every output still asked for.
+    let zerosLeft = this.design.taps + Math.ceil(((Math.max(remaining, 0) + 2) * this.design.down) / this.design.up);
     while (remaining > 0 && zerosLeft > 0) {
       const n = Math.min(zerosLeft, this.capacity - this.filled, this.zeros.length / this.channels);
       this.append(this.zeros, 0, n);
@@ -137,8 +161,52 @@ export class PolyphaseResampler {
     const out = this.out;
     const filled = this.filled;
     const taps4 = taps & ~3;
+    limit = Math.min(limit, out.length / ch); // never write past the buffer (typed arrays drop it silently)
     let count = 0;
-    for (let c = 0; c < ch; c++) {
+    // Channels two at a time share each coefficient load (stereo: one pass); the arithmetic per
+    // channel is the same as alone, so results do not depend on the channel count.
+    let c = 0;
+    for (; c + 1 < ch; c += 2) {
+      const h = this.history[c]!;
+      const g = this.history[c + 1]!;
+      let pos = this.pos;
+      let phase = this.phase;
+      let m = start;
+      let o = start * ch + c;
+      while (pos + taps <= filled && m < limit) {
+        const base = phase * taps;
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        let k = 0;
+        for (; k < taps4; k += 4) {
+          const i = pos + k;
+          const j = base + k;
+          const c0 = coefs[j]!, c1 = coefs[j + 1]!, c2 = coefs[j + 2]!, c3 = coefs[j + 3]!;
+          a0 += h[i]! * c0; a1 += h[i + 1]! * c1; a2 += h[i + 2]! * c2; a3 += h[i + 3]! * c3;
+          b0 += g[i]! * c0; b1 += g[i + 1]! * c1; b2 += g[i + 2]! * c2; b3 += g[i + 3]! * c3;
+        }
+        for (; k < taps; k++) {
+          a0 += h[pos + k]! * coefs[base + k]!;
+          b0 += g[pos + k]! * coefs[base + k]!;
+        }
+        out[o] = (a0 + a1) + (a2 + a3);
+        out[o + 1] = (b0 + b1) + (b2 + b3);
+        o += ch;
+        m++;
+        phase += rest;
+        pos += whole;
+        if (phase >= up) {
+          phase -= up;
+          pos++;
+        }
+      }
+      if (c + 2 === ch) {
+        this.pos = pos;
+        this.phase = phase;
+        count = m;
+      }
+    }
+    for (; c < ch; c++) {
       const h = this.history[c]!;
       let pos = this.pos;
       let phase = this.phase;

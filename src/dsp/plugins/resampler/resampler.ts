@@ -7,9 +7,9 @@ import { floatFormat, formatToString, sameFormat } from '../../../audio/format.t
 import { AurisError } from '../../../util/errors.ts';
 import type { FilterPlugin, OpenFilter, PreparedFilter } from '../../interface.ts';
 import { identityFilter, stageReport } from '../../interface.ts';
-import { RESAMPLER_PRESETS, designPolyphase } from './design.ts';
+import { RESAMPLER_PRESETS } from './design.ts';
 import type { PolyphaseDesign, ResamplerQuality } from './design.ts';
-import { PolyphaseResampler } from './polyphase.ts';
+import { CascadeResampler, planResampler } from './cascade.ts';
 
 export interface ResampleSettings {
   /** Output rate in Hz. */
@@ -18,29 +18,30 @@ export interface ResampleSettings {
   readonly quality: ResamplerQuality;
 }
 
-/** Designs are pure functions of (in, out, quality): reuse them across tracks of one format. */
-const designs = new Map<string, PolyphaseDesign>();
+/** Plans are pure functions of (in, out, quality): reuse them across tracks of one format. */
+const plans = new Map<string, PolyphaseDesign[]>();
 
-function cachedDesign(fin: number, fout: number, quality: ResamplerQuality): PolyphaseDesign {
+function cachedPlan(fin: number, fout: number, quality: ResamplerQuality): PolyphaseDesign[] {
   const key = `${fin}:${fout}:${quality}`;
-  let d = designs.get(key);
-  if (!d) {
-    if (designs.size >= 8) designs.delete(designs.keys().next().value!);
-    d = designPolyphase(fin, fout, quality);
-    designs.set(key, d);
+  let p = plans.get(key);
+  if (!p) {
+    if (plans.size >= 8) plans.delete(plans.keys().next().value!);
+    p = planResampler(fin, fout, quality);
+    plans.set(key, p);
   }
-  return d;
+  return p;
 }
 
 /** Opens the resampler on an f64 format. */
 export function openResampler(input: AudioFormat, settings: ResampleSettings): OpenFilter {
   if (input.sample !== 'f64') throw new AurisError('E_FORMAT_REFUSED', `the resampler takes f64 PCM, not ${formatToString(input)}`);
   if (input.rate === settings.rate) return identityFilter('resampler', 'Resampler', input, `already ${input.rate} Hz`);
-  const design = cachedDesign(input.rate, settings.rate, settings.quality);
-  const engine = new PolyphaseResampler(design, input.channels);
+  const plan = cachedPlan(input.rate, settings.rate, settings.quality);
+  const engine = new CascadeResampler(plan, input.channels);
   const output = floatFormat(settings.rate, input.channels, 64);
   const preset = RESAMPLER_PRESETS[settings.quality];
-  const detail = `${input.rate} -> ${settings.rate} Hz, ${settings.quality.toUpperCase()} linear phase (L/M ${design.up}/${design.down}, ${design.taps} taps/phase, ${preset.attenuationDb} dB stop band)`;
+  const stages = plan.map((d) => `${d.up}/${d.down} x ${d.taps}`).join(', ');
+  const detail = `${input.rate} -> ${settings.rate} Hz, ${settings.quality.toUpperCase()} linear phase, ${preset.attenuationDb} dB stop band (stages L/M x taps: ${stages})`;
   const wrap = (samples: Float64Array): FloatBlock => ({ kind: 'float', format: output, frames: samples.length / input.channels, samples });
   return {
     inputFormat: input,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { DrMeter, drWindowFrames } from '../../../../src/analysis/plugins/dr/meter.ts';
 import { formatDrDb, formatDrDuration, renderDrLog, type DrLogTrack } from '../../../../src/analysis/plugins/dr/log.ts';
 import { floatFormat } from '../../../../src/audio/format.ts';
-import { bedWithImpulses, interleave, times } from './signals.ts';
+import { bedWithImpulses, fromDb, interleave, shapedWindows, times } from './signals.ts';
 
 const EXPECTED = `foobar2000 1.3.16 / Dynamic Range Meter 1.1.1
 log date: 2024-01-01 12:00:00
@@ -82,4 +82,21 @@ test('number and duration formats', () => {
   assert.equal(formatDrDuration(3600 * 48000, 48000), '1:00:00');
   assert.equal(formatDrDuration((86400 + 3661) * 10, 10), '1d 1:01:01');
   assert.equal(formatDrDuration((604800 * 2 + 86400 * 3 + 5) * 10, 10), '2wk 3d 0:00:05');
+});
+
+test('1.0.8 variant adds per-channel DR and RMS columns for a 5.1 track (vector 303)', () => {
+  const W = drWindowFrames(8000);
+  const chans = [6, 9, 12, 30, 15, 18].map((d) => shapedWindows(W, times<[number, number]>(10, [1.0, fromDb(-d)])));
+  const meter = new DrMeter(floatFormat(8000, 6, 64));
+  meter.pushSamples(interleave(chans), 10 * W);
+  const r = meter.finish();
+  const track: DrLogTrack = { ...r, channels: 6, bits: 24, bitrate: 1152000, codec: 'PCM', trackNumber: 1, title: 'Surround',
+    channelStats: r.channels.map((c) => ({ dr: c.dr, rmsDb: 20 * Math.log10(Math.fround(c.rms)) })) };
+  const lines = renderDrLog([{ artist: 'A', album: 'B', tracks: [track] }], { host: 'h', date: new Date(2024, 0, 1), variant: '1.0.8' }).split('\n');
+  const labels = ['FL', 'FR', 'FC', 'LFE', 'BL', 'BR'];
+  assert.equal(lines[7], 'DR         Peak           RMS       Duration ' + 'Track'.padEnd(35) + labels.map((l) => `DR (${l})`.padStart(13)).join('') + labels.map((l) => `RMS (${l})`.padStart(13)).join(''));
+  assert.equal(lines[9], 'DR15       0.00 dBFS   -10.89 dBFS      0:30 ' + '01-Surround'.padEnd(35) +
+    ['6.00', '9.00', '12.00', '30.00', '15.00', '18.00'].map((d) => `${d} dB`.padStart(13)).join('') +
+    ['-6.00', '-9.00', '-12.00', '-30.00', '-15.00', '-18.00'].map((d) => `${d} dBFS`.padStart(13)).join(''));
+  assert.equal(lines[8], '-'.repeat(80));
 });

@@ -145,3 +145,17 @@ test('integer PCM is normalised by 2^(bits−1): a 16-bit full-scale square read
   assert.equal(formatDrDb(r.rmsDb), '3.01');
   assert.equal(r.drRounded, 0);
 });
+
+test('integer blocks measured on the integers equal normalised floats bit for bit (24-bit noise)', () => {
+  const format = pcmFormat(8000, 2, 24);
+  let seed = 12345;
+  const ints = Int32Array.from({ length: 2 * (3 * W8K + 1234) }, () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return ((seed >>> 8) & 0xffffff) - 0x800000;
+  });
+  const viaInts = new DrMeter(format);
+  viaInts.push(analysisChunk(intBlock(format, ints)));
+  const viaFloats = new DrMeter(floatFormat(8000, 2, 64));
+  viaFloats.pushSamples(Float64Array.from(ints, (v) => v / 8388608), ints.length / 2);
+  assert.deepEqual(viaInts.finish(), { ...viaFloats.finish() });
+});

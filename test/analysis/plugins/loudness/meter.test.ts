@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LoudnessMeter, albumLoudness, type LoudnessResult } from '../../../../src/analysis/plugins/loudness/meter.ts';
+import { TruePeakChannel } from '../../../../src/analysis/plugins/loudness/true-peak.ts';
 import { kWeightingBiquads } from '../../../../src/analysis/plugins/loudness/kweighting.ts';
 import { replayGainDb, replayGainTags, r128GainQ78 } from '../../../../src/analysis/plugins/loudness/replaygain.ts';
 import { floatFormat } from '../../../../src/audio/format.ts';
@@ -197,4 +198,14 @@ test('streams shorter than 400 ms have no integrated loudness', () => {
   const { r } = measure(48000, sineSegments(48000, [[0.39, -20]]));
   assert.equal(r.integratedLufs, -Infinity);
   assert.equal(r.blockEnergies.length, 0);
+});
+
+test('true peak does not depend on block boundaries, even blocks shorter than the FIR', () => {
+  const x = truePeakSignal(44100, 8, 67.5, 0.5).subarray(0, 4000);
+  const whole = new TruePeakChannel(44100);
+  whole.process(x, 0, 1, x.length);
+  const pieces = new TruePeakChannel(44100);
+  for (let at = 0, step = 1; at < x.length; at += step, step = (step % 13) + 1) pieces.process(x, at, 1, Math.min(step, x.length - at));
+  assert.equal(pieces.peak, whole.peak);
+  assert.ok(whole.peak > 0.49);
 });

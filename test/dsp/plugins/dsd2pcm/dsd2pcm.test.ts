@@ -150,3 +150,23 @@ test('DSD to PCM refuses rates and settings it cannot honour', () => {
   assert.throws(() => new DsdToPcm(2822400, 2, { ...ok, lowpassHz: 40000 as 50000 }), { code: 'E_INVALID_ARGUMENT' });
   assert.throws(() => new DsdToPcm(2822400, 2, ok).process(new Uint8Array(3)), { code: 'E_INVALID_ARGUMENT' });
 });
+
+test('the ultrasonic low-pass removes DSD noise from 1.25x its corner on at 176.4 kHz; none keeps it', (t) => {
+  const dsd = sigmaDelta(2822400, 0.1, 1000, [0.5]);
+  const bandDb = (lowpassHz: 50000 | 30000 | null, lo: number, hi: number): number => {
+    const y = decode(dsd, 2822400, 1, { rate: 176400, gainDb: 0, lowpassHz }).pcm[0]!;
+    const n = 8192;
+    const w = blackmanHarris7Window(n);
+    const p = powerSpectrum(y.subarray(4000, 4000 + n).map((v, i) => v * w[i]!));
+    let s = 0;
+    for (let k = Math.ceil((lo * n) / 176400); k <= Math.floor((hi * n) / 176400); k++) s += p[k]!;
+    return 10 * Math.log10(s);
+  };
+  const none = bandDb(null, 64000, 85000);
+  const lp50 = bandDb(50000, 64000, 85000);
+  const lp30 = bandDb(30000, 39000, 85000);
+  const none30 = bandDb(null, 39000, 85000);
+  t.diagnostic(`power 64-85 kHz: none ${none.toFixed(1)} dB, 50 kHz low-pass ${lp50.toFixed(1)} dB; 39-85 kHz: none ${none30.toFixed(1)} dB, 30 kHz low-pass ${lp30.toFixed(1)} dB`);
+  assert.ok(none - lp50 > 120, `50 kHz low-pass leaves ${lp50} dB vs ${none} dB`);
+  assert.ok(none30 - lp30 > 120, `30 kHz low-pass leaves ${lp30} dB vs ${none30} dB`);
+});

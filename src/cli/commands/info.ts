@@ -1,0 +1,143 @@
+// `auris info FILE... [--json] [--verify]`: what each file is (format, true bit depth, rate,
+// channels, duration, codec, container, lossless or not, MD5 status) and its tags. `--verify`
+// decodes the whole file and reports whether the stored MD5 matches. The JSON shape is stable:
+// an array with one object per file, `error` set instead of the rest when a file cannot be read.
+
+import type { Command } from 'commander';
+import { formatToString, type AudioFormat } from '../../audio/format.ts';
+import type { IntegrityReport, StreamInfo } from '../../decoders/interface.ts';
+import { openFile } from '../../decoders/registry.ts';
+import { readTags, type Tags } from '../../decoders/tags.ts';
+import { asAurisError, type ErrorCode } from '../../util/errors.ts';
+
+/** MD5 status: `present`/`absent` from the file; `match`/`mismatch` after --verify decoded it. */
+export type Md5Status = 'present' | 'absent' | 'match' | 'mismatch';
+
+/** One file's `auris info --json` entry. */
+export interface FileInfo {
+  readonly path: string;
+  readonly codec: string;
+  readonly container: string;
+  readonly lossless: boolean;
+  readonly sample: AudioFormat['sample'];
+  readonly bits: number;
+  readonly rate: number;
+  readonly channels: number;
+  readonly frames: number | null;
+  readonly durationSeconds: number | null;
+  readonly bitrate: number | null;
+  readonly md5: { readonly stored: string | null; readonly status: Md5Status };
+  /** Tags without the cover's bytes (cover: mime and size); null when no tag reader knows the file. */
+  readonly tags: (Omit<Tags, 'cover'> & { cover: { mime: string; bytes: number } | null }) | null;
+}
+
+export interface FileInfoError {
+  readonly path: string;
+  readonly error: { readonly code: ErrorCode; readonly message: string };
+}
+
+const roundOrNull = (v: number | null) => (v === null ? null : Math.round(v));
+
+/** Reads one file's info; decodes it fully when `verify` is set. */
+export async function fileInfo(path: string, verify: boolean): Promise<FileInfo> {
+  const file = await openFile(path, { integrity: 'lenient' });
+  let info: StreamInfo;
+  let format: AudioFormat;
+  let integrity: IntegrityReport | null = null;
+  try {
+    info = file.decoder.info;
+    format = file.decoder.format;
+    if (verify) {
+      while (await file.decoder.read(65536)) { /* decode to the end so the MD5 is compared */ }
+      integrity = file.decoder.integrity();
+    }
+  } finally {
+    await file.close();
+  }
+  let tags: Tags | null = null;
+  try {
+    tags = await readTags(path);
+  } catch {
+    tags = null; // a file Auris decodes but music-metadata cannot read simply has no tags to show
+  }
+  const frames = info.totalFrames;
+  const status: Md5Status = info.md5 === null ? 'absent'
+    : integrity?.md5 === 'match' ? 'match' : integrity?.md5 === 'mismatch' ? 'mismatch' : 'present';
+  return {
+    path,
+    codec: info.codec,
+    container: info.container,
+    lossless: info.lossless,
+    sample: format.sample,
+    bits: format.validBits,
+    rate: format.rate,
+    channels: format.channels,
+    frames,
+    durationSeconds: frames !== null ? frames / format.rate : tags?.duration ?? null,
+    bitrate: roundOrNull(info.bitrate ?? tags?.bitrate ?? null),
+    md5: { stored: info.md5, status },
+    tags: tags && { ...tags, cover: tags.cover && { mime: tags.cover.mime, bytes: tags.cover.bytes.length } },
+  };
+}
+
+/** "1:02:03.500", "3:07.250". */
+export function formatDuration(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = ((ms % 60_000) / 1000).toFixed(3).padStart(6, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+function humanInfo(i: FileInfo): string {
+  const lines: [string, string][] = [
+    ['codec', `${i.codec} in ${i.container}, ${i.lossless ? 'lossless' : 'lossy'}`],
+    ['format', `${formatToString({ rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })}`],
+    ['duration', i.durationSeconds === null ? 'unknown' : `${formatDuration(i.durationSeconds)}${i.frames !== null ? ` (${i.frames} frames)` : ''}`],
+  ];
+  if (i.bitrate !== null) lines.push(['bitrate', `${Math.round(i.bitrate / 1000)} kbit/s`]);
+  lines.push(['md5', i.md5.stored === null ? 'absent' : `${i.md5.status === 'present' ? 'present' : i.md5.status === 'match' ? 'verified, matches' : 'MISMATCH'} (${i.md5.stored})`]);
+  const t = i.tags;
+  if (t) {
+    const text: [string, string | number | null][] = [
+      ['title', t.title], ['artist', t.artist], ['album', t.album], ['album artist', t.albumArtist],
+      ['track', t.trackNumber === null ? null : `${t.trackNumber}${t.trackTotal !== null ? `/${t.trackTotal}` : ''}`],
+      ['disc', t.discNumber === null ? null : `${t.discNumber}${t.discTotal !== null ? `/${t.discTotal}` : ''}`],
+      ['date', t.date], ['genre', t.genre], ['composer', t.composer],
+    ];
+    for (const [k, v] of text) if (v !== null) lines.push([k, String(v)]);
+    const rg = t.replayGain;
+    if (rg) {
+      const part = (g: number | null, p: number | null) => `${g === null ? '-' : `${g.toFixed(2)} dB`}${p === null ? '' : `, peak ${p.toFixed(6)}`}`;
+      lines.push(['replaygain', `track ${part(rg.trackGainDb, rg.trackPeak)}; album ${part(rg.albumGainDb, rg.albumPeak)}`]);
+    }
+    if (t.cover) lines.push(['cover', `${t.cover.mime}, ${t.cover.bytes} bytes`]);
+  }
+  return `${i.path}\n${lines.map(([k, v]) => `  ${k.padEnd(13)}${v}`).join('\n')}\n`;
+}
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('show format, true bit depth, rate, channels, duration, codec, lossless or not, MD5 status and tags')
+    .argument('<files...>', 'audio files')
+    .option('--json', 'print a JSON array, one object per file')
+    .option('--verify', 'decode each file fully and check its stored MD5')
+    .action(async (files: string[], opts: { json?: boolean; verify?: boolean }) => {
+      const results: (FileInfo | FileInfoError)[] = [];
+      for (const path of files) {
+        try {
+          results.push(await fileInfo(path, opts.verify === true));
+        } catch (e) {
+          const err = asAurisError(e);
+          results.push({ path, error: { code: err.code, message: err.message } });
+        }
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      else {
+        process.stdout.write(results.map((r) => ('error' in r ? `${r.path}\n  error        ${r.error.message} [${r.error.code}]\n` : humanInfo(r))).join('\n'));
+      }
+      const failed = results.some((r) => 'error' in r || r.md5.status === 'mismatch');
+      if (failed) process.exitCode = 1;
+    });
+}
