@@ -92,7 +92,10 @@ export function formatToString(f: AudioFormat): string {
   return `${f.rate} Hz, ${f.channels} ch, ${depth}`;
 }
 
-/** Duration in seconds of `frames` frames (for DSD, frames are 1-bit samples per channel). */
+/**
+ * Duration in seconds of `frames` frames. For DSD a frame is one byte per channel (8 DSD samples),
+ * as in DsdBlock and in the DSD decoders' totalFrames and seek positions.
+ */
 export function framesToSeconds(frames: number, f: AudioFormat): number {
-  return frames / f.rate;
+  return f.sample === 'dsd' ? (frames * 8) / f.rate : frames / f.rate;
 }

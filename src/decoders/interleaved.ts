@@ -187,11 +187,13 @@ export class FrameDecoder implements Decoder {
     if (bytes.length < count * layout.frameBytes) {
       throw new AurisError('E_TRUNCATED', `${this.info.container} file ended while reading frame ${this.position}`, { frame: this.position });
     }
+    const start = this.position;
     this.position += count;
-    return this.convert(bytes);
+    return this.convert(bytes, start);
   }
 
-  private convert(bytes: Uint8Array): AudioBlock {
+  /** The block of frames decoded from `bytes`, which start at frame `start`. */
+  private convert(bytes: Uint8Array, start: number): AudioBlock {
     const e = this.layout.encoding;
     if (e.kind === 'dsd') return dsdBlock(this.format, bytes);
     if (e.kind === 'float') return floatBlock(this.format, decodeFloat(bytes, e));
@@ -203,7 +205,7 @@ export class FrameDecoder implements Decoder {
       } else {
         // Past the part scanned at open the padding turned out to carry bits: keep them all,
         // announced as a format change (the block's format differs from the stream's).
-        this.warnings.push(`non-zero bits below the declared ${this.format.validBits} valid bits from frame ${this.position}; decoding all ${e.bytes * 8} bits`);
+        this.warnings.push(`non-zero bits below the declared ${this.format.validBits} valid bits from frame ${start}; decoding all ${e.bytes * 8} bits`);
         this.format = pcmFormat(this.format.rate, this.format.channels, e.bytes * 8);
       }
     }

@@ -10,6 +10,9 @@ import { wavPlugin } from './plugins/wav/index.ts';
 import { aiffPlugin } from './plugins/aiff/index.ts';
 import { dsfPlugin } from './plugins/dsf/index.ts';
 import { dsdiffPlugin } from './plugins/dsdiff/index.ts';
+import { apePlugin, mp4Plugin, wavpackPlugin } from './plugins/ffmpeg/index.ts';
+import { mp3Plugin } from './plugins/mp3/index.ts';
+import { oggOpusPlugin, oggVorbisPlugin } from './plugins/ogg/index.ts';
 
 /** Every decoder plugin, in probe order. Adding a format is a folder in plugins/ plus one line here. */
 export const DECODER_PLUGINS: DecoderPlugin[] = [
@@ -18,6 +21,13 @@ export const DECODER_PLUGINS: DecoderPlugin[] = [
   aiffPlugin,
   dsfPlugin,
   dsdiffPlugin,
+  oggVorbisPlugin,
+  oggOpusPlugin,
+  mp4Plugin,
+  wavpackPlugin,
+  apePlugin,
+  // Last: an MPEG sync word is the weakest signature.
+  mp3Plugin,
 ];
 
 export const PROBE_BYTES = 64 * 1024;

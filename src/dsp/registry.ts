@@ -9,11 +9,21 @@
 
 import { AurisError } from '../util/errors.ts';
 import type { FilterPlugin, PreparedFilter } from './interface.ts';
+import { eqPlugin } from './plugins/eq/eq.ts';
 import { volumePlugin } from './plugins/volume/volume.ts';
+import { resamplePlugin } from './plugins/resampler/resampler.ts';
+import { crossfeedPlugin } from './plugins/crossfeed/crossfeed.ts';
+import { dsdToPcmPlugin } from './plugins/dsd2pcm/dsd2pcm.ts';
+import { dopPlugin } from './plugins/dop/dop.ts';
 
 /** Every filter plugin, in the order `auris debug filter --list` shows them. */
 export const FILTER_PLUGINS: FilterPlugin[] = [
+  eqPlugin,
   volumePlugin,
+  crossfeedPlugin,
+  resamplePlugin,
+  dsdToPcmPlugin,
+  dopPlugin,
 ];
 
 /** The plugin of `kind`, or null when none is registered. */

@@ -1,6 +1,6 @@
 // The signal-path verdict: from every stage's report to one word and its reasons in words.
 
-import { sameFormat, formatToString } from '../audio/format.ts';
+import { sameFormat, formatToString, isIntegerKind, type AudioFormat } from '../audio/format.ts';
 import type { SignalPathReport, StageReport, Verdict } from '../protocol/signal-path.ts';
 
 /**
@@ -24,12 +24,22 @@ export function evaluateSignalPath(stages: readonly StageReport[]): SignalPathRe
   for (let i = 1; i < stages.length; i++) {
     const a = stages[i - 1]!.output;
     const b = stages[i]!.input;
-    if (a && b && !sameFormat(a, b)) {
+    if (a && b && !sameFormat(a, b) && !isExactWidening(a, b)) {
       forced.push(`not bit-perfect: format changed from ${formatToString(a)} to ${formatToString(b)} between ${stages[i - 1]!.name} and ${stages[i]!.name} with no stage reporting it`);
     }
   }
   const verdict: Verdict = forced.length > 0 ? 'degraded' : lossy.length > 0 ? 'lossy-source' : chosen.length > 0 ? 'enhanced' : 'bit-perfect';
   return { verdict, reasons: [...forced, ...lossy, ...chosen], stages };
+}
+
+/**
+ * A format change that keeps every sample value exactly: integer to a wider integer container
+ * (zero padding), integer to 64-bit float, or integer of up to 24 bits to 32-bit float.
+ */
+function isExactWidening(a: AudioFormat, b: AudioFormat): boolean {
+  if (a.rate !== b.rate || a.channels !== b.channels || !isIntegerKind(a.sample)) return false;
+  if (isIntegerKind(b.sample)) return b.validBits >= a.validBits;
+  return b.sample === 'f64' || (b.sample === 'f32' && a.validBits <= 24);
 }
 
 function describe(s: StageReport): string {

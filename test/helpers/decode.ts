@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { AudioBlock } from '../../src/audio/block.ts';
 import type { AudioFormat } from '../../src/audio/format.ts';
+import { packFloat, packMd5Layout } from '../../src/audio/pack.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../src/decoders/interface.ts';
 import { BufferByteSource } from '../../src/util/byte-source.ts';
 import { prng, randomInt } from './signals.ts';
@@ -68,4 +69,15 @@ export async function checkSeeks(decoder: Decoder, full: Decoded, count = 200, s
     assert.deepEqual(got, expected, `frames at ${pos} after a seek`);
   }
   assert.equal(await decoder.seek(full.frames + 1000), full.frames, 'a seek past the end clamps to the end');
+}
+
+/**
+ * A decode as the raw bytes `ffmpeg -f s32le` / `sox -b 32 -L` (integers, left-justified in 32
+ * bits) or `ffmpeg -f f64le` (floats) write, so it can be compared with a tool's own decode.
+ */
+export function asToolBytes(d: Decoded): Buffer {
+  if (d.samples instanceof Float64Array) return Buffer.from(packFloat(d.samples, 'FLOAT64_LE'));
+  assert.ok(d.samples instanceof Int32Array, 'PCM samples');
+  const shift = 32 - d.format.validBits;
+  return Buffer.from(packMd5Layout(d.samples.map((v) => v << shift), 32));
 }

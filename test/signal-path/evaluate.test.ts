@@ -52,3 +52,11 @@ test('a format change no stage owns is caught as degraded', () => {
   assert.equal(r.verdict, 'degraded');
   assert.match(r.reasons[0]!, /format changed from 96000 Hz, 2 ch, 24-bit to 44100 Hz, 2 ch, 16-bit between FLAC and ALSA/);
 });
+
+test('exact widenings between stages are not findings: int to f64, int to a wider int', () => {
+  const f64 = floatFormat(44100, 2, 64);
+  const r = evaluateSignalPath([stage({ kind: 'decoder', name: 'FLAC', output: cd }), stage({ kind: 'volume', name: 'Volume', input: f64, output: f64, changesSamples: true, chosenByUser: true })]);
+  assert.equal(r.verdict, 'enhanced');
+  const p = evaluateSignalPath([stage({ kind: 'decoder', name: 'FLAC', output: cd }), stage({ kind: 'output', name: 'ALSA', input: pcmFormat(44100, 2, 24) })]);
+  assert.equal(p.verdict, 'bit-perfect');
+});

@@ -140,7 +140,7 @@ export function encodeFlac(dir: string, name: string, samples: Int32Array, chann
   const wav = path.join(dir, `${name}.wav`);
   const out = path.join(dir, `${name}.flac`);
   writeFileSync(wav, wavBytes(samples, channels, bits, rate));
-  run('flac', ['-s', '-f', ...args, '-o', out, wav]);
+  run('flac', ['-s', '-f', '--channel-map=none', ...args, '-o', out, wav]);
   return out;
 }
 

@@ -13,6 +13,9 @@ import {
   type FrameLayout, type SampleEncoding,
 } from '../../interleaved.ts';
 
+/** The SSND size sox writes when it cannot seek back (output to a pipe): "length unknown". */
+const SOX_STREAMED_SSND_SIZE = 0x7f000008;
+
 /** Highest sample rate accepted from the 80-bit field; anything above is a corrupt header. */
 const MAX_RATE = 100_000_000;
 
@@ -91,7 +94,7 @@ export async function parseAiff(source: ByteSource, warnings: string[]): Promise
   const kind = formType(await source.read(0, 12));
   if (!kind) throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: not an AIFF/AIFF-C file`);
   let comm: Comm | null = null;
-  let ssnd: { start: number; bytes: number; declared: number } | null = null;
+  let ssnd: { start: number; bytes: number; declared: number; size: number } | null = null;
   let ranOff = false;
   let offset = 12;
   for (let n = 0; n < MAX_CHUNKS && !(comm && ssnd); n++) {
@@ -100,11 +103,12 @@ export async function parseAiff(source: ByteSource, warnings: string[]): Promise
     if (chunk.id === 'COMM') {
       comm = parseComm(await readChunkBody(source, chunk, kind === 'AIFC' ? 22 : 18), kind === 'AIFC', warnings);
     } else if (chunk.id === 'SSND') {
-      const v = viewOf(await readChunkBody(source, chunk, 8));
+      // Read offset/blockSize even when the size is 0: a streaming writer's unknown length.
+      const v = viewOf(await readChunkBody(source, { ...chunk, size: Math.max(chunk.size, 8) }, 8));
       const dataOffset = v.getUint32(0, false);
       const start = chunk.bodyStart + 8 + dataOffset;
       const declared = Math.max(0, chunk.size - 8 - dataOffset);
-      ssnd = { start, bytes: Math.max(0, Math.min(declared, source.size - start)), declared };
+      ssnd = { start, bytes: Math.max(0, Math.min(declared, source.size - start)), declared, size: chunk.size };
     }
     offset = nextChunkOffset(chunk.bodyStart, chunk.size);
     if (offset > source.size) ranOff = true;
@@ -114,7 +118,16 @@ export async function parseAiff(source: ByteSource, warnings: string[]): Promise
   const frameBytes = (encoding.kind === 'dsd' ? 1 : encoding.bytes) * comm.channels;
   if (!ssnd) {
     if (comm.frames > 0) throw new AurisError('E_TRUNCATED', `${source.name}: AIFF has no SSND chunk for its ${comm.frames} frames`);
-    ssnd = { start: source.size, bytes: 0, declared: 0 };
+    ssnd = { start: source.size, bytes: 0, declared: 0, size: 0 };
+  }
+  // Writers that cannot seek back leave "unknown" sizes: ffmpeg 0 frames in an empty SSND, sox
+  // its own placeholder. The sound data then runs to the end of the file.
+  const room = Math.max(0, source.size - ssnd.start);
+  const streamed = room > 0 && ((ssnd.size === 0 && comm.frames === 0) || (ssnd.size === SOX_STREAMED_SSND_SIZE && ssnd.declared > room));
+  if (streamed) {
+    warnings.push(`SSND size is 0x${ssnd.size.toString(16)} (a streaming writer's header); the data runs to the end of the file`);
+    ssnd = { ...ssnd, bytes: room, declared: room };
+    comm = { ...comm, frames: Math.floor(room / frameBytes) };
   }
   const present = wholeFrames(Math.min(ssnd.bytes, comm.frames * frameBytes), frameBytes, warnings);
   if (ssnd.declared < comm.frames * frameBytes && ssnd.start + ssnd.declared <= source.size) {

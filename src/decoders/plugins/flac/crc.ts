@@ -16,6 +16,8 @@ function makeTable(poly: number, width: 8 | 16): Uint16Array {
 
 const CRC8_TABLE = makeTable(0x07, 8);
 const CRC16_TABLE = makeTable(0x8005, 16);
+/** CRC-16 of a byte followed by a zero byte: lets crc16 take two bytes per step. */
+const CRC16_TABLE_HI = CRC16_TABLE.map((t) => ((t << 8) & 0xffff) ^ CRC16_TABLE[t >>> 8]!);
 
 /** CRC-8 of bytes [start, end) of `bytes`. */
 export function crc8(bytes: Uint8Array, start: number, end: number): number {
@@ -27,6 +29,10 @@ export function crc8(bytes: Uint8Array, start: number, end: number): number {
 /** CRC-16 of bytes [start, end) of `bytes`. */
 export function crc16(bytes: Uint8Array, start: number, end: number): number {
   let crc = 0;
-  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[(crc >>> 8) ^ bytes[i]!]!;
+  let i = start;
+  for (const pairs = end - ((end - start) & 1); i < pairs; i += 2) {
+    crc = CRC16_TABLE_HI[(crc >>> 8) ^ bytes[i]!]! ^ CRC16_TABLE[(crc & 0xff) ^ bytes[i + 1]!]!;
+  }
+  if (i < end) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[(crc >>> 8) ^ bytes[i]!]!;
   return crc;
 }

@@ -29,6 +29,8 @@ const MAX_FRAME = 32 << 20;
 const BISECT_STOP = 64 << 10;
 /** How far into a file without a fLaC marker the first frame is looked for. */
 const GARBAGE_SCAN_LIMIT = 1 << 20;
+/** Frame starts remembered for seeking are at least this many samples apart. */
+const INDEX_SPACING = 16384;
 /** Most frames one read() returns. */
 const MAX_BLOCK_FRAMES = 1 << 18;
 
@@ -57,6 +59,16 @@ type DecodeStatus = typeof OK | typeof SHORT | typeof NOT_A_FRAME | typeof BAD_H
 interface FrameLocation {
   readonly offset: number;
   readonly sample: number;
+}
+
+/**
+ * An Int32Array of `length` without zero-filling (every element is written before it is handed
+ * out): for large blocks the zero fill costs as much as interleaving.
+ */
+function uninitializedInt32(length: number): Int32Array {
+  if (length < 1024) return new Int32Array(length);
+  const b = Buffer.allocUnsafeSlow(length * 4);
+  return new Int32Array(b.buffer, b.byteOffset, length);
 }
 
 export class FlacDecoder implements Decoder {
@@ -97,6 +109,8 @@ export class FlacDecoder implements Decoder {
   private streamInfo: FlacStreamInfo | null = null;
   /** File offset of the first frame. */
   private audioOffset = 0;
+  /** Frame starts seen while decoding, sorted by sample, INDEX_SPACING apart: seeking starts from them. */
+  private readonly index: FrameLocation[] = [];
   /** An error met while filling a block; thrown by the next read so the good samples are returned first. */
   private pendingError: unknown = null;
 
@@ -222,7 +236,12 @@ export class FlacDecoder implements Decoder {
     if (at >= 0 && at < this.size) {
       await this.load(at, FRAME_AHEAD);
       const h = parseFrameHeader(this.win, at - this.winStart, this.win.length);
-      if (h === HEADER_SHORT) this.fail('E_TRUNCATED', 'file ends inside the first frame header', at);
+      if (h === HEADER_SHORT) {
+        if (this.strict || !hasMarker || !this.streamInfo) this.fail('E_TRUNCATED', 'file ends inside the first frame header', at);
+        this.warn('file ends inside the first frame header: the file is truncated');
+        this.initEmpty(at, blocks, seekTable, vorbisComment, pictures);
+        return;
+      }
       if (typeof h === 'object' && (hasMarker || (await this.verifiedFrameAt(at)))) first = h;
     }
     if (!first && hasMarker && at === this.size && this.streamInfo) {
@@ -433,6 +452,7 @@ export class FlacDecoder implements Decoder {
           for (let c = 0; c < h.channels; c++) this.frames.channels[c]!.fill(0, 0, h.blockSize);
         }
         this.frameFormat = format;
+        this.remember(offset, this.nextSample);
         this.frameSample = this.nextSample;
         this.frameRead = 0;
         this.nextSample += h.blockSize;
@@ -454,7 +474,7 @@ export class FlacDecoder implements Decoder {
         status === NOT_A_FRAME ? `lost sync: no frame header at offset ${offset}`
         : status === BAD_HEADER_CRC ? `frame header at offset ${offset} fails its CRC-8 check`
         : `corrupt frame at offset ${offset}: ${this.lastMessage}`;
-      if (status !== NOT_A_FRAME) this.crcErrors++;
+      this.crcErrors++;
       if (this.strict) this.fail('E_CORRUPT', why, offset);
       const next = await this.findVerifiedFrame(offset + 1, this.size);
       this.warn(next < 0 ? `${why}; nothing decodable after it` : `${why}; skipped ${next - offset} bytes`);
@@ -518,7 +538,7 @@ export class FlacDecoder implements Decoder {
       const f = this.frameFormat!;
       if (format === null) {
         format = f;
-        out = new Int32Array(limit * f.channels);
+        out = uninitializedInt32(limit * f.channels);
       } else if (!sameFormat(format, f)) {
         break;
       }
@@ -532,7 +552,8 @@ export class FlacDecoder implements Decoder {
       this.finish();
       return null;
     }
-    const samples = filled === limit ? out : out.subarray(0, filled * format.channels);
+    // A short block is copied, so no uninitialized memory stays reachable through samples.buffer.
+    const samples = filled === limit ? out : out.slice(0, filled * format.channels);
     this.hashBlock(samples, format.validBits);
     return intBlock(format, samples);
   }
@@ -598,6 +619,32 @@ export class FlacDecoder implements Decoder {
 
   // ---- seeking ----
 
+  /** Adds a frame start to the seek index unless one is within INDEX_SPACING samples. */
+  private remember(offset: number, sample: number): void {
+    const idx = this.index;
+    const last = idx[idx.length - 1];
+    if (!last || sample >= last.sample + INDEX_SPACING) {
+      idx.push({ offset, sample });
+      return;
+    }
+    if (sample >= last.sample) return;
+    const i = this.indexAfter(sample);
+    if ((i > 0 && idx[i - 1]!.sample > sample - INDEX_SPACING) || idx[i]!.sample < sample + INDEX_SPACING) return;
+    idx.splice(i, 0, { offset, sample });
+  }
+
+  /** Position in the index of the first entry whose sample is above `sample`. */
+  private indexAfter(sample: number): number {
+    let lo = 0;
+    let hi = this.index.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.index[mid]!.sample <= sample) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   async seek(frame: number): Promise<number> {
     this.checkOpen();
     if (!Number.isFinite(frame) || frame < 0) throw new AurisError('E_INVALID_ARGUMENT', `seek(${frame}): frame must be a non-negative number`);
@@ -606,8 +653,10 @@ export class FlacDecoder implements Decoder {
     this.md5Status = this.info.md5 ? 'unchecked' : 'absent';
     this.pendingError = null;
     this.ended = false;
-    let start: FrameLocation = { offset: this.audioOffset, sample: 0 };
-    if (this.numberingTrusted) start = await this.locate(target);
+    const i = this.indexAfter(target);
+    const before = i > 0 ? this.index[i - 1]! : { offset: this.audioOffset, sample: 0 };
+    const after = this.index[i]?.offset ?? this.size;
+    const start = this.numberingTrusted ? await this.locate(target, before, after) : before;
     try {
       return await this.decodeTo(start, target);
     } catch (e) {
@@ -637,9 +686,9 @@ export class FlacDecoder implements Decoder {
   }
 
   /** A verified frame at or before `target`'s frame, found with the SEEKTABLE and bisection. */
-  private async locate(target: number): Promise<FrameLocation> {
-    let lo: FrameLocation = { offset: this.audioOffset, sample: 0 };
-    let hi = this.size;
+  private async locate(target: number, known: FrameLocation, knownAfter: number): Promise<FrameLocation> {
+    let lo = known;
+    let hi = knownAfter;
     // The current position is a known frame start.
     if (this.header && this.pos < this.size && this.nextSample <= target && this.pos > lo.offset) {
       lo = { offset: this.pos, sample: this.nextSample };

@@ -48,21 +48,63 @@ export function lpcFitsInt32(bits: number, precision: number, order: number): bo
 
 /** LPC restore with int32 arithmetic; caller checked lpcFitsInt32. c[j] multiplies x[i-1-j]. */
 export function restoreLpcInt(x: Int32Array, n: number, c: Int32Array, order: number, shift: number): void {
+  // One unrolled loop per common order (flac -8 uses up to 12): V8 keeps coefficients in registers.
   switch (order) {
     case 1: {
       const c0 = c[0]!;
-      for (let i = 1; i < n; i++) x[i] = x[i]! + (Math.imul(c0, x[i - 1]!) >> shift);
+      for (let i = 1; i < n; i++) {
+        const s = (Math.imul(c0, x[i - 1]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
       return;
     }
     case 2: {
       const c0 = c[0]!, c1 = c[1]!;
-      for (let i = 2; i < n; i++) x[i] = x[i]! + ((Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!)) >> shift);
+      for (let i = 2; i < n; i++) {
+        const s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 3: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!;
+      for (let i = 3; i < n; i++) {
+        const s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
       return;
     }
     case 4: {
       const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!;
       for (let i = 4; i < n; i++) {
         const s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 5: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!;
+      for (let i = 5; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 6: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!;
+      for (let i = 6; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 7: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!;
+      for (let i = 7; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!) + Math.imul(c6, x[i - 7]!)) | 0;
         x[i] = x[i]! + (s >> shift);
       }
       return;
@@ -76,9 +118,38 @@ export function restoreLpcInt(x: Int32Array, n: number, c: Int32Array, order: nu
       }
       return;
     }
+    case 9: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!;
+      for (let i = 9; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!) + Math.imul(c6, x[i - 7]!) + Math.imul(c7, x[i - 8]!)) | 0;
+        s = (s + Math.imul(c8, x[i - 9]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 10: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!;
+      for (let i = 10; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!) + Math.imul(c6, x[i - 7]!) + Math.imul(c7, x[i - 8]!)) | 0;
+        s = (s + Math.imul(c8, x[i - 9]!) + Math.imul(c9, x[i - 10]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
+    case 11: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!;
+      for (let i = 11; i < n; i++) {
+        let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
+        s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!) + Math.imul(c6, x[i - 7]!) + Math.imul(c7, x[i - 8]!)) | 0;
+        s = (s + Math.imul(c8, x[i - 9]!) + Math.imul(c9, x[i - 10]!) + Math.imul(c10, x[i - 11]!)) | 0;
+        x[i] = x[i]! + (s >> shift);
+      }
+      return;
+    }
     case 12: {
-      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!;
-      const c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!, c11 = c[11]!;
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!, c11 = c[11]!;
       for (let i = 12; i < n; i++) {
         let s = (Math.imul(c0, x[i - 1]!) + Math.imul(c1, x[i - 2]!) + Math.imul(c2, x[i - 3]!) + Math.imul(c3, x[i - 4]!)) | 0;
         s = (s + Math.imul(c4, x[i - 5]!) + Math.imul(c5, x[i - 6]!) + Math.imul(c6, x[i - 7]!) + Math.imul(c7, x[i - 8]!)) | 0;
@@ -100,6 +171,65 @@ export function restoreLpcInt(x: Int32Array, n: number, c: Int32Array, order: nu
 export function restoreLpcDouble(x: Int32Array, n: number, c: Int32Array, order: number, shift: number): void {
   const scale = 2 ** -shift;
   switch (order) {
+    case 1: {
+      const c0 = c[0]!;
+      for (let i = 1; i < n; i++) {
+        const s = c0 * x[i - 1]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 2: {
+      const c0 = c[0]!, c1 = c[1]!;
+      for (let i = 2; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 3: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!;
+      for (let i = 3; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 4: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!;
+      for (let i = 4; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 5: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!;
+      for (let i = 5; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 6: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!;
+      for (let i = 6; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]! + c5 * x[i - 6]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 7: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!;
+      for (let i = 7; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]! + c5 * x[i - 6]! + c6 * x[i - 7]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
     case 8: {
       const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!;
       for (let i = 8; i < n; i++) {
@@ -109,9 +239,38 @@ export function restoreLpcDouble(x: Int32Array, n: number, c: Int32Array, order:
       }
       return;
     }
+    case 9: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!;
+      for (let i = 9; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]! + c5 * x[i - 6]! + c6 * x[i - 7]! + c7 * x[i - 8]!
+          + c8 * x[i - 9]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 10: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!;
+      for (let i = 10; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]! + c5 * x[i - 6]! + c6 * x[i - 7]! + c7 * x[i - 8]!
+          + c8 * x[i - 9]! + c9 * x[i - 10]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
+    case 11: {
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!;
+      for (let i = 11; i < n; i++) {
+        const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
+          + c4 * x[i - 5]! + c5 * x[i - 6]! + c6 * x[i - 7]! + c7 * x[i - 8]!
+          + c8 * x[i - 9]! + c9 * x[i - 10]! + c10 * x[i - 11]!;
+        x[i] = x[i]! + Math.floor(s * scale);
+      }
+      return;
+    }
     case 12: {
-      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!;
-      const c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!, c11 = c[11]!;
+      const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!, c8 = c[8]!, c9 = c[9]!, c10 = c[10]!, c11 = c[11]!;
       for (let i = 12; i < n; i++) {
         const s = c0 * x[i - 1]! + c1 * x[i - 2]! + c2 * x[i - 3]! + c3 * x[i - 4]!
           + c4 * x[i - 5]! + c5 * x[i - 6]! + c6 * x[i - 7]! + c7 * x[i - 8]!

@@ -20,6 +20,8 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 const SUBTYPE_GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 /** A 32-bit size of 0xFFFFFFFF: in RF64/BW64 "look in ds64"; in RIFF a streaming writer's "unknown". */
 const SIZE_UNSET = 0xffffffff;
+/** The data size sox writes when it cannot seek back (output to a pipe): "length unknown". */
+const SOX_STREAMED_DATA_SIZE = 0x7ffff000;
 
 type RiffKind = 'RIFF' | 'RIFX' | 'RF64' | 'BW64';
 
@@ -125,8 +127,12 @@ export async function parseWav(source: ByteSource, warnings: string[]): Promise<
       if (size64 && size === SIZE_UNSET) {
         if (!ds64) throw new AurisError('E_CORRUPT', `${kind} data chunk refers to a ds64 chunk that is missing`);
         declared = ds64.dataSize;
-      } else if (size === SIZE_UNSET || (size === 0 && room > 0 && !looksLikeChunk(await source.read(chunk.bodyStart, 8), room, bigEndian))) {
-        warnings.push(`data chunk size is ${size === 0 ? '0' : '0xFFFFFFFF'} (a streaming writer's header); the data runs to the end of the file`);
+      } else if (
+        size === SIZE_UNSET ||
+        (size === SOX_STREAMED_DATA_SIZE && size > room) ||
+        (size === 0 && room > 0 && !looksLikeChunk(await source.read(chunk.bodyStart, 8), room, bigEndian))
+      ) {
+        warnings.push(`data chunk size is 0x${size.toString(16)} (a streaming writer's header); the data runs to the end of the file`);
         declared = room;
       }
       data = { start: chunk.bodyStart, bytes: Math.min(declared, room), declared };

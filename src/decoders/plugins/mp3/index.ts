@@ -1,0 +1,50 @@
+// MP3 (and MPEG-1/2 layers I/II) through mpg123 compiled to WASM (npm mpg123-decoder). mpg123
+// reads the LAME/Xing header itself and, with gapless on, drops the encoder delay and padding, so
+// the output has exactly the source's sample count.
+
+import { MPEGDecoder } from 'mpg123-decoder';
+import type { DecoderPlugin } from '../../interface.ts';
+import { openWasmStream, type StreamingCodec } from '../../wasm-stream.ts';
+import { framesStartAt, id3v2Size, parseFrameHeader, parseXing } from './frames.ts';
+
+async function createMpg123(): Promise<StreamingCodec> {
+  const codec = new MPEGDecoder({ enableGapless: true });
+  await codec.ready;
+  return {
+    decode: (bytes) => codec.decode(bytes),
+    flush: async () => null,
+    free: () => codec.free(),
+  };
+}
+
+/** Offset of the first frame: right after an ID3v2 tag, or 0. */
+function firstFrameOffset(head: Uint8Array): number {
+  return id3v2Size(head);
+}
+
+export const mp3Plugin: DecoderPlugin = {
+  name: 'mp3',
+  extensions: ['mp3', 'mp2', 'mp1', 'mpga'],
+  probe(head) {
+    const at = firstFrameOffset(head);
+    // Two consecutive frame headers: one sync word alone is too common in other formats' data.
+    return at < head.length && framesStartAt(head, at) && (at > 0 || head[0] === 0xff);
+  },
+  async open(source, options) {
+    // An ID3v2 tag (often with cover art) may be larger than the probe window: read past it.
+    const tagBytes = firstFrameOffset(await source.read(0, 10));
+    const frameHead = await source.read(tagBytes, 8 * 1024);
+    const header = parseFrameHeader(frameHead, 0);
+    const xing = parseXing(frameHead, 0);
+    return openWasmStream(source, {
+      createCodec: createMpg123,
+      info: {
+        codec: header ? `MP${header.layer}` : 'MP3',
+        container: 'MP3',
+        totalFrames: xing?.totalSamples ?? null,
+        // A Xing/Info frame's own bitrate field says nothing about the stream (VBR).
+        bitrate: header && !xing ? header.bitrateKbps * 1000 : null,
+      },
+    }, options);
+  },
+};

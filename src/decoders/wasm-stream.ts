@@ -1,0 +1,184 @@
+// A Decoder over a streaming WASM codec (mpg123, libvorbis, libopus from the wasm-audio-decoders
+// family). The codec is fed the file in large chunks and returns planar Float32 audio; this class
+// interleaves it into f32 FloatBlocks, counts frames, and seeks exactly by decoding and discarding
+// (forward from where it is, or from the start after a fresh codec for a backward seek).
+
+import { floatBlock, type FloatBlock } from '../audio/block.ts';
+import { floatFormat, sameFormat, type AudioFormat } from '../audio/format.ts';
+import type { ByteSource } from '../util/byte-source.ts';
+import { AurisError } from '../util/errors.ts';
+import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from './interface.ts';
+
+/** What one call of a wasm-audio-decoders codec returns. */
+export interface PlanarAudio {
+  readonly channelData: Float32Array[];
+  readonly samplesDecoded: number;
+  readonly sampleRate: number;
+  readonly errors: ReadonlyArray<{ readonly message: string }>;
+}
+
+/** One streaming codec instance: fed bytes in order, returns what it could decode so far. */
+export interface StreamingCodec {
+  decode(bytes: Uint8Array): PlanarAudio | Promise<PlanarAudio>;
+  /** Decodes what is still buffered at the end of the input (codecs without a flush return nothing). */
+  flush(): Promise<PlanarAudio | null>;
+  free(): void;
+}
+
+/** How a plugin makes a ready codec, and what it knows about the file before decoding. */
+export interface WasmCodecSpec {
+  readonly createCodec: () => Promise<StreamingCodec>;
+  /** Fields of StreamInfo the plugin knows from the container (codec name, total frames...). */
+  readonly info: Omit<StreamInfo, 'md5' | 'lossless'>;
+}
+
+const FEED_BYTES = 64 * 1024;
+
+interface PendingChunk {
+  readonly format: AudioFormat;
+  readonly planes: Float32Array[];
+  readonly frames: number;
+  /** Frames of this chunk already handed out. */
+  used: number;
+}
+
+/** Opens a WasmStreamDecoder and decodes up to its first audio, so `format` is known. */
+export async function openWasmStream(source: ByteSource, spec: WasmCodecSpec, options: DecoderOptions): Promise<Decoder> {
+  const decoder = new WasmStreamDecoder(source, spec, options.integrity ?? 'strict');
+  try {
+    await decoder.start();
+  } catch (e) {
+    await decoder.close();
+    throw e;
+  }
+  return decoder;
+}
+
+class WasmStreamDecoder implements Decoder {
+  format: AudioFormat = floatFormat(48000, 2, 32);
+  readonly info: StreamInfo;
+  private codec: StreamingCodec | null = null;
+  private byteOffset = 0;
+  private flushed = false;
+  private readonly pending: PendingChunk[] = [];
+  /** Frames handed out (or discarded by a seek) since the start of the stream. */
+  private position = 0;
+  private decodeErrors = 0;
+  private readonly warnings: string[] = [];
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly spec: WasmCodecSpec,
+    private readonly mode: 'strict' | 'lenient',
+  ) {
+    this.info = { ...spec.info, lossless: false, md5: null };
+  }
+
+  async start(): Promise<void> {
+    this.codec = await this.spec.createCodec();
+    await this.fill();
+    const first = this.pending[0];
+    if (!first) throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded`, { path: this.source.name });
+    this.format = first.format;
+  }
+
+  /** Feeds the codec until at least one frame is pending or the input is exhausted. */
+  private async fill(): Promise<void> {
+    const codec = this.codec;
+    if (!codec) throw new AurisError('E_STATE', `${this.source.name} is closed`);
+    while (this.pending.length === 0 && !this.flushed) {
+      if (this.byteOffset < this.source.size) {
+        const bytes = await this.source.read(this.byteOffset, FEED_BYTES);
+        this.byteOffset += bytes.length;
+        this.accept(await codec.decode(bytes));
+      } else {
+        this.flushed = true;
+        const tail = await codec.flush();
+        if (tail) this.accept(tail);
+      }
+    }
+  }
+
+  private accept(out: PlanarAudio): void {
+    if (out.errors.length > 0) {
+      this.decodeErrors += out.errors.length;
+      const message = out.errors[0]!.message;
+      if (this.mode === 'strict') {
+        throw new AurisError('E_CORRUPT', `${this.source.name}: ${this.info.codec} decode error near byte ${this.byteOffset}: ${message}`, { path: this.source.name, errors: out.errors.length });
+      }
+      if (this.warnings.length < 20) this.warnings.push(`${this.info.codec} decode error near byte ${this.byteOffset}: ${message}`);
+    }
+    if (out.samplesDecoded <= 0 || out.channelData.length === 0) return;
+    const format = floatFormat(out.sampleRate, out.channelData.length, 32);
+    // The codec reuses its output memory between calls: keep copies.
+    const planes = out.channelData.map((p) => p.slice(0, out.samplesDecoded));
+    this.pending.push({ format, planes, frames: out.samplesDecoded, used: 0 });
+  }
+
+  async read(maxFrames: number): Promise<FloatBlock | null> {
+    if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new AurisError('E_INVALID_ARGUMENT', `maxFrames must be a positive integer, got ${maxFrames}`);
+    await this.fill();
+    const head = this.pending[0];
+    if (!head) return null;
+    // One block never mixes formats: stop at a chunk whose format differs (a chained stream).
+    const format = head.format;
+    const ch = format.channels;
+    let frames = 0;
+    for (const c of this.pending) {
+      if (!sameFormat(c.format, format) || frames >= maxFrames) break;
+      frames += Math.min(c.frames - c.used, maxFrames - frames);
+    }
+    const samples = new Float64Array(frames * ch);
+    let written = 0;
+    while (written < frames) {
+      const c = this.pending[0]!;
+      const take = Math.min(c.frames - c.used, frames - written);
+      for (let k = 0; k < ch; k++) {
+        const plane = c.planes[k]!;
+        for (let i = 0; i < take; i++) samples[(written + i) * ch + k] = plane[c.used + i]!;
+      }
+      c.used += take;
+      written += take;
+      if (c.used === c.frames) this.pending.shift();
+    }
+    this.position += frames;
+    return floatBlock(format, samples);
+  }
+
+  async seek(frame: number): Promise<number> {
+    if (!Number.isInteger(frame) || frame < 0) throw new AurisError('E_INVALID_ARGUMENT', `seek target must be a non-negative integer, got ${frame}`);
+    if (frame < this.position) await this.restart();
+    while (this.position < frame) {
+      await this.fill();
+      const c = this.pending[0];
+      if (!c) break;
+      const skip = Math.min(c.frames - c.used, frame - this.position);
+      c.used += skip;
+      this.position += skip;
+      if (c.used === c.frames) this.pending.shift();
+    }
+    return this.position;
+  }
+
+  /** A fresh codec at byte 0: the only exact way back for codecs with inter-frame state. */
+  private async restart(): Promise<void> {
+    this.codec?.free();
+    this.codec = null;
+    this.codec = await this.spec.createCodec();
+    this.byteOffset = 0;
+    this.flushed = false;
+    this.pending.length = 0;
+    this.position = 0;
+  }
+
+  integrity(): IntegrityReport {
+    // Lossy streams carry no checksum of their decoded samples; decode errors count as bad packets.
+    return { md5: 'absent', crcErrors: this.decodeErrors, warnings: [...this.warnings] };
+  }
+
+  async close(): Promise<void> {
+    this.codec?.free();
+    this.codec = null;
+    this.pending.length = 0;
+  }
+}

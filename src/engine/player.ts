@@ -1,0 +1,696 @@
+// The player loop: decoder -> DSP chain -> packing -> output, one track after another.
+//
+// It runs in the engine worker (src/engine/worker.ts) but has no worker code of its own, so tests
+// can drive it in-process. Commands arrive through `handle()` and are applied between blocks; every
+// outcome leaves as an EngineEvent through the `emit` callback. Nothing here blocks: writes that do
+// not fit the output's ring wait a few milliseconds on a timer and try again.
+//
+// Gapless: when the next track comes out of the chain in the same format as the stream going to
+// the output, its samples follow the previous track's in the same stream, with nothing lost or
+// added. When the format differs, the output is drained, closed and opened again at the new rate
+// and depth (automatic sample-rate switching).
+
+import { createHash, type Hash } from 'node:crypto';
+import type { AudioBlock } from '../audio/block.ts';
+import type { AudioFormat } from '../audio/format.ts';
+import { sameFormat, formatToString, isIntegerKind, pcmFormat } from '../audio/format.ts';
+import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
+import { openFile, type OpenedFile } from '../decoders/registry.ts';
+import { buildChain, type FilterChain } from '../dsp/chain.ts';
+import type { PreparedFilter } from '../dsp/interface.ts';
+import { prepareFilter } from '../dsp/registry.ts';
+import { loadApoConfig } from '../dsp/presets/apo.ts';
+import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
+import { outputPlugin } from '../outputs/registry.ts';
+import { packBlock } from '../outputs/pack-block.ts';
+import type { StageReport } from '../protocol/signal-path.ts';
+import { evaluateSignalPath } from '../signal-path/evaluate.ts';
+import { AurisError, asAurisError } from '../util/errors.ts';
+import type {
+  EngineCommand, EngineEvent, EngineSettings, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
+} from './protocol.ts';
+import { DEFAULT_SETTINGS } from './protocol.ts';
+import { planForDevice } from './negotiate.ts';
+
+/** How long to wait before retrying a write into a full ring, and between device-return probes. */
+const WRITE_RETRY_MS = 5;
+const DEVICE_RETRY_MS = 1000;
+const STATE_INTERVAL_MS = 250;
+/** A block is about this long: short enough for quick seeks, long enough to keep overhead low. */
+const BLOCK_SECONDS = 0.05;
+/** `previous` within this many seconds of a track's start goes to the track before; later, to its start. */
+const PREVIOUS_RESTART_SECONDS = 3;
+
+/** What the player needs from the outside world; tests may substitute a recording output plugin. */
+export interface PlayerDeps {
+  readonly openFile: (path: string) => Promise<OpenedFile>;
+  readonly outputPlugin: (name: string) => OutputPlugin;
+}
+
+const defaultDeps: PlayerDeps = {
+  openFile: (path) => openFile(path, { integrity: 'lenient' }),
+  outputPlugin,
+};
+
+/** One track being decoded. */
+interface ActiveTrack {
+  readonly info: TrackInfo;
+  readonly file: OpenedFile;
+  chain: FilterChain;
+  /** MD5 over the decoded samples (reference for formats without a stored MD5). */
+  readonly decodedHash: Hash | null;
+  /** MD5 over the samples handed to the output, container padding removed. */
+  readonly deliveredHash: Hash;
+  /** Why this track's proof cannot be complete (seeked, format changed), or ''. */
+  proofSpoiled: string;
+  /** Source frames decoded so far (position of the next block in the source). */
+  sourceFrame: number;
+  /** Source frame where the block being delivered started. */
+  blockStart: number;
+  ended: boolean;
+}
+
+/** The stream currently open on the output. */
+interface OutputSession {
+  readonly out: OpenOutput;
+  /** Format of the samples going into the output (the chain's output format). */
+  readonly format: AudioFormat;
+  /** Frames accepted by the output since it was opened. */
+  written: number;
+  /** Where each track's samples start in this stream, for the audible position across gapless joins. */
+  readonly marks: { streamFrame: number; index: number; sourceFrame: number; sourceRate: number }[];
+}
+
+export class Player {
+  private settings: EngineSettings = DEFAULT_SETTINGS;
+  private queue: string[] = [];
+  private index = 0;
+  private status: PlayerStatus = 'stopped';
+  private track: ActiveTrack | null = null;
+  private session: OutputSession | null = null;
+  /** Packed bytes of the last block not yet accepted by the output. */
+  private pending: Uint8Array | null = null;
+  private underruns = 0;
+  private commands: EngineCommand[] = [];
+  private wake: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  private shuttingDown = false;
+  private lastStateAt = 0;
+  /** Set by the output's device-lost event; handled by the loop. */
+  private deviceLost: AurisError | null = null;
+  /** Capabilities of the output in use, probed once per output name and mode. */
+  private caps: { key: string; caps: OutputCapabilities } | null = null;
+  /** The EQ prepared from the preset in the settings. */
+  private eq: { path: string; filter: PreparedFilter } | null = null;
+  /** Why the device forced a rate or depth change on the current track ('' when it did not). */
+  private forcedReason = '';
+  /** Where to resume after the device comes back. */
+  private resumeAt: { index: number; frame: number } | null = null;
+
+  constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {}
+
+  /** Queues a command; it is applied between blocks, in order. Safe to call at any time. */
+  handle(command: EngineCommand): void {
+    this.commands.push(command);
+    if (!this.running) this.running = this.loop().finally(() => { this.running = null; });
+    this.wakeUp();
+  }
+
+  /** Resolves when the loop has stopped after a `shutdown` command. */
+  async closed(): Promise<void> {
+    await this.running;
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  /** Sleeps until `ms` pass or a command arrives. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.wake = null; resolve(); }, ms);
+      this.wake = () => { clearTimeout(timer); resolve(); };
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.shuttingDown) {
+      try {
+        await this.applyCommands();
+        if (this.shuttingDown) break;
+        if (this.deviceLost) await this.onDeviceLost();
+        if (this.status === 'waiting-for-device') {
+          await this.tryDeviceBack();
+          continue;
+        }
+        if (this.status !== 'playing') {
+          if (this.commands.length === 0) await this.sleep(60_000);
+          continue;
+        }
+        await this.step();
+        this.maybeEmitState();
+      } catch (e) {
+        this.emit({ type: 'error', error: wire(e) });
+        await this.stopPlayback();
+      }
+    }
+    await this.stopPlayback();
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  private async applyCommands(): Promise<void> {
+    while (this.commands.length > 0) {
+      const c = this.commands.shift()!;
+      switch (c.type) {
+        case 'configure': {
+          const before = this.settings;
+          this.settings = { ...this.settings, ...c.settings };
+          const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs;
+          const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset;
+          if (reopen) await this.restartAtAudiblePosition(true);
+          else if (rechain) await this.restartAtAudiblePosition(false);
+          break;
+        }
+        case 'set-queue':
+          await this.stopPlayback();
+          this.queue = [...c.paths];
+          this.index = Math.min(Math.max(0, c.start ?? 0), Math.max(0, this.queue.length - 1));
+          break;
+        case 'append':
+          this.queue.push(...c.paths);
+          break;
+        case 'play':
+          if (c.index !== undefined || this.status === 'stopped') {
+            await this.stopPlayback();
+            this.index = c.index ?? this.index;
+            if (this.index < this.queue.length) this.setStatus('playing');
+          } else if (this.status === 'paused') {
+            this.resumeOutput();
+          }
+          break;
+        case 'pause':
+          if (this.status === 'playing') this.pauseOutput();
+          break;
+        case 'resume':
+          if (this.status === 'paused') this.resumeOutput();
+          break;
+        case 'toggle-pause':
+          if (this.status === 'playing') this.pauseOutput();
+          else if (this.status === 'paused') this.resumeOutput();
+          break;
+        case 'stop':
+          await this.stopPlayback();
+          break;
+        case 'next':
+          await this.jumpTo(this.audibleIndex() + 1);
+          break;
+        case 'previous': {
+          const pos = this.audiblePosition();
+          await this.jumpTo(pos && pos.seconds > PREVIOUS_RESTART_SECONDS ? pos.index : pos ? pos.index - 1 : this.index - 1);
+          break;
+        }
+        case 'seek':
+          await this.seekTo(this.audibleIndex(), c.frame);
+          break;
+        case 'seek-relative': {
+          const pos = this.audiblePosition();
+          if (pos) await this.seekTo(pos.index, Math.max(0, Math.round(pos.frame + c.seconds * pos.rate)));
+          break;
+        }
+        case 'shutdown':
+          this.shuttingDown = true;
+          return;
+      }
+    }
+  }
+
+  private setStatus(s: PlayerStatus): void {
+    if (this.status === s) return;
+    this.status = s;
+    this.emitState();
+  }
+
+  private pauseOutput(): void {
+    this.session?.out.pause();
+    this.setStatus('paused');
+  }
+
+  private resumeOutput(): void {
+    this.session?.out.resume();
+    this.setStatus('playing');
+  }
+
+  /** Plays track `index` from its start (stops at the end of the queue). */
+  private async jumpTo(index: number): Promise<void> {
+    await this.stopPlayback();
+    if (index < 0 || index >= this.queue.length) return;
+    this.index = index;
+    this.setStatus('playing');
+  }
+
+  /** Restarts playback of track `index` at source frame `frame`, dropping what is queued. */
+  private async seekTo(index: number, frame: number): Promise<void> {
+    if (index < 0 || index >= this.queue.length) return;
+    const status = this.status === 'stopped' ? 'playing' : this.status;
+    await this.stopPlayback();
+    this.index = index;
+    this.resumeAt = { index, frame };
+    this.setStatus(status === 'paused' ? 'paused' : 'playing');
+    if (status === 'paused') {
+      // Open the track at the new position now, so the position shows it while paused.
+      await this.startTrack();
+    }
+  }
+
+  /** After a settings change: close everything and continue where the listener is. */
+  private async restartAtAudiblePosition(_reopenOutput: boolean): Promise<void> {
+    const pos = this.audiblePosition();
+    const status = this.status;
+    if (!pos || status === 'stopped') return;
+    await this.stopPlayback();
+    this.index = pos.index;
+    this.resumeAt = { index: pos.index, frame: pos.frame };
+    this.setStatus(status === 'waiting-for-device' ? 'playing' : status);
+  }
+
+  // ---- the audio path ----------------------------------------------------------------------
+
+  /** One unit of work: write pending bytes, or decode, process and pack the next block. */
+  private async step(): Promise<void> {
+    if (this.pending) {
+      if (!this.writePending()) await this.sleep(WRITE_RETRY_MS);
+      return;
+    }
+    if (!this.track) {
+      await this.startTrack();
+      return;
+    }
+    const t = this.track;
+    if (t.ended) {
+      // Everything of this track, its DSP tail included, went to the output.
+      await this.endTrack(true);
+      return;
+    }
+    const maxFrames = Math.max(256, Math.round(t.info.format.rate * BLOCK_SECONDS));
+    let block: AudioBlock | null;
+    try {
+      block = await t.file.decoder.read(maxFrames);
+    } catch (e) {
+      // A corrupt or unreadable track: report it and go on with the next one.
+      this.emit({ type: 'track-error', index: t.info.index, path: t.info.path, error: wire(e) });
+      await this.endTrack(false);
+      return;
+    }
+    if (!block) {
+      t.ended = true;
+      const tail = t.chain.flush();
+      if (tail && tail.frames > 0) await this.deliver(tail);
+      return;
+    }
+    if (!sameFormat(block.format, t.chain.inputFormat)) {
+      // Mid-stream format change: finish what the old chain holds, then rebuild for the new format.
+      const tail = t.chain.flush();
+      if (tail && tail.frames > 0) await this.deliver(tail);
+      while (this.pending && this.session) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
+      t.proofSpoiled ||= `the format changed mid-stream to ${formatToString(block.format)}`;
+      t.chain = await this.buildChainFor(block.format);
+    }
+    t.decodedHash?.update(blockMd5Bytes(asPcm(block)));
+    t.blockStart = t.sourceFrame;
+    t.sourceFrame += block.frames;
+    const out = t.chain.process(block);
+    if (out.frames > 0) await this.deliver(out);
+  }
+
+  /** Packs a processed block for the output (opening or reopening it as needed) and queues it. */
+  private async deliver(block: AudioBlock): Promise<void> {
+    const t = this.track!;
+    if (!this.session || !sameFormat(this.session.format, block.format)) {
+      await this.openOutputFor(block.format);
+      if (!this.session) return;
+    }
+    const s = this.session;
+    if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.index !== t.info.index) {
+      s.marks.push({ streamFrame: s.written, index: t.info.index, sourceFrame: t.blockStart, sourceRate: t.info.format.rate });
+    }
+    const bytes = packBlock(block, s.out.container);
+    this.hashDelivered(bytes, block.format, s.out, t.deliveredHash);
+    this.pending = bytes;
+    this.writePending();
+  }
+
+  /**
+   * Hashes what goes to the output: the packed bytes read back to samples (which also checks
+   * that the container padding is zero), in FLAC's MD5 layout.
+   */
+  private hashDelivered(bytes: Uint8Array, format: AudioFormat, out: OpenOutput, hash: Hash): void {
+    if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, out.container), format.validBits));
+    else if (containerShape(out.container).bytes === format.validBits / 8) hash.update(bytes);
+  }
+
+  /** Tries to hand the pending bytes to the output; true when all of them went. */
+  private writePending(): boolean {
+    const s = this.session;
+    const bytes = this.pending;
+    if (!s || !bytes) { this.pending = null; return true; }
+    let accepted: number;
+    try {
+      accepted = s.out.write(bytes);
+    } catch (e) {
+      this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
+      return false;
+    }
+    s.written += accepted;
+    const used = accepted * s.out.frameBytes;
+    this.pending = used >= bytes.length ? null : bytes.subarray(used);
+    return this.pending === null;
+  }
+
+  private async startTrack(): Promise<void> {
+    if (this.index >= this.queue.length) {
+      await this.finishQueue();
+      return;
+    }
+    const index = this.index;
+    const path = this.queue[index]!;
+    let file: OpenedFile;
+    try {
+      file = await this.deps.openFile(path);
+    } catch (e) {
+      this.emit({ type: 'track-error', index, path, error: wire(e) });
+      this.index++;
+      return;
+    }
+    const { decoder } = file;
+    const info: TrackInfo = {
+      index, path, format: decoder.format, codec: decoder.info.codec, lossless: decoder.info.lossless, totalFrames: decoder.info.totalFrames,
+    };
+    let chain: FilterChain;
+    try {
+      chain = await this.buildChainFor(decoder.format);
+    } catch (e) {
+      await file.close();
+      this.emit({ type: 'track-error', index, path, error: wire(e) });
+      this.index++;
+      return;
+    }
+    const track: ActiveTrack = {
+      info, file, chain,
+      decodedHash: decoder.info.md5 ? null : createHash('md5'),
+      deliveredHash: createHash('md5'),
+      proofSpoiled: '',
+      sourceFrame: 0,
+      blockStart: 0,
+      ended: false,
+    };
+    const resume = this.resumeAt;
+    this.resumeAt = null;
+    if (resume && resume.index === index && resume.frame > 0) {
+      try {
+        track.sourceFrame = await decoder.seek(resume.frame);
+      } catch (e) {
+        await file.close();
+        this.emit({ type: 'track-error', index, path, error: wire(e) });
+        this.index++;
+        return;
+      }
+      track.proofSpoiled = 'playback started mid-track (seek), so the whole-track hash cannot be compared';
+    }
+    this.track = track;
+    this.emit({ type: 'track-start', track: info, signalPath: this.signalPath() });
+  }
+
+  /** The current track is done (or failed): settle its proof and move to the next. */
+  private async endTrack(completed: boolean): Promise<void> {
+    const t = this.track;
+    if (!t) return;
+    this.track = null;
+    const integrity = t.file.decoder.integrity();
+    const proof = this.proofFor(t, completed, integrity.md5);
+    const signalPath = this.signalPath(t);
+    await t.file.close();
+    this.emit({ type: 'track-end', track: t.info, signalPath, proof, completed });
+    this.index = t.info.index + 1;
+  }
+
+  private proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string): TrackProof {
+    const md5 = t.deliveredHash.digest('hex');
+    const streaminfo = t.file.decoder.info.md5;
+    const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
+    const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
+    const changed = t.chain.reports.filter((r) => r.changesSamples);
+    let reason = '';
+    if (!completed) reason = 'the track did not play to its end';
+    else if (t.proofSpoiled) reason = t.proofSpoiled;
+    else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
+    else if (!this.session?.out.bitPerfect) reason = 'the output is not bit-perfect';
+    else if (expected === null) reason = 'no reference hash';
+    else if (md5 !== expected) reason = `delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`;
+    else if (decoderMd5 === 'mismatch') reason = 'the decoder found the file damaged (its MD5 does not match its samples)';
+    return { verified: reason === '', md5, expectedMd5: expected, reference, reason };
+  }
+
+  /**
+   * The chain for a source format on the current output: EQ and software volume when set (volume
+   * goes to the device's own control when it has one), plus the rate and depth changes the device
+   * forces (by the missing-rate policy). Processed integer audio leaves at 24 bits or more.
+   */
+  private async buildChainFor(format: AudioFormat): Promise<FilterChain> {
+    const caps = await this.outputCapabilities();
+    const plan = format.sample === 'dsd' ? { rate: null, bits: null, reason: '' } : planForDevice(format, caps);
+    if (plan.rate !== null && this.settings.missingRate === 'skip') {
+      throw new AurisError('E_FORMAT_REFUSED', `skipped: ${plan.reason} (missing-rate policy is "skip")`);
+    }
+    const filters: PreparedFilter[] = [];
+    if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
+    if (this.settings.volumeDb !== 0 && !caps.hardwareVolume) filters.push(prepareFilter('volume', { db: this.settings.volumeDb }));
+    if (plan.rate !== null) filters.push(prepareFilter('resample', { rate: plan.rate }));
+    let chain = buildChain(filters, format, plan.bits !== null ? { output: { kind: 'int', bits: plan.bits } } : {});
+    if (!chain.bitPerfect && isIntegerKind(format.sample) && plan.bits === null && format.validBits < 24) {
+      // Processing happened anyway: keep its resolution instead of going back to 16 bits.
+      const wide = pcmFormat(chain.outputFormat.rate, format.channels, 24);
+      if (planForDevice(wide, caps).rate === null) chain = buildChain(filters, format, { output: { kind: 'int', bits: 24 } });
+    }
+    this.forcedReason = plan.reason;
+    return chain;
+  }
+
+  /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
+  private async eqFilter(presetPath: string): Promise<PreparedFilter> {
+    if (this.eq?.path !== presetPath) {
+      const config = await loadApoConfig(presetPath);
+      for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
+      this.eq = { path: presetPath, filter: prepareFilter('eq', config.settings) };
+    }
+    return this.eq.filter;
+  }
+
+  /** The current output's capabilities, probed once per output name and mode. */
+  private async outputCapabilities(): Promise<OutputCapabilities> {
+    const key = `${this.settings.output}|${this.settings.mode}`;
+    if (this.caps?.key !== key) {
+      const caps = await this.deps.outputPlugin(this.settings.output).capabilities();
+      this.caps = { key, caps };
+    }
+    return this.caps.caps;
+  }
+
+  /** Opens the output for `format`, draining and closing a stream of another format first. */
+  private async openOutputFor(format: AudioFormat): Promise<void> {
+    const reopened = this.session !== null;
+    if (this.session) {
+      const s = this.session;
+      try {
+        await s.out.drain();
+      } catch (e) {
+        if (this.noteDeviceLoss(e)) return;
+        throw e;
+      }
+      this.session = null;
+      await s.out.close();
+    }
+    const plugin = this.deps.outputPlugin(this.settings.output);
+    let out: OpenOutput;
+    try {
+      out = await plugin.open(format, this.settings.mode, { bufferMs: this.settings.bufferMs });
+    } catch (e) {
+      const err = asAurisError(e);
+      if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY') {
+        this.deviceLost = err;
+        return;
+      }
+      throw err;
+    }
+    out.on('underrun', (n) => {
+      this.underruns++;
+      this.emit({ type: 'underrun', count: typeof n === 'number' ? n : this.underruns });
+    });
+    out.on('device-lost', (e) => {
+      this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
+      this.wakeUp();
+    });
+    if (out.volume && this.settings.volumeDb !== 0) out.volume.set(this.settings.volumeDb);
+    if (this.status === 'paused') out.pause();
+    this.session = { out, format, written: 0, marks: [] };
+    this.emit({ type: 'output-open', output: this.outputState()!, reopened });
+  }
+
+  /** End of the queue: let the output play out, then stop. */
+  private async finishQueue(): Promise<void> {
+    const s = this.session;
+    if (s) {
+      try {
+        await s.out.drain();
+      } catch (e) {
+        if (this.noteDeviceLoss(e)) return;
+        this.emit({ type: 'error', error: wire(e) });
+      }
+    }
+    await this.stopPlayback();
+    this.index = 0;
+    this.emit({ type: 'queue-end', underruns: this.underruns });
+  }
+
+  /** Stops everything: queued audio is dropped, the track and the output are closed. */
+  private async stopPlayback(): Promise<void> {
+    this.pending = null;
+    const t = this.track;
+    this.track = null;
+    if (t) await t.file.close().catch(() => undefined);
+    const s = this.session;
+    this.session = null;
+    if (s) await s.out.close().catch(() => undefined);
+    if (this.status !== 'waiting-for-device') this.setStatus('stopped');
+  }
+
+  // ---- device loss -------------------------------------------------------------------------
+
+  /** True (and the loss noted for the loop) when `e` says the device went away. */
+  private noteDeviceLoss(e: unknown): boolean {
+    const err = asAurisError(e);
+    if (err.code !== 'E_DEVICE_LOST') return false;
+    this.deviceLost = err;
+    return true;
+  }
+
+  private async onDeviceLost(): Promise<void> {
+    const err = this.deviceLost!;
+    this.deviceLost = null;
+    const pos = this.audiblePosition();
+    this.resumeAt = pos ? { index: pos.index, frame: pos.frame } : { index: this.index, frame: 0 };
+    const resumeIndex = this.resumeAt.index;
+    this.status = 'waiting-for-device';
+    await this.stopPlayback();
+    this.index = resumeIndex;
+    this.emit({ type: 'device-lost', error: wire(err) });
+    this.emitState();
+  }
+
+  /** While waiting for the device: probe it now and then; resume where the listener was when it comes back. */
+  private async tryDeviceBack(): Promise<void> {
+    await this.sleep(DEVICE_RETRY_MS);
+    if (this.commands.length > 0) return;
+    try {
+      await this.deps.outputPlugin(this.settings.output).capabilities();
+    } catch {
+      return;
+    }
+    this.emit({ type: 'device-back' });
+    this.setStatus('playing');
+  }
+
+  // ---- position and state ------------------------------------------------------------------
+
+  /** The track the listener hears now, and where in it (source frames). */
+  private audiblePosition(): { index: number; frame: number; rate: number; seconds: number } | null {
+    const s = this.session;
+    if (s && s.marks.length > 0) {
+      const audible = Math.max(0, s.written - s.out.delay());
+      let m = s.marks[0]!;
+      for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
+      const frame = m.sourceFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.format.rate));
+      return { index: m.index, frame, rate: m.sourceRate, seconds: frame / m.sourceRate };
+    }
+    if (this.track) {
+      const rate = this.track.info.format.rate;
+      return { index: this.track.info.index, frame: this.track.sourceFrame, rate, seconds: this.track.sourceFrame / rate };
+    }
+    if (this.resumeAt) return { index: this.resumeAt.index, frame: this.resumeAt.frame, rate: 1, seconds: 0 };
+    return null;
+  }
+
+  private audibleIndex(): number {
+    return this.audiblePosition()?.index ?? this.index;
+  }
+
+  private outputState(): OutputState | null {
+    const s = this.session;
+    if (!s) return null;
+    return {
+      name: s.out.name, mode: s.out.mode, format: s.out.format, container: s.out.container, bitPerfect: s.out.bitPerfect, hardwareVolume: s.out.volume !== null,
+    };
+  }
+
+  state(): PlayerState {
+    const pos = this.audiblePosition();
+    const t = this.track;
+    const total = t && pos && t.info.index === pos.index ? t.info.totalFrames : null;
+    return {
+      status: this.status,
+      index: pos?.index ?? this.index,
+      queueLength: this.queue.length,
+      positionFrames: pos?.frame ?? 0,
+      positionSeconds: pos?.seconds ?? 0,
+      durationSeconds: total !== null && t ? total / t.info.format.rate : null,
+      underruns: this.underruns,
+      output: this.outputState(),
+    };
+  }
+
+  private emitState(): void {
+    this.lastStateAt = Date.now();
+    this.emit({ type: 'state', state: this.state() });
+  }
+
+  private maybeEmitState(): void {
+    if (Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
+  }
+
+  /** Every stage from the source to the output for the current (or given) track. */
+  private signalPath(t: ActiveTrack | null = this.track): ReturnType<typeof evaluateSignalPath> {
+    const stages: StageReport[] = [];
+    if (t) {
+      const d = t.file.decoder;
+      stages.push({
+        kind: 'decoder', name: `${d.info.codec} decoder`, input: null, output: d.format, changesSamples: false, chosenByUser: false,
+        lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}`,
+      });
+      const forced = this.forcedReason;
+      stages.push(...t.chain.reports.map((r) => (forced && (r.kind === 'resampler' || r.kind === 'dither') ? { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` } : r)));
+    }
+    const s = this.session;
+    if (s) {
+      const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${this.settings.volumeDb} dB` : '';
+      stages.push({
+        kind: 'packing', name: s.out.container, input: s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
+        detail: `${s.format.validBits}-bit samples in ${s.out.container}${hw}`,
+      });
+      stages.push(s.out.stage);
+    }
+    return evaluateSignalPath(stages);
+  }
+}
+
+/** Float and integer blocks as they are; DSD has no MD5 layout here and is hashed as raw bytes. */
+function asPcm(block: AudioBlock): Exclude<AudioBlock, { kind: 'dsd' }> {
+  if (block.kind === 'dsd') throw new AurisError('E_FORMAT_REFUSED', 'DSD tracks need DoP or DSD-to-PCM, not available on this output');
+  return block;
+}
+
+function wire(e: unknown): WireError {
+  const err = asAurisError(e);
+  return { code: err.code, message: err.message };
+}

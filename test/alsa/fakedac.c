@@ -1,0 +1,265 @@
+/*
+ * fakedac: an ALSA ioplug PCM that behaves like a USB DAC, for Auris's output tests.
+ * It accepts only the formats and rates it is configured with, writes every byte it is given to
+ * a file, can consume at real time (its clock drives the hardware pointer, so a starved stream
+ * underruns like real hardware), and can inject one xrun or a disconnect after N frames played.
+ * A second open while it is held fails with -EBUSY, like a hw device.
+ *
+ * Build: gcc -O2 -shared -fPIC -DPIC -o libasound_module_pcm_fakedac.so fakedac.c -lasound
+ * (test/helpers/alsa.ts builds it into .cache/alsa-plugins/). Config options (test/alsa/asoundrc):
+ *   file "<path>"            capture file (truncated at each open)
+ *   formats [ "S32_LE" ... ] accepted formats        rates [ 44100 ... ]  accepted rates
+ *   channels_min N, channels_max N                    realtime 0|1          pace at the sample rate
+ *   xrun_after N             one xrun once N frames have been played
+ *   disconnect_after N       -ENODEV (unplugged) once N frames have been played
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <alsa/asoundlib.h>
+#include <alsa/pcm_external.h>
+
+#define MAX_LIST 32
+
+typedef struct {
+  snd_pcm_ioplug_t io;
+  int fd;         /* capture file */
+  int lock_fd;    /* exclusive hold */
+  int poll_fd;    /* always writable: readiness comes from the pointer */
+  int realtime;
+  long xrun_after, disconnect_after;
+  int xrun_done, disconnected;
+  unsigned frame_bytes;
+  /* Per prepare cycle (ioplug restarts its pointers at prepare). */
+  snd_pcm_uframes_t transferred; /* frames handed to us since prepare */
+  snd_pcm_uframes_t played_base; /* frames played before the clock (re)started */
+  struct timespec started;
+  int clock_running;
+  /* Since open. */
+  snd_pcm_uframes_t played_before_cycle;
+} fakedac_t;
+
+static double elapsed_s(const struct timespec *t0) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Frames played in this cycle, never more than were handed over. */
+static snd_pcm_uframes_t played_now(fakedac_t *d) {
+  snd_pcm_uframes_t played = d->played_base;
+  if (!d->realtime) return d->transferred;
+  if (d->clock_running) played += (snd_pcm_uframes_t)(elapsed_s(&d->started) * d->io.rate);
+  return played < d->transferred ? played : d->transferred;
+}
+
+static int fd_start(snd_pcm_ioplug_t *io) {
+  fakedac_t *d = io->private_data;
+  clock_gettime(CLOCK_MONOTONIC, &d->started);
+  d->clock_running = 1;
+  return 0;
+}
+
+static int fd_stop(snd_pcm_ioplug_t *io) {
+  fakedac_t *d = io->private_data;
+  d->played_base = played_now(d);
+  d->clock_running = 0;
+  return 0;
+}
+
+static int fd_pause(snd_pcm_ioplug_t *io, int enable) {
+  if (enable) return fd_stop(io);
+  return fd_start(io);
+}
+
+static snd_pcm_sframes_t fd_pointer(snd_pcm_ioplug_t *io) {
+  fakedac_t *d = io->private_data;
+  if (d->disconnected) {
+    snd_pcm_ioplug_set_state(io, SND_PCM_STATE_DISCONNECTED);
+    return -ENODEV;
+  }
+  snd_pcm_uframes_t played = played_now(d);
+  const snd_pcm_uframes_t total = d->played_before_cycle + played;
+  if (d->disconnect_after > 0 && total >= (snd_pcm_uframes_t)d->disconnect_after) {
+    d->disconnected = 1;
+    snd_pcm_ioplug_set_state(io, SND_PCM_STATE_DISCONNECTED);
+    return -ENODEV;
+  }
+  if (io->state == SND_PCM_STATE_RUNNING) {
+    int xrun = 0;
+    if (d->xrun_after > 0 && !d->xrun_done && total >= (snd_pcm_uframes_t)d->xrun_after) {
+      d->xrun_done = 1;
+      xrun = 1;
+    }
+    /* A real-time DAC whose buffer ran dry. */
+    if (d->realtime && d->clock_running && d->played_base + (snd_pcm_uframes_t)(elapsed_s(&d->started) * io->rate) > d->transferred) xrun = 1;
+    if (xrun) {
+      d->played_base = played;
+      d->clock_running = 0;
+      snd_pcm_ioplug_set_state(io, SND_PCM_STATE_XRUN);
+      return -EPIPE;
+    }
+  }
+  return (snd_pcm_sframes_t)(played % io->buffer_size);
+}
+
+static snd_pcm_sframes_t fd_transfer(snd_pcm_ioplug_t *io, const snd_pcm_channel_area_t *areas,
+                                     snd_pcm_uframes_t offset, snd_pcm_uframes_t size) {
+  fakedac_t *d = io->private_data;
+  if (d->disconnected) return -ENODEV;
+  const char *buf = (const char *)areas[0].addr + (areas[0].first + areas[0].step * offset) / 8;
+  size_t left = size * d->frame_bytes;
+  while (left > 0) {
+    ssize_t n = write(d->fd, buf, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    buf += n;
+    left -= (size_t)n;
+  }
+  d->transferred += size;
+  return (snd_pcm_sframes_t)size;
+}
+
+static int fd_prepare(snd_pcm_ioplug_t *io) {
+  fakedac_t *d = io->private_data;
+  if (d->disconnected) return -ENODEV;
+  d->played_before_cycle += played_now(d);
+  d->transferred = 0;
+  d->played_base = 0;
+  d->clock_running = 0;
+  return 0;
+}
+
+static int fd_hw_params(snd_pcm_ioplug_t *io, snd_pcm_hw_params_t *params) {
+  fakedac_t *d = io->private_data;
+  (void)params;
+  d->frame_bytes = (unsigned)(snd_pcm_format_physical_width(io->format) / 8) * io->channels;
+  return 0;
+}
+
+static int fd_close(snd_pcm_ioplug_t *io) {
+  fakedac_t *d = io->private_data;
+  if (d->fd >= 0) close(d->fd);
+  if (d->poll_fd >= 0) close(d->poll_fd);
+  if (d->lock_fd >= 0) close(d->lock_fd); /* releases the flock */
+  free(d);
+  return 0;
+}
+
+static const snd_pcm_ioplug_callback_t callbacks = {
+    .start = fd_start,
+    .stop = fd_stop,
+    .pointer = fd_pointer,
+    .transfer = fd_transfer,
+    .close = fd_close,
+    .hw_params = fd_hw_params,
+    .prepare = fd_prepare,
+    .pause = fd_pause,
+};
+
+static int read_list(snd_config_t *n, unsigned *out, int is_format) {
+  snd_config_iterator_t i, next;
+  int count = 0;
+  snd_config_for_each(i, next, n) {
+    snd_config_t *e = snd_config_iterator_entry(i);
+    if (count >= MAX_LIST) return -EINVAL;
+    if (is_format) {
+      const char *s;
+      if (snd_config_get_string(e, &s) < 0) return -EINVAL;
+      snd_pcm_format_t f = snd_pcm_format_value(s);
+      if (f == SND_PCM_FORMAT_UNKNOWN) return -EINVAL;
+      out[count++] = (unsigned)f;
+    } else {
+      long v;
+      if (snd_config_get_integer(e, &v) < 0) return -EINVAL;
+      out[count++] = (unsigned)v;
+    }
+  }
+  return count;
+}
+
+SND_PCM_PLUGIN_DEFINE_FUNC(fakedac) {
+  snd_config_iterator_t i, next;
+  const char *file = NULL;
+  unsigned formats[MAX_LIST], rates[MAX_LIST];
+  int nformats = 0, nrates = 0;
+  long ch_min = 1, ch_max = 8, realtime = 0, xrun_after = 0, disconnect_after = 0;
+  int err;
+  (void)root;
+
+  snd_config_for_each(i, next, conf) {
+    snd_config_t *n = snd_config_iterator_entry(i);
+    const char *id;
+    if (snd_config_get_id(n, &id) < 0) continue;
+    if (!strcmp(id, "comment") || !strcmp(id, "type") || !strcmp(id, "hint")) continue;
+    if (!strcmp(id, "file")) { if (snd_config_get_string(n, &file) < 0) return -EINVAL; continue; }
+    if (!strcmp(id, "formats")) { if ((nformats = read_list(n, formats, 1)) < 0) return -EINVAL; continue; }
+    if (!strcmp(id, "rates")) { if ((nrates = read_list(n, rates, 0)) < 0) return -EINVAL; continue; }
+    if (!strcmp(id, "channels_min")) { snd_config_get_integer(n, &ch_min); continue; }
+    if (!strcmp(id, "channels_max")) { snd_config_get_integer(n, &ch_max); continue; }
+    if (!strcmp(id, "realtime")) { snd_config_get_integer(n, &realtime); continue; }
+    if (!strcmp(id, "xrun_after")) { snd_config_get_integer(n, &xrun_after); continue; }
+    if (!strcmp(id, "disconnect_after")) { snd_config_get_integer(n, &disconnect_after); continue; }
+    SNDERR("fakedac: unknown field %s", id);
+    return -EINVAL;
+  }
+  if (file == NULL || nformats == 0 || nrates == 0 || stream != SND_PCM_STREAM_PLAYBACK) return -EINVAL;
+
+  fakedac_t *d = calloc(1, sizeof(*d));
+  if (d == NULL) return -ENOMEM;
+  d->fd = d->poll_fd = d->lock_fd = -1;
+  d->realtime = (int)realtime;
+  d->xrun_after = xrun_after;
+  d->disconnect_after = disconnect_after;
+
+  /* Hold the device like a hw PCM: a second opener gets -EBUSY. */
+  char lock_path[4096];
+  snprintf(lock_path, sizeof lock_path, "%s.lock", file);
+  d->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (d->lock_fd < 0) { err = -errno; goto fail; }
+  if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) { err = errno == EWOULDBLOCK ? -EBUSY : -errno; goto fail; }
+  d->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (d->fd < 0) { err = -errno; goto fail; }
+  d->poll_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (d->poll_fd < 0) { err = -errno; goto fail; }
+
+  d->io.version = SND_PCM_IOPLUG_VERSION;
+  d->io.name = "Auris fake DAC";
+  d->io.callback = &callbacks;
+  d->io.private_data = d;
+  d->io.poll_fd = d->poll_fd;
+  d->io.poll_events = POLLOUT;
+  d->io.mmap_rw = 0;
+  if ((err = snd_pcm_ioplug_create(&d->io, name, stream, mode)) < 0) goto fail;
+
+  const unsigned access[] = {SND_PCM_ACCESS_RW_INTERLEAVED};
+  if ((err = snd_pcm_ioplug_set_param_list(&d->io, SND_PCM_IOPLUG_HW_ACCESS, 1, access)) < 0 ||
+      (err = snd_pcm_ioplug_set_param_list(&d->io, SND_PCM_IOPLUG_HW_FORMAT, (unsigned)nformats, formats)) < 0 ||
+      (err = snd_pcm_ioplug_set_param_list(&d->io, SND_PCM_IOPLUG_HW_RATE, (unsigned)nrates, rates)) < 0 ||
+      (err = snd_pcm_ioplug_set_param_minmax(&d->io, SND_PCM_IOPLUG_HW_CHANNELS, (unsigned)ch_min, (unsigned)ch_max)) < 0 ||
+      (err = snd_pcm_ioplug_set_param_minmax(&d->io, SND_PCM_IOPLUG_HW_PERIOD_BYTES, 64, 4 * 1024 * 1024)) < 0 ||
+      (err = snd_pcm_ioplug_set_param_minmax(&d->io, SND_PCM_IOPLUG_HW_PERIODS, 2, 1024)) < 0) {
+    snd_pcm_ioplug_delete(&d->io);
+    return err;
+  }
+  *pcmp = d->io.pcm;
+  return 0;
+
+fail:
+  if (d->fd >= 0) close(d->fd);
+  if (d->poll_fd >= 0) close(d->poll_fd);
+  if (d->lock_fd >= 0) close(d->lock_fd);
+  free(d);
+  return err;
+}
+
+SND_PCM_PLUGIN_SYMBOL(fakedac);

@@ -1,0 +1,43 @@
+// `auris play --json`: the scriptable player, spawned as a user would run it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { needTools, run } from '../helpers/tools.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { noise } from '../helpers/signals.ts';
+import { packMd5Layout } from '../../src/audio/pack.ts';
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+
+test('auris play --json plays a folder and reports each track with its signal path and proof', (t) => {
+  if (!needTools(t, 'flac')) return;
+  const dir = tempDir('auris-play-');
+  const album = path.join(dir, 'album');
+  mkdirSync(album);
+  for (const [i, bits] of [[1, 16], [2, 24]] as const) {
+    const raw = path.join(dir, `${i}.raw`);
+    writeFileSync(raw, packMd5Layout(noise(9000 + i, 2, bits, i), bits));
+    run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', `--bps=${bits}`, '--sample-rate=48000', '-o', path.join(album, `0${i} - track.flac`), raw]);
+  }
+  writeFileSync(path.join(album, '03 - broken.flac'), Buffer.alloc(300, 7));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', album, '--output', 'null:unpaced', '--json'], { cwd: repo, encoding: 'utf8' });
+  assert.equal(r.status, 1, 'a failed track makes the exit code non-zero');
+  const report = JSON.parse(r.stdout) as { tracks: { path: string; signalPath?: { verdict: string }; proof?: { verified: boolean; md5: string; expectedMd5: string }; error?: { code: string } }[]; underruns: number };
+  assert.deepEqual(report.tracks.map((x) => path.basename(x.path)), ['01 - track.flac', '02 - track.flac', '03 - broken.flac']);
+  for (const x of report.tracks.slice(0, 2)) {
+    assert.equal(x.signalPath?.verdict, 'bit-perfect');
+    assert.equal(x.proof?.verified, true);
+    assert.equal(x.proof?.md5, x.proof?.expectedMd5);
+  }
+  assert.match(report.tracks[2]!.error!.code, /^E_(CORRUPT|UNSUPPORTED_FORMAT|TRUNCATED)$/);
+  assert.equal(report.underruns, 0);
+});
+
+test('auris play refuses bad options with a usage error', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', 'x.flac', '--volume', '+3'], { cwd: repo, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--volume must be a number of dB in -120..0/);
+});

@@ -1,0 +1,258 @@
+// The player end to end: real decoders, real outputs (WAV file, ALSA file-plugin capture), events.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { captureDir, needAlsa, readCapture } from '../helpers/alsa.ts';
+import { needTools, run } from '../helpers/tools.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { noise, sine } from '../helpers/signals.ts';
+import { packMd5Layout, packInt } from '../../src/audio/pack.ts';
+import { wavHeaderSize } from '../../src/audio/wav.ts';
+import { pcmFormat } from '../../src/audio/format.ts';
+import { Player } from '../../src/engine/player.ts';
+import type { EngineCommand, EngineEvent } from '../../src/engine/protocol.ts';
+import { Playback } from '../../src/core/playback.ts';
+
+const dir = tempDir('auris-engine-');
+
+/** Music-like integer samples: a tone plus quieter noise. */
+function signal(frames: number, channels: number, bits: number, seed: number): Int32Array {
+  const a = sine(frames, channels, bits, { freq: 440 + seed, amplitude: 0.4 });
+  const b = noise(frames, channels, bits - 3, seed);
+  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
+  return a;
+}
+
+/** Encodes samples to FLAC with the reference encoder; returns the path. */
+function flacFile(name: string, samples: Int32Array, rate: number, channels: number, bits: number): string {
+  const raw = path.join(dir, `${name}.raw`);
+  writeFileSync(raw, packMd5Layout(samples, bits));
+  const out = path.join(dir, `${name}.flac`);
+  run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', `--channels=${channels}`, `--bps=${bits}`, `--sample-rate=${rate}`, '-o', out, raw]);
+  return out;
+}
+
+/** Runs a player over `commands` until the queue ends; returns every event. */
+async function playAll(commands: EngineCommand[]): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = [];
+  let done!: () => void;
+  const ended = new Promise<void>((r) => { done = r; });
+  const player = new Player((e) => {
+    events.push(e);
+    if (e.type === 'queue-end' || e.type === 'error') done();
+  });
+  for (const c of commands) player.handle(c);
+  await ended;
+  player.handle({ type: 'shutdown' });
+  await player.closed();
+  return events;
+}
+
+const ofType = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+
+test('an album cut at arbitrary samples plays gaplessly: the capture equals the uncut file', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const rate = 44100;
+  const whole = signal(rate * 3 + 12345, 2, 16, 1);
+  const cuts = [0, 37789, 100003, 166667, 131071 + 100000, whole.length / 2];
+  const tracks = cuts.slice(1).map((end, i) => flacFile(`gapless-${i}`, whole.subarray(cuts[i]! * 2, end * 2), rate, 2, 16));
+  const out = path.join(dir, 'gapless.wav');
+  const events = await playAll([
+    { type: 'configure', settings: { output: `file:${out}` } },
+    { type: 'set-queue', paths: tracks },
+    { type: 'play' },
+  ]);
+  const data = readFileSync(out).subarray(wavHeaderSize(pcmFormat(rate, 2, 16)));
+  assert.equal(data.length, whole.length * 2, 'no sample lost or added');
+  assert.ok(Buffer.from(packInt(whole, 16, 'S16_LE')).equals(data), 'capture equals the uncut source byte for byte');
+  assert.equal(ofType(events, 'output-open').length, 1, 'one stream: the output was never reopened');
+  const ends = ofType(events, 'track-end');
+  assert.equal(ends.length, tracks.length);
+  for (const e of ends) {
+    assert.equal(e.proof.verified, true, e.proof.reason);
+    assert.equal(e.proof.reference, 'streaminfo');
+    assert.equal(e.proof.md5, e.proof.expectedMd5);
+    assert.equal(e.signalPath.verdict, 'bit-perfect', e.signalPath.reasons.join('; '));
+  }
+});
+
+test('a queue of 44.1/16, 96/24 and 192/24 reopens the device at each change; each capture is exact', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const specs = [
+    { rate: 44100, bits: 16, container: 'S16_LE' as const },
+    { rate: 96000, bits: 24, container: 'S24_3LE' as const },
+    { rate: 192000, bits: 24, container: 'S24_3LE' as const },
+  ];
+  const sources = specs.map((s, i) => ({ ...s, samples: signal(Math.round(s.rate * 0.4) + i * 7, 2, s.bits, 10 + i) }));
+  const files = sources.map((s, i) => flacFile(`mixed-${i}`, s.samples, s.rate, 2, s.bits));
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100 } },
+    { type: 'set-queue', paths: files },
+    { type: 'play' },
+  ]);
+  const opens = ofType(events, 'output-open');
+  assert.deepEqual(opens.map((o) => [o.output.format.rate, o.output.container, o.reopened]), [
+    [44100, 'S16_LE', false], [96000, 'S24_3LE', true], [192000, 'S24_3LE', true],
+  ]);
+  for (const s of sources) {
+    assert.ok(readCapture(s.rate, 2, s.container).equals(packInt(s.samples, s.bits, s.container)), `${s.rate}/${s.bits} capture is exact`);
+  }
+  const starts = ofType(events, 'track-start');
+  assert.deepEqual(starts.map((e) => e.track.format.rate), [44100, 96000, 192000]);
+  for (const e of ofType(events, 'track-end')) assert.equal(e.proof.verified, true, e.proof.reason);
+  assert.ok(captureDir.length > 0);
+});
+
+test('a corrupt track is skipped with an event and the queue goes on', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const a = signal(20000, 2, 16, 3);
+  const b = signal(15000, 2, 16, 4);
+  const good1 = flacFile('skip-a', a, 44100, 2, 16);
+  const good2 = flacFile('skip-b', b, 44100, 2, 16);
+  const garbage = path.join(dir, 'garbage.flac');
+  writeFileSync(garbage, Buffer.from('fLaC this is not a stream at all'.repeat(50)));
+  const missing = path.join(dir, 'no-such-file.flac');
+  const out = path.join(dir, 'skip.wav');
+  const events = await playAll([
+    { type: 'configure', settings: { output: `file:${out}` } },
+    { type: 'set-queue', paths: [good1, garbage, missing, good2] },
+    { type: 'play' },
+  ]);
+  const errors = ofType(events, 'track-error');
+  assert.deepEqual(errors.map((e) => e.index), [1, 2]);
+  assert.ok(errors.every((e) => e.error.code.startsWith('E_')), 'typed errors');
+  assert.equal(errors[1]!.error.code, 'E_NOT_FOUND');
+  const data = readFileSync(out).subarray(wavHeaderSize(pcmFormat(44100, 2, 16)));
+  const expected = Buffer.concat([packInt(a, 16, 'S16_LE'), packInt(b, 16, 'S16_LE')]);
+  assert.ok(expected.equals(data), 'the good tracks play back to back, exactly');
+});
+
+test('software volume makes the path enhanced, says so, and the proof is not claimed', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const file = flacFile('volume', signal(30000, 2, 16, 5), 44100, 2, 16);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'null:unpaced', volumeDb: -6 } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'enhanced');
+  assert.ok(end.signalPath.reasons.some((r) => /volume/i.test(r)), end.signalPath.reasons.join('; '));
+  assert.equal(end.proof.verified, false);
+  assert.match(end.proof.reason, /changed on purpose/);
+});
+
+test('the engine runs in its worker: commands down, events up', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const file = flacFile('worker', signal(22050, 2, 16, 6), 44100, 2, 16);
+  const playback = new Playback({ output: 'null:unpaced' });
+  try {
+    const end = playback.waitFor((e): e is Extract<EngineEvent, { type: 'track-end' }> => e.type === 'track-end');
+    const queueEnd = playback.waitFor((e): e is Extract<EngineEvent, { type: 'queue-end' }> => e.type === 'queue-end');
+    playback.send({ type: 'set-queue', paths: [file] });
+    playback.send({ type: 'play' });
+    const e = await end;
+    assert.equal(e.proof.verified, true, e.proof.reason);
+    assert.equal((await queueEnd).underruns, 0);
+  } finally {
+    await playback.close();
+  }
+});
+
+test('seek is sample-accurate: playback from frame N equals the source from frame N', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const samples = signal(50000, 2, 24, 7);
+  const file = flacFile('seek', samples, 48000, 2, 24);
+  for (const frame of [1, 4095, 4096, 33333, 49999]) {
+    const out = path.join(dir, `seek-${frame}.wav`);
+    await playAll([
+      { type: 'configure', settings: { output: `file:${out}` } },
+      { type: 'set-queue', paths: [file] },
+      { type: 'play' },
+      { type: 'seek', frame },
+    ]);
+    const data = readFileSync(out).subarray(wavHeaderSize(pcmFormat(48000, 2, 24)));
+    assert.ok(Buffer.from(packInt(samples.subarray(frame * 2), 24, 'S24_3LE')).equals(data), `from frame ${frame}`);
+  }
+});
+
+test('an xrun is counted and reported, and playback goes on to the end', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  const file = flacFile('xrun', signal(13230, 2, 16, 8), 44100, 2, 16);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dacxrun', bufferMs: 40 } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const end = ofType(events, 'queue-end')[0]!;
+  assert.ok(end.underruns >= 1, `underruns counted: ${end.underruns}`);
+  assert.ok(ofType(events, 'underrun').length >= 1);
+  assert.equal(ofType(events, 'track-end')[0]!.completed, true);
+});
+
+test('a device that goes away pauses playback, reports it, and playback resumes when it is back', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  const file = flacFile('gone', signal(15000, 2, 16, 9), 44100, 2, 16);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dacgone', bufferMs: 40 } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const lost = ofType(events, 'device-lost');
+  assert.ok(lost.length >= 1, 'device-lost reported');
+  assert.equal(lost[0]!.error.code, 'E_DEVICE_LOST');
+  assert.ok(ofType(events, 'device-back').length >= 1, 'device-back reported');
+  const waiting = ofType(events, 'state').filter((e) => e.state.status === 'waiting-for-device');
+  assert.ok(waiting.length >= 1, 'the player waits for the device instead of failing');
+  assert.equal(ofType(events, 'queue-end').length, 1, 'the queue still ends');
+});
+
+test('a device that lacks the rate: resampled to the best rate of the same family and reported degraded, or skipped by policy', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  // dac32 takes 44.1/48 families up to 192 kHz: a 352.8 kHz track goes to 176.4 kHz.
+  const file = flacFile('hirate', signal(35280, 2, 24, 11), 352800, 2, 24);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dac32', bufferMs: 100, missingRate: 'resample' } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const open = ofType(events, 'output-open')[0]!;
+  assert.equal(open.output.format.rate, 176400);
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'degraded');
+  assert.ok(end.signalPath.reasons.some((r) => /lacks 352800 Hz; resampled to 176400 Hz/.test(r)), end.signalPath.reasons.join('; '));
+  assert.equal(end.proof.verified, false);
+
+  const skipped = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dac32', bufferMs: 100, missingRate: 'skip' } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const err = ofType(skipped, 'track-error')[0]!;
+  assert.equal(err.error.code, 'E_FORMAT_REFUSED');
+  assert.match(err.error.message, /skipped: the device lacks 352800 Hz/);
+});
+
+test('an Equalizer APO preset runs in the chain and the path says enhanced', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const file = flacFile('eq', signal(20000, 2, 16, 12), 44100, 2, 16);
+  const preset = path.join(dir, 'preset.txt');
+  writeFileSync(preset, 'Preamp: -3 dB\nFilter 1: ON PK Fc 1000 Hz Gain 3 dB Q 1.41\n');
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'null:unpaced', eqPreset: preset } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'enhanced');
+  assert.ok(end.signalPath.stages.some((s) => s.kind === 'filter' && s.changesSamples), JSON.stringify(end.signalPath.stages.map((s) => s.name)));
+  assert.equal(ofType(events, 'output-open')[0]!.output.format.validBits, 24, 'processed audio leaves at 24 bits');
+});
