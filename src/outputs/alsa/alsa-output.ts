@@ -11,10 +11,13 @@ import type { FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMod
 import { chooseContainers, refusal } from '../negotiate.ts';
 import { NativeOutput } from '../native-output.ts';
 import { busyAdvice, findDeviceHolders } from './busy.ts';
+import { soundServerRate } from './mixer-rate.ts';
 
 export const ALSA_PREFIX = 'alsa:';
 const DEFAULT_BUFFER_MS = 500;
 const DEFAULT_RING_MS = 1000;
+/** PCMs that are a system mixer (sound server or the default device). */
+const SHARED_ONLY = /^(default|pulse|pipewire|dmix)$/;
 
 /** Capabilities per PCM and mode, probed once per process (probing opens the device). */
 const probeCache = new Map<string, native.NativeCapabilities>();
@@ -68,12 +71,14 @@ export class AlsaOutputPlugin implements OutputPlugin {
   }
 
   async capabilities(): Promise<OutputCapabilities> {
-    const caps = probeCached(this.pcm, 'exclusive');
+    // A sound server's PCM only makes sense shared; everything else is probed as the DAC itself.
+    const sharedOnly = SHARED_ONLY.test(this.pcm);
+    const caps = probeCached(this.pcm, sharedOnly ? 'shared' : 'exclusive');
     const volume = native.openVolume('alsa', this.pcm);
     volume?.close();
     return {
       name: this.name,
-      modes: this.pcm === 'default' ? ['shared'] : ['exclusive', 'shared'],
+      modes: sharedOnly ? ['shared'] : ['exclusive', 'shared'],
       formats: caps.formats,
       rateRange: caps.rateMax > 0 ? [caps.rateMin, caps.rateMax] : null,
       hardwareVolume: volume !== null,
@@ -110,8 +115,13 @@ export class AlsaOutputPlugin implements OutputPlugin {
         throw e;
       }
       const volume = native.openVolume('alsa', this.pcm);
+      let negotiated = stream.negotiated();
+      // Through a sound server the samples are mixed at its rate; say which when it tells.
+      if (mode === 'shared' && negotiated.mixerRate === 0 && SHARED_ONLY.test(this.pcm)) {
+        negotiated = { ...negotiated, mixerRate: soundServerRate() };
+      }
       const output = new NativeOutput(
-        { name: this.name, label: `ALSA ${this.pcm}`, mode, format, negotiated: stream.negotiated(), volume, onClose: () => volume?.close() },
+        { name: this.name, label: `ALSA ${this.pcm}`, mode, format, negotiated, volume, onClose: () => volume?.close() },
         stream,
       );
       router.attach(output);
