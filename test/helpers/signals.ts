@@ -13,6 +13,12 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Uniform numbers in [0, 1) from a seed (the same sequence as prng, scaled). */
+export function uniform(seed: number): () => number {
+  const next = prng(seed);
+  return () => next() / 4294967296;
+}
+
 /** Uniform integers in [0, n) from a PRNG. */
 export function randomInt(next: () => number, n: number): number {
   return Math.floor((next() / 2 ** 32) * n);

@@ -11,6 +11,7 @@ import type { IntegrityReport } from '../../../src/decoders/interface.ts';
 import { flacPlugin } from '../../../src/decoders/plugins/flac/index.ts';
 import { BufferByteSource, FileByteSource, type ByteSource } from '../../../src/util/byte-source.ts';
 import { run } from '../../helpers/tools.ts';
+import { uniform } from '../../helpers/signals.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 /**
@@ -28,17 +29,8 @@ function findTestbench(): string {
   return existsSync(fromMain) ? fromMain : beside;
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1). */
+export const rng = uniform;
 
 /**
  * A music-like test signal: per channel a few tones plus low-passed noise, at about -3 dBFS, as

@@ -1,18 +1,10 @@
 // Test signals for the authenticity checks: seeded pink noise, TPDF quantisation, FFT brick walls
 // and FFT resampling (shared/specs/analysis.md §3 test-vector recipes).
 import { fft } from '../../../../src/util/fft.ts';
+import { uniform } from '../../../helpers/signals.ts';
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform [0, 1) generator. */
+export const random = uniform;
 
 /** Pink noise (Paul Kellet's refined filter on white noise), scaled to `peak`. */
 export function pinkNoise(frames: number, peak: number, seed = 1): Float64Array {
