@@ -47,6 +47,24 @@ export interface FilterChain {
   clipStats(): ClipStats;
 }
 
+/** Exact f32 -> f64 widening: FloatBlock samples are already doubles, only the format changes. */
+function f32ToF64Stage(input: AudioFormat): OpenFilter {
+  const output = float64Format(input);
+  return {
+    inputFormat: input,
+    outputFormat: output,
+    identity: false,
+    report: stageReport('filter', 'Float32 to float64', input, output, true, 'exact'),
+    latencyFrames: 0,
+    process(block) {
+      if (block.kind !== 'float' || !sameFormat(block.format, input)) throw refused(input, block.format);
+      return { kind: 'float', format: output, frames: block.frames, samples: block.samples } satisfies FloatBlock;
+    },
+    flush: () => null,
+    reset: () => undefined,
+  };
+}
+
 /** Exact integer -> f64 conversion, x = s / 2^(bits-1); reuses one buffer (valid until the next call). */
 function intToFloatStage(input: AudioFormat): OpenFilter {
   const output = float64Format(input);
@@ -203,6 +221,8 @@ export function buildChain(filters: readonly PreparedFilter[], input: AudioForma
       }
     } else if (isFloatKind(fmt.sample)) {
       if (want.kind === 'int') {
+        // An unprocessed f32 source: the quantiser takes f64, which holds every f32 value exactly.
+        if (fmt.sample === 'f32') { const w = f32ToF64Stage(fmt); conversions.add(w); stages.push(w); }
         quantiser = openQuantiser(float64Format(fmt), { bits: want.bits, dither: options.dither ?? 'tpdf', seed: options.seed });
         stages.push(quantiser);
       } else if (processed || want.bits !== fmt.validBits) {
