@@ -228,3 +228,20 @@ test('an MP3 plays with the verdict lossy-source', async (t) => {
   assert.ok(end.signalPath.reasons.some((r) => /lossy source/.test(r)));
   assert.equal(ofType(events, 'output-open')[0]!.output.format.sample, 'f32');
 });
+
+test('seek in a DSF lands on the DSD byte: DoP from frame N equals the DoP of the source from N', async (t) => {
+  if (!needAlsa(t)) return;
+  const { files, tracks } = dsdAlbum('seek');
+  const frame = 20001;
+  const events = await play([
+    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100, dsd: 'dop' } },
+    { type: 'set-queue', paths: files.slice(0, 1) },
+    { type: 'play' },
+    { type: 'seek', frame },
+  ]);
+  const capture = readCapture(176400, 2, 'S24_3LE');
+  assert.ok(capture.equals(packDop(tracks[0]!.subarray(frame * 2), 2, 'S24_3LE')), 'capture starts at DSD byte N with marker 0x05');
+  const end = ofType(events, 'track-end').at(-1)!;
+  assert.equal(end.proof.verified, false);
+  assert.match(end.proof.reason, /seek/);
+});
