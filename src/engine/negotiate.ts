@@ -18,7 +18,8 @@ export interface DevicePlan {
 
 const AS_IS: DevicePlan = { rate: null, bits: null, reason: '' };
 
-function accepts(caps: OutputCapabilities, f: AudioFormat): boolean {
+/** Whether the device takes `f` exactly as it is (some lossless container at its rate and channels). */
+export function accepts(caps: OutputCapabilities, f: AudioFormat): boolean {
   if (caps.formats === 'any') return true;
   try {
     chooseContainers(caps.name, f, caps.formats, caps.rateRange);
@@ -49,24 +50,24 @@ export function bestRate(sourceRate: number, rates: readonly number[]): number |
 
 /**
  * Plans one source format on a device. Integer PCM only changes rate or depth when the device
- * lacks them; throws E_FORMAT_REFUSED when no rate and depth of the device fit at all.
+ * lacks them; float PCM the device cannot take as float goes to the deepest integer container it
+ * has, with dither. Throws E_FORMAT_REFUSED when no rate and depth of the device fit at all.
  */
 export function planForDevice(source: AudioFormat, caps: OutputCapabilities): DevicePlan {
   if (accepts(caps, source) || caps.formats === 'any') return AS_IS;
-  if (!isIntegerKind(source.sample)) {
-    throw new AurisError('E_FORMAT_REFUSED', `${caps.name} does not accept ${formatToString(source)}; it accepts ${describeCaps(caps.formats)}`, { accepted: caps.formats });
-  }
-  const depths = [source.validBits, ...[32, 24, 16].filter((b) => b < source.validBits)];
+  const float = !isIntegerKind(source.sample);
+  const depths = float ? [32, 24, 16] : [source.validBits, ...[32, 24, 16].filter((b) => b < source.validBits)];
+  const sourceDepth = float ? `${source.validBits}-bit float` : `${source.validBits}-bit`;
   for (const bits of depths) {
     const at = (rate: number) => pcmFormat(rate, source.channels, bits);
     if (accepts(caps, at(source.rate))) {
-      return { rate: null, bits, reason: `the device has no ${source.validBits}-bit container at ${source.rate} Hz; reduced to ${bits}-bit with dither` };
+      return { rate: null, bits, reason: `the device has no ${sourceDepth} container at ${source.rate} Hz; reduced to ${bits}-bit with dither` };
     }
     const rates = STANDARD_RATES.filter((r) => accepts(caps, at(r)));
     const rate = bestRate(source.rate, rates);
     if (rate !== null) {
-      const depth = bits === source.validBits ? null : bits;
-      const why = `the device lacks ${source.rate} Hz${depth ? ` and ${source.validBits}-bit` : ''}; resampled to ${rate} Hz`;
+      const depth = bits === source.validBits && !float ? null : bits;
+      const why = `the device lacks ${source.rate} Hz${depth ? ` and ${sourceDepth}` : ''}; resampled to ${rate} Hz${depth ? ` at ${depth}-bit with dither` : ''}`;
       return { rate, bits: depth, reason: why };
     }
   }

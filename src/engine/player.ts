@@ -9,12 +9,20 @@
 // the output, its samples follow the previous track's in the same stream, with nothing lost or
 // added. When the format differs, the output is drained, closed and opened again at the new rate
 // and depth (automatic sample-rate switching).
+//
+// DSD: native DSD or DoP carry the DSD bits untouched (src/engine/dsd.ts chooses, and its packer
+// belongs to the output stream so DoP markers and native words run on across gapless joins);
+// otherwise the chain converts DSD to PCM. The proof for DSD hashes the DSD bytes read back from
+// the device bytes against the decoded DSD bytes. The DSD bytes a track leaves inside the packer
+// (at most one DoP frame or one native word per channel, waiting to be completed by the next
+// track or by end-of-stream silence) are hashed from the packer at the end of the track.
 
 import { createHash, type Hash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
+import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
 import { sameFormat, formatToString, isIntegerKind, pcmFormat } from '../audio/format.ts';
-import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
+import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape, type Container } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
@@ -32,6 +40,7 @@ import type {
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
 import { planForDevice } from './negotiate.ts';
+import { DsdStreamPacker, planDsd, type DsdPlan } from './dsd.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
 const WRITE_RETRY_MS = 5;
@@ -41,6 +50,8 @@ const STATE_INTERVAL_MS = 250;
 const BLOCK_SECONDS = 0.05;
 /** `previous` within this many seconds of a track's start goes to the track before; later, to its start. */
 const PREVIOUS_RESTART_SECONDS = 3;
+/** DSD->PCM converts to this rate when the device has it (DSD64 / 16, the dsd2pcm default). */
+const DSD_PCM_RATE = 176400;
 
 /** What the player needs from the outside world; tests may substitute a recording output plugin. */
 export interface PlayerDeps {
@@ -58,6 +69,8 @@ interface ActiveTrack {
   readonly info: TrackInfo;
   readonly file: OpenedFile;
   chain: FilterChain;
+  /** How a DSD source reaches the device (null for PCM). */
+  dsd: DsdPlan | null;
   /** MD5 over the decoded samples (reference for formats without a stored MD5). */
   readonly decodedHash: Hash | null;
   /** MD5 over the samples handed to the output, container padding removed. */
@@ -78,6 +91,12 @@ interface OutputSession {
   readonly format: AudioFormat;
   /** Frames accepted by the output since it was opened. */
   written: number;
+  /** Device frames per second (native DSD_U32_BE at DSD64: 88200). */
+  readonly frameRate: number;
+  /** DoP or native DSD packing of this stream, with its state across tracks; null for PCM. */
+  readonly dsd: DsdStreamPacker | null;
+  /** DSD frames held in the packer already hashed by the track that ended (see endTrack). */
+  dsdClaimed: number;
   /** Where each track's samples start in this stream, for the audible position across gapless joins. */
   readonly marks: { streamFrame: number; index: number; sourceFrame: number; sourceRate: number }[];
 }
@@ -105,6 +124,8 @@ export class Player {
   private eq: { path: string; filter: PreparedFilter } | null = null;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
+  /** The DSD transport planned by the last buildChainFor (null for PCM). */
+  private dsdPlan: DsdPlan | null = null;
   /** Where to resume after the device comes back. */
   private resumeAt: { index: number; frame: number } | null = null;
 
@@ -170,7 +191,7 @@ export class Player {
           const before = this.settings;
           this.settings = { ...this.settings, ...c.settings };
           const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs;
-          const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset;
+          const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd;
           if (reopen) await this.restartAtAudiblePosition(true);
           else if (rechain) await this.restartAtAudiblePosition(false);
           break;
@@ -295,7 +316,7 @@ export class Player {
       await this.endTrack(true);
       return;
     }
-    const maxFrames = Math.max(256, Math.round(t.info.format.rate * BLOCK_SECONDS));
+    const maxFrames = Math.max(256, Math.round(framesPerSecond(t.info.format) * BLOCK_SECONDS));
     let block: AudioBlock | null;
     try {
       block = await t.file.decoder.read(maxFrames);
@@ -318,8 +339,9 @@ export class Player {
       while (this.pending && this.session) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
       t.proofSpoiled ||= `the format changed mid-stream to ${formatToString(block.format)}`;
       t.chain = await this.buildChainFor(block.format);
+      t.dsd = this.dsdPlan;
     }
-    t.decodedHash?.update(blockMd5Bytes(asPcm(block)));
+    t.decodedHash?.update(block.kind === 'dsd' ? block.bytes : blockMd5Bytes(block));
     t.blockStart = t.sourceFrame;
     t.sourceFrame += block.frames;
     const out = t.chain.process(block);
@@ -335,9 +357,22 @@ export class Player {
     }
     const s = this.session;
     if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.index !== t.info.index) {
-      s.marks.push({ streamFrame: s.written, index: t.info.index, sourceFrame: t.blockStart, sourceRate: t.info.format.rate });
+      s.marks.push({ streamFrame: s.written, index: t.info.index, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format) });
     }
-    const bytes = packBlock(block, s.out.container);
+    if (s.dsd) {
+      if (block.kind !== 'dsd') throw new AurisError('E_INTERNAL', 'a PCM block reached a DSD stream');
+      const packed = s.dsd.pack(block.bytes);
+      // The first frames read back may be the previous track's, already in its proof.
+      const claimed = Math.min(s.dsdClaimed, packed.dsd.length / block.format.channels);
+      s.dsdClaimed -= claimed;
+      t.deliveredHash.update(packed.dsd.subarray(claimed * block.format.channels));
+      if (packed.device.length > 0) {
+        this.pending = packed.device;
+        this.writePending();
+      }
+      return;
+    }
+    const bytes = packBlock(block, s.out.container as Container);
     this.hashDelivered(bytes, block.format, s.out, t.deliveredHash);
     this.pending = bytes;
     this.writePending();
@@ -348,8 +383,9 @@ export class Player {
    * that the container padding is zero), in FLAC's MD5 layout.
    */
   private hashDelivered(bytes: Uint8Array, format: AudioFormat, out: OpenOutput, hash: Hash): void {
-    if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, out.container), format.validBits));
-    else if (containerShape(out.container).bytes === format.validBits / 8) hash.update(bytes);
+    const container = out.container as Container; // PCM: DSD streams are hashed in deliver()
+    if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
+    else if (containerShape(container).bytes === format.validBits / 8) hash.update(bytes);
   }
 
   /** Tries to hand the pending bytes to the output; true when all of them went. */
@@ -399,7 +435,7 @@ export class Player {
       return;
     }
     const track: ActiveTrack = {
-      info, file, chain,
+      info, file, chain, dsd: this.dsdPlan,
       decodedHash: decoder.info.md5 ? null : createHash('md5'),
       deliveredHash: createHash('md5'),
       proofSpoiled: '',
@@ -429,6 +465,13 @@ export class Player {
     const t = this.track;
     if (!t) return;
     this.track = null;
+    const s = this.session;
+    if (s?.dsd && t.info.format.sample === 'dsd' && sameFormat(s.format, t.info.format)) {
+      // The DSD bytes this track left in the packer go out verbatim in the next word: hash them now.
+      const held = s.dsd.heldBytes();
+      t.deliveredHash.update(held.subarray(s.dsdClaimed * s.dsd.channels));
+      s.dsdClaimed = held.length / s.dsd.channels;
+    }
     const integrity = t.file.decoder.integrity();
     const proof = this.proofFor(t, completed, integrity.md5);
     const signalPath = this.signalPath(t);
@@ -461,7 +504,9 @@ export class Player {
    */
   private async buildChainFor(format: AudioFormat): Promise<FilterChain> {
     const caps = await this.outputCapabilities();
-    const plan = format.sample === 'dsd' ? { rate: null, bits: null, reason: '' } : planForDevice(format, caps);
+    this.dsdPlan = null;
+    if (format.sample === 'dsd') return this.buildDsdChain(format, caps);
+    const plan = planForDevice(format, caps);
     if (plan.rate !== null && this.settings.missingRate === 'skip') {
       const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
       throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(format)}; it accepts ${accepted}`);
@@ -478,6 +523,27 @@ export class Player {
     }
     this.forcedReason = plan.reason;
     return chain;
+  }
+
+  /**
+   * The chain for a DSD source: nothing for native DSD and DoP (the stream's packer carries the
+   * bits), else DSD->PCM at 176.4 kHz (or the device's best rate) into 24-bit (or the device's
+   * deepest) integers with dither, then EQ and software volume when set.
+   */
+  private async buildDsdChain(format: AudioFormat, caps: OutputCapabilities): Promise<FilterChain> {
+    const softVolume = this.settings.volumeDb !== 0 && !caps.hardwareVolume;
+    const processing = [this.settings.eqPreset ? 'EQ' : '', softVolume ? `software volume ${this.settings.volumeDb} dB` : ''].filter(Boolean).join(' and ');
+    const dsd = planDsd(format, caps, this.settings.dsd, processing, this.settings.volumeDb);
+    this.dsdPlan = dsd;
+    this.forcedReason = '';
+    if (dsd.transport !== 'pcm') return buildChain([], format);
+    const target = planForDevice(pcmFormat(DSD_PCM_RATE, format.channels, 24), caps);
+    const rate = target.rate ?? DSD_PCM_RATE;
+    const filters: PreparedFilter[] = [prepareFilter('dsd2pcm', { rate })];
+    if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
+    if (softVolume) filters.push(prepareFilter('volume', { db: this.settings.volumeDb }));
+    if (!dsd.chosen) this.forcedReason = [dsd.reason, target.reason].filter(Boolean).join('; ');
+    return buildChain(filters, format, { output: { kind: 'int', bits: target.bits ?? 24 } });
   }
 
   /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
@@ -506,6 +572,7 @@ export class Player {
     if (this.session) {
       const s = this.session;
       try {
+        await this.flushDsd();
         await s.out.drain();
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
@@ -515,9 +582,13 @@ export class Player {
       await s.out.close();
     }
     const plugin = this.deps.outputPlugin(this.settings.output);
+    const dsd = format.sample === 'dsd' ? this.track?.dsd ?? null : null;
+    if (format.sample === 'dsd' && (!dsd || dsd.transport === 'pcm')) throw new AurisError('E_INTERNAL', 'a DSD block reached the output without a DSD transport');
+    // DoP opens the device as 24-bit PCM at the carrier rate; native DSD opens it with the DSD format.
+    const openAs = dsd?.transport === 'dop' ? dsd.carrier : format;
     let out: OpenOutput;
     try {
-      out = await plugin.open(format, this.settings.mode, { bufferMs: this.settings.bufferMs });
+      out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs });
     } catch (e) {
       const err = asAurisError(e);
       if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY') {
@@ -534,10 +605,37 @@ export class Player {
       this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
       this.wakeUp();
     });
-    if (out.volume && this.settings.volumeDb !== 0) out.volume.set(this.settings.volumeDb);
+    let packer: DsdStreamPacker | null = null;
+    let frameRate = out.format.rate;
+    if (dsd && dsd.transport !== 'pcm') {
+      try {
+        packer = new DsdStreamPacker(format.channels, out.container, dsd.transport);
+        if (dsd.transport === 'native') frameRate = nativeDsdRate(format.rate, out.container as NativeDsdFormat);
+      } catch (e) {
+        await out.close();
+        throw e;
+      }
+    }
+    // DoP goes at 0 dB (planDsd refuses it otherwise); native DSD may use the device's own volume.
+    if (out.volume && this.settings.volumeDb !== 0 && dsd?.transport !== 'dop') out.volume.set(this.settings.volumeDb);
     if (this.status === 'paused') out.pause();
-    this.session = { out, format, written: 0, marks: [] };
+    this.session = { out, format, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
+  }
+
+  /**
+   * End of a DSD stream: the packer's held bytes completed with DSD silence, written in full
+   * (DoP idle keeps valid markers, so the DAC stays locked to the end).
+   */
+  private async flushDsd(): Promise<void> {
+    const s = this.session;
+    if (!s?.dsd) return;
+    const tail = s.dsd.flush().device;
+    if (tail.length === 0) return;
+    this.pending = tail;
+    while (this.pending && this.session === s && !this.deviceLost) {
+      if (!this.writePending()) await this.sleep(WRITE_RETRY_MS);
+    }
   }
 
   /** End of the queue: let the output play out, then stop. */
@@ -545,6 +643,7 @@ export class Player {
     const s = this.session;
     if (s) {
       try {
+        await this.flushDsd();
         await s.out.drain();
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
@@ -613,11 +712,11 @@ export class Player {
       const audible = Math.max(0, s.written - s.out.delay());
       let m = s.marks[0]!;
       for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
-      const frame = m.sourceFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.format.rate));
+      const frame = m.sourceFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate));
       return { index: m.index, frame, rate: m.sourceRate, seconds: frame / m.sourceRate };
     }
     if (this.track) {
-      const rate = this.track.info.format.rate;
+      const rate = framesPerSecond(this.track.info.format);
       return { index: this.track.info.index, frame: this.track.sourceFrame, rate, seconds: this.track.sourceFrame / rate };
     }
     if (this.resumeAt) return { index: this.resumeAt.index, frame: this.resumeAt.frame, rate: 1, seconds: 0 };
@@ -646,7 +745,7 @@ export class Player {
       queueLength: this.queue.length,
       positionFrames: pos?.frame ?? 0,
       positionSeconds: pos?.seconds ?? 0,
-      durationSeconds: total !== null && t ? total / t.info.format.rate : null,
+      durationSeconds: total !== null && t ? total / framesPerSecond(t.info.format) : null,
       underruns: this.underruns,
       output: this.outputState(),
     };
@@ -671,14 +770,32 @@ export class Player {
         lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}`,
       });
       const forced = this.forcedReason;
-      stages.push(...t.chain.reports.map((r) => (forced && (r.kind === 'resampler' || r.kind === 'dither') ? { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` } : r)));
+      const dsd = t.dsd;
+      stages.push(...t.chain.reports.map((r) => {
+        if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
+        return forced && (r.kind === 'resampler' || r.kind === 'dither') ? { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` } : r;
+      }));
+      if (dsd?.transport === 'dop') {
+        stages.push({
+          kind: 'packing', name: 'DoP', input: t.info.format, output: dsd.carrier, changesSamples: false, chosenByUser: false,
+          detail: `DSD over PCM v1.1: 16 DSD bits per 24-bit word, markers 0x05/0xFA, ${dsd.carrier.rate} Hz carrier; the DSD bits reach the DAC untouched`,
+        });
+      }
     }
     const s = this.session;
-    if (s) {
-      const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${this.settings.volumeDb} dB` : '';
+    if (s?.dsd && s.out.format.sample === 'dsd') {
+      const words = nativeDsdWordBytes(s.out.container as NativeDsdFormat);
       stages.push({
-        kind: 'packing', name: s.out.container, input: s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
-        detail: `${s.format.validBits}-bit samples in ${s.out.container}${hw}`,
+        kind: 'packing', name: `native DSD ${s.out.container}`, input: s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
+        detail: `${words} DSD byte${words > 1 ? 's' : ''} per channel in each ${s.out.container} word at ${s.frameRate} Hz, sent verbatim`,
+      });
+      stages.push(s.out.stage);
+    } else if (s) {
+      const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${this.settings.volumeDb} dB` : '';
+      const dop = s.dsd !== null; // DoP: the carrier words are what gets packed
+      stages.push({
+        kind: 'packing', name: s.out.container, input: dop ? s.out.format : s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
+        detail: dop ? `24-bit DoP words in ${s.out.container}` : `${s.format.validBits}-bit samples in ${s.out.container}${hw}`,
       });
       stages.push(s.out.stage);
     }
@@ -686,10 +803,9 @@ export class Player {
   }
 }
 
-/** Float and integer blocks as they are; DSD has no MD5 layout here and is hashed as raw bytes. */
-function asPcm(block: AudioBlock): Exclude<AudioBlock, { kind: 'dsd' }> {
-  if (block.kind === 'dsd') throw new AurisError('E_FORMAT_REFUSED', 'DSD tracks need DoP or DSD-to-PCM, not available on this output');
-  return block;
+/** Source frames per second: PCM frames, or DSD bytes per channel (DSD64: 352,800). */
+function framesPerSecond(f: AudioFormat): number {
+  return f.sample === 'dsd' ? f.rate / 8 : f.rate;
 }
 
 function wire(e: unknown): WireError {

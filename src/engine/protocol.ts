@@ -2,7 +2,8 @@
 // events come up; both are plain structured-clone data (no functions, no class instances).
 
 import type { AudioFormat } from '../audio/format.ts';
-import type { Container } from '../audio/pack.ts';
+import type { OutputContainer } from '../outputs/interface.ts';
+import type { DsdSetting } from './dsd.ts';
 import type { SignalPathReport } from '../protocol/signal-path.ts';
 
 export type OutputModeSetting = 'exclusive' | 'shared';
@@ -22,6 +23,13 @@ export interface EngineSettings {
   readonly missingRate: MissingRatePolicy;
   /** Device buffer in ms. */
   readonly bufferMs: number;
+  /**
+   * How DSD tracks reach the device. `auto`: native DSD when the device has a DSD container, else
+   * DoP when it takes 24-bit PCM at the DSD rate / 16, else DSD->PCM (reported degraded). Software
+   * volume or EQ in `auto` converts to PCM (enhanced, said in the path); with `native` or `dop`
+   * they make the track refused (E_FORMAT_REFUSED) instead of being dropped. `pcm` always converts.
+   */
+  readonly dsd: DsdSetting;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -31,6 +39,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   eqPreset: null,
   missingRate: 'resample',
   bufferMs: 500,
+  dsd: 'auto',
 };
 
 export type EngineCommand =
@@ -57,7 +66,7 @@ export interface OutputState {
   readonly name: string;
   readonly mode: OutputModeSetting;
   readonly format: AudioFormat;
-  readonly container: Container;
+  readonly container: OutputContainer;
   readonly bitPerfect: boolean;
   readonly hardwareVolume: boolean;
 }

@@ -7,6 +7,7 @@
 
 import type { AudioFormat } from '../audio/format.ts';
 import type { Container } from '../audio/pack.ts';
+import type { NativeDsdFormat } from '../audio/dop.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 
 /** `exclusive`: straight to the DAC, nothing converted. `shared`: through the system mixer (not bit-perfect). */
@@ -34,6 +35,9 @@ export interface OutputCapabilities {
   /** A hardware volume control exists (volume without touching the samples). */
   readonly hardwareVolume: boolean;
 }
+
+/** What write() takes: a PCM container, or one of ALSA's native DSD containers (bytes verbatim, see src/audio/dop.ts). */
+export type OutputContainer = Container | NativeDsdFormat;
 
 /** Tuning of an open; every field has a sensible default for music. */
 export interface OpenOptions {
@@ -73,8 +77,11 @@ export interface OpenOutput {
   readonly mode: OutputMode;
   /** Format being played; `validBits` are the source's true bits inside the container. */
   readonly format: AudioFormat;
-  /** Byte layout write() takes, read back from the driver. */
-  readonly container: Container;
+  /**
+   * Byte layout write() takes, read back from the driver. A native DSD container only when the
+   * output was opened with a DSD format; a frame is then one word per channel (DSD_U32_BE: 4 bytes).
+   */
+  readonly container: OutputContainer;
   readonly frameBytes: number;
   /** True when the bytes reach the DAC unchanged (exclusive on a device no plugin alters). */
   readonly bitPerfect: boolean;
@@ -104,7 +111,8 @@ export interface OutputPlugin {
   capabilities(): Promise<OutputCapabilities>;
   /**
    * Opens for `format` in `mode`, choosing the first lossless container the device accepts
-   * (24-bit: S24_3LE, S24_LE, then S32_LE). Throws E_FORMAT_REFUSED (details.accepted lists the
+   * (24-bit: S24_3LE, S24_LE, then S32_LE); a DSD format opens a native DSD container (outputs
+   * without one refuse it: DoP is PCM, packed by the engine). Throws E_FORMAT_REFUSED (details.accepted lists the
    * accepted set), E_DEVICE_BUSY (the message names who holds the device), E_NOT_FOUND, E_DEVICE.
    */
   open(format: AudioFormat, mode: OutputMode, options?: OpenOptions): Promise<OpenOutput>;

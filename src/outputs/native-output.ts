@@ -3,11 +3,12 @@
 import type { AudioFormat } from '../audio/format.ts';
 import { formatToString } from '../audio/format.ts';
 import { frameBytes, type Container } from '../audio/pack.ts';
+import { NATIVE_DSD_FORMATS, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 import { AurisError } from '../util/errors.ts';
 import type { NativeStream, NativeEventKind, NativeNegotiated } from '../../native/index.ts';
 import { OutputEvents } from './events.ts';
-import type { HardwareVolume, OpenOutput, OutputEvent, OutputListener, OutputMode } from './interface.ts';
+import type { HardwareVolume, OpenOutput, OutputContainer, OutputEvent, OutputListener, OutputMode } from './interface.ts';
 
 export interface NativeOutputInit {
   readonly name: string;
@@ -36,7 +37,7 @@ export class NativeOutput implements OpenOutput {
   readonly name: string;
   readonly mode: OutputMode;
   readonly format: AudioFormat;
-  readonly container: Container;
+  readonly container: OutputContainer;
   readonly frameBytes: number;
   readonly bitPerfect: boolean;
   readonly stage: StageReport;
@@ -55,8 +56,11 @@ export class NativeOutput implements OpenOutput {
     this.name = init.name;
     this.mode = init.mode;
     this.format = init.format;
-    this.container = init.negotiated.container as Container;
-    this.frameBytes = frameBytes(this.container, init.negotiated.channels);
+    this.container = init.negotiated.container as OutputContainer;
+    const dsd = NATIVE_DSD_FORMATS.includes(this.container as NativeDsdFormat);
+    this.frameBytes = dsd
+      ? nativeDsdWordBytes(this.container as NativeDsdFormat) * init.negotiated.channels
+      : frameBytes(this.container as Container, init.negotiated.channels);
     this.bitPerfect = init.negotiated.bitPerfect;
     this.stage = outputStage(init.label, init.mode, init.format, init.negotiated);
     this.bufferFrames = init.negotiated.bufferFrames;

@@ -4,6 +4,7 @@
 import type { AudioFormat } from '../audio/format.ts';
 import { formatToString } from '../audio/format.ts';
 import { containersFor, type Container } from '../audio/pack.ts';
+import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
 import { AurisError } from '../util/errors.ts';
 import type { FormatCaps } from './interface.ts';
 
@@ -48,4 +49,20 @@ export function refusal(device: string, format: AudioFormat, formats: readonly F
     `${device} does not accept ${formatToString(format)} (tried ${tried.join(', ') || 'no lossless container'}); it accepts ${describeCaps(formats)}`,
     { device, format, tried, accepted: formats },
   );
+}
+
+/** ALSA's native DSD containers, widest word first (fewest device frames per second). */
+const NATIVE_DSD_ORDER: readonly NativeDsdFormat[] = ['DSD_U32_BE', 'DSD_U32_LE', 'DSD_U16_BE', 'DSD_U16_LE', 'DSD_U8'];
+
+/**
+ * The native DSD containers a device takes for a DSD `format`, best first: those listed in
+ * `formats` at the container's frame rate (DSD64 as DSD_U32_BE: 88,200) and channel count.
+ */
+export function nativeDsdContainers(format: AudioFormat, formats: readonly FormatCaps[]): NativeDsdFormat[] {
+  if (format.sample !== 'dsd') return [];
+  return NATIVE_DSD_ORDER.filter((c) => {
+    if (format.rate % (8 * nativeDsdWordBytes(c)) !== 0) return false;
+    const rate = nativeDsdRate(format.rate, c);
+    return formats.some((f) => f.container === c && f.rates.includes(rate) && format.channels >= f.channelsMin && format.channels <= f.channelsMax);
+  });
 }

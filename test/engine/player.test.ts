@@ -11,8 +11,8 @@ import { noise, sine } from '../helpers/signals.ts';
 import { packMd5Layout, packInt } from '../../src/audio/pack.ts';
 import { wavHeaderSize } from '../../src/audio/wav.ts';
 import { pcmFormat } from '../../src/audio/format.ts';
-import { Player } from '../../src/engine/player.ts';
-import type { EngineCommand, EngineEvent } from '../../src/engine/protocol.ts';
+import type { EngineEvent } from '../../src/engine/protocol.ts';
+import { ofType, playAll } from './play-all.ts';
 import { Playback } from '../../src/core/playback.ts';
 
 const dir = tempDir('auris-engine-');
@@ -33,24 +33,6 @@ function flacFile(name: string, samples: Int32Array, rate: number, channels: num
   run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', `--channels=${channels}`, `--bps=${bits}`, `--sample-rate=${rate}`, '-o', out, raw]);
   return out;
 }
-
-/** Runs a player over `commands` until the queue ends; returns every event. */
-async function playAll(commands: EngineCommand[]): Promise<EngineEvent[]> {
-  const events: EngineEvent[] = [];
-  let done!: () => void;
-  const ended = new Promise<void>((r) => { done = r; });
-  const player = new Player((e) => {
-    events.push(e);
-    if (e.type === 'queue-end' || e.type === 'error') done();
-  });
-  for (const c of commands) player.handle(c);
-  await ended;
-  player.handle({ type: 'shutdown' });
-  await player.closed();
-  return events;
-}
-
-const ofType = <T extends EngineEvent['type']>(events: EngineEvent[], type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
 
 test('an album cut at arbitrary samples plays gaplessly: the capture equals the uncut file', async (t) => {
   if (!needTools(t, 'flac')) return;

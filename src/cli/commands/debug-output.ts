@@ -57,7 +57,7 @@ export function registerDebugOutput(program: Command): void {
           const whole = all.length - (all.length % inFrame);
           pending = all.slice(whole);
           const data = all.subarray(0, whole);
-          const bytes = shape.float || input === out.container ? data : packInt(unpackInt(data, bits, input), bits, out.container);
+          const bytes = shape.float || input === out.container ? data : packInt(unpackInt(data, bits, input), bits, out.container as Container); // a PCM open: a PCM container
           await writeAll(out, bytes);
         }
         await out.drain();

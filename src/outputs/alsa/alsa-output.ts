@@ -5,10 +5,11 @@
 import type { AudioFormat } from '../../audio/format.ts';
 import { validateFormat } from '../../audio/format.ts';
 import type { Container } from '../../audio/pack.ts';
+import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../../audio/dop.ts';
 import { AurisError, isAurisError } from '../../util/errors.ts';
 import * as native from '../../../native/index.ts';
 import type { FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../interface.ts';
-import { chooseContainers, refusal } from '../negotiate.ts';
+import { chooseContainers, nativeDsdContainers, refusal } from '../negotiate.ts';
 import { NativeOutput } from '../native-output.ts';
 import { busyAdvice, findDeviceHolders } from './busy.ts';
 import { soundServerRate } from './mixer-rate.ts';
@@ -87,7 +88,6 @@ export class AlsaOutputPlugin implements OutputPlugin {
 
   async open(format: AudioFormat, mode: OutputMode, options: OpenOptions = {}): Promise<OpenOutput> {
     validateFormat(format);
-    if (format.sample === 'dsd') throw new AurisError('E_FORMAT_REFUSED', `${this.name}: DSD output (native or DoP) is not supported yet; convert to PCM`);
     const bufferMs = options.bufferMs ?? DEFAULT_BUFFER_MS;
     const periodMs = options.periodMs ?? bufferMs / 4;
     const ringMs = options.ringMs ?? Math.max(DEFAULT_RING_MS, 2 * bufferMs);
@@ -97,14 +97,21 @@ export class AlsaOutputPlugin implements OutputPlugin {
     // Shared mode converts anything, so it takes the source's own container.
     const caps = probeCached(this.pcm, mode);
     const rateRange: [number, number] | null = caps.rateMax > 0 ? [caps.rateMin, caps.rateMax] : null;
-    const candidates: Container[] = chooseContainers(this.name, format, caps.formats as FormatCaps[], rateRange, options.container);
+    const candidates: (Container | NativeDsdFormat)[] = format.sample === 'dsd'
+      ? nativeDsdCandidates(this.name, format, caps.formats as FormatCaps[])
+      : chooseContainers(this.name, format, caps.formats as FormatCaps[], rateRange, options.container);
     let lastRefusal: AurisError | null = null;
     for (const container of candidates) {
+      // Native DSD: the device clock runs at one word per channel per frame; bytes go verbatim.
+      const dsd = format.sample === 'dsd' ? container as NativeDsdFormat : null;
+      const dsdWord = dsd ? nativeDsdWordBytes(dsd) : 0;
+      const rate = dsd ? nativeDsdRate(format.rate, dsd) : format.rate;
+      const validBits = dsdWord ? dsdWord * 8 : format.validBits;
       const router = NativeOutput.eventRouter();
       let stream: native.NativeStream;
       try {
         stream = withBusyAdvice(this.pcm, () => native.openStream('alsa', {
-          device: this.pcm, mode, container, rate: format.rate, channels: format.channels, validBits: format.validBits,
+          device: this.pcm, mode, container, rate, channels: format.channels, validBits,
           bufferUs: Math.round(bufferMs * 1000), periodUs: Math.round(periodMs * 1000), ringMs: Math.round(ringMs),
         }, router.listener));
       } catch (e) {
@@ -130,4 +137,11 @@ export class AlsaOutputPlugin implements OutputPlugin {
     const err = refusal(this.name, format, caps.formats as FormatCaps[], candidates);
     throw lastRefusal ? new AurisError('E_FORMAT_REFUSED', `${err.message} (driver: ${lastRefusal.message})`, err.details, { cause: lastRefusal }) : err;
   }
+}
+
+/** nativeDsdContainers, or E_FORMAT_REFUSED when there is none (the engine then sends DoP or PCM). */
+function nativeDsdCandidates(device: string, format: AudioFormat, formats: readonly FormatCaps[]): NativeDsdFormat[] {
+  const ok = nativeDsdContainers(format, formats);
+  if (ok.length > 0) return ok;
+  throw refusal(device, format, formats, ['DSD_U32_BE', 'DSD_U32_LE', 'DSD_U16_BE', 'DSD_U16_LE', 'DSD_U8']);
 }
