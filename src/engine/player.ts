@@ -22,13 +22,14 @@ import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
 import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
 import { sameFormat, formatToString, isIntegerKind, pcmFormat } from '../audio/format.ts';
-import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape, type Container } from '../audio/pack.ts';
+import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
 import { prepareFilter } from '../dsp/registry.ts';
 import { loadApoConfig } from '../dsp/presets/apo.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
+import { pcmContainerOf } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
 import { describeCaps } from '../outputs/negotiate.ts';
 import { packBlock } from '../outputs/pack-block.ts';
@@ -372,7 +373,7 @@ export class Player {
       }
       return;
     }
-    const bytes = packBlock(block, s.out.container as Container);
+    const bytes = packBlock(block, pcmContainerOf(s.out));
     this.hashDelivered(bytes, block.format, s.out, t.deliveredHash);
     this.pending = bytes;
     this.writePending();
@@ -383,7 +384,7 @@ export class Player {
    * that the container padding is zero), in FLAC's MD5 layout.
    */
   private hashDelivered(bytes: Uint8Array, format: AudioFormat, out: OpenOutput, hash: Hash): void {
-    const container = out.container as Container; // PCM: DSD streams are hashed in deliver()
+    const container = pcmContainerOf(out); // PCM: DSD streams are hashed in deliver()
     if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
     else if (containerShape(container).bytes === format.validBits / 8) hash.update(bytes);
   }

@@ -6,7 +6,8 @@
 // E_FORMAT_REFUSED error listing what it accepts, and the engine decides what to do.
 
 import type { AudioFormat } from '../audio/format.ts';
-import type { Container } from '../audio/pack.ts';
+import { CONTAINERS, type Container } from '../audio/pack.ts';
+import { AurisError } from '../util/errors.ts';
 import type { NativeDsdFormat } from '../audio/dop.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 
@@ -38,6 +39,12 @@ export interface OutputCapabilities {
 
 /** What write() takes: a PCM container, or one of ALSA's native DSD containers (bytes verbatim, see src/audio/dop.ts). */
 export type OutputContainer = Container | NativeDsdFormat;
+
+/** The PCM container of an output opened for PCM; E_STATE when it was opened for native DSD. */
+export function pcmContainerOf(out: { readonly container: OutputContainer; readonly name: string }): Container {
+  if ((CONTAINERS as readonly string[]).includes(out.container)) return out.container as Container;
+  throw new AurisError('E_STATE', `${out.name} is open for native DSD (${out.container}), not PCM`);
+}
 
 /** Tuning of an open; every field has a sensible default for music. */
 export interface OpenOptions {

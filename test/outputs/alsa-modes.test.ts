@@ -10,6 +10,7 @@ import { pcmFormat } from '../../src/audio/format.ts';
 import { packInt } from '../../src/audio/pack.ts';
 import { wavHeader, wavHeaderSize } from '../../src/audio/wav.ts';
 import { AlsaOutputPlugin } from '../../src/outputs/alsa/alsa-output.ts';
+import { pcmContainerOf } from '../../src/outputs/interface.ts';
 import { writeAll } from '../../src/outputs/pump.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -22,7 +23,7 @@ test('shared mode plays but reports the output stage as not bit-perfect', async 
   assert.equal(out.stage.changesSamples, true);
   assert.equal(out.stage.chosenByUser, false);
   assert.match(out.stage.detail, /not bit-perfect/);
-  const bytes = packInt(lcgInts(4410 * 2, 24, 31), 24, out.container);
+  const bytes = packInt(lcgInts(4410 * 2, 24, 31), 24, pcmContainerOf(out));
   await writeAll(out, bytes);
   await out.drain();
   await out.close();

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { floatFormat, pcmFormat, type AudioFormat } from '../../src/audio/format.ts';
-import { packFloat, packInt, type Container } from '../../src/audio/pack.ts';
+import { packFloat, packInt } from '../../src/audio/pack.ts';
+import { pcmContainerOf } from '../../src/outputs/interface.ts';
 import { wavHeaderSize } from '../../src/audio/wav.ts';
 import { openFile } from '../../src/decoders/registry.ts';
 import { outputPlugin } from '../../src/outputs/registry.ts';
@@ -31,7 +32,7 @@ for (const { format, container } of CASES) {
     const frames = 3001;
     const ints = lcgInts(frames * format.channels, format.sample === 'f32' ? 24 : format.validBits, format.rate);
     const floats = Float64Array.from(ints, (v) => Math.fround(v / 8388608));
-    const bytes = format.sample === 'f32' ? packFloat(floats, 'FLOAT_LE') : packInt(ints, format.validBits, container as Container);
+    const bytes = format.sample === 'f32' ? packFloat(floats, 'FLOAT_LE') : packInt(ints, format.validBits, pcmContainerOf(out));
     // Odd-sized pieces: the output must keep whole frames and order.
     for (let off = 0; off < bytes.length; off += out.frameBytes * 777) await writeAll(out, bytes.subarray(off, Math.min(bytes.length, off + out.frameBytes * 777)));
     await out.drain();

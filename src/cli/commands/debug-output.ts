@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { floatFormat, pcmFormat, type AudioFormat } from '../../audio/format.ts';
 import { CONTAINERS, containerShape, frameBytes, packInt, unpackInt, type Container } from '../../audio/pack.ts';
+import { pcmContainerOf } from '../../outputs/interface.ts';
 import { outputPlugin } from '../../outputs/registry.ts';
 import { writeAll } from '../../outputs/pump.ts';
 import { AurisError } from '../../util/errors.ts';
@@ -57,7 +58,7 @@ export function registerDebugOutput(program: Command): void {
           const whole = all.length - (all.length % inFrame);
           pending = all.slice(whole);
           const data = all.subarray(0, whole);
-          const bytes = shape.float || input === out.container ? data : packInt(unpackInt(data, bits, input), bits, out.container as Container); // a PCM open: a PCM container
+          const bytes = shape.float || input === out.container ? data : packInt(unpackInt(data, bits, input), bits, pcmContainerOf(out));
           await writeAll(out, bytes);
         }
         await out.drain();
