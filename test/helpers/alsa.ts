@@ -1,9 +1,10 @@
 // ALSA test devices without a sound card: the project's asoundrc (test/alsa/asoundrc) with a
-// capture folder per test process, and the test plugin fakedac built on demand. Import this
-// module before anything opens ALSA: alsa-lib reads ALSA_CONFIG_PATH once per process.
+// capture folder per test process, and the test plugins built on demand: fakedac (a PCM that acts
+// like a DAC) and fakemixer (a control device with hardware volume). Import this module before
+// anything opens ALSA: alsa-lib reads ALSA_CONFIG_PATH once per process.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { addonStatus, backendStatus } from '../../native/index.ts';
@@ -12,13 +13,14 @@ import { hasTool, toolsRequired } from './tools.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const captureDir = tempDir('auris-alsa-');
-const fakedacSource = path.join(repoRoot, 'test', 'alsa', 'fakedac.c');
-const fakedacCache = path.join(repoRoot, '.cache', 'alsa-plugins');
-export const fakedacLib = path.join(fakedacCache, 'libasound_module_pcm_fakedac.so');
+const pluginCache = path.join(repoRoot, '.cache', 'alsa-plugins');
+export const fakedacLib = path.join(pluginCache, 'libasound_module_pcm_fakedac.so');
+export const fakemixerLib = path.join(pluginCache, 'libasound_module_ctl_fakemixer.so');
 
 process.env.ALSA_CONFIG_PATH = `/usr/share/alsa/alsa.conf:${path.join(repoRoot, 'test', 'alsa', 'asoundrc')}`;
 process.env.AURIS_CAPTURE_DIR = captureDir;
 process.env.AURIS_FAKEDAC_LIB = fakedacLib;
+process.env.AURIS_FAKEMIXER_LIB = fakemixerLib;
 
 function skipOrFail(t: TestContext, why: string): false {
   if (toolsRequired) throw new Error(`AURIS_REQUIRE_TOOLS=1 and ${why}`);
@@ -36,21 +38,33 @@ export function needAlsa(t: TestContext): boolean {
 }
 
 /**
- * Builds test/alsa/fakedac.c into .cache/alsa-plugins (git-ignored) when the source is newer than
- * the library. Needs gcc and the ALSA headers (libasound2-dev); skips or fails like needTools.
+ * Builds test/alsa/<source> into `lib` under .cache/alsa-plugins (git-ignored) when the source is
+ * newer than the library. Needs gcc and the ALSA headers (libasound2-dev); skips or fails like
+ * needTools.
  */
-export function needFakeDac(t: TestContext): boolean {
-  if (!needAlsa(t)) return false;
-  if (existsSync(fakedacLib) && statSync(fakedacLib).mtimeMs >= statSync(fakedacSource).mtimeMs) return true;
-  if (!hasTool('gcc')) return skipOrFail(t, 'needs gcc to build the fakedac test plugin (install: see .ci/run)');
-  if (!existsSync('/usr/include/alsa/pcm_ioplug.h')) return skipOrFail(t, 'needs libasound2-dev to build the fakedac test plugin (install: see .ci/run)');
-  mkdirSync(fakedacCache, { recursive: true });
-  const tmp = `${fakedacLib}.${process.pid}.tmp`;
-  const r = spawnSync('gcc', ['-O2', '-Wall', '-shared', '-fPIC', '-DPIC', '-o', tmp, fakedacSource, '-lasound'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`building fakedac failed: ${r.stderr}`);
+function needPlugin(t: TestContext, source: string, lib: string, header: string): boolean {
+  const src = path.join(repoRoot, 'test', 'alsa', source);
+  if (existsSync(lib) && statSync(lib).mtimeMs >= statSync(src).mtimeMs) return true;
+  const what = `the ${path.basename(source, '.c')} test plugin`;
+  if (!hasTool('gcc')) return skipOrFail(t, `needs gcc to build ${what} (install: see .ci/run)`);
+  if (!existsSync(`/usr/include/alsa/${header}`)) return skipOrFail(t, `needs libasound2-dev to build ${what} (install: see .ci/run)`);
+  mkdirSync(pluginCache, { recursive: true });
+  const tmp = `${lib}.${process.pid}.tmp`;
+  const r = spawnSync('gcc', ['-O2', '-Wall', '-shared', '-fPIC', '-DPIC', '-o', tmp, src, '-lasound'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building ${what} failed: ${r.stderr}`);
   // Atomic rename: test files running in parallel never load a half-written library.
-  spawnSync('mv', ['-f', tmp, fakedacLib]);
+  spawnSync('mv', ['-f', tmp, lib]);
   return true;
+}
+
+/** The addon with ALSA, and the fakedac PCM plugin built (test/alsa/fakedac.c). */
+export function needFakeDac(t: TestContext): boolean {
+  return needAlsa(t) && needPlugin(t, 'fakedac.c', fakedacLib, 'pcm_ioplug.h');
+}
+
+/** needFakeDac, plus the fakemixer control plugin (test/alsa/fakemixer.c) behind ctl.dacvol and ctl.mix*. */
+export function needFakeMixer(t: TestContext): boolean {
+  return needFakeDac(t) && needPlugin(t, 'fakemixer.c', fakemixerLib, 'control_external.h');
 }
 
 /** Bytes captured by the `captest` PCM for one stream. */
@@ -68,4 +82,28 @@ export function lcgInts(n: number, bits: number, seed = 1): Int32Array {
     out[i] = (s | 0) >> shift;
   }
   return out;
+}
+
+/** One element of a fakemixer control device as its state file holds it (raw steps; switch 1 = on). */
+export interface MixerElementState {
+  readonly volume: number[];
+  readonly on: number[];
+}
+
+/** The state file of the fakemixer control device `ctl` (ctl.dacvol -> dacvol.state), by element name. */
+export function readMixerState(ctl: string): Map<string, MixerElementState> {
+  const out = new Map<string, MixerElementState>();
+  for (const line of readFileSync(path.join(captureDir, `${ctl}.state`), 'utf8').split('\n')) {
+    const m = /^(\S+) vol ([\d ]+) sw ([\d ]+)$/.exec(line);
+    if (m) out.set(m[1]!, { volume: m[2]!.split(' ').map(Number), on: m[3]!.split(' ').map(Number) });
+  }
+  return out;
+}
+
+/** Rewrites the state of one element, as another program moving the device's slider would. */
+export function writeMixerState(ctl: string, element: string, state: MixerElementState): void {
+  const all = readMixerState(ctl);
+  all.set(element, state);
+  const text = [...all].map(([name, s]) => `${name} vol ${s.volume.join(' ')} sw ${s.on.join(' ')}\n`).join('');
+  writeFileSync(path.join(captureDir, `${ctl}.state`), text);
 }

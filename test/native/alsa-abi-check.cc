@@ -17,6 +17,7 @@ static_assert(a::kNoAutoChannels == SND_PCM_NO_AUTO_CHANNELS);
 static_assert(a::kNoAutoFormat == SND_PCM_NO_AUTO_FORMAT);
 static_assert(a::kAccessRwInterleaved == SND_PCM_ACCESS_RW_INTERLEAVED);
 static_assert(a::kMixerChannelFrontLeft == SND_MIXER_SCHN_FRONT_LEFT);
+static_assert(a::kTlvDbGainMute == SND_CTL_TLV_DB_GAIN_MUTE);
 static_assert(a::kOpen == SND_PCM_STATE_OPEN && a::kSetup == SND_PCM_STATE_SETUP && a::kPrepared == SND_PCM_STATE_PREPARED);
 static_assert(a::kRunning == SND_PCM_STATE_RUNNING && a::kXrun == SND_PCM_STATE_XRUN && a::kDraining == SND_PCM_STATE_DRAINING);
 static_assert(a::kPaused == SND_PCM_STATE_PAUSED && a::kSuspended == SND_PCM_STATE_SUSPENDED);

@@ -106,6 +106,8 @@ void LoadOnce() {
   B(mixer_selem_get_name, "snd_mixer_selem_get_name"); B(mixer_selem_get_index, "snd_mixer_selem_get_index");
   B(mixer_selem_has_playback_volume, "snd_mixer_selem_has_playback_volume");
   B(mixer_selem_get_playback_dB_range, "snd_mixer_selem_get_playback_dB_range");
+  B(mixer_selem_get_playback_volume_range, "snd_mixer_selem_get_playback_volume_range");
+  B(mixer_selem_ask_playback_vol_dB, "snd_mixer_selem_ask_playback_vol_dB");
   B(mixer_selem_get_playback_dB, "snd_mixer_selem_get_playback_dB");
   B(mixer_selem_set_playback_dB_all, "snd_mixer_selem_set_playback_dB_all");
 #undef B

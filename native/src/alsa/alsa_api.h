@@ -30,6 +30,7 @@ constexpr int kNoAutoChannels = 0x00020000;  // SND_PCM_NO_AUTO_CHANNELS
 constexpr int kNoAutoFormat = 0x00040000;    // SND_PCM_NO_AUTO_FORMAT
 constexpr int kAccessRwInterleaved = 3;    // SND_PCM_ACCESS_RW_INTERLEAVED
 constexpr int kMixerChannelFrontLeft = 0;  // SND_MIXER_SCHN_FRONT_LEFT
+constexpr long kTlvDbGainMute = -9999999;  // SND_CTL_TLV_DB_GAIN_MUTE: the dB a mute step reports
 
 // snd_pcm_state_t
 enum PcmState { kOpen = 0, kSetup = 1, kPrepared = 2, kRunning = 3, kXrun = 4, kDraining = 5, kPaused = 6, kSuspended = 7, kDisconnected = 8 };
@@ -135,6 +136,8 @@ struct Api {
   unsigned (*mixer_selem_get_index)(snd_mixer_elem_t*);
   int (*mixer_selem_has_playback_volume)(snd_mixer_elem_t*);
   int (*mixer_selem_get_playback_dB_range)(snd_mixer_elem_t*, long*, long*);
+  int (*mixer_selem_get_playback_volume_range)(snd_mixer_elem_t*, long*, long*);
+  int (*mixer_selem_ask_playback_vol_dB)(snd_mixer_elem_t*, long, long*);
   int (*mixer_selem_get_playback_dB)(snd_mixer_elem_t*, int, long*);
   int (*mixer_selem_set_playback_dB_all)(snd_mixer_elem_t*, long, int);
 };
