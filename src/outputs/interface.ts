@@ -58,6 +58,8 @@ export interface OpenOptions {
   readonly container?: Container;
   /** Backend-specific strategy (WASAPI "event" | "push"). */
   readonly strategy?: string;
+  /** ALSA: the mixer element that is the hardware volume ("Master", "Digital"...); absent: the usual one. */
+  readonly volumeControl?: string;
 }
 
 /** Volume in dB through the device's own mixer: the samples stay bit-perfect. */

@@ -97,6 +97,19 @@ test('the usual element is chosen (Master, PCM, Digital, Speaker, Headphone, els
   });
 });
 
+test('the element named at open is the volume; a name the device lacks is a typed error that releases the device', HANG_GUARD, async (t) => {
+  if (!needFakeMixer(t)) return;
+  const plugin = new AlsaOutputPlugin('mixmany');
+  const format = pcmFormat(44100, 2, 16);
+  await assert.rejects(plugin.open(format, 'exclusive', { bufferMs: 60, volumeControl: 'Master' }), (e: unknown) => isAurisError(e, 'E_NOT_FOUND'));
+  const out = await plugin.open(format, 'exclusive', { bufferMs: 60, volumeControl: 'Digital' });
+  try {
+    assert.equal(out.volume?.control, 'Digital');
+  } finally {
+    await out.close();
+  }
+});
+
 test('a volume without a dB scale is not used; a mute step is below the range, never reached by a setting', HANG_GUARD, async (t) => {
   if (!needFakeMixer(t)) return;
   assert.equal(openVolume('alsa', 'mixnodb'), null);
@@ -118,5 +131,8 @@ test('a volume without a dB scale is not used; a mute step is below the range, n
 
 test('a card that does not exist: a typed error, not a crash', HANG_GUARD, async (t) => {
   if (!needFakeMixer(t)) return;
-  assert.throws(() => openVolume('alsa', 'hw:CARD=NoSuchCard,DEV=0'), (e: unknown) => isAurisError(e, 'E_NOT_FOUND'));
+  // Card names go to the card's control device, so a missing card is an error rather than "no volume".
+  for (const pcm of ['hw:CARD=NoSuchCard,DEV=0', 'plughw:NoSuchCard,0', 'hw:7,0']) {
+    assert.throws(() => openVolume('alsa', pcm), (e: unknown) => isAurisError(e, 'E_NOT_FOUND'), pcm);
+  }
 });

@@ -53,6 +53,15 @@ function withBusyAdvice<T>(pcm: string, fn: () => T): T {
   }
 }
 
+/**
+ * The hardware volume of a PCM (see native/src/alsa/alsa_mixer.cc for which control device and
+ * element), or null. A sound server's PCM has none: its volume is the server's (often software,
+ * system-wide), not the DAC's. Throws E_NOT_FOUND when `control` names an element it lacks.
+ */
+function hardwareVolume(pcm: string, control = ''): native.NativeVolume | null {
+  return SHARED_ONLY.test(pcm) ? null : native.openVolume('alsa', pcm, control);
+}
+
 function probeCached(pcm: string, mode: OutputMode): native.NativeCapabilities {
   const key = `${mode}\0${pcm}`;
   let caps = probeCache.get(key);
@@ -75,7 +84,7 @@ export class AlsaOutputPlugin implements OutputPlugin {
     // A sound server's PCM only makes sense shared; everything else is probed as the DAC itself.
     const sharedOnly = SHARED_ONLY.test(this.pcm);
     const caps = probeCached(this.pcm, sharedOnly ? 'shared' : 'exclusive');
-    const volume = native.openVolume('alsa', this.pcm);
+    const volume = hardwareVolume(this.pcm);
     volume?.close();
     return {
       name: this.name,
@@ -121,7 +130,13 @@ export class AlsaOutputPlugin implements OutputPlugin {
         }
         throw e;
       }
-      const volume = native.openVolume('alsa', this.pcm);
+      let volume: native.NativeVolume | null;
+      try {
+        volume = hardwareVolume(this.pcm, options.volumeControl);
+      } catch (e) {
+        stream.close();
+        throw e;
+      }
       let negotiated = stream.negotiated();
       // Through a sound server the samples are mixed at its rate; say which when it tells.
       if (mode === 'shared' && negotiated.mixerRate === 0 && SHARED_ONLY.test(this.pcm)) {
