@@ -9,6 +9,18 @@ check(addon.backends()[0].available, 'alsa available');
 check(addon.listDevices('alsa').some((d) => d.id === 'captest'), 'captest listed');
 check(addon.probe('alsa', 'dac32', 'exclusive').formats.length === 2, 'dac32 probed');
 check(addon.openVolume('alsa', 'captest', '') === null, 'no mixer on a file PCM');
+const volume = addon.openVolume('alsa', 'dacvol', '');
+check(volume?.control === 'Master', 'dacvol has hardware volume');
+volume.set(-12.5);
+check(volume.get() === -12.5, 'volume set and read back');
+volume.close();
+check(addon.openVolume('alsa', 'mixmute', '').minDb === -63, 'a mute step is out of the range');
+try {
+  addon.openVolume('alsa', 'mixmany', 'NoSuchControl');
+  check(false, 'a missing control refused');
+} catch (e) {
+  check(e.code === 'NOT_FOUND', `missing control code ${e.code}`);
+}
 try {
   addon.openStream('alsa', { device: 'dac32', mode: 'exclusive', container: 'S24_3LE', rate: 44100, channels: 2, validBits: 24, bufferUs: 50000, periodUs: 12500, ringMs: 100, strategy: '' }, () => {});
   check(false, 'S24_3LE refused');

@@ -1,7 +1,7 @@
 // The addon under valgrind memcheck: a tiny scenario touching every entry point (enumerate,
-// probe, refusals, play, xrun, device loss, close) must run with no memory error.
+// probe, hardware volume, refusals, play, xrun, device loss, close) must run with no memory error.
 // Node itself is clean under memcheck here, so no suppressions are needed; slow (~10 s of CPU).
-import { needFakeDac, repoRoot } from '../helpers/alsa.ts';
+import { needFakeMixer, repoRoot } from '../helpers/alsa.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { addonCandidates } from '../../native/index.ts';
 import { needTools } from '../helpers/tools.ts';
 
 test('the addon runs under valgrind memcheck with no errors', { timeout: 300_000 }, (t) => {
-  if (!needTools(t, 'valgrind') || !needFakeDac(t)) return;
+  if (!needTools(t, 'valgrind') || !needFakeMixer(t)) return;
   const addon = addonCandidates().find((f) => f.endsWith(path.join('Release', 'auris_native.node')))!;
   const r = spawnSync('valgrind', [
     '--tool=memcheck', '--error-exitcode=97', '--vgdb=no', '--track-origins=no', '--leak-check=no',
