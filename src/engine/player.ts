@@ -387,13 +387,16 @@ export class Player {
   }
 
   /**
-   * Hashes what goes to the output: the packed bytes read back to samples (which also checks
-   * that the container padding is zero), in FLAC's MD5 layout.
+   * Hashes what goes to the output in FLAC's MD5 layout. A container exactly as wide as the
+   * samples (16 in S16_LE, 24 in S24_3LE, 32 in S32_LE, float in float) already is that layout, so
+   * its bytes are hashed as they go; otherwise they are read back to samples first (which also
+   * checks that the container's padding bits are zero).
    */
   private hashDelivered(bytes: Uint8Array, format: AudioFormat, out: OpenOutput, hash: Hash): void {
     const container = pcmContainerOf(out); // PCM: DSD streams are hashed in deliver()
-    if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
-    else if (containerShape(container).bytes === format.validBits / 8) hash.update(bytes);
+    const exact = containerShape(container).bytes * 8 === format.validBits;
+    if (exact) hash.update(bytes);
+    else if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
   }
 
   /** Tries to hand the pending bytes to the output; true when all of them went. */
