@@ -129,6 +129,8 @@ export class Player {
   private forcedReason = '';
   /** The DSD transport planned by the last buildChainFor (null for PCM). */
   private dsdPlan: DsdPlan | null = null;
+  /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
+  private hardwareVolumeMoved = false;
   /** Where to resume after the device comes back. */
   private resumeAt: { index: number; frame: number } | null = null;
 
@@ -194,10 +196,13 @@ export class Player {
         case 'configure': {
           const before = this.settings;
           this.settings = { ...this.settings, ...c.settings };
-          const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs;
+          const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs
+            || before.volumeControl !== this.settings.volumeControl;
           const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd;
+          const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd;
+          // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
           if (reopen) await this.restartAtAudiblePosition(true);
-          else if (rechain) await this.restartAtAudiblePosition(false);
+          else if (rechain && !(volumeOnly && this.applyHardwareVolume())) await this.restartAtAudiblePosition(false);
           break;
         }
         case 'set-queue':
@@ -599,7 +604,7 @@ export class Player {
     const openAs = dsd?.transport === 'dop' ? dsd.carrier : format;
     let out: OpenOutput;
     try {
-      out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs });
+      out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl });
     } catch (e) {
       const err = asAurisError(e);
       if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY') {
@@ -627,11 +632,26 @@ export class Player {
         throw e;
       }
     }
-    // DoP goes at 0 dB (planDsd refuses it otherwise); native DSD may use the device's own volume.
-    if (out.volume && this.settings.volumeDb !== 0 && dsd?.transport !== 'dop') out.volume.set(this.settings.volumeDb);
     if (this.status === 'paused') out.pause();
     this.session = { out, format, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
+    this.applyHardwareVolume();
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
+  }
+
+  /**
+   * Sets the level on the open output's hardware volume; false when there is none (or the stream
+   * is DoP, which goes at 0 dB). 0 dB is only written once Auris has moved the device's volume,
+   * so opening a DAC never jumps a level set elsewhere up to full scale.
+   */
+  private applyHardwareVolume(): boolean {
+    const s = this.session;
+    const dop = s?.dsd != null && s.out.format.sample !== 'dsd'; // DoP: a DSD packer on a PCM stream
+    if (!s?.out.volume || dop) return false;
+    if (this.settings.volumeDb !== 0 || this.hardwareVolumeMoved) {
+      s.out.volume.set(this.settings.volumeDb);
+      this.hardwareVolumeMoved = true;
+    }
+    return true;
   }
 
   /**

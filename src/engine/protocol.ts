@@ -18,6 +18,8 @@ export interface EngineSettings {
   readonly mode: OutputModeSetting;
   /** Volume in dB (<= 0). 0 means no volume stage at all (bit-perfect). Hardware volume is used when the device has it. */
   readonly volumeDb: number;
+  /** ALSA mixer element that is the device's hardware volume ("Digital"); '' picks the usual one. */
+  readonly volumeControl: string;
   /** Path of an Equalizer APO / AutoEq preset, or null for none. */
   readonly eqPreset: string | null;
   readonly missingRate: MissingRatePolicy;
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   output: 'null',
   mode: 'exclusive',
   volumeDb: 0,
+  volumeControl: '',
   eqPreset: null,
   missingRate: 'resample',
   bufferMs: 500,

@@ -12,6 +12,8 @@ import { encodeFlac, musicSignal } from '../decoders/flac/flac-helpers.ts';
 import { packInt } from '../../src/audio/pack.ts';
 import { diagnose, gatherFacts } from '../../src/core/doctor.ts';
 import { ofType, playAll } from './play-all.ts';
+import { Player } from '../../src/engine/player.ts';
+import type { EngineEvent } from '../../src/engine/protocol.ts';
 
 const dir = tempDir('auris-hwvolume-');
 const HANG_GUARD = { timeout: 60_000 };
@@ -77,4 +79,55 @@ test('doctor: "no hardware volume" for the DAC without a mixer, not for the one 
   assert.ok(titles('device-ok').some((x) => x.startsWith('alsa:dacvol ')), 'dacvol was probed');
   assert.ok(titles('no-hardware-volume').some((x) => x.startsWith('alsa:dac24 ')), titles('no-hardware-volume').join('; '));
   assert.ok(!titles('no-hardware-volume').some((x) => x.startsWith('alsa:dacvol ')), titles('no-hardware-volume').join('; '));
+});
+
+/** Plays `file` on alsa:dacvol at -10 dB and sends each of `levels` (dB) as soon as the stream is open. */
+async function playChangingVolume(file: string, levels: number[]): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = [];
+  let done!: () => void;
+  const ended = new Promise<void>((r) => { done = r; });
+  const player = new Player((e) => {
+    events.push(e);
+    if (e.type === 'output-open') for (const volumeDb of levels) player.handle({ type: 'configure', settings: { volumeDb } });
+    if (e.type === 'queue-end' || e.type === 'error') done();
+  });
+  player.handle({ type: 'configure', settings: { output: 'alsa:dacvol', volumeDb: -10, bufferMs: 100 } });
+  player.handle({ type: 'set-queue', paths: [file] });
+  player.handle({ type: 'play' });
+  await ended;
+  player.handle({ type: 'shutdown' });
+  await player.closed();
+  return events;
+}
+
+test('a volume change while playing on hardware volume moves the DAC and keeps the stream; back to 0 dB is written too', HANG_GUARD, async (t) => {
+  if (!needTools(t, 'flac') || !needFakeMixer(t)) return;
+  const { file, samples } = track('live', 3);
+  const events = await playChangingVolume(file, [-20]);
+  assert.deepEqual(readMixerState('dacvol').get('Master')!.volume, [214, 214], '-20 dB on the device');
+  assert.equal(ofType(events, 'output-open').length, 1, 'the stream was never reopened');
+  assert.ok(readFileSync(path.join(captureDir, 'dacvol.raw')).equals(packInt(samples, 24, 'S24_3LE')), 'nothing lost or repeated');
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'bit-perfect');
+  assert.ok(end.signalPath.stages.some((s) => s.detail.includes('hardware volume -20 dB')));
+  assert.equal(end.proof.verified, true, end.proof.reason);
+
+  await playChangingVolume(file, [-20, 0]);
+  assert.deepEqual(readMixerState('dacvol').get('Master')!.volume, [254, 254], 'back at 0 dB once Auris had moved it');
+});
+
+test('the volume control named in the settings is the one the engine moves', HANG_GUARD, async (t) => {
+  if (!needTools(t, 'flac') || !needFakeMixer(t)) return;
+  const samples = musicSignal(Math.round(RATE * 0.2), 2, 16, RATE, 4);
+  const file = encodeFlac(dir, 'named', samples, 2, 16, RATE, []);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:mixmany', volumeDb: -6, volumeControl: 'Headphone', bufferMs: 100 } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'bit-perfect', end.signalPath.reasons.join('; '));
+  const state = readMixerState('mixmany');
+  assert.deepEqual(state.get('Headphone')!.volume, [242, 242], '-6 dB on Headphone');
+  assert.deepEqual(state.get('PCM')!.volume, [254, 254], 'the usual choice (PCM) untouched');
 });

@@ -20,6 +20,7 @@ interface PlayOptions extends ModeFlags {
   json?: boolean;
   eq?: string;
   volume?: string;
+  volumeControl?: string;
   missingRate?: string;
   bufferMs?: string;
   dsd: string;
@@ -45,6 +46,7 @@ export function registerPlay(program: Command): void {
     .option('--shared', 'through the system mixer (not bit-perfect)')
     .option('--eq <preset>', 'Equalizer APO or AutoEq preset file')
     .option('--volume <dB>', 'volume in dB (0 = untouched; hardware volume when the device has it)')
+    .option('--volume-control <name>', 'ALSA mixer element for the hardware volume (default: Master, PCM, Digital, Speaker, Headphone, else the first with dB)')
     .option('--missing-rate <policy>', 'when the device lacks a rate: resample or skip', 'resample')
     .option('--buffer-ms <ms>', 'device buffer in milliseconds')
     .option('--dsd <transport>', 'DSD sources: auto (native, else DoP, else PCM), native, dop or pcm', 'auto')
@@ -74,6 +76,7 @@ function settingsFrom(opts: PlayOptions): Partial<EngineSettings> {
     output: opts.output,
     mode: modeFrom(opts),
     volumeDb,
+    volumeControl: opts.volumeControl ?? '',
     eqPreset: opts.eq ? path.resolve(opts.eq) : null,
     missingRate: opts.missingRate,
     dsd: opts.dsd as DsdSetting,
