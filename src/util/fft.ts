@@ -1,33 +1,115 @@
-// Fast Fourier transform (iterative radix-2, in place) and the windows analysis and DSP tests use.
+// Fast Fourier transform (radix-2, in place, per-stage twiddle tables) and the windows analysis and
+// DSP tests use. The bit-reversed-order pair serves fast convolution (no permutation pass).
 
 import { AurisError } from './errors.ts';
 
-const twiddles = new Map<number, { cos: Float64Array; sin: Float64Array; rev: Uint32Array }>();
+// Twiddles of every radix-2 stage, shared by all sizes: the stage of span `size` uses
+// e^(-2 pi i k / size), k < size/2, stored at index size/2 - 1 + k (sizes 2, 4, 8, ... in turn).
+let twCos = new Float64Array(0);
+let twSin = new Float64Array(0);
 
-function tablesFor(n: number): { cos: Float64Array; sin: Float64Array; rev: Uint32Array } {
-  let t = twiddles.get(n);
-  if (!t) {
-    const cos = new Float64Array(n / 2);
-    const sin = new Float64Array(n / 2);
-    for (let i = 0; i < n / 2; i++) {
-      cos[i] = Math.cos((2 * Math.PI * i) / n);
-      sin[i] = -Math.sin((2 * Math.PI * i) / n);
+/** Makes the stage twiddles cover transforms of length n. */
+function ensureTwiddles(n: number): void {
+  if (twCos.length >= n - 1) return;
+  twCos = new Float64Array(n - 1);
+  twSin = new Float64Array(n - 1);
+  for (let size = 2; size <= n; size <<= 1) {
+    const half = size >> 1;
+    for (let k = 0; k < half; k++) {
+      twCos[half - 1 + k] = Math.cos((2 * Math.PI * k) / size);
+      twSin[half - 1 + k] = -Math.sin((2 * Math.PI * k) / size);
     }
+  }
+}
+
+const bitReversals = new Map<number, Uint32Array>();
+
+function bitReversal(n: number): Uint32Array {
+  let rev = bitReversals.get(n);
+  if (!rev) {
     const bits = Math.log2(n);
-    const rev = new Uint32Array(n);
+    rev = new Uint32Array(n);
     for (let i = 0; i < n; i++) {
       let r = 0;
       for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
       rev[i] = r;
     }
-    t = { cos, sin, rev };
-    twiddles.set(n, t);
+    bitReversals.set(n, rev);
   }
-  return t;
+  return rev;
 }
 
 export function isPowerOfTwo(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+}
+
+function checkLength(re: Float64Array, im: Float64Array, n: number): void {
+  if (!isPowerOfTwo(n) || re.length < n || im.length < n) throw new AurisError('E_INVALID_ARGUMENT', `fft length must be a power of two within the arrays, got ${n}`);
+}
+
+/**
+ * In-place forward DFT of (re, im)[0..n), n a power of two, with the result in bit-reversed order
+ * (decimation in frequency): bin k lands at index bitreverse(k). No scaling. With
+ * `inverseBitReversed` this convolves without any permutation (multiply spectra index by index).
+ */
+export function forwardBitReversed(re: Float64Array, im: Float64Array, n = re.length): void {
+  checkLength(re, im, n);
+  if (n < 2) return;
+  ensureTwiddles(n);
+  const wc = twCos, ws = twSin;
+  for (let size = n; size >= 4; size >>= 1) {
+    const half = size >> 1;
+    const t = half - 1;
+    for (let start = 0; start < n; start += size) {
+      const end = start + half;
+      for (let a = start, k = t; a < end; a++, k++) {
+        const b = a + half;
+        const ur = re[a]!, ui = im[a]!, vr = re[b]!, vi = im[b]!;
+        re[a] = ur + vr;
+        im[a] = ui + vi;
+        const dr = ur - vr, di = ui - vi, wr = wc[k]!, wi = ws[k]!;
+        re[b] = dr * wr - di * wi;
+        im[b] = dr * wi + di * wr;
+      }
+    }
+  }
+  for (let a = 0; a < n; a += 2) {
+    const ur = re[a]!, ui = im[a]!, vr = re[a + 1]!, vi = im[a + 1]!;
+    re[a] = ur + vr; im[a] = ui + vi;
+    re[a + 1] = ur - vr; im[a + 1] = ui - vi;
+  }
+}
+
+/**
+ * In-place inverse DFT of a spectrum in bit-reversed order (as `forwardBitReversed` leaves it),
+ * result in natural order: x[t] = sum X[k] e^(+2 pi i k t / n), no 1/n scaling.
+ */
+export function inverseBitReversed(re: Float64Array, im: Float64Array, n = re.length): void {
+  checkLength(re, im, n);
+  if (n < 2) return;
+  ensureTwiddles(n);
+  const wc = twCos, ws = twSin;
+  for (let a = 0; a < n; a += 2) {
+    const ur = re[a]!, ui = im[a]!, vr = re[a + 1]!, vi = im[a + 1]!;
+    re[a] = ur + vr; im[a] = ui + vi;
+    re[a + 1] = ur - vr; im[a + 1] = ui - vi;
+  }
+  for (let size = 4; size <= n; size <<= 1) {
+    const half = size >> 1;
+    const t = half - 1;
+    for (let start = 0; start < n; start += size) {
+      const end = start + half;
+      for (let a = start, k = t; a < end; a++, k++) {
+        const b = a + half;
+        const wr = wc[k]!, wi = -ws[k]!;
+        const br = re[b]!, bi = im[b]!;
+        const tr = br * wr - bi * wi, ti = br * wi + bi * wr;
+        const ar = re[a]!, ai = im[a]!;
+        re[b] = ar - tr; im[b] = ai - ti;
+        re[a] = ar + tr; im[a] = ai + ti;
+      }
+    }
+  }
 }
 
 /**
@@ -37,30 +119,14 @@ export function isPowerOfTwo(n: number): boolean {
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   if (!isPowerOfTwo(n) || im.length !== n) throw new AurisError('E_INVALID_ARGUMENT', `fft length must be a power of two, got ${n}`);
-  const { cos, sin, rev } = tablesFor(n);
+  if (n === 1) return;
+  forwardBitReversed(re, im, n);
+  const rev = bitReversal(n);
   for (let i = 0; i < n; i++) {
     const j = rev[i]!;
     if (j > i) {
       let t = re[i]!; re[i] = re[j]!; re[j] = t;
       t = im[i]!; im[i] = im[j]!; im[j] = t;
-    }
-  }
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0, w = 0; k < half; k++, w += step) {
-        const a = start + k;
-        const b = a + half;
-        const wr = cos[w]!;
-        const wi = sin[w]!;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
-      }
     }
   }
 }
