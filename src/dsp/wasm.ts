@@ -60,7 +60,13 @@ export const op = {
   localTee: (i: number) => [0x22, ...uleb(i)],
   i32Const: (v: number) => [0x41, ...sleb(v)],
   i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  i32Shl: [0x74],
   i32GeU: [0x4f],
+  i32GtU: [0x4b],
+  i32Store: (offset: number) => [0x36, 2, ...uleb(offset)],
+  if: [0x04, 0x40],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   br: (depth: number) => [0x0c, ...uleb(depth)],
@@ -68,6 +74,8 @@ export const op = {
   end: [0x0b],
   v128Load: (offset: number) => [...simd(0), 3, ...uleb(offset)],
   v128Store: (offset: number) => [...simd(11), 3, ...uleb(offset)],
+  /** Loads one f64 and puts it in both lanes. */
+  v128Load64Splat: (offset: number) => [...simd(10), 3, ...uleb(offset)],
   f64x2Add: simd(240),
   f64x2Sub: simd(241),
   f64x2Mul: simd(242),
@@ -118,13 +126,13 @@ export function encodeModule(functions: readonly WasmFunction[]): Uint8Array {
   ]);
 }
 
-/** A compiled kernel instance with its own growable memory. */
+/** A compiled kernel instance with its own growable memory of at least `bytes`. */
 export class WasmKernel {
   readonly memory: WasmMemory;
   readonly exports: Record<string, unknown>;
 
-  constructor(module: object) {
-    this.memory = new wasmApi.Memory({ initial: 1 });
+  constructor(module: object, bytes = WASM_PAGE) {
+    this.memory = new wasmApi.Memory({ initial: Math.max(1, Math.ceil(bytes / WASM_PAGE)) });
     this.exports = new wasmApi.Instance(module, { env: { memory: this.memory } }).exports;
   }
 

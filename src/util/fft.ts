@@ -3,21 +3,31 @@
 
 import { AurisError } from './errors.ts';
 
-// Twiddles of every radix-2 stage, shared by all sizes: the stage of span `size` uses
-// e^(-2 pi i k / size), k < size/2, stored at index size/2 - 1 + k (sizes 2, 4, 8, ... in turn).
+// Twiddles shared by all sizes: the stage of span `size` uses w^k = e^(-2 pi i k / size), k < size/2,
+// stored at index size/2 - 1 + k (sizes 2, 4, 8, ... in turn), and the radix-4 passes w^(3k) for
+// k < size/4 at index size/4 - 1 + k (w^(2k) is the table of span size/2).
 let twCos = new Float64Array(0);
 let twSin = new Float64Array(0);
+let tw3Cos = new Float64Array(0);
+let tw3Sin = new Float64Array(0);
 
 /** Makes the stage twiddles cover transforms of length n. */
 function ensureTwiddles(n: number): void {
   if (twCos.length >= n - 1) return;
   twCos = new Float64Array(n - 1);
   twSin = new Float64Array(n - 1);
+  tw3Cos = new Float64Array(n / 2);
+  tw3Sin = new Float64Array(n / 2);
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >> 1;
     for (let k = 0; k < half; k++) {
       twCos[half - 1 + k] = Math.cos((2 * Math.PI * k) / size);
       twSin[half - 1 + k] = -Math.sin((2 * Math.PI * k) / size);
+    }
+    const quarter = size >> 2;
+    for (let k = 0; k < quarter; k++) {
+      tw3Cos[quarter - 1 + k] = Math.cos((2 * Math.PI * 3 * k) / size);
+      tw3Sin[quarter - 1 + k] = -Math.sin((2 * Math.PI * 3 * k) / size);
     }
   }
 }
@@ -47,37 +57,51 @@ function checkLength(re: Float64Array, im: Float64Array, n: number): void {
   if (!isPowerOfTwo(n) || re.length < n || im.length < n) throw new AurisError('E_INVALID_ARGUMENT', `fft length must be a power of two within the arrays, got ${n}`);
 }
 
-/**
- * In-place forward DFT of (re, im)[0..n), n a power of two, with the result in bit-reversed order
- * (decimation in frequency): bin k lands at index bitreverse(k). No scaling. With
- * `inverseBitReversed` this convolves without any permutation (multiply spectra index by index).
- */
-export function forwardBitReversed(re: Float64Array, im: Float64Array, n = re.length): void {
-  checkLength(re, im, n);
-  if (n < 2) return;
-  ensureTwiddles(n);
-  const wc = twCos, ws = twSin;
-  for (let size = n; size >= 4; size >>= 1) {
-    const half = size >> 1;
-    const t = half - 1;
-    for (let start = 0; start < n; start += size) {
-      const end = start + half;
-      for (let a = start, k = t; a < end; a++, k++) {
-        const b = a + half;
-        const ur = re[a]!, ui = im[a]!, vr = re[b]!, vi = im[b]!;
-        re[a] = ur + vr;
-        im[a] = ui + vi;
-        const dr = ur - vr, di = ui - vi, wr = wc[k]!, wi = ws[k]!;
-        re[b] = dr * wr - di * wi;
-        im[b] = dr * wi + di * wr;
-      }
-    }
-  }
+/** The trivial span-2 stage (twiddle 1), the same forward and inverse. */
+function span2(re: Float64Array, im: Float64Array, n: number): void {
   for (let a = 0; a < n; a += 2) {
     const ur = re[a]!, ui = im[a]!, vr = re[a + 1]!, vi = im[a + 1]!;
     re[a] = ur + vr; im[a] = ui + vi;
     re[a + 1] = ur - vr; im[a + 1] = ui - vi;
   }
+}
+
+/**
+ * In-place forward DFT of (re, im)[0..n), n a power of two, with the result in bit-reversed order
+ * (decimation in frequency): bin k lands at index bitreverse(k). No scaling. With
+ * `inverseBitReversed` this convolves without any permutation (multiply spectra index by index).
+ * Radix-4 passes (two radix-2 stages each, same order of results), a last radix-2 one if log2 n is odd.
+ */
+export function forwardBitReversed(re: Float64Array, im: Float64Array, n = re.length): void {
+  checkLength(re, im, n);
+  if (n < 2) return;
+  ensureTwiddles(n);
+  const wc = twCos, ws = twSin, w3c = tw3Cos, w3s = tw3Sin;
+  let size = n;
+  for (; size >= 4; size >>= 2) {
+    const q = size >> 2;
+    for (let start = 0; start < n; start += size) {
+      for (let k = 0; k < q; k++) {
+        const a0 = start + k, a1 = a0 + q, a2 = a1 + q, a3 = a2 + q;
+        const x0r = re[a0]!, x0i = im[a0]!, x1r = re[a1]!, x1i = im[a1]!;
+        const x2r = re[a2]!, x2i = im[a2]!, x3r = re[a3]!, x3i = im[a3]!;
+        const sr = x0r + x2r, si = x0i + x2i, dr = x0r - x2r, di = x0i - x2i;
+        const tr = x1r + x3r, ti = x1i + x3i, er = x1r - x3r, ei = x1i - x3i;
+        re[a0] = sr + tr; im[a0] = si + ti;
+        // (s - t) w^2k; (d - i e) w^k; (d + i e) w^3k
+        const w1r = wc[2 * q - 1 + k]!, w1i = ws[2 * q - 1 + k]!;
+        const w2r = wc[q - 1 + k]!, w2i = ws[q - 1 + k]!;
+        const w3r = w3c[q - 1 + k]!, w3i = w3s[q - 1 + k]!;
+        const ur = sr - tr, ui = si - ti;
+        re[a1] = ur * w2r - ui * w2i; im[a1] = ur * w2i + ui * w2r;
+        const pr = dr + ei, pi = di - er;
+        re[a2] = pr * w1r - pi * w1i; im[a2] = pr * w1i + pi * w1r;
+        const mr = dr - ei, mi = di + er;
+        re[a3] = mr * w3r - mi * w3i; im[a3] = mr * w3i + mi * w3r;
+      }
+    }
+  }
+  if (size === 2) span2(re, im, n);
 }
 
 /**
@@ -88,25 +112,33 @@ export function inverseBitReversed(re: Float64Array, im: Float64Array, n = re.le
   checkLength(re, im, n);
   if (n < 2) return;
   ensureTwiddles(n);
-  const wc = twCos, ws = twSin;
-  for (let a = 0; a < n; a += 2) {
-    const ur = re[a]!, ui = im[a]!, vr = re[a + 1]!, vi = im[a + 1]!;
-    re[a] = ur + vr; im[a] = ui + vi;
-    re[a + 1] = ur - vr; im[a + 1] = ui - vi;
+  const wc = twCos, ws = twSin, w3c = tw3Cos, w3s = tw3Sin;
+  let size = 4;
+  if ((Math.log2(n) & 1) === 1) {
+    span2(re, im, n);
+    size = 8;
   }
-  for (let size = 4; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const t = half - 1;
+  for (; size <= n; size <<= 2) {
+    const q = size >> 2;
     for (let start = 0; start < n; start += size) {
-      const end = start + half;
-      for (let a = start, k = t; a < end; a++, k++) {
-        const b = a + half;
-        const wr = wc[k]!, wi = -ws[k]!;
-        const br = re[b]!, bi = im[b]!;
-        const tr = br * wr - bi * wi, ti = br * wi + bi * wr;
-        const ar = re[a]!, ai = im[a]!;
-        re[b] = ar - tr; im[b] = ai - ti;
-        re[a] = ar + tr; im[a] = ai + ti;
+      for (let k = 0; k < q; k++) {
+        const a0 = start + k, a1 = a0 + q, a2 = a1 + q, a3 = a2 + q;
+        // Conjugate twiddles: B = x1 w^-2k, C = x2 w^-k, D = x3 w^-3k.
+        const w1r = wc[2 * q - 1 + k]!, w1i = -ws[2 * q - 1 + k]!;
+        const w2r = wc[q - 1 + k]!, w2i = -ws[q - 1 + k]!;
+        const w3r = w3c[q - 1 + k]!, w3i = -w3s[q - 1 + k]!;
+        const ar = re[a0]!, ai = im[a0]!;
+        const x1r = re[a1]!, x1i = im[a1]!, x2r = re[a2]!, x2i = im[a2]!, x3r = re[a3]!, x3i = im[a3]!;
+        const br = x1r * w2r - x1i * w2i, bi = x1r * w2i + x1i * w2r;
+        const cr = x2r * w1r - x2i * w1i, ci = x2r * w1i + x2i * w1r;
+        const dr = x3r * w3r - x3i * w3i, di = x3r * w3i + x3i * w3r;
+        const sr = ar + br, si = ai + bi, tr = ar - br, ti = ai - bi;
+        const ur = cr + dr, ui = ci + di, vr = cr - dr, vi = ci - di;
+        re[a0] = sr + ur; im[a0] = si + ui;
+        re[a2] = sr - ur; im[a2] = si - ui;
+        // A - B +/- i (C - D)
+        re[a1] = tr - vi; im[a1] = ti + vr;
+        re[a3] = tr + vi; im[a3] = ti - vr;
       }
     }
   }

@@ -76,7 +76,7 @@ export class FftStage {
     }
     // Transform size at the higher rate: 8x the filter keeps the overlap near 1/8 of the work.
     let size = 256;
-    while (size < 8 * length) size *= 2;
+    while (size < 16 * length) size *= 2;
     this.blockFrames = this.upsampling ? size / 2 : size;
     this.specRe = new Float64Array(size);
     this.specIm = new Float64Array(size);
@@ -90,7 +90,7 @@ export class FftStage {
     // j (at the higher rate), so m in [length - offset - 1, size - 1 - offset].
     this.firstValid = length - offset - 1;
     this.lastValid = size - 1 - offset;
-    this.capacity = this.blockFrames + CHUNK_FRAMES + 2;
+    this.capacity = 2 * this.blockFrames + CHUNK_FRAMES + 2;
     this.history = Array.from({ length: channels }, () => new Float64Array(this.capacity));
     this.workRe = new Float64Array(this.blockFrames);
     this.workIm = new Float64Array(this.blockFrames);
@@ -127,7 +127,8 @@ export class FftStage {
     let produced = 0;
     let offset = 0;
     while (offset < frames) {
-      this.compact(this.blockStart(this.nextOut));
+      // Compacting copies the history: only when the room left is short of a chunk.
+      if (this.capacity - this.filled < CHUNK_FRAMES) this.compact(this.blockStart(this.nextOut));
       const n = Math.min(frames - offset, this.capacity - this.filled);
       this.append(input, offset, n);
       offset += n;
@@ -184,7 +185,7 @@ export class FftStage {
     let produced = start;
     while (produced < limit) {
       const s = this.blockStart(this.nextOut);
-      this.compact(s);
+      if (s + N - this.historyStart > this.capacity) this.compact(s);
       const end = s + N - this.historyStart; // history index just past the block
       if (end > this.filled) {
         if (!pad) break;
