@@ -58,11 +58,76 @@ function checkLength(re: Float64Array, im: Float64Array, n: number): void {
 }
 
 /** The trivial span-2 stage (twiddle 1), the same forward and inverse. */
-function span2(re: Float64Array, im: Float64Array, n: number): void {
+export function span2Pass(re: Float64Array, im: Float64Array, n: number): void {
   for (let a = 0; a < n; a += 2) {
     const ur = re[a]!, ui = im[a]!, vr = re[a + 1]!, vi = im[a + 1]!;
     re[a] = ur + vr; im[a] = ui + vi;
     re[a + 1] = ur - vr; im[a + 1] = ui - vi;
+  }
+}
+
+/** The twiddle tables for transforms up to length n (layout above); read-only. */
+export function stageTwiddles(n: number): { cos: Float64Array; sin: Float64Array; cos3: Float64Array; sin3: Float64Array } {
+  ensureTwiddles(n);
+  return { cos: twCos, sin: twSin, cos3: tw3Cos, sin3: tw3Sin };
+}
+
+/**
+ * One radix-4 decimation-in-frequency pass of span `size` (the radix-2 stages of spans size and
+ * size/2) over (re, im)[0..n). The arithmetic every forward implementation must reproduce.
+ */
+export function forwardRadix4Pass(re: Float64Array, im: Float64Array, n: number, size: number): void {
+  const wc = twCos, ws = twSin, w3c = tw3Cos, w3s = tw3Sin;
+  const q = size >> 2;
+  for (let start = 0; start < n; start += size) {
+    for (let k = 0; k < q; k++) {
+      const a0 = start + k, a1 = a0 + q, a2 = a1 + q, a3 = a2 + q;
+      const x0r = re[a0]!, x0i = im[a0]!, x1r = re[a1]!, x1i = im[a1]!;
+      const x2r = re[a2]!, x2i = im[a2]!, x3r = re[a3]!, x3i = im[a3]!;
+      const sr = x0r + x2r, si = x0i + x2i, dr = x0r - x2r, di = x0i - x2i;
+      const tr = x1r + x3r, ti = x1i + x3i, er = x1r - x3r, ei = x1i - x3i;
+      re[a0] = sr + tr; im[a0] = si + ti;
+      // (s - t) w^2k; (d - i e) w^k; (d + i e) w^3k
+      const w1r = wc[2 * q - 1 + k]!, w1i = ws[2 * q - 1 + k]!;
+      const w2r = wc[q - 1 + k]!, w2i = ws[q - 1 + k]!;
+      const w3r = w3c[q - 1 + k]!, w3i = w3s[q - 1 + k]!;
+      const ur = sr - tr, ui = si - ti;
+      re[a1] = ur * w2r - ui * w2i; im[a1] = ur * w2i + ui * w2r;
+      const pr = dr + ei, pi = di - er;
+      re[a2] = pr * w1r - pi * w1i; im[a2] = pr * w1i + pi * w1r;
+      const mr = dr - ei, mi = di + er;
+      re[a3] = mr * w3r - mi * w3i; im[a3] = mr * w3i + mi * w3r;
+    }
+  }
+}
+
+/**
+ * One radix-4 decimation-in-time pass of span `size` (the radix-2 stages of spans size/2 and size)
+ * with conjugate twiddles, over (re, im)[0..n). The arithmetic every inverse must reproduce.
+ */
+export function inverseRadix4Pass(re: Float64Array, im: Float64Array, n: number, size: number): void {
+  const wc = twCos, ws = twSin, w3c = tw3Cos, w3s = tw3Sin;
+  const q = size >> 2;
+  for (let start = 0; start < n; start += size) {
+    for (let k = 0; k < q; k++) {
+      const a0 = start + k, a1 = a0 + q, a2 = a1 + q, a3 = a2 + q;
+      // B = x1 w^-2k, C = x2 w^-k, D = x3 w^-3k (w^-j = cos + i sin of the table's -sin).
+      const c1 = wc[2 * q - 1 + k]!, s1 = ws[2 * q - 1 + k]!;
+      const c2 = wc[q - 1 + k]!, s2 = ws[q - 1 + k]!;
+      const c3 = w3c[q - 1 + k]!, s3 = w3s[q - 1 + k]!;
+      const ar = re[a0]!, ai = im[a0]!;
+      const x1r = re[a1]!, x1i = im[a1]!, x2r = re[a2]!, x2i = im[a2]!, x3r = re[a3]!, x3i = im[a3]!;
+      const br = x1r * c2 + x1i * s2, bi = x1i * c2 - x1r * s2;
+      const cr = x2r * c1 + x2i * s1, ci = x2i * c1 - x2r * s1;
+      const dr = x3r * c3 + x3i * s3, di = x3i * c3 - x3r * s3;
+      const sr = ar + br, si = ai + bi, tr = ar - br, ti = ai - bi;
+      const ur = cr + dr, ui = ci + di, vr = cr - dr, vi = ci - di;
+      re[a0] = sr + ur; im[a0] = si + ui;
+      re[a2] = sr - ur; im[a2] = si - ui;
+      // A - B +/- i (C - D)
+      re[a1] = tr - vi; im[a1] = ti + vr;
+      re[a3] = tr + vi; im[a3] = ti - vr;
+    }
   }
 }
 
@@ -76,32 +141,9 @@ export function forwardBitReversed(re: Float64Array, im: Float64Array, n = re.le
   checkLength(re, im, n);
   if (n < 2) return;
   ensureTwiddles(n);
-  const wc = twCos, ws = twSin, w3c = tw3Cos, w3s = tw3Sin;
   let size = n;
-  for (; size >= 4; size >>= 2) {
-    const q = size >> 2;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < q; k++) {
-        const a0 = start + k, a1 = a0 + q, a2 = a1 + q, a3 = a2 + q;
-        const x0r = re[a0]!, x0i = im[a0]!, x1r = re[a1]!, x1i = im[a1]!;
-        const x2r = re[a2]!, x2i = im[a2]!, x3r = re[a3]!, x3i = im[a3]!;
-        const sr = x0r + x2r, si = x0i + x2i, dr = x0r - x2r, di = x0i - x2i;
-        const tr = x1r + x3r, ti = x1i + x3i, er = x1r - x3r, ei = x1i - x3i;
-        re[a0] = sr + tr; im[a0] = si + ti;
-        // (s - t) w^2k; (d - i e) w^k; (d + i e) w^3k
-        const w1r = wc[2 * q - 1 + k]!, w1i = ws[2 * q - 1 + k]!;
-        const w2r = wc[q - 1 + k]!, w2i = ws[q - 1 + k]!;
-        const w3r = w3c[q - 1 + k]!, w3i = w3s[q - 1 + k]!;
-        const ur = sr - tr, ui = si - ti;
-        re[a1] = ur * w2r - ui * w2i; im[a1] = ur * w2i + ui * w2r;
-        const pr = dr + ei, pi = di - er;
-        re[a2] = pr * w1r - pi * w1i; im[a2] = pr * w1i + pi * w1r;
-        const mr = dr - ei, mi = di + er;
-        re[a3] = mr * w3r - mi * w3i; im[a3] = mr * w3i + mi * w3r;
-      }
-    }
-  }
-  if (size === 2) span2(re, im, n);
+  for (; size >= 4; size >>= 2) forwardRadix4Pass(re, im, n, size);
+  if (size === 2) span2Pass(re, im, n);
 }
 
 /**
@@ -112,36 +154,12 @@ export function inverseBitReversed(re: Float64Array, im: Float64Array, n = re.le
   checkLength(re, im, n);
   if (n < 2) return;
   ensureTwiddles(n);
-  const wc = twCos, ws = twSin, w3c = tw3Cos, w3s = tw3Sin;
   let size = 4;
   if ((Math.log2(n) & 1) === 1) {
-    span2(re, im, n);
+    span2Pass(re, im, n);
     size = 8;
   }
-  for (; size <= n; size <<= 2) {
-    const q = size >> 2;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < q; k++) {
-        const a0 = start + k, a1 = a0 + q, a2 = a1 + q, a3 = a2 + q;
-        // Conjugate twiddles: B = x1 w^-2k, C = x2 w^-k, D = x3 w^-3k.
-        const w1r = wc[2 * q - 1 + k]!, w1i = -ws[2 * q - 1 + k]!;
-        const w2r = wc[q - 1 + k]!, w2i = -ws[q - 1 + k]!;
-        const w3r = w3c[q - 1 + k]!, w3i = -w3s[q - 1 + k]!;
-        const ar = re[a0]!, ai = im[a0]!;
-        const x1r = re[a1]!, x1i = im[a1]!, x2r = re[a2]!, x2i = im[a2]!, x3r = re[a3]!, x3i = im[a3]!;
-        const br = x1r * w2r - x1i * w2i, bi = x1r * w2i + x1i * w2r;
-        const cr = x2r * w1r - x2i * w1i, ci = x2r * w1i + x2i * w1r;
-        const dr = x3r * w3r - x3i * w3i, di = x3r * w3i + x3i * w3r;
-        const sr = ar + br, si = ai + bi, tr = ar - br, ti = ai - bi;
-        const ur = cr + dr, ui = ci + di, vr = cr - dr, vi = ci - di;
-        re[a0] = sr + ur; im[a0] = si + ui;
-        re[a2] = sr - ur; im[a2] = si - ui;
-        // A - B +/- i (C - D)
-        re[a1] = tr - vi; im[a1] = ti + vr;
-        re[a3] = tr + vi; im[a3] = ti - vr;
-      }
-    }
-  }
+  for (; size <= n; size <<= 2) inverseRadix4Pass(re, im, n, size);
 }
 
 /**

@@ -13,7 +13,8 @@
 // in time), where repeating is "each bin twice" and folding is "sum of neighbours".
 
 import { AurisError } from '../../../util/errors.ts';
-import { forwardBitReversed, inverseBitReversed } from '../../../util/fft.ts';
+import { forwardBitReversed } from '../../../util/fft.ts';
+import { SimdFft } from '../../fft-simd.ts';
 import type { PolyphaseDesign } from './design.ts';
 
 /** Input frames appended to the history per step beyond one transform; bounds memory. */
@@ -46,6 +47,8 @@ export class FftStage {
   private framesIn = 0;
   private framesOut = 0;
   private out = new Float64Array(0);
+  /** Transforms in WebAssembly SIMD: array 0 the input block, array 1 the result. */
+  private readonly fft: SimdFft;
   private readonly workRe: Float64Array;
   private readonly workIm: Float64Array;
   private readonly resultRe: Float64Array;
@@ -92,10 +95,11 @@ export class FftStage {
     this.lastValid = size - 1 - offset;
     this.capacity = 2 * this.blockFrames + CHUNK_FRAMES + 2;
     this.history = Array.from({ length: channels }, () => new Float64Array(this.capacity));
-    this.workRe = new Float64Array(this.blockFrames);
-    this.workIm = new Float64Array(this.blockFrames);
-    this.resultRe = new Float64Array(size);
-    this.resultIm = new Float64Array(size);
+    this.fft = new SimdFft(size, 2);
+    this.workRe = this.fft.re(0);
+    this.workIm = this.fft.im(0);
+    this.resultRe = this.fft.re(1);
+    this.resultIm = this.fft.im(1);
     this.reset();
   }
 
@@ -220,7 +224,7 @@ export class FftStage {
     xr.set(a.subarray(from, from + N));
     if (b) xi.set(b.subarray(from, from + N));
     else xi.fill(0);
-    forwardBitReversed(xr, xi, N);
+    this.fft.forward(0, N);
     const gr = this.specRe, gi = this.specIm, yr = this.resultRe, yi = this.resultIm;
     if (this.upsampling) {
       // Zero-stuffed spectrum in bit-reversed order of size 2N: bin q of X at 2q and 2q+1.
@@ -233,7 +237,7 @@ export class FftStage {
         yr[k + 1] = ur * wr - ui * wi;
         yi[k + 1] = ur * wi + ui * wr;
       }
-      inverseBitReversed(yr, yi, 2 * N);
+      this.fft.inverse(1, 2 * N);
     } else {
       // Product folded onto N/2 bins: bit-reversed neighbours 2q, 2q+1 are k and k + N/2.
       const half = N >> 1;
@@ -243,7 +247,7 @@ export class FftStage {
         yr[q] = ar * wr - ai * wi + (br * vr - bi * vi);
         yi[q] = ar * wi + ai * wr + (br * vi + bi * vr);
       }
-      inverseBitReversed(yr, yi, half);
+      this.fft.inverse(1, half);
     }
   }
 }
