@@ -10,8 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CascadeResampler, planResampler } from '../src/dsp/plugins/resampler/cascade.ts';
-import { FftStage } from '../src/dsp/plugins/resampler/fft-stage.ts';
+import { CascadeResampler, planResampler, runsByFft } from '../src/dsp/plugins/resampler/cascade.ts';
 
 const RUNS = 3;
 const BLOCK = 4096;
@@ -71,7 +70,7 @@ try {
     const a = aurisSeconds(x, fin, fout);
     const s = soxSeconds(file, fin, fout);
     const c = new CascadeResampler(planResampler(fin, fout), 2);
-    const stages = c.stages.map((s) => `${s.design.up}/${s.design.down}x${s.design.taps}${s instanceof FftStage ? ' FFT' : ''}`).join(', ');
+    const stages = c.stages.map((s) => `${s.design.up}/${s.design.down}x${s.design.taps}${runsByFft(s.design) ? ' FFT' : ''}`).join(', ');
     rows.push(`| ${fin / 1000} -> ${fout / 1000} kHz | ${stages} | ${seconds} s | ${(seconds / a).toFixed(1)}x | ${s === null ? 'n/a' : `${(seconds / s).toFixed(1)}x`} | ${s === null ? 'n/a' : (s / a).toFixed(2)} |`);
     rmSync(file);
   }

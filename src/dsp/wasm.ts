@@ -67,6 +67,7 @@ export const op = {
   i32GtU: [0x4b],
   i32Store: (offset: number) => [0x36, 2, ...uleb(offset)],
   if: [0x04, 0x40],
+  else: [0x05],
   block: [0x02, 0x40],
   loop: [0x03, 0x40],
   br: (depth: number) => [0x0c, ...uleb(depth)],

@@ -51,8 +51,11 @@ export function planResampler(fin: number, fout: number, quality: ResamplerQuali
   for (let i = 0; i < k; i++) {
     // Up: `lo` -> 2*lo, images of the band below stopEdge start at lo - stopEdge.
     // Down: 2*lo -> lo, what lies above lo - stopEdge folds back below stopEdge.
+    // Flat up to stopEdge, so the transition is centred on lo/2: a half-band filter, whose taps at
+    // even distances from the centre are exactly zero (the kernel skips them; half the work).
     const lo = middle * 2 ** i;
-    const edges: BandEdges = { passbandHz, stopbandHz: lo - stopEdge, attenuationDb: preset.attenuationDb + MARGIN_DB };
+    const flatTo = stopEdge < lo / 2 ? stopEdge : passbandHz;
+    const edges: BandEdges = { passbandHz: flatTo, stopbandHz: lo - stopEdge, attenuationDb: preset.attenuationDb + MARGIN_DB };
     halving.push(up ? designPolyphase(lo, 2 * lo, quality, edges) : designPolyphase(2 * lo, lo, quality, edges));
   }
   return up ? [sharp, ...rational, ...halving] : [...halving.reverse(), ...rational, sharp];
@@ -61,9 +64,13 @@ export function planResampler(fin: number, fout: number, quality: ResamplerQuali
 /** Stages with at least this many taps per phase run by FFT when they are 1:2 or 2:1. */
 const FFT_MIN_TAPS = 64;
 
-/** Runs `design` by FFT or in the time domain, whichever is cheaper for it. */
+/** True when the cascade runs `design` by FFT (a long 1:2 or 2:1 stage), else in the time domain. */
+export function runsByFft(design: PolyphaseDesign): boolean {
+  return isFftStageDesign(design) && design.taps >= FFT_MIN_TAPS;
+}
+
 function openStage(design: PolyphaseDesign, channels: number, leads: { leadIn: number; leadOut: number }): PolyphaseResampler | FftStage {
-  return isFftStageDesign(design) && design.taps >= FFT_MIN_TAPS ? new FftStage(design, channels, leads) : new PolyphaseResampler(design, channels, leads);
+  return runsByFft(design) ? new FftStage(design, channels, leads) : new PolyphaseResampler(design, channels, leads);
 }
 
 /** Streaming resampler over a stage plan; same contract as PolyphaseResampler. */

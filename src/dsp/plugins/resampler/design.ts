@@ -129,7 +129,9 @@ export function designPolyphase(inputRate: number, outputRate: number, quality: 
       const r = t / half;
       if (Math.abs(t) >= half) continue; // window is zero at and beyond its ends
       const u = 2 * fc * t;
-      const sinc = u === 0 ? 1 : Math.sin(Math.PI * u) / (Math.PI * u);
+      // sin(pi u) is exactly 0 at integer u != 0 (Math.sin(pi * k) leaves ~1e-16): half-band
+      // designs then have exact zero taps, which the kernels skip.
+      const sinc = u === 0 ? 1 : Number.isInteger(u) ? 0 : Math.sin(Math.PI * u) / (Math.PI * u);
       coefs[p * taps + k] = 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);
     }
   }

@@ -22,35 +22,50 @@ const KERNEL_OUT_FRAMES = 4096;
 
 
 /**
- * Kernel `run(hist, coef, out, limit, pos, phase, filled, up, whole, rest, state)` for `taps` taps:
- * from output `m = 0`, while m < limit and pos + taps <= filled, writes the f64x2 output m at
- * out + 16m as sum_k hist[pos + k] * coef[phase * taps + k] (hist f64x2 pairs, coef f64), then
- * steps the phase accumulator. Stores m, pos, phase as i32 at state.
+ * Kernel `run(hist, coef, out, limit, pos, phase, filled, up, whole, rest, state)`: from output
+ * `m = 0`, while m < limit and pos + taps <= filled, writes the f64x2 output m at out + 16m as
+ * sum_k hist[pos + k] * coef[phase * taps + k] (hist f64x2 pairs, coef f64) over the taps listed
+ * for the phase (`taps[phase]`, or `taps[0]` for every phase when one list is given: the taps
+ * left out are exact zeros), then steps the phase accumulator. Stores m, pos, phase as i32 at
+ * state. The j-th listed tap goes to accumulator j mod 4; the sum is (a0 + a1) + (a2 + a3).
  */
-function runFunction(taps: number): WasmFunction {
+function runFunction(length: number, taps: readonly (readonly number[])[]): WasmFunction {
   const [HIST, COEF, OUT, LIMIT, POS, PHASE, FILLED, UP, WHOLE, REST, STATE] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const [M, HP, CP] = [11, 12, 13];
-  const ACC = 14; // four v128 accumulators
-  const used = Math.min(4, taps);
+  const ACC = 14; // four v128 accumulators, then the sum
+  const SUM = 18;
   const b: number[] = [];
   const emit = (...parts: number[][]) => { for (const p of parts) b.push(...p); };
+  const dot = (list: readonly number[]) => {
+    list.forEach((k, j) => {
+      const acc = ACC + (j % 4);
+      if (j >= 4) emit(op.localGet(acc));
+      emit(op.localGet(HP), op.v128Load(16 * k), op.localGet(CP), op.v128Load64Splat(8 * k), op.f64x2Mul);
+      if (j >= 4) emit(op.f64x2Add);
+      emit(op.localSet(acc));
+    });
+    const used = Math.min(4, list.length);
+    emit(op.localGet(ACC));
+    if (used >= 2) emit(op.localGet(ACC + 1), op.f64x2Add);
+    if (used === 3) emit(op.localGet(ACC + 2), op.f64x2Add);
+    if (used === 4) emit(op.localGet(ACC + 2), op.localGet(ACC + 3), op.f64x2Add, op.f64x2Add);
+    emit(op.localSet(SUM));
+  };
   emit(op.block, op.loop);
   emit(op.localGet(M), op.localGet(LIMIT), op.i32GeU, op.brIf(1));
-  emit(op.localGet(POS), op.i32Const(taps), op.i32Add, op.localGet(FILLED), op.i32GtU, op.brIf(1));
+  emit(op.localGet(POS), op.i32Const(length), op.i32Add, op.localGet(FILLED), op.i32GtU, op.brIf(1));
   emit(op.localGet(HIST), op.localGet(POS), op.i32Const(4), op.i32Shl, op.i32Add, op.localSet(HP));
-  emit(op.localGet(COEF), op.localGet(PHASE), op.i32Const(taps * 8), op.i32Mul, op.i32Add, op.localSet(CP));
-  for (let k = 0; k < taps; k++) {
-    const acc = ACC + (k % 4);
-    if (k >= 4) emit(op.localGet(acc));
-    emit(op.localGet(HP), op.v128Load(16 * k), op.localGet(CP), op.v128Load64Splat(8 * k), op.f64x2Mul);
-    if (k >= 4) emit(op.f64x2Add);
-    emit(op.localSet(acc));
+  emit(op.localGet(COEF), op.localGet(PHASE), op.i32Const(length * 8), op.i32Mul, op.i32Add, op.localSet(CP));
+  if (taps.length === 2) {
+    emit(op.localGet(PHASE), op.if);
+    dot(taps[1]!);
+    emit(op.else);
+    dot(taps[0]!);
+    emit(op.end);
+  } else {
+    dot(taps[0]!);
   }
-  emit(op.localGet(OUT), op.localGet(M), op.i32Const(4), op.i32Shl, op.i32Add);
-  if (used === 4) emit(op.localGet(ACC), op.localGet(ACC + 1), op.f64x2Add, op.localGet(ACC + 2), op.localGet(ACC + 3), op.f64x2Add, op.f64x2Add);
-  else if (used === 2) emit(op.localGet(ACC), op.localGet(ACC + 1), op.f64x2Add);
-  else throw new AurisError('E_INVALID_ARGUMENT', `polyphase kernel: ${taps} taps (even, >= 2, expected)`);
-  emit(op.v128Store(0));
+  emit(op.localGet(OUT), op.localGet(M), op.i32Const(4), op.i32Shl, op.i32Add, op.localGet(SUM), op.v128Store(0));
   emit(op.localGet(M), op.i32Const(1), op.i32Add, op.localSet(M));
   emit(op.localGet(POS), op.localGet(WHOLE), op.i32Add, op.localSet(POS));
   emit(op.localGet(PHASE), op.localGet(REST), op.i32Add, op.localTee(PHASE), op.localGet(UP), op.i32GeU, op.if);
@@ -59,17 +74,26 @@ function runFunction(taps: number): WasmFunction {
   emit(op.localGet(STATE), op.localGet(M), op.i32Store(0));
   emit(op.localGet(STATE), op.localGet(POS), op.i32Store(4));
   emit(op.localGet(STATE), op.localGet(PHASE), op.i32Store(8));
-  return { name: 'run', params: new Array<number>(11).fill(I32), locals: [I32, I32, I32, V128, V128, V128, V128], body: b };
+  return { name: 'run', params: new Array<number>(11).fill(I32), locals: [I32, I32, I32, V128, V128, V128, V128, V128], body: b };
 }
 
-/** Compiled kernels by tap count (a process uses a handful of designs). */
-const modules = new Map<number, object>();
+/** Compiled kernels by tap pattern (a process uses a handful of designs). */
+const modules = new Map<string, object>();
 
-function kernelModule(taps: number): object {
-  let m = modules.get(taps);
+/**
+ * The kernel for `design`: with one or two phases (2:1, 1:2 stages, half-band filters) the taps
+ * that are exactly zero in a phase are left out; larger banks use every tap.
+ */
+function kernelModule(design: PolyphaseDesign): object {
+  const { taps, up, coefs } = design;
+  const all = Array.from({ length: taps }, (_, k) => k);
+  const lists = up <= 2 ? Array.from({ length: up }, (_, p) => all.filter((k) => coefs[p * taps + k] !== 0)) : [all];
+  for (const l of lists) if (l.length === 0) l.push(0); // a phase of zeros still writes its (zero) output
+  const key = `${taps}:${lists.map((l) => l.join(',')).join('/')}`;
+  let m = modules.get(key);
   if (!m) {
-    m = compileModule(encodeModule([runFunction(taps)]));
-    modules.set(taps, m);
+    m = compileModule(encodeModule([runFunction(taps, lists)]));
+    modules.set(key, m);
   }
   return m;
 }
@@ -129,7 +153,7 @@ export class PolyphaseResampler {
     this.stateAt = Math.ceil((design.coefs.length * 8) / 16) * 16;
     const historyBytes = this.capacity * 16;
     this.outAt = this.stateAt + 16 + pairs * historyBytes;
-    this.kernel = new WasmKernel(kernelModule(design.taps), this.outAt + KERNEL_OUT_FRAMES * 16);
+    this.kernel = new WasmKernel(kernelModule(design), this.outAt + KERNEL_OUT_FRAMES * 16);
     this.runKernel = this.kernel.exports['run'] as RunFn;
     const buffer = this.kernel.memory.buffer;
     new Float64Array(buffer, 0, design.coefs.length).set(design.coefs);
