@@ -20,6 +20,21 @@ import type { PolyphaseDesign } from './design.ts';
 /** Input frames appended to the history per step beyond one transform; bounds memory. */
 const CHUNK_FRAMES = 8192;
 
+/**
+ * Transforms per size, shared by every stage of this thread: their arrays are scratch, filled and
+ * read within one block (nothing is kept across calls), and building one costs about a millisecond.
+ */
+const sharedFfts = new Map<number, SimdFft>();
+
+function sharedFft(size: number): SimdFft {
+  let f = sharedFfts.get(size);
+  if (!f) {
+    f = new SimdFft(size, 2);
+    sharedFfts.set(size, f);
+  }
+  return f;
+}
+
 /** True when `design` is a 1:2 or 2:1 stage, the kind this class runs. */
 export function isFftStageDesign(design: PolyphaseDesign): boolean {
   return (design.up === 2 && design.down === 1) || (design.up === 1 && design.down === 2);
@@ -47,7 +62,7 @@ export class FftStage {
   private framesIn = 0;
   private framesOut = 0;
   private out = new Float64Array(0);
-  /** Transforms in WebAssembly SIMD: array 0 the input block, array 1 the result. */
+  /** Transforms in WebAssembly SIMD (shared scratch): array 0 the input block, array 1 the result. */
   private readonly fft: SimdFft;
   private readonly workRe: Float64Array;
   private readonly workIm: Float64Array;
@@ -95,7 +110,7 @@ export class FftStage {
     this.lastValid = size - 1 - offset;
     this.capacity = 2 * this.blockFrames + CHUNK_FRAMES + 2;
     this.history = Array.from({ length: channels }, () => new Float64Array(this.capacity));
-    this.fft = new SimdFft(size, 2);
+    this.fft = sharedFft(size);
     this.workRe = this.fft.re(0);
     this.workIm = this.fft.im(0);
     this.resultRe = this.fft.re(1);
