@@ -1,6 +1,7 @@
 // Parametric EQ throughput: 10 peaking/shelf bands (the AutoEq HD 650 set), stereo, 768 kHz,
-// 64-bit DF1, as x realtime on one core, against `sox -D ... equalizer x10` (SoX's own RBJ
-// biquads) on the same float64 input, measured in the same run (ratio Auris/sox in speed).
+// 64-bit DF1 (WebAssembly SIMD kernel, src/dsp/plugins/eq/df1.ts), as x realtime on one core,
+// against `sox -D ... equalizer x10` (SoX's own RBJ biquads) on the same float64 input, measured
+// in the same run (ratio Auris/sox in speed).
 // Prints one markdown section (bench/run.ts collects it; alone: `node --import tsx bench/eq.bench.ts`).
 // Auris CPU time from process.cpuUsage over 4096-frame blocks; sox CPU time from bash's `times`.
 // Each figure is the minimum of RUNS runs.
@@ -86,7 +87,7 @@ try {
     '',
     '| engine | CPU seconds for 3 s | x realtime (one core) |',
     '|---|---|---|',
-    `| Auris PEQ (DF1, f64) | ${a.toFixed(3)} | ${(seconds / a).toFixed(1)}x (goal >= 50x) |`,
+    `| Auris PEQ (DF1, f64, WASM SIMD f64x2) | ${a.toFixed(3)} | ${(seconds / a).toFixed(1)}x (goal >= 50x) |`,
     s === null ? '| sox | not installed | |' : `| sox -D gain + 9 equalizer + bass + treble | ${s.toFixed(3)} | ${(seconds / s).toFixed(1)}x |`,
     '',
     s === null ? '' : `Ratio Auris/sox (speed): **${(s / a).toFixed(2)}**.`,

@@ -161,27 +161,35 @@ test('a band above Nyquist is refused when opened at that rate', () => {
 test('the fused cascade kernels give exactly the plain DF1 result, channels with different band counts, any block split', () => {
   const rate = 48000;
   const mk = (f: number, g: number): BiquadBand => ({ type: 'peaking', freq: f, gainDb: g, q: 1.5 });
-  const perChannel: BiquadBand[][] = [
+  // 12 bands: passes of several sections and a partial last pass; 0 to 12 bands across channels.
+  const many = Array.from({ length: 12 }, (_, i) => mk(40 * 1.6 ** i, i % 2 === 0 ? 3 : -2));
+  const sets: BiquadBand[][] = [
     [mk(50, 3), mk(200, -2), mk(1000, 4), mk(5000, -6), { type: 'highpass', freq: 30, gainDb: 0 }],
     [mk(100, 6), { type: 'lowshelf', freq: 300, gainDb: -3 }],
     [mk(70, 2), mk(700, 2), mk(7000, 2)],
+    many,
+    [],
   ];
-  const names = ['1', '2', '3'];
-  const settings: EqSettings = { steps: perChannel.flatMap((bs, ch) => bs.map((band) => ({ kind: 'band' as const, band, channels: [names[ch]!] }))) };
-  const frames = 5000;
-  const x = Float64Array.from({ length: frames * 3 }, (_, i) => Math.sin(i * 0.37) * 0.5 + ((i * 7919) % 101) / 1000);
-  const got = runEq(settings, x, rate, 777, 3);
-  const want = x.slice();
-  perChannel.forEach((bands, ch) => {
-    for (const band of bands) {
-      const c = designBiquad(band, rate);
-      let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
-      for (let i = ch; i < want.length; i += 3) {
-        const xi = want[i]!;
-        const y = c.b0 * xi + c.b1 * x1 + c.b2 * x2 - c.a1 * y1 - c.a2 * y2;
-        x2 = x1; x1 = xi; y2 = y1; y1 = y; want[i] = y;
+  const layouts = [[0, 1, 2], [3, 0], [3], [2, 3, 4, 1]];
+  for (const layout of layouts) {
+    const C = layout.length;
+    const perChannel = layout.map((i) => sets[i]!);
+    const names = ['1', '2', '3', '4'];
+    const settings: EqSettings = { steps: perChannel.flatMap((bs, ch) => bs.map((band) => ({ kind: 'band' as const, band, channels: [names[ch]!] }))) };
+    const frames = 5000;
+    const x = Float64Array.from({ length: frames * C }, (_, i) => Math.sin(i * 0.37) * 0.5 + ((i * 7919) % 101) / 1000);
+    const want = x.slice();
+    perChannel.forEach((bands, ch) => {
+      for (const band of bands) {
+        const c = designBiquad(band, rate);
+        let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+        for (let i = ch; i < want.length; i += C) {
+          const xi = want[i]!;
+          const y = c.b0 * xi + c.b1 * x1 + c.b2 * x2 - c.a1 * y1 - c.a2 * y2;
+          x2 = x1; x1 = xi; y2 = y1; y1 = y; want[i] = y;
+        }
       }
-    }
-  });
-  assert.deepEqual(got, want);
+    });
+    for (const block of [1, 777, 4096, frames]) assert.deepEqual(runEq(settings, x, rate, block, C), want, `layout ${layout.join(',')}, blocks of ${block}`);
+  }
 });

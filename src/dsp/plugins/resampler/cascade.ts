@@ -1,20 +1,27 @@
-// Multistage plan for the resampler (dsp.md 4.2 "Multistage option"): the exact rational stage
-// runs at the lowest rate it can, and power-of-two rate changes are done by short 2:1 stages whose
-// transition bands are wide, so 44.1 -> 768 kHz costs a fraction of one 2560-phase filter at 768
-// kHz. Every stage is designed with the final passband edge, and its stop band starts where
-// images or aliases would land inside the final band; every stage is time-aligned (output m at
-// input time m*M/L), so the cascade is too, and its last stage is flushed to the exact total
-// length round(n * fout / fin).
+// Multistage plan for the resampler (dsp.md 4.2 "Multistage option"), the structure of
+// sox/libsoxr: the sharp filter (175 dB across 20.1..22.05 kHz for 44.1 kHz) runs once, as a 1:2
+// (or 2:1) stage at twice the lower rate, convolved by FFT (fft-stage.ts). What is left is a
+// rational stage between twice the lower rate and the higher rate divided by a power of two, whose
+// transition is wide (the band it must reject starts at 2*low - stop edge, e.g. 66.15 kHz), so a
+// couple of dozen taps do, and short 2:1 stages for the remaining octaves. Every stage is designed
+// with the final passband edge and its stop band starts where images or aliases would land inside
+// the final band; every stage is time-aligned (output m at input time m*M/L), so the cascade is
+// too, and its last stage is flushed to the exact total length round(n * fout / fin).
 
 import { AurisError } from '../../../util/errors.ts';
 import { RESAMPLER_PRESETS, designPolyphase } from './design.ts';
 import type { BandEdges, PolyphaseDesign, ResamplerQuality } from './design.ts';
+import { FftStage, isFftStageDesign } from './fft-stage.ts';
 import { PolyphaseResampler } from './polyphase.ts';
+
+/** Stop-band margin of the stages around the sharp one: their images add up, and they are cheap. */
+const MARGIN_DB = 30;
 
 /**
  * The designs of each stage, in order, for converting fin to fout. `band` replaces the preset's
  * final band edges (an ultrasonic low-pass below Nyquist); with it, equal rates give one low-pass
- * stage, without it they are an error (bypass instead).
+ * stage, without it they are an error (bypass instead). The 1:2 and 2:1 stage at twice the lower
+ * rate is the sharp one (run by FFT); the others reject only what lies beyond it.
  */
 export function planResampler(fin: number, fout: number, quality: ResamplerQuality = 'vhq', band?: BandEdges): PolyphaseDesign[] {
   const preset = RESAMPLER_PRESETS[quality];
@@ -26,34 +33,51 @@ export function planResampler(fin: number, fout: number, quality: ResamplerQuali
     return [designPolyphase(fin, fout, quality, band)];
   }
   const up = fout > fin;
-  // Largest k with the middle rate (high rate / 2^k) an integer no lower than the low rate.
   const high = Math.max(fin, fout);
   const low = Math.min(fin, fout);
+  const sharpRate = 2 * low;
+  const sharp = up
+    ? designPolyphase(low, sharpRate, quality, { passbandHz, stopbandHz: stopEdge })
+    : designPolyphase(sharpRate, low, quality, { passbandHz, stopbandHz: stopEdge });
+  // Largest k with high / 2^k an integer no lower than the sharp stage's rate.
   let k = 0;
-  while (high % 2 ** (k + 1) === 0 && high / 2 ** (k + 1) >= low) k++;
+  while (high % 2 ** (k + 1) === 0 && high / 2 ** (k + 1) >= sharpRate) k++;
   const middle = high / 2 ** k;
-  const rational = middle === low ? [] : [up ? designPolyphase(fin, middle, quality, band) : designPolyphase(middle, fout, quality, band)];
+  // Between the sharp stage and `middle`: the signal holds the band below stopEdge and its images
+  // from sharpRate - stopEdge up; only those must go.
+  const wide: BandEdges = { passbandHz, stopbandHz: sharpRate - stopEdge, attenuationDb: preset.attenuationDb + MARGIN_DB };
+  const rational = middle === sharpRate ? [] : [up ? designPolyphase(sharpRate, middle, quality, wide) : designPolyphase(middle, sharpRate, quality, wide)];
   const halving: PolyphaseDesign[] = [];
   for (let i = 0; i < k; i++) {
     // Up: `lo` -> 2*lo, images of the band below stopEdge start at lo - stopEdge.
-    // Down: 2*lo -> lo, what lies above lo - stopEdge folds back below stopEdge. The stage that
-    // ends a downsampling cascade (no rational stage after it) is the band filter itself.
+    // Down: 2*lo -> lo, what lies above lo - stopEdge folds back below stopEdge.
+    // Flat up to stopEdge, so the transition is centred on lo/2: a half-band filter, whose taps at
+    // even distances from the centre are exactly zero (the kernel skips them; half the work).
     const lo = middle * 2 ** i;
-    const final = !up && i === 0 && rational.length === 0;
-    // 30 dB of margin: the images of up to seven stages add up, and short stages are cheap.
-    const edges: BandEdges = final
-      ? { passbandHz, stopbandHz: stopEdge }
-      : { passbandHz, stopbandHz: lo - stopEdge, attenuationDb: preset.attenuationDb + 30 };
+    const flatTo = stopEdge < lo / 2 ? stopEdge : passbandHz;
+    const edges: BandEdges = { passbandHz: flatTo, stopbandHz: lo - stopEdge, attenuationDb: preset.attenuationDb + MARGIN_DB };
     halving.push(up ? designPolyphase(lo, 2 * lo, quality, edges) : designPolyphase(2 * lo, lo, quality, edges));
   }
-  return up ? [...rational, ...halving] : [...halving.reverse(), ...rational];
+  return up ? [sharp, ...rational, ...halving] : [...halving.reverse(), ...rational, sharp];
+}
+
+/** Stages with at least this many taps per phase run by FFT when they are 1:2 or 2:1. */
+const FFT_MIN_TAPS = 64;
+
+/** True when the cascade runs `design` by FFT (a long 1:2 or 2:1 stage), else in the time domain. */
+export function runsByFft(design: PolyphaseDesign): boolean {
+  return isFftStageDesign(design) && design.taps >= FFT_MIN_TAPS;
+}
+
+function openStage(design: PolyphaseDesign, channels: number, leads: { leadIn: number; leadOut: number }): PolyphaseResampler | FftStage {
+  return runsByFft(design) ? new FftStage(design, channels, leads) : new PolyphaseResampler(design, channels, leads);
 }
 
 /** Streaming resampler over a stage plan; same contract as PolyphaseResampler. */
 export class CascadeResampler {
   readonly inputRate: number;
   readonly outputRate: number;
-  readonly stages: readonly PolyphaseResampler[];
+  readonly stages: readonly (PolyphaseResampler | FftStage)[];
   private framesIn = 0;
   private framesOut = 0;
 
@@ -62,18 +86,13 @@ export class CascadeResampler {
     // Each stage hands the next one taps/2 - 1 outputs before time 0: the history a single
     // filter would have had, so the start of a stream is filtered as in one stage.
     const leads = designs.map((d, i) => (i === 0 ? 0 : d.taps / 2 - 1));
-    this.stages = designs.map((d, i) => new PolyphaseResampler(d, channels, { leadIn: leads[i]!, leadOut: leads[i + 1] ?? 0 }));
+    this.stages = designs.map((d, i) => openStage(d, channels, { leadIn: leads[i]!, leadOut: leads[i + 1] ?? 0 }));
     this.inputRate = designs[0]!.inputRate;
     this.outputRate = designs[designs.length - 1]!.outputRate;
   }
 
   get channels(): number {
     return this.stages[0]!.channels;
-  }
-
-  /** Multiply-adds per output frame and channel summed over stages, as a cost figure for reports. */
-  get macsPerOutputFrame(): number {
-    return this.stages.reduce((sum, s) => sum + (s.design.taps * s.design.outputRate) / this.outputRate, 0);
   }
 
   /** Resamples interleaved frames; the result is a view valid until the next call. */

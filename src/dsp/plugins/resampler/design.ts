@@ -103,10 +103,11 @@ export function designPolyphase(inputRate: number, outputRate: number, quality: 
   const nyquist = Math.min(inputRate, outputRate) / 2;
   const fp = edges ? edges.passbandHz : preset.passband * nyquist;
   const fsb = edges ? edges.stopbandHz : preset.stopband * nyquist;
-  // A decimation stage of a cascade may let its transition band alias above the final passband,
-  // so explicit edges may reach the higher Nyquist; preset edges never pass the lower one.
-  const edgeLimit = edges ? Math.max(inputRate, outputRate) / 2 : nyquist;
-  if (!(fp > 0 && fp < fsb && fsb <= edgeLimit)) {
+  // Preset edges never pass the lower Nyquist. A stage inside a cascade may place its stop edge
+  // up to the higher rate: its transition band only holds images or aliases that a later (or
+  // earlier) stage removes, e.g. 88.2 -> 48 kHz after the sharp 2x stage stops at 66.15 kHz.
+  const edgeLimit = edges ? Math.max(inputRate, outputRate) : nyquist;
+  if (!(fp > 0 && fp < fsb && fsb <= edgeLimit && fp <= Math.max(inputRate, outputRate) / 2)) {
     throw new AurisError('E_INVALID_ARGUMENT', `band edges ${fp}..${fsb} Hz do not fit below ${edgeLimit} Hz`, { fp, fsb });
   }
   const cutoffHz = (fp + fsb) / 2;
@@ -128,7 +129,9 @@ export function designPolyphase(inputRate: number, outputRate: number, quality: 
       const r = t / half;
       if (Math.abs(t) >= half) continue; // window is zero at and beyond its ends
       const u = 2 * fc * t;
-      const sinc = u === 0 ? 1 : Math.sin(Math.PI * u) / (Math.PI * u);
+      // sin(pi u) is exactly 0 at integer u != 0 (Math.sin(pi * k) leaves ~1e-16): half-band
+      // designs then have exact zero taps, which the kernels skip.
+      const sinc = u === 0 ? 1 : Number.isInteger(u) ? 0 : Math.sin(Math.PI * u) / (Math.PI * u);
       coefs[p * taps + k] = 2 * fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);
     }
   }

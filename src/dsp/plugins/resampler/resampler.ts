@@ -9,7 +9,7 @@ import type { FilterPlugin, OpenFilter, PreparedFilter } from '../../interface.t
 import { identityFilter, stageReport } from '../../interface.ts';
 import { RESAMPLER_PRESETS } from './design.ts';
 import type { PolyphaseDesign, ResamplerQuality } from './design.ts';
-import { CascadeResampler, planResampler } from './cascade.ts';
+import { CascadeResampler, planResampler, runsByFft } from './cascade.ts';
 
 export interface ResampleSettings {
   /** Output rate in Hz. */
@@ -40,7 +40,7 @@ export function openResampler(input: AudioFormat, settings: ResampleSettings): O
   const engine = new CascadeResampler(plan, input.channels);
   const output = floatFormat(settings.rate, input.channels, 64);
   const preset = RESAMPLER_PRESETS[settings.quality];
-  const stages = plan.map((d) => `${d.up}/${d.down} x ${d.taps}`).join(', ');
+  const stages = plan.map((d) => `${d.up}/${d.down} x ${d.taps}${runsByFft(d) ? ' by FFT' : ''}`).join(', ');
   const detail = `${input.rate} -> ${settings.rate} Hz, ${settings.quality.toUpperCase()} linear phase, ${preset.attenuationDb} dB stop band (stages L/M x taps: ${stages})`;
   const wrap = (samples: Float64Array): FloatBlock => ({ kind: 'float', format: output, frames: samples.length / input.channels, samples });
   return {
