@@ -2,7 +2,6 @@
 // reads the LAME/Xing header itself and, with gapless on, drops the encoder delay and padding, so
 // the output has exactly the source's sample count.
 
-import { MPEGDecoder } from 'mpg123-decoder';
 import type { DecoderPlugin } from '../../interface.ts';
 import { openWasmStream, type StreamingCodec } from '../../wasm-stream.ts';
 import { framesStartAt, parseFrameHeader, parseXing } from './frames.ts';
@@ -10,6 +9,9 @@ import { framesStartAt, parseFrameHeader, parseXing } from './frames.ts';
 import { id3v2Size } from '../flac/metadata.ts';
 
 async function createMpg123(): Promise<StreamingCodec> {
+  // Loaded on first use: every process that opens files (analysis workers too) imports this
+  // registry, and compiling the WASM codec costs more than decoding a FLAC second.
+  const { MPEGDecoder } = await import('mpg123-decoder');
   const codec = new MPEGDecoder({ enableGapless: true });
   await codec.ready;
   return {

@@ -2,8 +2,6 @@
 // WASM, npm ogg-opus-decoder). Both trim to the granule positions, so the output is gapless: Opus
 // drops its pre-skip and the end padding, Vorbis the samples past the last granule.
 
-import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
-import { OggOpusDecoder } from 'ogg-opus-decoder';
 import type { DecoderPlugin } from '../../interface.ts';
 import { openWasmStream, type StreamingCodec } from '../../wasm-stream.ts';
 import { firstPacket, lastGranule, startsWith } from './pages.ts';
@@ -17,7 +15,9 @@ export const oggVorbisPlugin: DecoderPlugin = {
   probe: (head) => startsWith(firstPacket(head), VORBIS_ID),
   async open(source, options) {
     const granule = await lastGranule(source);
+    // The WASM codecs load on first use (see the MP3 plugin).
     const createCodec = async (): Promise<StreamingCodec> => {
+      const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
       const codec = new OggVorbisDecoder();
       await codec.ready;
       return { decode: (b) => codec.decode(b), flush: () => codec.flush(), free: () => codec.free() };
@@ -39,6 +39,7 @@ export const oggOpusPlugin: DecoderPlugin = {
     const preSkip = packet && packet.length >= 12 ? packet[10]! | (packet[11]! << 8) : 0;
     const granule = await lastGranule(source);
     const createCodec = async (): Promise<StreamingCodec> => {
+      const { OggOpusDecoder } = await import('ogg-opus-decoder');
       const codec = new OggOpusDecoder();
       await codec.ready;
       return { decode: (b) => codec.decode(b), flush: () => codec.flush(), free: () => codec.free() };
