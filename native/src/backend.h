@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -151,6 +152,10 @@ class DeviceContext {
   void Underrun() { Post(kUnderrun, underruns_.fetch_add(1, std::memory_order_acq_rel) + 1); }
   // Device thread: the device is gone (unplugged, driver reset); Run must return.
   void DeviceLost(long os_error) {
+    // The device stopped playing here: freeze the delay so the audible position stops with it
+    // (otherwise it would go on being extrapolated until JS reads it).
+    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    PublishDelay(DeviceDelay(now), false, now);
     lost_.store(true, std::memory_order_release);
     Post(kDeviceLost, os_error);
   }

@@ -1,7 +1,7 @@
 // Tags, ReplayGain and cover art of any audio file, read through music-metadata (which knows
 // Vorbis comments, ID3v1/v2, APEv2, MP4 atoms, RIFF INFO, DSF/DSDIFF ID3 and more).
 
-import { parseFile, type IAudioMetadata, type IPicture } from 'music-metadata';
+import type { IAudioMetadata, IPicture } from 'music-metadata';
 import { AurisError, asAurisError } from '../util/errors.ts';
 
 /** ReplayGain values as the file stores them: gains in dB, peaks as linear sample ratios (1.0 = full scale). */
@@ -89,6 +89,8 @@ export function tagsOf(meta: IAudioMetadata): Tags {
 export async function readTags(path: string): Promise<Tags> {
   let meta: IAudioMetadata;
   try {
+    // Loaded on first use: the player and most commands never read tags (it costs ~14 MiB and a start-up pause).
+    const { parseFile } = await import('music-metadata');
     meta = await parseFile(path, { duration: false });
   } catch (e) {
     const err = asAurisError(e, 'E_CORRUPT');

@@ -24,8 +24,9 @@ import { AurisError } from '../util/errors.ts';
 import { nativeDsdContainers } from '../outputs/negotiate.ts';
 import { accepts } from './negotiate.ts';
 
-/** `auto`: native DSD, else DoP, else PCM; the others force one transport. */
-export type DsdSetting = 'auto' | 'native' | 'dop' | 'pcm';
+/** How DSD sources travel. `auto`: native DSD, else DoP, else PCM; the others force one transport. */
+export const DSD_SETTINGS = ['auto', 'native', 'dop', 'pcm'] as const;
+export type DsdSetting = (typeof DSD_SETTINGS)[number];
 
 /** The transport chosen for one DSD source on one device. */
 export type DsdPlan =

@@ -51,6 +51,8 @@ const STATE_INTERVAL_MS = 250;
 const BLOCK_SECONDS = 0.05;
 /** `previous` within this many seconds of a track's start goes to the track before; later, to its start. */
 const PREVIOUS_RESTART_SECONDS = 3;
+/** Commands that act while the output plays out what it holds. */
+const DURING_PLAY_OUT = new Set<EngineCommand['type']>(['pause', 'resume', 'toggle-pause', 'append']);
 /** DSD->PCM converts to this rate when the device has it (DSD64 / 16, the dsd2pcm default). */
 const DSD_PCM_RATE = 176400;
 
@@ -184,8 +186,9 @@ export class Player {
 
   // ---- commands ----------------------------------------------------------------------------
 
-  private async applyCommands(): Promise<void> {
-    while (this.commands.length > 0) {
+  /** Applies up to `limit` queued commands, in order. */
+  private async applyCommands(limit = Infinity): Promise<void> {
+    for (let n = 0; n < limit && this.commands.length > 0; n++) {
       const c = this.commands.shift()!;
       switch (c.type) {
         case 'configure': {
@@ -224,9 +227,13 @@ export class Player {
           if (this.status === 'playing') this.pauseOutput();
           else if (this.status === 'paused') this.resumeOutput();
           break;
-        case 'stop':
+        case 'stop': {
+          // The track the listener was hearing stays current: 'play' starts it again.
+          const current = this.audibleIndex();
           await this.stopPlayback();
+          if (current < this.queue.length) this.index = current;
           break;
+        }
         case 'next':
           await this.jumpTo(this.audibleIndex() + 1);
           break;
@@ -380,13 +387,16 @@ export class Player {
   }
 
   /**
-   * Hashes what goes to the output: the packed bytes read back to samples (which also checks
-   * that the container padding is zero), in FLAC's MD5 layout.
+   * Hashes what goes to the output in FLAC's MD5 layout. A container exactly as wide as the
+   * samples (16 in S16_LE, 24 in S24_3LE, 32 in S32_LE, float in float) already is that layout, so
+   * its bytes are hashed as they go; otherwise they are read back to samples first (which also
+   * checks that the container's padding bits are zero).
    */
   private hashDelivered(bytes: Uint8Array, format: AudioFormat, out: OpenOutput, hash: Hash): void {
     const container = pcmContainerOf(out); // PCM: DSD streams are hashed in deliver()
-    if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
-    else if (containerShape(container).bytes === format.validBits / 8) hash.update(bytes);
+    const exact = containerShape(container).bytes * 8 === format.validBits;
+    if (exact) hash.update(bytes);
+    else if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
   }
 
   /** Tries to hand the pending bytes to the output; true when all of them went. */
@@ -574,7 +584,7 @@ export class Player {
       const s = this.session;
       try {
         await this.flushDsd();
-        await s.out.drain();
+        if (!(await this.playOut(s, false))) return;
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
         throw e;
@@ -639,17 +649,41 @@ export class Player {
     }
   }
 
+  /**
+   * Lets the output play out what it holds (end of the queue, or a format change). Pause, resume
+   * and append act meanwhile. With `yieldToCommands`, any other command (stop, seek, next...) ends
+   * the wait early; without it (a format change, whose next block is in hand) they wait for the end.
+   * Returns false when the wait ended early, for a command or a device loss, which the loop handles.
+   */
+  private async playOut(s: OutputSession, yieldToCommands: boolean): Promise<boolean> {
+    let settled = false;
+    let failure: unknown = null;
+    void s.out.drain().then(
+      () => { settled = true; this.wakeUp(); },
+      (e: unknown) => { settled = true; failure = e; this.wakeUp(); },
+    );
+    while (!settled) {
+      while (this.commands.length > 0 && DURING_PLAY_OUT.has(this.commands[0]!.type)) await this.applyCommands(1);
+      if ((yieldToCommands && this.commands.length > 0) || this.deviceLost || this.shuttingDown) return false;
+      await this.sleep(60_000);
+    }
+    if (failure) throw failure;
+    return true;
+  }
+
   /** End of the queue: let the output play out, then stop. */
   private async finishQueue(): Promise<void> {
     const s = this.session;
     if (s) {
       try {
         await this.flushDsd();
-        await s.out.drain();
+        if (!(await this.playOut(s, true))) return;
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
         this.emit({ type: 'error', error: wire(e) });
       }
+      // Tracks appended while the output played out: go on with them on the same stream.
+      if (this.index < this.queue.length && this.session === s) return;
     }
     await this.stopPlayback();
     this.index = 0;

@@ -18,8 +18,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,7 +32,7 @@ typedef struct {
   snd_pcm_ioplug_t io;
   int fd;         /* capture file */
   int lock_fd;    /* exclusive hold */
-  int poll_fd;    /* always writable: readiness comes from the pointer */
+  int poll_fd;    /* timerfd: readable when a period of room is free, like a DAC's interrupt */
   int realtime;
   long xrun_after, disconnect_after;
   int xrun_done, disconnected;
@@ -60,10 +60,45 @@ static snd_pcm_uframes_t played_now(fakedac_t *d) {
   return played < d->transferred ? played : d->transferred;
 }
 
+/* Frames of room in the buffer now. */
+static long room_now(fakedac_t *d) {
+  return (long)d->io.buffer_size - (long)(d->transferred - played_now(d));
+}
+
+/* Arms the poll timer for the moment a period of room is free: at once when it already is, never
+ * while the clock stands still with a full buffer (a real DAC raises no interrupt then either). */
+static void arm_poll(fakedac_t *d) {
+  struct itimerspec when = {0};
+  const long need = (long)d->io.period_size - room_now(d);
+  if (need <= 0 || !d->realtime || d->disconnected) {
+    when.it_value.tv_nsec = 1;
+  } else if (d->clock_running) {
+    const long long ns = (long long)need * 1000000000LL / d->io.rate + 1;
+    when.it_value.tv_sec = ns / 1000000000LL;
+    when.it_value.tv_nsec = ns % 1000000000LL;
+  }
+  timerfd_settime(d->poll_fd, 0, &when, NULL);
+}
+
+static int fd_poll_revents(snd_pcm_ioplug_t *io, struct pollfd *pfd, unsigned int nfds, unsigned short *revents) {
+  fakedac_t *d = io->private_data;
+  uint64_t expirations;
+  (void)pfd;
+  (void)nfds;
+  while (read(d->poll_fd, &expirations, sizeof expirations) > 0) {
+  }
+  *revents = 0;
+  if (d->disconnected) *revents = POLLOUT | POLLERR;
+  else if (room_now(d) >= (long)io->period_size) *revents = POLLOUT;
+  arm_poll(d);
+  return 0;
+}
+
 static int fd_start(snd_pcm_ioplug_t *io) {
   fakedac_t *d = io->private_data;
   clock_gettime(CLOCK_MONOTONIC, &d->started);
   d->clock_running = 1;
+  arm_poll(d);
   return 0;
 }
 
@@ -71,6 +106,7 @@ static int fd_stop(snd_pcm_ioplug_t *io) {
   fakedac_t *d = io->private_data;
   d->played_base = played_now(d);
   d->clock_running = 0;
+  arm_poll(d);
   return 0;
 }
 
@@ -126,6 +162,7 @@ static snd_pcm_sframes_t fd_transfer(snd_pcm_ioplug_t *io, const snd_pcm_channel
     left -= (size_t)n;
   }
   d->transferred += size;
+  arm_poll(d);
   return (snd_pcm_sframes_t)size;
 }
 
@@ -136,6 +173,7 @@ static int fd_prepare(snd_pcm_ioplug_t *io) {
   d->transferred = 0;
   d->played_base = 0;
   d->clock_running = 0;
+  arm_poll(d);
   return 0;
 }
 
@@ -164,6 +202,7 @@ static const snd_pcm_ioplug_callback_t callbacks = {
     .hw_params = fd_hw_params,
     .prepare = fd_prepare,
     .pause = fd_pause,
+    .poll_revents = fd_poll_revents,
 };
 
 static int read_list(snd_config_t *n, unsigned *out, int is_format) {
@@ -229,7 +268,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(fakedac) {
   if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) { err = errno == EWOULDBLOCK ? -EBUSY : -errno; goto fail; }
   d->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (d->fd < 0) { err = -errno; goto fail; }
-  d->poll_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  d->poll_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (d->poll_fd < 0) { err = -errno; goto fail; }
 
   d->io.version = SND_PCM_IOPLUG_VERSION;
@@ -237,7 +276,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(fakedac) {
   d->io.callback = &callbacks;
   d->io.private_data = d;
   d->io.poll_fd = d->poll_fd;
-  d->io.poll_events = POLLOUT;
+  d->io.poll_events = POLLIN;
   d->io.mmap_rw = 0;
   if ((err = snd_pcm_ioplug_create(&d->io, name, stream, mode)) < 0) goto fail;
 

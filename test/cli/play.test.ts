@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { needTools, run } from '../helpers/tools.ts';
+import { dsfFile } from '../helpers/containers.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { noise } from '../helpers/signals.ts';
 import { packMd5Layout } from '../../src/audio/pack.ts';
@@ -40,4 +41,28 @@ test('auris play refuses bad options with a usage error', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', 'x.flac', '--volume', '+3'], { cwd: repo, encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--volume must be a number of dB in -120..0/);
+});
+
+test('auris play --dsd chooses how a DSD file travels, and the signal path says so', () => {
+  const dir = tempDir('auris-play-dsd-');
+  // 0.1 s of DSD64 stereo: an alternating idle-like pattern with some variation per byte.
+  const msb = new Uint8Array(35280 * 2);
+  for (let i = 0; i < msb.length; i++) msb[i] = i % 7 === 0 ? 0x96 : 0x69;
+  const file = path.join(dir, 'tone.dsf');
+  writeFileSync(file, dsfFile({ rate: 2822400, channels: 2, msb }));
+  const play = (dsd: string, out: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', file, '--output', `file:${path.join(dir, out)}`, '--dsd', dsd, '--json'], { cwd: repo, encoding: 'utf8' });
+  type Report = { tracks: { signalPath: { verdict: string; stages: { name: string; output: { rate: number } | null }[] } }[] };
+  const pcm = play('pcm', 'pcm.wav');
+  assert.equal(pcm.status, 0, pcm.stderr);
+  const pcmPath = (JSON.parse(pcm.stdout) as Report).tracks[0]!.signalPath;
+  assert.equal(pcmPath.verdict, 'enhanced', 'DSD->PCM asked for by the user');
+  assert.ok(pcmPath.stages.some((s) => /DSD/.test(s.name) && s.output?.rate === 176400), JSON.stringify(pcmPath.stages.map((s) => s.name)));
+  const dop = play('dop', 'dop.wav');
+  assert.equal(dop.status, 0, dop.stderr);
+  const dopPath = (JSON.parse(dop.stdout) as Report).tracks[0]!.signalPath;
+  assert.equal(dopPath.verdict, 'bit-perfect', 'DoP carries the DSD bits untouched');
+  assert.ok(dopPath.stages.some((s) => s.name === 'DoP'), JSON.stringify(dopPath.stages.map((s) => s.name)));
+  const bad = play('dsd512', 'x.wav');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--dsd must be auto, native, dop, pcm, not dsd512/);
 });

@@ -180,7 +180,8 @@ test('a device that goes away pauses playback, reports it, and playback resumes 
   if (!needTools(t, 'flac') || !needAlsa(t)) return;
   const { needFakeDac } = await import('../helpers/alsa.ts');
   if (!needFakeDac(t)) return;
-  const file = flacFile('gone', signal(15000, 2, 16, 9), 44100, 2, 16);
+  const samples = signal(15000, 2, 16, 9);
+  const file = flacFile('gone', samples, 44100, 2, 16);
   const events = await playAll([
     { type: 'configure', settings: { output: 'alsa:dacgone', bufferMs: 40 } },
     { type: 'set-queue', paths: [file] },
@@ -193,6 +194,14 @@ test('a device that goes away pauses playback, reports it, and playback resumes 
   const waiting = ofType(events, 'state').filter((e) => e.state.status === 'waiting-for-device');
   assert.ok(waiting.length >= 1, 'the player waits for the device instead of failing');
   assert.equal(ofType(events, 'queue-end').length, 1, 'the queue still ends');
+  // dacgone goes away once 8820 frames have played; playback resumes where the listener was: the
+  // position is the device's delay extrapolated between its pointer updates (about 1 ms of jitter)
+  // and frozen when the loss is seen (before that fix it ran on ~20 ms past the unplug).
+  const resumeFrame = waiting[0]!.state.positionFrames;
+  assert.ok(Math.abs(resumeFrame - 8820) <= 441, `resumed at frame ${resumeFrame}, device gone at 8820 (tolerance 10 ms)`);
+  // The reopened device's capture (truncated at each open) is the source from that very frame on.
+  const capture = readFileSync(path.join(captureDir, 'dacgone.raw'));
+  assert.ok(Buffer.from(packInt(samples.subarray(resumeFrame * 2), 16, 'S16_LE')).equals(capture), 'the second segment starts at the resume frame, sample-exact');
 });
 
 test('a device that lacks the rate: resampled to the best rate of the same family and reported degraded, or skipped by policy', async (t) => {

@@ -80,11 +80,18 @@ test('a disconnect raises device-lost without a crash or a hang', HANG_GUARD, as
   const lost = new Promise<Error>((resolve) => out.on('device-lost', (e) => resolve(e as Error)));
   const bytes = packInt(lcgInts(44100 * 2, 16, 14), 16, 'S16_LE');
   const fed = writeAll(out, bytes).then(() => out.drain());
-  const err = await lost;
-  assert.ok(isAurisError(err, 'E_DEVICE_LOST'));
-  await assert.rejects(fed, { code: 'E_DEVICE_LOST' });
-  assert.throws(() => out.write(bytes), { code: 'E_DEVICE_LOST' });
-  await out.close();
+  try {
+    const err = await lost;
+    assert.ok(isAurisError(err, 'E_DEVICE_LOST'));
+    await assert.rejects(fed, { code: 'E_DEVICE_LOST' });
+    assert.throws(() => out.write(bytes), { code: 'E_DEVICE_LOST' });
+    // The device stopped at the loss: its delay (hence the audible position) no longer moves.
+    const frozen = out.delay();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(out.delay(), frozen, 'the delay is frozen when the device goes away');
+  } finally {
+    await out.close();
+  }
   // What was played before the unplug arrived intact.
   const captured = capture('dacgone');
   assert.ok(captured.length >= 8820 * 4 && captured.equals(Buffer.from(bytes.subarray(0, captured.length))));

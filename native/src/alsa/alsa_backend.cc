@@ -113,6 +113,13 @@ class AlsaStream final : public Backend {
       snd_pcm_uframes_t frames = run / fb;
       if (frames == 0) {
         if (ctx.drain_requested()) {
+          // Play out at the device's pace while pause and stop still act; block only for the last period.
+          if (wrote_since_prepare && HoldsMoreThanAPeriod()) {
+            if (!CheckAlive(ctx)) return;
+            PublishDelay(ctx);
+            SleepNs(idle_ns);
+            continue;
+          }
           if (!Drain(ctx, wrote_since_prepare)) return;
           wrote_since_prepare = false;
           continue;
@@ -237,6 +244,14 @@ class AlsaStream final : public Backend {
     snd_pcm_sframes_t d = 0;
     if (a_->pcm_delay(pcm_, &d) < 0 || d < 0) d = 0;
     ctx.PublishDelay(d, a_->pcm_state(pcm_) == kRunning, MonotonicNs());
+  }
+
+  // True while the device has more than one period left to play (a stream that was written but
+  // not started yet is started here, so that it plays out).
+  bool HoldsMoreThanAPeriod() {
+    if (a_->pcm_state(pcm_) == kPrepared) a_->pcm_start(pcm_);
+    snd_pcm_sframes_t d = 0;
+    return a_->pcm_state(pcm_) == kRunning && a_->pcm_delay(pcm_, &d) == 0 && d > static_cast<snd_pcm_sframes_t>(period_frames_);
   }
 
   // Sees an unplug while idle (no write to report it).

@@ -4,7 +4,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { parseFile } from 'music-metadata';
 import { AnalysisPool } from '../../analysis/pool.ts';
 import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
 import { supportedExtensions } from '../../decoders/registry.ts';
@@ -65,6 +64,7 @@ export interface TrackTags {
 export async function readTags(file: string): Promise<TrackTags> {
   const fallback = path.basename(file, path.extname(file));
   try {
+    const { parseFile } = await import('music-metadata'); // loaded on first use, as in decoders/tags.ts
     const { common } = await parseFile(file, { duration: false, skipCovers: true });
     return {
       artist: common.artist ?? null,

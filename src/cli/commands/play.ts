@@ -9,6 +9,7 @@ import path from 'node:path';
 import { formatToString } from '../../audio/format.ts';
 import { Playback } from '../../core/playback.ts';
 import { supportedExtensions } from '../../decoders/registry.ts';
+import { DSD_SETTINGS, type DsdSetting } from '../../engine/dsd.ts';
 import type { EngineEvent, EngineSettings, PlayerState, TrackProof, WireError } from '../../engine/protocol.ts';
 import type { SignalPathReport } from '../../protocol/signal-path.ts';
 import { AurisError } from '../../util/errors.ts';
@@ -21,6 +22,7 @@ interface PlayOptions extends ModeFlags {
   volume?: string;
   missingRate?: string;
   bufferMs?: string;
+  dsd: string;
 }
 
 /** One line of the --json report. */
@@ -45,6 +47,7 @@ export function registerPlay(program: Command): void {
     .option('--volume <dB>', 'volume in dB (0 = untouched; hardware volume when the device has it)')
     .option('--missing-rate <policy>', 'when the device lacks a rate: resample or skip', 'resample')
     .option('--buffer-ms <ms>', 'device buffer in milliseconds')
+    .option('--dsd <transport>', 'DSD sources: auto (native, else DoP, else PCM), native, dop or pcm', 'auto')
     .option('--json', 'play the whole queue without a terminal UI and print a JSON report')
     .action(async (paths: string[], opts: PlayOptions) => {
       const settings = settingsFrom(opts);
@@ -66,12 +69,14 @@ function settingsFrom(opts: PlayOptions): Partial<EngineSettings> {
   const volumeDb = opts.volume === undefined ? 0 : Number(opts.volume);
   if (!Number.isFinite(volumeDb) || volumeDb > 0 || volumeDb < -120) throw new AurisError('E_INVALID_ARGUMENT', `--volume must be a number of dB in -120..0, not ${opts.volume}`);
   if (opts.missingRate !== 'resample' && opts.missingRate !== 'skip') throw new AurisError('E_INVALID_ARGUMENT', `--missing-rate must be resample or skip, not ${opts.missingRate}`);
+  if (!DSD_SETTINGS.includes(opts.dsd as DsdSetting)) throw new AurisError('E_INVALID_ARGUMENT', `--dsd must be ${DSD_SETTINGS.join(', ')}, not ${opts.dsd}`);
   return {
     output: opts.output,
     mode: modeFrom(opts),
     volumeDb,
     eqPreset: opts.eq ? path.resolve(opts.eq) : null,
     missingRate: opts.missingRate,
+    dsd: opts.dsd as DsdSetting,
     bufferMs: intOption('buffer-ms', opts.bufferMs, 500, 20, 10_000),
   };
 }

@@ -9,8 +9,7 @@ import { framesStartAt, parseFrameHeader, parseXing } from './frames.ts';
 import { id3v2Size } from '../flac/metadata.ts';
 
 async function createMpg123(): Promise<StreamingCodec> {
-  // Loaded on first use: every process that opens files (analysis workers too) imports this
-  // registry, and compiling the WASM codec costs more than decoding a FLAC second.
+  // The WASM decoder loads with the first MP3 opened, not with every process that might play one.
   const { MPEGDecoder } = await import('mpg123-decoder');
   const codec = new MPEGDecoder({ enableGapless: true });
   await codec.ready;

@@ -15,9 +15,8 @@ export const oggVorbisPlugin: DecoderPlugin = {
   probe: (head) => startsWith(firstPacket(head), VORBIS_ID),
   async open(source, options) {
     const granule = await lastGranule(source);
-    // The WASM codecs load on first use (see the MP3 plugin).
     const createCodec = async (): Promise<StreamingCodec> => {
-      const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
+      const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis'); // loaded with the first file
       const codec = new OggVorbisDecoder();
       await codec.ready;
       return { decode: (b) => codec.decode(b), flush: () => codec.flush(), free: () => codec.free() };
@@ -39,7 +38,7 @@ export const oggOpusPlugin: DecoderPlugin = {
     const preSkip = packet && packet.length >= 12 ? packet[10]! | (packet[11]! << 8) : 0;
     const granule = await lastGranule(source);
     const createCodec = async (): Promise<StreamingCodec> => {
-      const { OggOpusDecoder } = await import('ogg-opus-decoder');
+      const { OggOpusDecoder } = await import('ogg-opus-decoder'); // loaded with the first file
       const codec = new OggOpusDecoder();
       await codec.ready;
       return { decode: (b) => codec.decode(b), flush: () => codec.flush(), free: () => codec.free() };

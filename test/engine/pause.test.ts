@@ -1,0 +1,109 @@
+// Pause and resume on a DAC paced at real time (the fakedac test plugin): while paused, the audible
+// position holds and the device receives nothing; after resume, playback continues from that very
+// sample, so the capture equals the source. Pauses land mid-track and during the final drain.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { captureDir, needAlsa, needFakeDac } from '../helpers/alsa.ts';
+import { needTools, run } from '../helpers/tools.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { noise } from '../helpers/signals.ts';
+import { packInt, packMd5Layout } from '../../src/audio/pack.ts';
+import { Player } from '../../src/engine/player.ts';
+import type { EngineEvent } from '../../src/engine/protocol.ts';
+
+const dir = tempDir('auris-pause-');
+const RATE = 44100;
+
+function flacFile(name: string, samples: Int32Array): string {
+  const raw = path.join(dir, `${name}.raw`);
+  writeFileSync(raw, packMd5Layout(samples, 24));
+  const out = path.join(dir, `${name}.flac`);
+  run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', '--bps=24', `--sample-rate=${RATE}`, '-o', out, raw]);
+  return out;
+}
+
+/** Polls `f` every 10 ms until it is true; fails after `ms`. */
+async function until(f: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
+
+test('pause and resume land on the right sample, mid-track and during the final drain', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t) || !needFakeDac(t)) return;
+  const frames = Math.round(RATE * 2.5);
+  const samples = noise(frames, 2, 24, 21);
+  const file = flacFile('pause', samples);
+  const capture = path.join(captureDir, 'dac24.raw');
+  const captured = () => statSync(capture, { throwIfNoEntry: false })?.size ?? 0;
+
+  const events: EngineEvent[] = [];
+  const player = new Player((e) => events.push(e));
+  const ended = () => events.some((e) => e.type === 'queue-end' || e.type === 'error');
+  try {
+    player.handle({ type: 'configure', settings: { output: 'alsa:dac24', bufferMs: 200 } });
+    player.handle({ type: 'set-queue', paths: [file] });
+    player.handle({ type: 'play' });
+
+    // Two pauses: one mid-track, one when less than the buffer is left (the output is draining).
+    for (const at of [0.6, (frames - RATE * 0.08) / RATE]) {
+      await until(() => player.state().positionSeconds >= at || ended(), 10_000, `position ${at} s`);
+      assert.ok(!ended(), `the queue ended before the pause at ${at.toFixed(2)} s`);
+      player.handle({ type: 'pause' });
+      await until(() => player.state().status === 'paused', 2000, 'the paused state');
+      await delay(50); // the device thread takes the pause within a few ms
+      const held = player.state().positionFrames;
+      const bytes = captured();
+      await delay(500);
+      assert.equal(player.state().status, 'paused');
+      assert.equal(player.state().positionFrames, held, `position holds while paused at ${at.toFixed(2)} s`);
+      assert.equal(captured(), bytes, 'nothing reaches the device while paused');
+      assert.ok(!ended(), 'a pause during the final drain holds the end of the queue back');
+      assert.ok(Math.abs(held / RATE - at) < 0.15, `paused at ${(held / RATE).toFixed(3)} s, asked at ${at.toFixed(3)} s`);
+      player.handle({ type: 'resume' });
+      await until(() => player.state().positionFrames > held || ended(), 2000, 'playback to go on');
+    }
+    await until(ended, 10_000, 'the end of the queue');
+  } finally {
+    player.handle({ type: 'shutdown' });
+    await player.closed();
+  }
+  assert.deepEqual(events.filter((e) => e.type === 'error' || e.type === 'device-lost' || e.type === 'track-error'), []);
+  const end = events.find((e): e is Extract<EngineEvent, { type: 'track-end' }> => e.type === 'track-end');
+  assert.ok(end?.completed);
+  assert.equal(end.proof.verified, true, end.proof.reason);
+  assert.ok(Buffer.from(packInt(samples, 24, 'S24_3LE')).equals(readFileSync(capture)), 'the capture equals the source: nothing lost or repeated');
+});
+
+test('stop during the final drain stops at once, without an error, and the player plays again', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t) || !needFakeDac(t)) return;
+  const frames = RATE; // 1 s: all of it fits in the 800 ms buffer soon after the start
+  const file = flacFile('stop-drain', noise(frames, 2, 24, 22));
+  const events: EngineEvent[] = [];
+  const player = new Player((e) => events.push(e));
+  try {
+    player.handle({ type: 'configure', settings: { output: 'alsa:dac24', bufferMs: 800 } });
+    player.handle({ type: 'set-queue', paths: [file] });
+    player.handle({ type: 'play' });
+    await until(() => player.state().positionSeconds >= 0.4, 10_000, 'position 0.4 s');
+    player.handle({ type: 'stop' });
+    await until(() => player.state().status === 'stopped', 2000, 'the stopped state');
+    assert.ok(player.state().positionFrames < frames, 'stopped before the end of the audio');
+    assert.equal(events.filter((e) => e.type === 'queue-end' || e.type === 'error').length, 0, 'the stop is not an error and does not end the queue');
+    player.handle({ type: 'play' });
+    await until(() => events.some((e) => e.type === 'queue-end' || e.type === 'error'), 10_000, 'the end of the queue');
+  } finally {
+    player.handle({ type: 'shutdown' });
+    await player.closed();
+  }
+  assert.equal(events.filter((e) => e.type === 'error').length, 0);
+  const ends = events.filter((e): e is Extract<EngineEvent, { type: 'track-end' }> => e.type === 'track-end');
+  assert.equal(ends.at(-1)?.completed, true);
+  assert.equal(ends.at(-1)?.proof.verified, true);
+});
