@@ -75,6 +75,23 @@ function uninitializedInt32(length: number): Int32Array {
   return new Int32Array(b.buffer, b.byteOffset, length);
 }
 
+/**
+ * The window buffer of the last closed decoder, for the next one to open: a process that decodes
+ * file after file (an analysis worker, a player) then touches no fresh window memory per file.
+ */
+let spareWindow: Uint8Array | null = null;
+
+function takeSpareWindow(length: number): Uint8Array | null {
+  const spare = spareWindow;
+  if (spare === null || spare.length < length) return null;
+  spareWindow = null;
+  return spare;
+}
+
+function keepSpareWindow(buffer: Uint8Array): void {
+  if (spareWindow === null || buffer.length > spareWindow.length) spareWindow = buffer;
+}
+
 export class FlacDecoder implements Decoder {
   format!: AudioFormat;
   info!: StreamInfo;
@@ -84,12 +101,11 @@ export class FlacDecoder implements Decoder {
   private win: Uint8Array = new Uint8Array(0);
   private winStart = 0;
   /**
-   * Once the metadata is parsed (its parsers may keep views of the window), the window lives at the
-   * start of this buffer and is refilled in place: fresh multi-megabyte buffers cost a page fault
-   * per 4 KiB on first touch, which measured more than the copying they replace.
+   * With a source that can read into a buffer, the window lives at the start of this buffer and is
+   * refilled in place (the metadata parsers keep no views of it): fresh multi-megabyte buffers cost
+   * a page fault per 4 KiB on first touch, which measured more than the copying they replace.
    */
   private winBuffer: Uint8Array | null = null;
-  private refillInPlace = false;
   private readonly frames = new FrameDecoder();
 
   /** Offset of the next frame to decode. */
@@ -161,11 +177,11 @@ export class FlacDecoder implements Decoder {
     if (this.covers(offset, length)) return;
     const want = Math.max(CHUNK, length);
     const winEnd = this.winStart + this.win.length;
-    if (this.refillInPlace && this.source.readInto) {
+    if (this.source.readInto) {
       const keep = offset >= this.winStart && offset < winEnd ? winEnd - offset : 0;
       let buf = this.winBuffer;
       if (buf === null || buf.length < want) {
-        buf = new Uint8Array(want);
+        buf = takeSpareWindow(want) ?? new Uint8Array(want);
         if (keep > 0) buf.set(this.win.subarray(offset - this.winStart));
         this.winBuffer = buf;
       } else if (keep > 0) {
@@ -328,7 +344,6 @@ export class FlacDecoder implements Decoder {
       variableBlockSize: h.variable,
     };
     this.audioOffset = at;
-    this.refillInPlace = true;
   }
 
   /** A stream with metadata and no frames (an empty recording). */
@@ -645,6 +660,8 @@ export class FlacDecoder implements Decoder {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.winBuffer) keepSpareWindow(this.winBuffer);
+    this.winBuffer = null;
     this.win = new Uint8Array(0);
     this.hash = null;
   }
