@@ -43,15 +43,17 @@ export interface AnalyserPlugin<R = unknown, O = Record<string, unknown>> {
 /**
  * The chunk for a decoded block: integer samples are normalised by 2^(validBits-1) on first use of
  * `samples` (analysers that work on the integers, like the DR meter, never pay for it); floats pass.
+ * `scratch`, when given, receives the normalised samples if it is long enough (a caller analysing
+ * block after block reuses one array; analysers never keep a chunk's arrays past `push`).
  */
-export function analysisChunk(block: IntBlock | FloatBlock): AnalysisChunk {
+export function analysisChunk(block: IntBlock | FloatBlock, scratch?: Float64Array): AnalysisChunk {
   if (block.kind === 'float') return { block, samples: block.samples, frames: block.frames };
   let samples: Float64Array | null = null;
   return {
     block,
     frames: block.frames,
     get samples(): Float64Array {
-      samples ??= intToFloat(block.samples, block.format.validBits);
+      samples ??= intToFloat(block.samples, block.format.validBits, scratch);
       return samples;
     },
   };

@@ -19,8 +19,11 @@ export interface AnalysisSource {
   /** Average bitrate in bits per second, or null. */
   readonly bitrate: number | null;
   readonly totalFrames: number | null;
-  /** Next block of at most `maxFrames` frames, or null at the end. DSD blocks are refused by the analysers. */
-  read(maxFrames: number): Promise<IntBlock | FloatBlock | { kind: 'dsd' } | null>;
+  /**
+   * Next block of at most `maxFrames` frames, or null at the end. DSD blocks are refused by the
+   * analysers. `reuse` is the previous block, which the source may overwrite (Decoder.read).
+   */
+  read(maxFrames: number, reuse?: IntBlock | FloatBlock): Promise<IntBlock | FloatBlock | { kind: 'dsd' } | null>;
   close(): Promise<void>;
 }
 
@@ -58,15 +61,21 @@ export async function analyseSource(
 ): Promise<FileAnalysis> {
   const analysers: [string, Analyser<unknown>][] = requests.map((r) => [r.name, analyserPlugin(r.name).create(source.format, r.options as never)]);
   let frames = 0;
+  // Blocks are consumed before the next read, so one sample array and one float array serve the
+  // whole stream: fresh megabyte arrays per block cost more in page faults than the analysis.
+  let previous: IntBlock | FloatBlock | undefined;
+  let scratch = new Float64Array(0);
   for (;;) {
-    const block = await source.read(READ_FRAMES);
+    const block = await source.read(READ_FRAMES, previous);
     if (!block) break;
     if (block.kind === 'dsd') throw new AurisError('E_UNSUPPORTED_FEATURE', `${path}: DSD is not analysed; convert it to PCM first`, { path });
     if (!sameFormat(block.format, source.format)) {
       throw new AurisError('E_UNSUPPORTED_FEATURE', `${path}: the format changes mid-stream; analysis needs one format per file`, { path });
     }
-    const chunk = analysisChunk(block);
+    if (block.kind === 'int' && scratch.length < block.samples.length) scratch = new Float64Array(block.samples.length);
+    const chunk = analysisChunk(block, scratch);
     for (const [, a] of analysers) a.push(chunk);
+    previous = block;
     frames += block.frames;
     onProgress?.(frames, source.totalFrames);
   }

@@ -183,10 +183,10 @@ export function containersFor(format: AudioFormat): Container[] {
   return order;
 }
 
-/** Integer samples to float in [-1, 1): value / 2^(bits-1). Exact in Float64. */
-export function intToFloat(samples: Int32Array, bits: number): Float64Array {
+/** Integer samples to float in [-1, 1): value / 2^(bits-1). Exact in Float64. Writes into `into` when it is long enough. */
+export function intToFloat(samples: Int32Array, bits: number, into?: Float64Array): Float64Array {
   const scale = 1 / 2 ** (bits - 1);
-  const out = new Float64Array(samples.length);
+  const out = into && into.length >= samples.length ? into.subarray(0, samples.length) : new Float64Array(samples.length);
   for (let i = 0; i < samples.length; i++) out[i] = samples[i]! * scale;
   return out;
 }

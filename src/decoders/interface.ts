@@ -45,8 +45,13 @@ export interface Decoder {
    * Next block of at most `maxFrames` frames (at least one), or null at the end of the stream.
    * The block's arrays belong to the caller. In strict mode (the default), a failed MD5 at the
    * end throws E_MD5_MISMATCH after the last block was returned; a bad CRC throws E_CORRUPT.
+   *
+   * `reuse` (optional) hands back a block this decoder returned earlier and the caller is done
+   * with: the decoder may write the new block into its sample array instead of allocating one (the
+   * old block's contents are then overwritten, and the new block may be a view of that array).
+   * Decoders are free to ignore it; callers that keep blocks simply never pass one.
    */
-  read(maxFrames: number): Promise<AudioBlock | null>;
+  read(maxFrames: number, reuse?: AudioBlock): Promise<AudioBlock | null>;
   /**
    * Moves so the next read starts exactly at frame `frame` (clamped to the stream end) and returns
    * the frame reached. After a seek the MD5 can no longer be checked for this pass.
@@ -63,6 +68,11 @@ export interface DecoderOptions {
    * and decoding goes on, which a player wants (skip a bad frame, keep playing).
    */
   readonly integrity?: 'strict' | 'lenient';
+  /**
+   * `false` skips the stream's own MD5 of the decoded audio (integrity().md5 stays `unchecked`),
+   * for callers that only measure the audio (analysis). Frame CRCs are still checked. Default true.
+   */
+  readonly verifyMd5?: boolean;
   /** Path of the file, when the source is a file: external-tool decoders need it. */
   readonly path?: string;
 }

@@ -19,8 +19,9 @@ export type SampleEncoding =
 /**
  * Reads `count` frames starting at frame `start` and returns them as interleaved frame bytes in
  * the file's sample encoding (`count * frameBytes` bytes), or fewer bytes when the file ends early.
+ * `into`, when given and large enough, may receive the bytes (the result is then a view of it).
  */
-export type FrameReader = (start: number, count: number) => Promise<Uint8Array>;
+export type FrameReader = (start: number, count: number, into?: Uint8Array) => Promise<Uint8Array>;
 
 /** Everything the shared decoder needs to know about a parsed file. */
 export interface FrameLayout {
@@ -43,7 +44,12 @@ const PAD_SCAN_BYTES = 64 << 20;
 
 /** A reader of contiguous interleaved frames at `dataStart` (WAV, AIFF, DSDIFF). */
 export function contiguousReader(source: ByteSource, dataStart: number, frameBytes: number): FrameReader {
-  return (start, count) => source.read(dataStart + start * frameBytes, count * frameBytes);
+  return async (start, count, into) => {
+    const offset = dataStart + start * frameBytes;
+    const length = count * frameBytes;
+    if (!into || into.length < length || !source.readInto) return source.read(offset, length);
+    return into.subarray(0, await source.readInto(offset, into.subarray(0, length)));
+  };
 }
 
 /** Bits of the integer container of an encoding (0 for float and DSD). */
@@ -54,10 +60,11 @@ function intContainerBits(e: SampleEncoding): number {
 /**
  * Decodes integer samples from their container to right-justified container-depth Int32 values
  * (a 24-bit container gives -2^23..2^23-1). Offset-binary 8-bit (`unsigned`) becomes two's-complement.
+ * Writes into `into` when it is long enough (the result is then a view of it).
  */
-export function decodeIntContainer(bytes: Uint8Array, e: SampleEncoding & { kind: 'int' }): Int32Array {
+export function decodeIntContainer(bytes: Uint8Array, e: SampleEncoding & { kind: 'int' }, into?: Int32Array): Int32Array {
   const n = Math.floor(bytes.length / e.bytes);
-  const out = new Int32Array(n);
+  const out = into && into.length >= n ? into.subarray(0, n) : new Int32Array(n);
   const b = bytes;
   switch (e.bytes) {
     case 1:
@@ -80,10 +87,10 @@ export function decodeIntContainer(bytes: Uint8Array, e: SampleEncoding & { kind
   return out;
 }
 
-/** Decodes IEEE float samples (32 or 64 bits, either byte order) to Float64 values. */
-export function decodeFloat(bytes: Uint8Array, e: SampleEncoding & { kind: 'float' }): Float64Array {
+/** Decodes IEEE float samples (32 or 64 bits, either byte order) to Float64 values, into `into` when it is long enough. */
+export function decodeFloat(bytes: Uint8Array, e: SampleEncoding & { kind: 'float' }, into?: Float64Array): Float64Array {
   const n = Math.floor(bytes.length / e.bytes);
-  const out = new Float64Array(n);
+  const out = into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const le = !e.bigEndian;
   if (e.bytes === 4) for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, le);
@@ -149,6 +156,8 @@ export function streamInfoFor(layout: FrameLayout, container: string): StreamInf
 export class FrameDecoder implements Decoder {
   format: AudioFormat;
   private position = 0;
+  /** The file bytes of the last int/float read, refilled by the next (never handed out). */
+  private scratch = new Uint8Array(0);
   private truncationReported = false;
   private closed = false;
   private readonly strict: boolean;
@@ -168,7 +177,7 @@ export class FrameDecoder implements Decoder {
     }
   }
 
-  async read(maxFrames: number): Promise<AudioBlock | null> {
+  async read(maxFrames: number, reuse?: AudioBlock): Promise<AudioBlock | null> {
     this.checkOpen();
     if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new AurisError('E_INVALID_ARGUMENT', `maxFrames must be a positive integer, got ${maxFrames}`);
     const { layout } = this;
@@ -183,21 +192,28 @@ export class FrameDecoder implements Decoder {
       return null;
     }
     const count = Math.min(maxFrames, layout.frames - this.position, Math.max(1, Math.floor(MAX_READ_BYTES / layout.frameBytes)));
-    const bytes = await layout.read(this.position, count);
-    if (bytes.length < count * layout.frameBytes) {
+    const need = count * layout.frameBytes;
+    // DSD blocks are the file bytes themselves, so only PCM reads refill the scratch buffer.
+    let into: Uint8Array | undefined;
+    if (layout.encoding.kind !== 'dsd') {
+      if (this.scratch.length < need) this.scratch = new Uint8Array(need);
+      into = this.scratch;
+    }
+    const bytes = await layout.read(this.position, count, into);
+    if (bytes.length < need) {
       throw new AurisError('E_TRUNCATED', `${this.info.container} file ended while reading frame ${this.position}`, { frame: this.position });
     }
     const start = this.position;
     this.position += count;
-    return this.convert(bytes, start);
+    return this.convert(bytes, start, reuse);
   }
 
-  /** The block of frames decoded from `bytes`, which start at frame `start`. */
-  private convert(bytes: Uint8Array, start: number): AudioBlock {
+  /** The block of frames decoded from `bytes`, which start at frame `start`, written into `reuse`'s array when it fits. */
+  private convert(bytes: Uint8Array, start: number, reuse: AudioBlock | undefined): AudioBlock {
     const e = this.layout.encoding;
     if (e.kind === 'dsd') return dsdBlock(this.format, bytes);
-    if (e.kind === 'float') return floatBlock(this.format, decodeFloat(bytes, e));
-    const samples = decodeIntContainer(bytes, e);
+    if (e.kind === 'float') return floatBlock(this.format, decodeFloat(bytes, e, reuse?.kind === 'float' ? reuse.samples : undefined));
+    const samples = decodeIntContainer(bytes, e, reuse?.kind === 'int' ? reuse.samples : undefined);
     const padBits = e.bytes * 8 - this.format.validBits;
     if (padBits > 0) {
       if (paddingIsZero(samples, padBits)) {

@@ -14,6 +14,11 @@ export interface ByteSource {
    * returned array is the caller's to keep. Throws AurisError E_IO on an operating-system error.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: reads up to `target.length` bytes at `offset` into `target` (fewer only at the end of
+   * the source) and returns how many, so a hot loop can refill one buffer instead of allocating.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -38,20 +43,25 @@ export class FileByteSource implements ByteSource {
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
+    const buf = new Uint8Array(Math.max(0, Math.min(length, this.size - offset)));
+    const done = await this.readInto(offset, buf);
+    return done === buf.length ? buf : buf.subarray(0, done);
+  }
+
+  async readInto(offset: number, target: Uint8Array): Promise<number> {
     if (!this.handle) throw new AurisError('E_STATE', `${this.name} is closed`);
-    const n = Math.max(0, Math.min(length, this.size - offset));
-    const buf = new Uint8Array(n);
+    const n = Math.max(0, Math.min(target.length, this.size - offset));
     let done = 0;
     try {
       while (done < n) {
-        const { bytesRead } = await this.handle.read(buf, done, n - done, offset + done);
+        const { bytesRead } = await this.handle.read(target, done, n - done, offset + done);
         if (bytesRead === 0) break;
         done += bytesRead;
       }
     } catch (e) {
       throw asAurisError(e, 'E_IO');
     }
-    return done === n ? buf : buf.subarray(0, done);
+    return done;
   }
 
   async close(): Promise<void> {
@@ -69,6 +79,12 @@ export class BufferByteSource implements ByteSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const start = Math.max(0, Math.min(offset, this.size));
     return this.bytes.slice(start, Math.min(this.size, start + Math.max(0, length)));
+  }
+  async readInto(offset: number, target: Uint8Array): Promise<number> {
+    const start = Math.max(0, Math.min(offset, this.size));
+    const part = this.bytes.subarray(start, Math.min(this.size, start + target.length));
+    target.set(part);
+    return part.length;
   }
   async close(): Promise<void> {}
 }

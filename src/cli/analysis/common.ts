@@ -2,6 +2,7 @@
 // grouping them by album folder, running them on the worker pool with a progress bar, and tags.
 
 import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { AnalysisPool } from '../../analysis/pool.ts';
 import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
@@ -92,7 +93,7 @@ export async function analyseFiles(
   requests: readonly AnalyserRequest[],
   options: { workers?: number; progress?: boolean } = {},
 ): Promise<{ analyses: Map<string, FileAnalysis>; failed: FailedFile[] }> {
-  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: Math.min(options.workers ?? Infinity, files.length) });
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: Math.min(options.workers ?? availableParallelism(), files.length) });
   const bar = options.progress ?? process.stderr.isTTY === true ? new ProgressBar(files.length) : null;
   const analyses = new Map<string, FileAnalysis>();
   const failed: FailedFile[] = [];

@@ -41,6 +41,15 @@ export function registerDr(program: Command): void {
     .option('--per-channel', 'with --variant 1.0.8: per-channel DR and RMS columns (automatic above 2 channels)')
     .action(async (paths: string[], opts: DrCommandOptions) => {
       const files = await expandPaths(paths);
+      // Tags are read one file after another while the workers analyse, not after them
+      // (readTags never rejects; one at a time keeps a whole library from opening every file at once).
+      const tagsOf = new Map<string, Promise<TrackTags>>();
+      let previous: Promise<unknown> = Promise.resolve();
+      for (const f of files) {
+        const tags = previous.then(() => readTags(f));
+        tagsOf.set(f, tags);
+        previous = tags;
+      }
       const { analyses, failed } = await analyseFiles(files, [{ name: 'dr' }]);
       const albums: DrLogAlbum[] = [];
       const json: { tracks: object[]; albums: object[] } = { tracks: [], albums: [] };
@@ -51,7 +60,7 @@ export function registerDr(program: Command): void {
           const a = analyses.get(f);
           if (!a) continue;
           const dr = a.results.dr as DrResult;
-          const tags = await readTags(f);
+          const tags = await tagsOf.get(f)!;
           rows.push({ track: drLogTrack(a, dr, tags), tags, path: f });
         }
         if (rows.length === 0) continue;

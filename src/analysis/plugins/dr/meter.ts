@@ -113,8 +113,41 @@ export class DrMeter implements Analyser<DrResult> {
    * values to normalising each sample first, without the conversion pass.
    */
   push(chunk: AnalysisChunk): void {
-    if (chunk.block.kind === 'int') this.accumulate(chunk.block.samples, chunk.frames);
-    else this.pushSamples(chunk.samples, chunk.frames);
+    if (chunk.block.kind !== 'int') this.pushSamples(chunk.samples, chunk.frames);
+    else if (this.ch === 2) this.accumulateStereoInt(chunk.block.samples, chunk.frames);
+    else this.accumulate(chunk.block.samples, chunk.frames);
+  }
+
+  /**
+   * `accumulate` for interleaved stereo integers in one pass over both channels. Each channel's
+   * sum of squares is added in the same order as `accumulate` adds it (v·v equals |v|·|v|), and
+   * max(hi, -lo) is the largest |v|, so the values are bit-identical; integers cannot be NaN.
+   */
+  private accumulateStereoInt(x: Int32Array, frames: number): void {
+    let i = 0;
+    while (i < frames) {
+      const n = Math.min(frames - i, this.window - this.curFrames);
+      let s0 = this.sumSq[0]!, s1 = this.sumSq[1]!;
+      let hi0 = 0, lo0 = 0, hi1 = 0, lo1 = 0;
+      for (let k = i * 2, end = (i + n) * 2; k < end; k += 2) {
+        const a = x[k]!;
+        const b = x[k + 1]!;
+        s0 += a * a;
+        s1 += b * b;
+        hi0 = Math.max(hi0, a);
+        lo0 = Math.min(lo0, a);
+        hi1 = Math.max(hi1, b);
+        lo1 = Math.min(lo1, b);
+      }
+      this.sumSq[0] = s0;
+      this.sumSq[1] = s1;
+      this.curPeak[0] = Math.max(this.curPeak[0]!, hi0, -lo0);
+      this.curPeak[1] = Math.max(this.curPeak[1]!, hi1, -lo1);
+      this.curFrames += n;
+      i += n;
+      if (this.curFrames === this.window) this.submitWindow(this.window);
+    }
+    this.totalFrames += frames;
   }
 
   private accumulate(x: Float64Array | Int32Array, frames: number): void {

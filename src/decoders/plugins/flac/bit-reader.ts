@@ -133,6 +133,22 @@ export class BitReader {
     const stop = start + count;
     const quotientLimit = k === 0 ? 0xffffffff : 0xffffffff >>> k;
     for (let i = start; i < stop; i++) {
+      // Top the cache up to 25..32 bits with one 4-byte load while 4 bytes remain (a whole
+      // residual usually fits, so the slower refills below rarely run); byte by byte at the end.
+      if (bits <= 24) {
+        if (pos + 4 <= end) {
+          const take = (32 - bits) & ~7;
+          const word = (buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!;
+          cache |= (word >>> (32 - take)) << (32 - take - bits);
+          pos += take >> 3;
+          bits += take;
+        } else {
+          while (bits <= 24 && pos < end) {
+            cache |= buf[pos++]! << (24 - bits);
+            bits += 8;
+          }
+        }
+      }
       let q = 0;
       while (cache === 0) {
         q += bits;
