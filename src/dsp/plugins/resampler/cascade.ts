@@ -18,12 +18,32 @@ import { PolyphaseResampler } from './polyphase.ts';
 const MARGIN_DB = 30;
 
 /**
+ * Plans by conversion: a player opens a resampler per track, mostly for the same few rate pairs,
+ * and designing the banks costs about a millisecond. Designs are read-only once made. Bounded: a
+ * process sees a handful of conversions; past the bound the cache starts over.
+ */
+const planCache = new Map<string, readonly PolyphaseDesign[]>();
+const PLAN_CACHE_ENTRIES = 64;
+
+/**
  * The designs of each stage, in order, for converting fin to fout. `band` replaces the preset's
  * final band edges (an ultrasonic low-pass below Nyquist); with it, equal rates give one low-pass
  * stage, without it they are an error (bypass instead). The 1:2 and 2:1 stage at twice the lower
  * rate is the sharp one (run by FFT); the others reject only what lies beyond it.
  */
 export function planResampler(fin: number, fout: number, quality: ResamplerQuality = 'vhq', band?: BandEdges): PolyphaseDesign[] {
+  const key = `${fin}:${fout}:${quality}:${band ? `${band.passbandHz}:${band.stopbandHz}:${band.attenuationDb}` : ''}`;
+  let plan = planCache.get(key);
+  if (!plan) {
+    plan = designPlan(fin, fout, quality, band);
+    if (planCache.size >= PLAN_CACHE_ENTRIES) planCache.clear();
+    planCache.set(key, plan);
+  }
+  return [...plan];
+}
+
+/** planResampler without the cache. */
+function designPlan(fin: number, fout: number, quality: ResamplerQuality, band: BandEdges | undefined): PolyphaseDesign[] {
   const preset = RESAMPLER_PRESETS[quality];
   const nyquist = Math.min(fin, fout) / 2;
   const passbandHz = band ? band.passbandHz : preset.passband * nyquist;
