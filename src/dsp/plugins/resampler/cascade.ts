@@ -14,8 +14,8 @@ import type { BandEdges, PolyphaseDesign, ResamplerQuality } from './design.ts';
 import { FftStage, isFftStageDesign } from './fft-stage.ts';
 import { PolyphaseResampler } from './polyphase.ts';
 
-/** Stop-band margin of the stages around the sharp one: their images add up, and they are cheap. */
-const MARGIN_DB = 30;
+/** Stop-band margin of the stages around the sharp one (their images add up): 20 dB keeps rejection <= -173 dB and THD+N <= -193 dB in the quality tests, with 2 taps fewer than 30 dB. */
+const MARGIN_DB = 20;
 
 /**
  * Plans by conversion: a player opens a resampler per track, mostly for the same few rate pairs,
