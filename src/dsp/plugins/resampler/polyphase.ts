@@ -242,6 +242,12 @@ export class PolyphaseResampler {
 
   private append(input: Float64Array, frameOffset: number, frames: number): void {
     const ch = this.channels;
+    if (ch === 2) {
+      // A stereo frame is already the f64x2 pair the kernel reads: one copy.
+      this.history[0]!.set(input.subarray(2 * frameOffset, 2 * (frameOffset + frames)), 2 * this.filled);
+      this.filled += frames;
+      return;
+    }
     for (let c = 0; c < ch; c++) {
       const h = this.history[c >> 1]!;
       let j = frameOffset * ch + c;
