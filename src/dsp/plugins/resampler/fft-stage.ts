@@ -40,6 +40,58 @@ export function isFftStageDesign(design: PolyphaseDesign): boolean {
   return (design.up === 2 && design.down === 1) || (design.up === 1 && design.down === 2);
 }
 
+/** A stage's filter as the FFT stage uses it: spectrum and the valid window of a block's result. */
+interface FilterSpectrum {
+  /** Transform size at the higher rate. */
+  readonly size: number;
+  /** Filter spectrum (bit-reversed, scaled by the inverse transform's 1/size); read-only. */
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  /** First and last index of a block's circular result where it equals the linear one. */
+  readonly firstValid: number;
+  readonly lastValid: number;
+}
+
+/** Spectra by design: a player opens a stage per track, and the transform costs about a millisecond. */
+const spectra = new WeakMap<PolyphaseDesign, FilterSpectrum>();
+
+/** The FFT stage's view of `design` (a 1:2 or 2:1 design), computed once per design. */
+function filterSpectrum(design: PolyphaseDesign): FilterSpectrum {
+  const cached = spectra.get(design);
+  if (cached) return cached;
+  const upsampling = design.up === 2;
+  const taps = design.taps;
+  // The filter g[d] at the higher rate, d = -offset .. length-offset-1. Upsampling: output m
+  // = sum_t x[t] g[m - 2t]; downsampling: output m = sum_t x[t] g[2m - t]. From the bank:
+  // up, coefs[p][k] = g[p + taps - 2 - 2k]; down, coefs[0][k] = g[taps/2 - 1 - k].
+  const length = upsampling ? 2 * taps : taps;
+  const offset = upsampling ? taps : taps / 2;
+  const g = new Float64Array(length);
+  if (upsampling) {
+    for (let p = 0; p < 2; p++) for (let k = 0; k < taps; k++) g[p + taps - 2 - 2 * k + offset] = design.coefs[p * taps + k]!;
+  } else {
+    for (let k = 0; k < taps; k++) g[taps / 2 - 1 - k + offset] = design.coefs[k]!;
+  }
+  // Transform size at the higher rate: 8x the filter keeps the overlap near 1/8 of the work.
+  let size = 256;
+  while (size < 16 * length) size *= 2;
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  for (let i = 0; i < length; i++) re[(i - offset + size) % size] = g[i]!;
+  forwardBitReversed(re, im, size);
+  // The inverse transforms are unscaled: 1/size, both for the 2N-point inverse (up) and for the
+  // N/2-point inverse of the fold, which sums two bins of an N-point spectrum (down).
+  const scale = 1 / size;
+  for (let i = 0; i < size; i++) { re[i]! *= scale; im[i]! *= scale; }
+  // Circular = linear where no tap wraps: index m of the result needs g[m - j] for block inputs
+  // j (at the higher rate), so m in [length - offset - 1, size - 1 - offset].
+  const firstValid = length - offset - 1;
+  const lastValid = size - 1 - offset;
+  const spectrum = { size, re, im, firstValid, lastValid };
+  spectra.set(design, spectrum);
+  return spectrum;
+}
+
 export class FftStage {
   readonly channels: number;
   readonly design: PolyphaseDesign;
@@ -80,37 +132,15 @@ export class FftStage {
     this.upsampling = design.up === 2;
     this.leadIn = options.leadIn ?? 0;
     this.leadOut = options.leadOut ?? 0;
-    const taps = design.taps;
-    // The filter g[d] at the higher rate, d = -offset .. length-offset-1. Upsampling: output m
-    // = sum_t x[t] g[m - 2t]; downsampling: output m = sum_t x[t] g[2m - t]. From the bank:
-    // up, coefs[p][k] = g[p + taps - 2 - 2k]; down, coefs[0][k] = g[taps/2 - 1 - k].
-    const length = this.upsampling ? 2 * taps : taps;
-    const offset = this.upsampling ? taps : taps / 2;
-    const g = new Float64Array(length);
-    if (this.upsampling) {
-      for (let p = 0; p < 2; p++) for (let k = 0; k < taps; k++) g[p + taps - 2 - 2 * k + offset] = design.coefs[p * taps + k]!;
-    } else {
-      for (let k = 0; k < taps; k++) g[taps / 2 - 1 - k + offset] = design.coefs[k]!;
-    }
-    // Transform size at the higher rate: 8x the filter keeps the overlap near 1/8 of the work.
-    let size = 256;
-    while (size < 16 * length) size *= 2;
-    this.blockFrames = this.upsampling ? size / 2 : size;
-    this.specRe = new Float64Array(size);
-    this.specIm = new Float64Array(size);
-    for (let i = 0; i < length; i++) this.specRe[(i - offset + size) % size] = g[i]!;
-    forwardBitReversed(this.specRe, this.specIm, size);
-    // The inverse transforms are unscaled: 1/size, both for the 2N-point inverse (up) and for the
-    // N/2-point inverse of the fold, which sums two bins of an N-point spectrum (down).
-    const scale = 1 / size;
-    for (let i = 0; i < size; i++) { this.specRe[i]! *= scale; this.specIm[i]! *= scale; }
-    // Circular = linear where no tap wraps: index m of the result needs g[m - j] for block inputs
-    // j (at the higher rate), so m in [length - offset - 1, size - 1 - offset].
-    this.firstValid = length - offset - 1;
-    this.lastValid = size - 1 - offset;
+    const spectrum = filterSpectrum(design);
+    this.blockFrames = this.upsampling ? spectrum.size / 2 : spectrum.size;
+    this.specRe = spectrum.re;
+    this.specIm = spectrum.im;
+    this.firstValid = spectrum.firstValid;
+    this.lastValid = spectrum.lastValid;
     this.capacity = 2 * this.blockFrames + CHUNK_FRAMES + 2;
     this.history = Array.from({ length: channels }, () => new Float64Array(this.capacity));
-    this.fft = sharedFft(size);
+    this.fft = sharedFft(spectrum.size);
     this.workRe = this.fft.re(0);
     this.workIm = this.fft.im(0);
     this.resultRe = this.fft.re(1);
@@ -123,9 +153,10 @@ export class FftStage {
     this.nextOut = -this.leadOut;
     // History starts at the first block's start, zeros up to time -leadIn.
     const start = Math.min(this.blockStart(this.nextOut), -this.leadIn);
-    for (const h of this.history) h.fill(0);
     this.historyStart = start;
     this.filled = -this.leadIn - start;
+    // Only the filled part is ever read (the rest is written first), so only it needs zeros.
+    for (const h of this.history) h.fill(0, 0, this.filled);
     this.framesIn = 0;
     this.framesOut = 0;
   }

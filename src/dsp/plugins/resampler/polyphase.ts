@@ -172,10 +172,11 @@ export class PolyphaseResampler {
 
   /** Clears all state (for a seek or a new stream); the next input frame is time 0 again. */
   reset(): void {
-    for (const h of this.history) h.fill(0);
     // History starts with zeros standing for the inputs before the first one given; the first
     // output's first tap is input firstN0 - taps/2 + 1 (input -leadIn sits at index zerosBefore).
+    // Only the filled part is ever read (the rest is written first), so only it needs zeros.
     this.filled = this.zerosBefore;
+    for (const h of this.history) h.fill(0, 0, 2 * this.filled);
     this.pos = this.firstN0 - this.design.taps / 2 + 1 + this.leadIn + this.zerosBefore;
     this.phase = this.firstPhase;
     this.framesIn = 0;
@@ -241,6 +242,12 @@ export class PolyphaseResampler {
 
   private append(input: Float64Array, frameOffset: number, frames: number): void {
     const ch = this.channels;
+    if (ch === 2) {
+      // A stereo frame is already the f64x2 pair the kernel reads: one copy.
+      this.history[0]!.set(input.subarray(2 * frameOffset, 2 * (frameOffset + frames)), 2 * this.filled);
+      this.filled += frames;
+      return;
+    }
     for (let c = 0; c < ch; c++) {
       const h = this.history[c >> 1]!;
       let j = frameOffset * ch + c;
