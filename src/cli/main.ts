@@ -1,23 +1,25 @@
 // `auris`: the command-line entry point. Each command lives in src/cli/commands/<name>.ts and is
-// listed once in src/cli/commands/index.ts.
+// listed once in src/cli/commands/index.ts, which loads only the modules a command line needs.
 
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.ts';
+import { COMMANDS, commandsFor, type CommandEntry } from './commands/index.ts';
 import { isAurisError } from '../util/errors.ts';
 import { AURIS_VERSION } from '../util/version.ts';
 
-export function buildProgram(): Command {
+/** The program with `entries` registered (default: every command). */
+export async function buildProgram(entries: readonly CommandEntry[] = COMMANDS): Promise<Command> {
   const program = new Command('auris')
     .description('Bit-perfect music player: plays every bit of a file to the DAC unchanged, and proves it.')
     .version(AURIS_VERSION)
     .showHelpAfterError();
-  for (const register of COMMANDS) register(program);
+  const registrars = await Promise.all(entries.map((e) => e.load()));
+  for (const register of registrars) register(program);
   return program;
 }
 
 /** Runs the CLI; an AurisError becomes one line on stderr and exit code 1 (2 for bad usage). */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
+  const program = (await buildProgram(commandsFor(argv.slice(2)))).exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (e) {

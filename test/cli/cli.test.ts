@@ -8,7 +8,8 @@ import path from 'node:path';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { main } from '../../src/cli/main.ts';
+import { buildProgram, main } from '../../src/cli/main.ts';
+import { COMMANDS, commandsFor } from '../../src/cli/commands/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -133,4 +134,15 @@ test('cli debug decode: raw PCM of a slice on stdout, the format on stderr', asy
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(r.stdout, raw.subarray(777 * 6, 5777 * 6));
   assert.match(r.stderr, /FLAC in FLAC, 48000 Hz, 2 ch, 24-bit/);
+});
+
+test('cli commands load on demand: a command line loads only the module it names; help lists them all in order', async () => {
+  assert.deepEqual(commandsFor(['dr', '--json', 'x']).map((c) => c.name), ['dr']);
+  assert.deepEqual(commandsFor(['debug', 'filter', 'eq']).map((c) => c.name), ['debug']);
+  for (const args of [[], ['--help'], ['help', 'dr'], ['nosuch']]) assert.equal(commandsFor(args), COMMANDS, args.join(' '));
+  const help = (await buildProgram()).helpInformation();
+  const listed = [...help.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((n) => n !== 'help');
+  assert.deepEqual(listed, COMMANDS.map((c) => c.name));
+  const dr = await buildProgram(commandsFor(['dr']));
+  assert.deepEqual(dr.commands.map((c) => c.name()), ['dr']);
 });

@@ -1,35 +1,48 @@
-// Every CLI command, in the order `auris --help` lists them. One line per command.
+// Every CLI command, in the order `auris --help` lists them: its name and how to load the module
+// that registers it. A run loads only the module of the command it names (a command's module pulls
+// in decoders, outputs, DSP...: loading all of them cost each run ~0.1 s of start-up); help and
+// unknown commands load them all.
 import type { Command } from 'commander';
-import { registerPlay } from './play.ts';
-import { registerDevices } from './devices.ts';
-import { registerDoctor } from './doctor.ts';
-import { registerInfo } from './info.ts';
-import { registerDecode } from './decode.ts';
-import { registerVerify } from './verify.ts';
-import { registerEq } from './eq.ts';
-import { registerConvert } from './convert.ts';
-import { registerDr } from './dr.ts';
-import { registerLoudness } from './loudness.ts';
-import { registerAnalyze } from './analyze.ts';
-import { registerDebugDecode } from './debug.ts';
-import { registerDebugFilter } from './debug-filter.ts';
-import { registerDebugOutput } from './debug-output.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [
-  registerPlay,
-  registerDevices,
-  registerDoctor,
-  registerInfo,
-  registerDecode,
-  registerVerify,
-  registerEq,
-  registerConvert,
-  registerDr,
-  registerLoudness,
-  registerAnalyze,
-  registerDebugDecode,
-  registerDebugFilter,
-  registerDebugOutput,
+/** A top-level command: `name` as typed on the command line, `load` resolves its registrar. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<RegisterCommand>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'play', load: async () => (await import('./play.ts')).registerPlay },
+  { name: 'devices', load: async () => (await import('./devices.ts')).registerDevices },
+  { name: 'doctor', load: async () => (await import('./doctor.ts')).registerDoctor },
+  { name: 'info', load: async () => (await import('./info.ts')).registerInfo },
+  { name: 'decode', load: async () => (await import('./decode.ts')).registerDecode },
+  { name: 'verify', load: async () => (await import('./verify.ts')).registerVerify },
+  { name: 'eq', load: async () => (await import('./eq.ts')).registerEq },
+  { name: 'convert', load: async () => (await import('./convert.ts')).registerConvert },
+  { name: 'dr', load: async () => (await import('./dr.ts')).registerDr },
+  { name: 'loudness', load: async () => (await import('./loudness.ts')).registerLoudness },
+  { name: 'analyze', load: async () => (await import('./analyze.ts')).registerAnalyze },
+  {
+    name: 'debug',
+    load: async () => {
+      const [decode, filter, output] = await Promise.all([import('./debug.ts'), import('./debug-filter.ts'), import('./debug-output.ts')]);
+      return (program) => {
+        decode.registerDebugDecode(program);
+        filter.registerDebugFilter(program);
+        output.registerDebugOutput(program);
+      };
+    },
+  },
 ];
+
+/**
+ * The entries a command line needs: the one its first operand names, or every entry when it names
+ * none (`auris`, `auris --help`, `auris help dr`, a typo that commander must report).
+ */
+export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
+  const first = args.find((a) => !a.startsWith('-'));
+  const named = COMMANDS.find((c) => c.name === first);
+  return named ? [named] : COMMANDS;
+}
