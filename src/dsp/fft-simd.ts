@@ -1,4 +1,4 @@
-// The radix-4 passes of src/util/fft.ts as a WebAssembly SIMD kernel (src/dsp/wasm.ts): two
+// The radix-4 passes of src/util/fft.ts as a WebAssembly SIMD kernel (src/util/wasm.ts): two
 // neighbouring butterflies (k, k+1) per f64x2 instruction, same operations in the same order per
 // lane, so the result is bit-identical to the JS transform (its tested reference). The passes whose
 // butterflies have no neighbour (span 4, span 2) run the JS passes on views of the same memory.
@@ -9,8 +9,8 @@
 
 import { forwardRadix4Pass, inverseRadix4Pass, isPowerOfTwo, span2Pass, stageTwiddles } from '../util/fft.ts';
 import { AurisError } from '../util/errors.ts';
-import { I32, V128, WasmKernel, compileModule, encodeModule, op } from './wasm.ts';
-import type { WasmFunction } from './wasm.ts';
+import { I32, V128, WasmKernel, compileModule, encodeModule, op } from '../util/wasm.ts';
+import type { WasmFunction } from '../util/wasm.ts';
 
 type PassFn = (re: number, bytes: number, quarterBytes: number, w1: number, w2: number, w3: number) => void;
 

@@ -1,5 +1,5 @@
 // Direct Form I biquad cascades over interleaved blocks, in place (dsp.md section 1.3), run by a
-// WebAssembly SIMD kernel built at load time (src/dsp/wasm.ts): two channels share one f64x2 lane
+// WebAssembly SIMD kernel built at load time (src/util/wasm.ts): two channels share one f64x2 lane
 // pair, so one instruction filters both, and a pass runs several sections so their recursions
 // (each a serial multiply-add chain) overlap. Each lane computes exactly the scalar DF1 sum
 // y = b0*x + b1*x1 + b2*x2 - a1*y1 - a2*y2 in that order (dsp.md 1.2), in float64, so a channel's result does
@@ -8,8 +8,8 @@
 // Layout: coefficients k[5s..5s+4] = b0 b1 b2 a1 a2 of section s; state st[4s..4s+3] = x1 x2 y1 y2
 // (section s+1's x1 x2 equal section s's y1 y2).
 
-import { I32, V128, WasmKernel, compileModule, encodeModule, op } from '../../wasm.ts';
-import type { WasmFunction } from '../../wasm.ts';
+import { I32, V128, WasmKernel, compileModule, encodeModule, op } from '../../../util/wasm.ts';
+import type { WasmFunction } from '../../../util/wasm.ts';
 
 /** Below this, IIR state is flushed to zero at the end of a block (section 0, denormals). */
 const DENORMAL = 1e-300;

@@ -4,14 +4,14 @@
 // is round(inputFrames * L / M), so nothing needs trimming and gapless joins stay sample-accurate.
 //
 // The dot products run in a WebAssembly SIMD kernel generated for the design's tap count
-// (src/dsp/wasm.ts): channels go in pairs, one per f64x2 lane, so each coefficient load and each
+// (src/util/wasm.ts): channels go in pairs, one per f64x2 lane, so each coefficient load and each
 // instruction serves both; a lone last channel has a silent partner. The history lives in the
 // kernel's memory. Each lane sums taps k = j mod 4 in accumulator j, then (a0 + a1) + (a2 + a3):
 // a channel's result never depends on its partner or on the block split.
 
 import { AurisError } from '../../../util/errors.ts';
-import { I32, V128, WasmKernel, compileModule, encodeModule, op } from '../../wasm.ts';
-import type { WasmFunction } from '../../wasm.ts';
+import { I32, V128, WasmKernel, compileModule, encodeModule, op } from '../../../util/wasm.ts';
+import type { WasmFunction } from '../../../util/wasm.ts';
 import type { PolyphaseDesign } from './design.ts';
 
 /** Input frames taken into the history buffer per step; bounds memory whatever the block size. */

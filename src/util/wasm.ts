@@ -1,7 +1,8 @@
-// A minimal WebAssembly binary writer for DSP kernels generated at run time: no toolchain, no
-// binary in the repository. A kernel is written as a sequence of instructions (the helpers below
-// encode the few the kernels use, SIMD f64x2 included) and compiled synchronously. Node 20's V8
-// runs WASM SIMD (not relaxed SIMD). Encodings follow the WebAssembly core spec, binary format.
+// A minimal WebAssembly binary writer for kernels generated at run time (DSP, decoders, analysis):
+// no toolchain, no binary in the repository. A kernel is written as a sequence of instructions
+// (the helpers below encode the few the kernels use, SIMD f64x2 included) and compiled
+// synchronously. Node 20's V8 runs WASM SIMD (not relaxed SIMD). Encodings follow the WebAssembly
+// core spec, binary format.
 
 /** The part of the WebAssembly JS API the kernels use (the project's TS libs do not declare it). */
 interface WasmApi {
