@@ -1,25 +1,11 @@
-// Unit tests of the FLAC bit reader, Rice decoding edge cases, and the CRCs.
+// Unit tests of the FLAC bit reader (frame and subframe headers) and the CRC-8. The residuals and
+// the CRC-16 are read by the kernel: kernel.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BitReader, BitUnderflow, RiceOverflow } from '../../../src/decoders/plugins/flac/bit-reader.ts';
-import { crc16, crc8 } from '../../../src/decoders/plugins/flac/crc.ts';
-
-/** Packs a string of '0'/'1' (spaces ignored) MSB-first into bytes, zero-padded. */
-function bits(s: string): Uint8Array {
-  const b = s.replace(/\s/g, '');
-  const out = new Uint8Array(Math.ceil(b.length / 8));
-  for (let i = 0; i < b.length; i++) if (b[i] === '1') out[i >> 3]! |= 0x80 >> (i & 7);
-  return out;
-}
-
-/** Rice code of a signed value with parameter k, as a bit string (zigzag, unary quotient, k low bits). */
-function rice(v: number, k: number): string {
-  const u = v >= 0 ? 2 * v : -2 * v - 1;
-  const q = Math.floor(u / 2 ** k);
-  const low = u % 2 ** k;
-  return '0'.repeat(q) + '1' + (k ? low.toString(2).padStart(k, '0') : '');
-}
+import { BitReader, BitUnderflow } from '../../../src/decoders/plugins/flac/bit-reader.ts';
+import { crc8 } from '../../../src/decoders/plugins/flac/crc.ts';
+import { bits } from './flac-helpers.ts';
 
 function reader(bytes: Uint8Array, start = 0, end = bytes.length): BitReader {
   const r = new BitReader();
@@ -63,36 +49,24 @@ test('never reads past `end`, even when the buffer goes on', () => {
   assert.equal(r3.readBits(8), 0x00);
   assert.equal(r3.bytePosition(), 2);
   assert.equal(r3.readBits(4), 0xf);
-  const r4 = reader(bytes, 0, 2);
-  assert.throws(() => r4.readRice(new Int32Array(4), 0, 4, 3), BitUnderflow);
 });
 
-test('readRice: parameters 0..30, extreme values, runs across refills', () => {
-  for (const k of [0, 1, 4, 14, 24, 25, 29, 30]) {
-    const limit = k === 0 ? 40 : 2 ** Math.min(30, k + 5);
-    const values = [0, -1, 1, 2 ** (k === 0 ? 0 : k - 1), -(2 ** Math.max(0, k - 1)) - 1, limit - 1, -limit, 5, -7];
-    const text = values.map((v) => rice(v, k)).join('');
-    const out = new Int32Array(values.length + 2);
-    const r = reader(bits(text + '1'.repeat(8)));
-    r.readRice(out, 1, values.length, k);
-    assert.deepEqual([...out.subarray(1, 1 + values.length)], values, `k=${k}`);
-    assert.equal(out[0], 0, 'nothing written before start');
-    assert.equal(out[values.length + 1], 0, 'nothing written after the count');
-  }
+test('bitPosition and seekBit hand a position over and back, mid-byte', () => {
+  const bytes = bits('101 11001010 0111 1' + '0'.repeat(11) + '11110000');
+  const r = reader(bytes, 0, bytes.length);
+  assert.equal(r.readBits(3), 0b101);
+  assert.equal(r.bitPosition(), 3);
+  r.seekBit(11);
+  assert.equal(r.readBits(4), 0b0111);
+  assert.equal(r.bitPosition(), 15);
+  r.seekBit(27);
+  assert.equal(r.readBits(8), 0xf0);
+  assert.equal(r.buffer, bytes);
+  assert.throws(() => r.readBits(8), BitUnderflow);
 });
 
-test('readRice: the int32 extremes, and quotients that do not fit 32 bits', () => {
-  const out = new Int32Array(2);
-  reader(bits(rice(2 ** 31 - 1, 30) + rice(-(2 ** 31), 30) + '0000')).readRice(out, 0, 2, 30);
-  assert.deepEqual([...out], [2 ** 31 - 1, -(2 ** 31)]);
-  // k = 20 and a quotient of 4096 make a 33-bit value: corrupt data, not a wrapped number.
-  assert.throws(() => reader(bits('0'.repeat(4096) + '1' + '0'.repeat(20) + '1')).readRice(new Int32Array(1), 0, 1, 20), RiceOverflow);
-  assert.throws(() => reader(bits('0'.repeat(4096) + '1' + '0'.repeat(28) + '1')).readRice(new Int32Array(1), 0, 1, 28), RiceOverflow);
-});
-
-test('CRC-8 and CRC-16 check values ("123456789")', () => {
+test('CRC-8 check value ("123456789")', () => {
   const data = new TextEncoder().encode('123456789');
   assert.equal(crc8(data, 0, data.length), 0xf4);
-  assert.equal(crc16(data, 0, data.length), 0xfee8);
   assert.equal(crc8(data, 2, 2), 0);
 });

@@ -32,6 +32,22 @@ function findTestbench(): string {
 /** Deterministic pseudo-random numbers in [0, 1). */
 export const rng = uniform;
 
+/** Packs a string of '0'/'1' (spaces ignored) MSB-first into bytes, zero-padded. */
+export function bits(s: string): Uint8Array {
+  const b = s.replace(/\s/g, '');
+  const out = new Uint8Array(Math.ceil(b.length / 8));
+  for (let i = 0; i < b.length; i++) if (b[i] === '1') out[i >> 3]! |= 0x80 >> (i & 7);
+  return out;
+}
+
+/** Rice code of a signed value with parameter k, as a bit string (zigzag, unary quotient, k low bits). */
+export function rice(v: number, k: number): string {
+  const u = v >= 0 ? 2 * v : -2 * v - 1;
+  const q = Math.floor(u / 2 ** k);
+  const low = u % 2 ** k;
+  return '0'.repeat(q) + '1' + (k ? low.toString(2).padStart(k, '0') : '');
+}
+
 /**
  * A music-like test signal: per channel a few tones plus low-passed noise, at about -3 dBFS, as
  * interleaved right-justified `bits`-bit integers. Channels differ so stereo decorrelation matters;

@@ -1,6 +1,8 @@
-// MSB-first bit reader over a byte range of a Uint8Array, with a 32-bit cache. It never reads a
-// byte at or past `end`: asking for more bits than remain throws BitUnderflow, which the frame
-// decoder turns into "need more data" (the window grows) or E_TRUNCATED (at the end of the file).
+// MSB-first bit reader over a byte range of a Uint8Array, with a 32-bit cache, for frame and
+// subframe headers (the residuals, the bulk of a frame, are read by the kernel: kernel.ts). It
+// never reads a byte at or past `end`: asking for more bits than remain throws BitUnderflow, which
+// the frame decoder turns into "need more data" (the window grows) or E_TRUNCATED (at the end of
+// the file).
 
 /** Thrown when a read needs bits past the end of the reader's range. */
 export class BitUnderflow extends Error {
@@ -36,6 +38,11 @@ export class BitReader {
     this.end = Math.min(end, buf.length);
     this.cache = 0;
     this.bits = 0;
+  }
+
+  /** The buffer being read. */
+  get buffer(): Uint8Array {
+    return this.buf;
   }
 
   /** Index of the next unread byte; only meaningful when byte-aligned. */
@@ -116,89 +123,17 @@ export class BitReader {
     return count + zeros;
   }
 
-  /**
-   * Decodes `count` Rice-coded residuals with parameter `k` (0..30) into dst[start..start+count),
-   * un-zigzagged to signed values (RFC 9639 section 9.2.7.3). The hot loop of FLAC decoding.
-   */
-  readRice(dst: Int32Array, start: number, count: number, k: number): void {
-    if (k > 24) {
-      this.readRiceWide(dst, start, count, k);
-      return;
-    }
-    const buf = this.buf;
-    const end = this.end;
-    let cache = this.cache;
-    let bits = this.bits;
-    let pos = this.pos;
-    const stop = start + count;
-    const quotientLimit = k === 0 ? 0xffffffff : 0xffffffff >>> k;
-    for (let i = start; i < stop; i++) {
-      // Top the cache up to 25..32 bits with one 4-byte load while 4 bytes remain (a whole
-      // residual usually fits, so the slower refills below rarely run); byte by byte at the end.
-      if (bits <= 24) {
-        if (pos + 4 <= end) {
-          const take = (32 - bits) & ~7;
-          const word = (buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!;
-          cache |= (word >>> (32 - take)) << (32 - take - bits);
-          pos += take >> 3;
-          bits += take;
-        } else {
-          while (bits <= 24 && pos < end) {
-            cache |= buf[pos++]! << (24 - bits);
-            bits += 8;
-          }
-        }
-      }
-      let q = 0;
-      while (cache === 0) {
-        q += bits;
-        bits = 0;
-        if (pos >= end) {
-          this.cache = cache; this.bits = bits; this.pos = pos;
-          throw new BitUnderflow();
-        }
-        while (bits <= 24 && pos < end) {
-          cache |= buf[pos++]! << (24 - bits);
-          bits += 8;
-        }
-      }
-      const zeros = Math.clz32(cache);
-      q += zeros;
-      cache = (cache << zeros) << 1;
-      bits -= zeros + 1;
-      let v = q;
-      if (k !== 0) {
-        if (bits < k) {
-          while (bits <= 24 && pos < end) {
-            cache |= buf[pos++]! << (24 - bits);
-            bits += 8;
-          }
-          if (bits < k) {
-            this.cache = cache; this.bits = bits; this.pos = pos;
-            throw new BitUnderflow();
-          }
-        }
-        if (q > quotientLimit) throw new RiceOverflow();
-        v = (q << k) | (cache >>> (32 - k));
-        cache <<= k;
-        bits -= k;
-      } else if (q > quotientLimit) {
-        throw new RiceOverflow();
-      }
-      dst[i] = (v >>> 1) ^ -(v & 1);
-    }
-    this.cache = cache;
-    this.bits = bits;
-    this.pos = pos;
+  /** Bits read since the start of the buffer (not of the range): where the kernel takes over. */
+  bitPosition(): number {
+    return this.pos * 8 - this.bits;
   }
 
-  /** readRice for parameters above 24 bits (rare: only extremely loud noise needs them). */
-  private readRiceWide(dst: Int32Array, start: number, count: number, k: number): void {
-    const scale = 2 ** k;
-    for (let i = start, stop = start + count; i < stop; i++) {
-      const v = this.readUnary() * scale + this.readBits(k);
-      if (v > 0xffffffff) throw new RiceOverflow();
-      dst[i] = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-    }
+  /** Continues at bit `position` of the buffer (as bitPosition counts), inside the range. */
+  seekBit(position: number): void {
+    this.pos = position >>> 3;
+    this.cache = 0;
+    this.bits = 0;
+    const skip = position & 7;
+    if (skip !== 0) this.readBits(skip);
   }
 }

@@ -16,30 +16,28 @@ function makeTable(poly: number, width: 8 | 16): Uint16Array {
 
 const CRC8_TABLE = makeTable(0x07, 8);
 const CRC16_TABLE = makeTable(0x8005, 16);
-/** CRC-16 of a byte followed by `zeros` zero bytes, from the table of one zero fewer. */
+/** CRC-16 of a byte followed by one more zero byte than `table`'s. */
 const withZeroByte = (table: Uint16Array): Uint16Array => table.map((t) => ((t << 8) & 0xffff) ^ CRC16_TABLE[t >>> 8]!);
-/** CRC-16 tables of a byte followed by one, two and three zero bytes: crc16 takes four bytes per step. */
-const CRC16_TABLE_1 = withZeroByte(CRC16_TABLE);
-const CRC16_TABLE_2 = withZeroByte(CRC16_TABLE_1);
-const CRC16_TABLE_3 = withZeroByte(CRC16_TABLE_2);
+
+/**
+ * The CRC-16 tables of a byte followed by 0, 1, ... `slices` - 1 zero bytes, one after the other:
+ * the frame decoder's kernel (kernel.ts) takes `slices` bytes per step with them. The register
+ * meets only the first two bytes of a step; the CRC is linear, so the contributions (each byte
+ * shifted past the bytes after it) are xored.
+ */
+export function crc16Tables(slices: number): Uint16Array {
+  const out = new Uint16Array(slices * 256);
+  let table = CRC16_TABLE;
+  for (let t = 0; t < slices; t++) {
+    out.set(table, t * 256);
+    table = withZeroByte(table);
+  }
+  return out;
+}
 
 /** CRC-8 of bytes [start, end) of `bytes`. */
 export function crc8(bytes: Uint8Array, start: number, end: number): number {
   let crc = 0;
   for (let i = start; i < end; i++) crc = CRC8_TABLE[crc ^ bytes[i]!]!;
-  return crc;
-}
-
-/** CRC-16 of bytes [start, end) of `bytes`. */
-export function crc16(bytes: Uint8Array, start: number, end: number): number {
-  let crc = 0;
-  let i = start;
-  // The register meets only the first two bytes of a step; the CRC is linear, so the four
-  // contributions (each byte shifted past the bytes after it) are xored.
-  for (const quads = end - ((end - start) & 3); i < quads; i += 4) {
-    crc = CRC16_TABLE_3[(crc >>> 8) ^ bytes[i]!]! ^ CRC16_TABLE_2[(crc & 0xff) ^ bytes[i + 1]!]!
-      ^ CRC16_TABLE_1[bytes[i + 2]!]! ^ CRC16_TABLE[bytes[i + 3]!]!;
-  }
-  for (; i < end; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[(crc >>> 8) ^ bytes[i]!]!;
   return crc;
 }

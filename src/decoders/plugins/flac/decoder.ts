@@ -12,6 +12,7 @@ import { AurisError, isAurisError } from '../../../util/errors.ts';
 import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from '../../interface.ts';
 import { BitUnderflow, RiceOverflow } from './bit-reader.ts';
 import { FrameDecoder } from './frame.ts';
+import { FlacKernel } from './kernel.ts';
 import { HEADER_BAD_CRC, HEADER_INVALID, HEADER_SHORT, MAX_HEADER_LENGTH, isSyncAt, parseFrameHeader, type FrameHeader } from './frame-header.ts';
 import {
   BLOCK_FORBIDDEN, BLOCK_HEADER_LENGTH, BLOCK_PICTURE, BLOCK_SEEKTABLE, BLOCK_STREAMINFO, BLOCK_VORBIS_COMMENT,
@@ -76,21 +77,11 @@ function uninitializedInt32(length: number): Int32Array {
 }
 
 /**
- * The window buffer of the last closed decoder, for the next one to open: a process that decodes
- * file after file (an analysis worker, a player) then touches no fresh window memory per file.
+ * The kernel (and so the window memory) of the last closed decoder, for the next one to open: a
+ * process that decodes file after file (an analysis worker, a player) then touches no fresh memory
+ * per file, and compiles nothing.
  */
-let spareWindow: Uint8Array | null = null;
-
-function takeSpareWindow(length: number): Uint8Array | null {
-  const spare = spareWindow;
-  if (spare === null || spare.length < length) return null;
-  spareWindow = null;
-  return spare;
-}
-
-function keepSpareWindow(buffer: Uint8Array): void {
-  if (spareWindow === null || buffer.length > spareWindow.length) spareWindow = buffer;
-}
+let spareKernel: FlacKernel | null = null;
 
 export class FlacDecoder implements Decoder {
   format!: AudioFormat;
@@ -98,15 +89,14 @@ export class FlacDecoder implements Decoder {
   details!: FlacDetails;
 
   private readonly strict: boolean;
+  /**
+   * The window over the file: a view of the kernel's memory (frames decode where they lie), refilled
+   * in place (the metadata parsers keep no views of it); fresh multi-megabyte buffers would cost a
+   * page fault per 4 KiB on first touch.
+   */
   private win: Uint8Array = new Uint8Array(0);
   private winStart = 0;
-  /**
-   * With a source that can read into a buffer, the window lives at the start of this buffer and is
-   * refilled in place (the metadata parsers keep no views of it): fresh multi-megabyte buffers cost
-   * a page fault per 4 KiB on first touch, which measured more than the copying they replace.
-   */
-  private winBuffer: Uint8Array | null = null;
-  private readonly frames = new FrameDecoder();
+  private readonly frames: FrameDecoder;
 
   /** Offset of the next frame to decode. */
   private pos = 0;
@@ -127,6 +117,8 @@ export class FlacDecoder implements Decoder {
   private readonly warnings: string[] = [];
   private ended = false;
   private closed = false;
+  /** read() and seek() calls under way (they await the file between frames). */
+  private inFlight = 0;
 
   /** Base for converting coded frame/sample numbers to stream positions. */
   private nominalBlockSize = 0;
@@ -144,6 +136,9 @@ export class FlacDecoder implements Decoder {
   private constructor(private readonly source: ByteSource, options: DecoderOptions) {
     this.strict = (options.integrity ?? 'strict') === 'strict';
     if (options.verifyMd5 === false) this.hash = null;
+    const kernel = spareKernel ?? new FlacKernel(CHUNK);
+    spareKernel = null;
+    this.frames = new FrameDecoder(kernel);
   }
 
   /** Opens a FLAC stream: reads metadata and the first frame header. Throws E_CORRUPT when no FLAC stream is found. */
@@ -177,29 +172,21 @@ export class FlacDecoder implements Decoder {
     if (this.covers(offset, length)) return;
     const want = Math.max(CHUNK, length);
     const winEnd = this.winStart + this.win.length;
+    const keep = offset >= this.winStart && offset < winEnd ? winEnd - offset : 0;
+    const from = offset - this.winStart;
+    const kept = this.win.length;
+    // Growing the memory keeps its contents but detaches this.win: the kept bytes are moved in the new view.
+    const buf = this.frames.kernel.window(want);
+    if (keep > 0) buf.copyWithin(0, from, kept);
+    let got: number;
     if (this.source.readInto) {
-      const keep = offset >= this.winStart && offset < winEnd ? winEnd - offset : 0;
-      let buf = this.winBuffer;
-      if (buf === null || buf.length < want) {
-        buf = takeSpareWindow(want) ?? new Uint8Array(want);
-        if (keep > 0) buf.set(this.win.subarray(offset - this.winStart));
-        this.winBuffer = buf;
-      } else if (keep > 0) {
-        // The window is a view of the start of `buf`.
-        buf.copyWithin(0, offset - this.winStart, this.win.length);
-      }
-      const got = await this.source.readInto(offset + keep, buf.subarray(keep, want));
-      this.win = buf.subarray(0, keep + got);
-    } else if (offset >= this.winStart && offset < winEnd) {
-      const tail = this.win.subarray(offset - this.winStart);
-      const more = await this.source.read(winEnd, want - tail.length);
-      const next = new Uint8Array(tail.length + more.length);
-      next.set(tail, 0);
-      next.set(more, tail.length);
-      this.win = next;
+      got = await this.source.readInto(offset + keep, buf.subarray(keep, want));
     } else {
-      this.win = await this.source.read(offset, want);
+      const more = await this.source.read(offset + keep, want - keep);
+      buf.set(more, keep);
+      got = more.length;
     }
+    this.win = buf.subarray(0, keep + got);
     this.winStart = offset;
   }
 
@@ -491,7 +478,7 @@ export class FlacDecoder implements Decoder {
           this.crcErrors++;
           if (this.strict) this.fail('E_CORRUPT', `frame at offset ${offset} fails its CRC-16 check`, offset);
           this.warn(`frame at offset ${offset} failed its CRC-16 check and was replaced by silence`);
-          for (let c = 0; c < h.channels; c++) this.frames.channels[c]!.fill(0, 0, h.blockSize);
+          this.frames.samples.fill(0, 0, h.blockSize * h.channels);
         }
         this.frameFormat = format;
         this.remember(offset, this.nextSample);
@@ -548,6 +535,15 @@ export class FlacDecoder implements Decoder {
   }
 
   async read(maxFrames: number, reuse?: AudioBlock): Promise<AudioBlock | null> {
+    this.inFlight++;
+    try {
+      return await this.readBlock(maxFrames, reuse);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async readBlock(maxFrames: number, reuse?: AudioBlock): Promise<AudioBlock | null> {
     this.checkOpen();
     if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new AurisError('E_INVALID_ARGUMENT', `read(${maxFrames}): maxFrames must be a positive integer`);
     if (this.pendingError !== null) {
@@ -588,7 +584,8 @@ export class FlacDecoder implements Decoder {
         break;
       }
       const n = Math.min(h.blockSize - this.frameRead, limit - filled);
-      this.interleave(out!, filled, this.frameRead, n, f.channels);
+      const c = f.channels;
+      out!.set(this.frames.samples.subarray(this.frameRead * c, (this.frameRead + n) * c), filled * c);
       this.frameRead += n;
       filled += n;
     }
@@ -603,25 +600,6 @@ export class FlacDecoder implements Decoder {
     const samples = length === out.length ? out : reused ? out.subarray(0, length) : out.slice(0, length);
     this.hashBlock(samples, format.validBits);
     return intBlock(format, samples);
-  }
-
-  private interleave(out: Int32Array, outFrame: number, from: number, n: number, channels: number): void {
-    const ch = this.frames.channels;
-    if (channels === 2) {
-      const l = ch[0]!;
-      const r = ch[1]!;
-      for (let i = 0, o = outFrame * 2; i < n; i++, o += 2) {
-        out[o] = l[from + i]!;
-        out[o + 1] = r[from + i]!;
-      }
-    } else if (channels === 1) {
-      out.set(ch[0]!.subarray(from, from + n), outFrame);
-    } else {
-      for (let c = 0; c < channels; c++) {
-        const src = ch[c]!;
-        for (let i = 0, o = outFrame * channels + c; i < n; i++, o += channels) out[o] = src[from + i]!;
-      }
-    }
   }
 
   private hashBlock(samples: Int32Array, bits: number): void {
@@ -659,9 +637,9 @@ export class FlacDecoder implements Decoder {
   }
 
   async close(): Promise<void> {
+    // A read or seek still awaiting the file would go on writing into the kernel: it is then not handed on.
+    if (!this.closed && this.inFlight === 0) spareKernel = this.frames.kernel;
     this.closed = true;
-    if (this.winBuffer) keepSpareWindow(this.winBuffer);
-    this.winBuffer = null;
     this.win = new Uint8Array(0);
     this.hash = null;
   }
@@ -695,6 +673,15 @@ export class FlacDecoder implements Decoder {
   }
 
   async seek(frame: number): Promise<number> {
+    this.inFlight++;
+    try {
+      return await this.seekTo(frame);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async seekTo(frame: number): Promise<number> {
     this.checkOpen();
     if (!Number.isFinite(frame) || frame < 0) throw new AurisError('E_INVALID_ARGUMENT', `seek(${frame}): frame must be a non-negative number`);
     const target = Math.floor(frame);

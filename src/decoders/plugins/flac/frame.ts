@@ -1,49 +1,61 @@
 // One FLAC frame (RFC 9639 section 9): header, one subframe per channel, inter-channel
-// decorrelation, byte padding and CRC-16. Decodes synchronously from a byte range into reusable
-// per-channel Int32Arrays; never reads outside that range (BitUnderflow when it would need to).
+// decorrelation, byte padding and CRC-16. Decodes synchronously from a byte range of its kernel's
+// window into the kernel's per-channel buffers; never reads outside that range (BitUnderflow when
+// it would need to). Headers are read here; residuals, prediction, decorrelation and the CRC run in
+// the kernel (kernel.ts), except for 33-bit side channels (32-bit audio), which stay in doubles.
 
 import { AurisError } from '../../../util/errors.ts';
-import { BitReader } from './bit-reader.ts';
-import { crc16 } from './crc.ts';
+import { BitReader, BitUnderflow, RiceOverflow } from './bit-reader.ts';
 import { LEFT_SIDE, MID_SIDE, SIDE_RIGHT, type FrameHeader } from './frame-header.ts';
-import { lpcFitsInt32, restoreFixed, restoreFixedWide, restoreLpcDouble, restoreLpcInt, restoreLpcWide } from './predict.ts';
-
-export const MAX_LPC_ORDER = 32;
+import { COEF_BASE, MAX_ORDER, RESIDUAL_OVERFLOW, RESIDUAL_UNDERFLOW, type FlacKernel } from './kernel.ts';
+import { restoreFixedWide, restoreLpcWide } from './predict.ts';
 
 function corrupt(message: string): never {
   throw new AurisError('E_CORRUPT', message);
 }
 
-/** Decodes frames; the samples of the last decoded frame stay in `channels` until the next decode. */
+/** Decodes frames; the samples of the last decoded frame stay in `samples` until the next decode. */
 export class FrameDecoder {
   private readonly reader = new BitReader();
-  /** Decoded samples per channel, valid for [0, blockSize) of the last frame. */
-  channels: Int32Array[] = [];
+  private channelViews: Int32Array[] = [];
+  private interleavedView: Int32Array = new Int32Array(0);
+  private viewGeneration = -1;
   /** A 33-bit side channel (32-bit audio) before decorrelation. */
   private wide = new Float64Array(0);
-  private readonly coefs = new Int32Array(MAX_LPC_ORDER);
-  private capacity = 0;
   /** True when the last frame's CRC-16 matched. */
   crcOk = true;
 
-  private ensureCapacity(blockSize: number, channels: number): void {
-    if (blockSize > this.capacity) {
-      this.capacity = Math.max(blockSize, 4608);
-      this.channels = [];
-      this.wide = new Float64Array(0);
-    }
-    while (this.channels.length < channels) this.channels.push(new Int32Array(this.capacity));
+  constructor(readonly kernel: FlacKernel) {}
+
+  /** Per-channel buffers of the frame being decoded (views of the kernel's memory). */
+  private get channels(): Int32Array[] {
+    if (this.viewGeneration !== this.kernel.generation) this.refreshViews();
+    return this.channelViews;
+  }
+
+  /** The last decoded frame's samples, interleaved, valid for [0, blockSize x channels) (a view of the kernel's memory). */
+  get samples(): Int32Array {
+    if (this.viewGeneration !== this.kernel.generation) this.refreshViews();
+    return this.interleavedView;
+  }
+
+  private refreshViews(): void {
+    this.channelViews = this.channelViews.map((_, c) => this.kernel.channel(c));
+    this.interleavedView = this.kernel.interleaved();
+    this.viewGeneration = this.kernel.generation;
   }
 
   /**
    * Decodes the frame whose header `h` (with resolved `bits`) starts at `b[at]`; `end` bounds the
-   * readable bytes. Returns the offset just past the frame. Throws BitUnderflow when the frame runs
-   * past `end`, AurisError E_CORRUPT on impossible content. A CRC-16 mismatch sets `crcOk` false.
+   * readable bytes, and `b` is a view of the kernel's memory (its window). Returns the offset just
+   * past the frame. Throws BitUnderflow when the frame runs past `end`, AurisError E_CORRUPT on
+   * impossible content. A CRC-16 mismatch sets `crcOk` false.
    */
   decode(b: Uint8Array, at: number, end: number, h: FrameHeader, bits: number): number {
     const n = h.blockSize;
     const nch = h.channels;
-    this.ensureCapacity(n, nch);
+    const channels = this.channels;
+    while (channels.length < nch) channels.push(this.kernel.channel(channels.length));
     const r = this.reader;
     r.reset(b, at + h.length, end);
     const a = h.channelAssignment;
@@ -52,20 +64,23 @@ export class FrameDecoder {
       const isSide = (a === LEFT_SIDE && ch === 1) || (a === SIDE_RIGHT && ch === 0) || (a === MID_SIDE && ch === 1);
       const sbits = isSide ? bits + 1 : bits;
       if (sbits === 33) {
-        if (this.wide.length < this.capacity) this.wide = new Float64Array(this.capacity);
+        if (this.wide.length < n) this.wide = new Float64Array(Math.max(n, 4608));
         wideChannel = ch;
       }
-      this.decodeSubframe(n, sbits, this.channels[ch]!, sbits === 33 ? this.wide : null);
+      this.decodeSubframe(n, sbits, ch, sbits === 33 ? this.wide : null, end + b.byteOffset);
     }
     if (r.alignToByte() !== 0) corrupt('frame padding bits are not zero');
     const crcAt = r.bytePosition();
     const stored = r.readBits(16);
-    this.crcOk = crc16(b, at, crcAt) === stored;
-    if (a >= LEFT_SIDE) this.decorrelate(a, n, bits, wideChannel);
+    this.crcOk = this.kernel.crc16(b.byteOffset + at, b.byteOffset + crcAt) === stored;
+    this.interleave(a, n, bits, wideChannel, nch);
     return crcAt + 2;
   }
 
-  private decodeSubframe(n: number, bits: number, out: Int32Array, wide: Float64Array | null): void {
+  /** Subframe of channel `ch`; `endAddress` is the kernel address of the first byte it may not read. */
+  private decodeSubframe(n: number, bits: number, ch: number, wide: Float64Array | null, endAddress: number): void {
+    const out = this.channels[ch]!;
+    const address = this.kernel.channelAddress(ch);
     const r = this.reader;
     const head = r.readBits(8);
     if (head & 0x80) corrupt('subframe padding bit is set');
@@ -90,12 +105,12 @@ export class FrameDecoder {
       if (order > n) corrupt(`fixed predictor order ${order} exceeds block size ${n}`);
       if (target) {
         for (let i = 0; i < order; i++) target[i] = r.readSigned(33);
-        this.decodeResidual(out, n, order);
+        this.decodeResidual(address, n, order, endAddress);
         restoreFixedWide(out, target, n, order);
       } else {
         for (let i = 0; i < order; i++) out[i] = r.readSigned(sbits);
-        this.decodeResidual(out, n, order);
-        restoreFixed(out, n, order);
+        this.decodeResidual(address, n, order, endAddress);
+        this.kernel.fixed[order]!(address, n);
       }
     } else if (type >= 32) {
       const order = type - 31;
@@ -107,12 +122,11 @@ export class FrameDecoder {
       const precision = precisionCode + 1;
       const shift = r.readSigned(5);
       if (shift < 0) corrupt(`LPC shift ${shift} is negative`);
-      const c = this.coefs;
+      const c = this.kernel.ints.subarray(COEF_BASE >> 2, (COEF_BASE >> 2) + MAX_ORDER);
       for (let i = 0; i < order; i++) c[i] = r.readSigned(precision);
-      this.decodeResidual(out, n, order);
+      this.decodeResidual(address, n, order, endAddress);
       if (target) restoreLpcWide(out, target, n, c, order, shift);
-      else if (lpcFitsInt32(sbits, precision, order)) restoreLpcInt(out, n, c, order, shift);
-      else restoreLpcDouble(out, n, c, order, shift);
+      else this.kernel.lpc[order]!(address, n, shift);
     } else {
       corrupt(`reserved subframe type ${type}`);
     }
@@ -125,60 +139,38 @@ export class FrameDecoder {
     }
   }
 
-  /** Residual section (section 9.2.7) into out[order..n). */
-  private decodeResidual(out: Int32Array, n: number, order: number): void {
+  /** Residual section (section 9.2.7) into the channel at kernel address `out`, samples [order, n). */
+  private decodeResidual(out: number, n: number, order: number, endAddress: number): void {
     const r = this.reader;
     const method = r.readBits(2);
     if (method > 1) corrupt(`reserved residual coding method ${method}`);
-    const paramBits = method === 0 ? 4 : 5;
-    const escape = method === 0 ? 15 : 31;
     const partitionOrder = r.readBits(4);
-    const partitions = 1 << partitionOrder;
     const perPartition = n >> partitionOrder;
-    if (perPartition << partitionOrder !== n) corrupt(`block size ${n} is not divisible into ${partitions} partitions`);
+    if (perPartition << partitionOrder !== n) corrupt(`block size ${n} is not divisible into ${1 << partitionOrder} partitions`);
     if (perPartition < order) corrupt(`partition of ${perPartition} samples is shorter than predictor order ${order}`);
-    let i = order;
-    for (let p = 0; p < partitions; p++) {
-      const count = p === 0 ? perPartition - order : perPartition;
-      const k = r.readBits(paramBits);
-      if (k === escape) {
-        const rawBits = r.readBits(5);
-        if (rawBits === 0) out.fill(0, i, i + count);
-        else for (let j = 0; j < count; j++) out[i + j] = r.readSigned(rawBits);
-      } else {
-        r.readRice(out, i, count, k);
-      }
-      i += count;
-    }
+    const base = r.buffer.byteOffset * 8;
+    const next = this.kernel.residual(base + r.bitPosition(), endAddress, out + 4 * order, n, order, partitionOrder, method === 0 ? 4 : 5);
+    if (next === RESIDUAL_UNDERFLOW) throw new BitUnderflow();
+    if (next === RESIDUAL_OVERFLOW) throw new RiceOverflow();
+    r.seekBit(next - base);
   }
 
-  /** Undoes stereo decorrelation (section 4.2) in place into channels 0 and 1. */
-  private decorrelate(a: number, n: number, bits: number, wideChannel: number): void {
-    const left = this.channels[0]!;
-    const right = this.channels[1]!;
+  /** Undoes stereo decorrelation (section 4.2) on the way into the interleaved frame. */
+  private interleave(a: number, n: number, bits: number, wideChannel: number, channels: number): void {
+    const k = this.kernel;
+    const left = k.channelAddress(0);
+    const right = k.channelAddress(1);
     if (wideChannel >= 0) {
       this.decorrelateWide(a, n);
-      return;
-    }
-    if (a === LEFT_SIDE) {
-      for (let i = 0; i < n; i++) right[i] = left[i]! - right[i]!;
-    } else if (a === SIDE_RIGHT) {
-      for (let i = 0; i < n; i++) left[i] = left[i]! + right[i]!;
-    } else if (bits <= 30) {
-      for (let i = 0; i < n; i++) {
-        const side = right[i]!;
-        const mid = (left[i]! << 1) | (side & 1);
-        left[i] = (mid + side) >> 1;
-        right[i] = (mid - side) >> 1;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const side = right[i]!;
-        const mid = left[i]! * 2 + (side & 1);
-        left[i] = Math.floor((mid + side) / 2);
-        right[i] = Math.floor((mid - side) / 2);
-      }
-    }
+      k.independent2(left, right, n);
+    } else if (a === LEFT_SIDE) k.leftSide(left, right, n);
+    else if (a === SIDE_RIGHT) k.sideRight(left, right, n);
+    else if (a === MID_SIDE && bits > 30) {
+      k.midSide64(left, right, n);
+      k.independent2(left, right, n);
+    } else if (a === MID_SIDE) k.midSide32(left, right, n);
+    else if (channels === 2) k.independent2(left, right, n);
+    else k.interleave(channels, n);
   }
 
   /** Decorrelation when the side channel has 33 bits and sits in `wide`. */
