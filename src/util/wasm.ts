@@ -81,9 +81,10 @@ const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 
 /** The instructions the kernels use. Memory offsets are byte offsets added to the address. */
 export const op = {
-  localGet: (i: number) => [0x20, ...uleb(i)],
-  localSet: (i: number) => [0x21, ...uleb(i)],
-  localTee: (i: number) => [0x22, ...uleb(i)],
+  // Local indices below 128 are one LEB128 byte: the common case skips the encoder.
+  localGet: (i: number) => (i < 128 ? [0x20, i] : [0x20, ...uleb(i)]),
+  localSet: (i: number) => (i < 128 ? [0x21, i] : [0x21, ...uleb(i)]),
+  localTee: (i: number) => (i < 128 ? [0x22, i] : [0x22, ...uleb(i)]),
   i32Const: (v: number) => [0x41, ...sleb(v)],
   i32Add: [0x6a],
   i32Sub: [0x6b],

@@ -202,10 +202,10 @@ function residualFunction(): WasmFunction {
 }
 
 /**
- * lpc<N>(x, n, shift): x[i] += (Σ_j c[j]·x[i-1-j]) >> shift for i in [N, n), c at COEF_BASE, in
- * exact 64-bit sums (any depth up to 32 bits and precision up to 15 bits fits), stores wrapping to
- * int32 as libFLAC's. The last N samples stay in locals and the newest one's product is added
- * last, so the loop-carried chain is one multiply, one add and the shift.
+ * lpc<N>(x, n, shift) for N = 1..UNROLLED_ORDERS: x[i] += (Σ_j c[j]·x[i-1-j]) >> shift for i in
+ * [N, n), c at COEF_BASE, in exact 64-bit sums (any depth up to 32 bits and precision up to 15 bits
+ * fits), stores wrapping to int32 as libFLAC's. The last N samples stay in locals and the newest
+ * one's product is added last, so the loop-carried chain is one multiply, one add and the shift.
  */
 function lpcFunction(order: number): WasmFunction {
   const [x, n, shift] = [0, 1, 2];
@@ -235,6 +235,41 @@ function lpcFunction(order: number): WasmFunction {
     ),
   ];
   return { name: `lpc${order}`, params: [I32, I32, I32], locals, body };
+}
+
+/**
+ * Orders with a function of their own: libFLAC's encoder goes up to 12 within the subset that
+ * players must support; orders 13..32 (--lax files) share `lpcAny`, which loops over the taps.
+ * Unrolling all 32 cost ~10 ms of code generation per thread for orders that are rarely met.
+ */
+export const UNROLLED_ORDERS = 12;
+
+/** lpcAny(x, n, shift, order): lpc<N> for any order 1..32, the sum in a loop. */
+function lpcAnyFunction(): WasmFunction {
+  const [x, n, shift, order] = [0, 1, 2, 3];
+  const [p, stop, j, tap] = [4, 5, 6, 7];
+  const [sum] = [8];
+  return {
+    name: 'lpcAny',
+    params: [I32, I32, I32, I32],
+    locals: [I32, I32, I32, I32, I64],
+    body: [
+      get(x), get(order), i32Const(2), op.i32Shl, op.i32Add, set(p),
+      get(x), get(n), i32Const(2), op.i32Shl, op.i32Add, set(stop),
+      until(
+        [get(p), get(stop), op.i32GeU],
+        i64Const(0), set(sum), i32Const(0), set(j), get(p), set(tap),
+        until(
+          [get(j), get(order), op.i32GeU],
+          addTo(tap, i32Const(-4)),
+          get(sum), get(j), i32Const(2), op.i32Shl, op.i64Load32S(COEF_BASE), get(tap), op.i64Load32S(0), op.i64Mul, op.i64Add, set(sum),
+          addTo(j, i32Const(1)),
+        ),
+        get(p), get(sum), get(shift), op.i64ExtendI32U, op.i64ShrS, op.i32WrapI64, get(p), op.i32Load(0), op.i32Add, op.i32Store(0),
+        addTo(p, i32Const(4)),
+      ),
+    ],
+  };
 }
 
 /** fixed<N>(x, n): the fixed predictors of order 1..4 in wrapping int32 arithmetic (the same values as exact sums stored to int32). */
@@ -395,7 +430,8 @@ let compiled: object | null = null;
 function flacModule(): object {
   compiled ??= compileModule(encodeModule([
     residualFunction(),
-    ...Array.from({ length: MAX_ORDER }, (_, i) => lpcFunction(i + 1)),
+    ...Array.from({ length: UNROLLED_ORDERS }, (_, i) => lpcFunction(i + 1)),
+    lpcAnyFunction(),
     ...[1, 2, 3, 4].map(fixedFunction),
     ...stereoFunctions(),
     midSide64Function(),
@@ -437,7 +473,12 @@ export class FlacKernel {
     this.kernel = new WasmKernel(flacModule(), WINDOW_BASE + windowBytes);
     const e = this.kernel.exports as Exports;
     this.residual = e.residual!;
-    this.lpc = [() => {}, ...Array.from({ length: MAX_ORDER }, (_, i) => e[`lpc${i + 1}`]!)];
+    const lpcAny = e.lpcAny!;
+    this.lpc = [
+      () => {},
+      ...Array.from({ length: MAX_ORDER }, (_, i): Fn<[number, number, number]> =>
+        i < UNROLLED_ORDERS ? e[`lpc${i + 1}`]! : (x, n, shift) => lpcAny(x, n, shift, i + 1)),
+    ];
     this.fixed = [() => {}, e.fixed1!, e.fixed2!, e.fixed3!, e.fixed4!];
     this.independent2 = e.independent2!;
     this.leftSide = e.leftSide!;
