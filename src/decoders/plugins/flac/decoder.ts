@@ -2,7 +2,7 @@
 // STREAMINFO MD5 checked at the end, sample-accurate seeking (SEEKTABLE, else bisection on frame
 // headers verified by CRC-8 and CRC-16), and resync after damage in lenient mode.
 
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { AudioBlock, IntBlock } from '../../../audio/block.ts';
 import { intBlock } from '../../../audio/block.ts';
 import { pcmFormat, sameFormat, type AudioFormat } from '../../../audio/format.ts';
@@ -110,7 +110,8 @@ export class FlacDecoder implements Decoder {
   private frameLength = 0;
   private lastMessage = '';
 
-  private hash: Hash | null = createHash('md5');
+  /** The running STREAMINFO MD5, from open() unless the caller asked not to verify it. */
+  private hash: Hash | null = null;
   private md5Scratch = new Uint8Array(0);
   private md5Status: IntegrityReport['md5'] = 'unchecked';
   private crcErrors = 0;
@@ -135,7 +136,6 @@ export class FlacDecoder implements Decoder {
 
   private constructor(private readonly source: ByteSource, options: DecoderOptions) {
     this.strict = (options.integrity ?? 'strict') === 'strict';
-    if (options.verifyMd5 === false) this.hash = null;
     const kernel = spareKernel ?? new FlacKernel(CHUNK);
     spareKernel = null;
     this.frames = new FrameDecoder(kernel);
@@ -144,6 +144,8 @@ export class FlacDecoder implements Decoder {
   /** Opens a FLAC stream: reads metadata and the first frame header. Throws E_CORRUPT when no FLAC stream is found. */
   static async open(source: ByteSource, options: DecoderOptions): Promise<FlacDecoder> {
     const d = new FlacDecoder(source, options);
+    // node:crypto is loaded only when the MD5 is checked: it costs a fresh analysis worker ~7 ms.
+    if (options.verifyMd5 !== false) d.hash = (await import('node:crypto')).createHash('md5');
     await d.init();
     return d;
   }
