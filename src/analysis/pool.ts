@@ -64,6 +64,20 @@ export class AnalysisPool {
     });
   }
 
+  /** Workers started so far (up to `size`). */
+  get started(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Starts every worker now rather than with the first jobs, so that their start-up (a fresh
+   * isolate, the decoders) overlaps what the caller does meanwhile. Idle workers keep no process alive.
+   */
+  warm(): void {
+    if (this.closed) return;
+    while (this.slots.length < this.size) this.startWorker().worker.unref();
+  }
+
   /** Stops every worker; pending jobs are rejected with E_STATE. */
   async close(): Promise<void> {
     this.closed = true;

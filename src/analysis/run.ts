@@ -59,7 +59,8 @@ export async function analyseSource(
   requests: readonly AnalyserRequest[],
   onProgress?: (frames: number, total: number | null) => void,
 ): Promise<FileAnalysis> {
-  const analysers: [string, Analyser<unknown>][] = requests.map((r) => [r.name, analyserPlugin(r.name).create(source.format, r.options as never)]);
+  const plugins = await Promise.all(requests.map((r) => analyserPlugin(r.name)));
+  const analysers: [string, Analyser<unknown>][] = requests.map((r, i) => [r.name, plugins[i]!.create(source.format, r.options as never)]);
   let frames = 0;
   // Blocks are consumed before the next read, so one sample array and one float array serve the
   // whole stream: fresh megabyte arrays per block cost more in page faults than the analysis.

@@ -2,7 +2,7 @@
 // listed once in src/cli/commands/index.ts, which loads only the modules a command line needs.
 
 import { Command, CommanderError } from 'commander';
-import { COMMANDS, commandsFor, type CommandEntry } from './commands/index.ts';
+import { COMMANDS, commandsFor, namedCommand, type CommandEntry } from './commands/index.ts';
 import { isAurisError } from '../util/errors.ts';
 import { AURIS_VERSION } from '../util/version.ts';
 
@@ -19,8 +19,13 @@ export async function buildProgram(entries: readonly CommandEntry[] = COMMANDS):
 
 /** Runs the CLI; an AurisError becomes one line on stderr and exit code 1 (2 for bad usage). */
 export async function main(argv: string[]): Promise<void> {
-  const program = (await buildProgram(commandsFor(argv.slice(2)))).exitOverride();
+  const args = argv.slice(2);
+  // What the named command prepares runs while the modules load; its failure is the command's.
+  const prepared = namedCommand(args)?.prepare?.().then(() => null, (e: unknown) => e);
+  const program = (await buildProgram(commandsFor(args))).exitOverride();
   try {
+    const failure = await prepared;
+    if (failure) throw failure;
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { AnalysisPool, workerUrl } from '../../src/analysis/pool.ts';
-import { sourceModuleUrl } from '../../src/cli/analysis/common.ts';
+import { sourceModuleUrl } from '../../src/cli/analysis/workers.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { analyseFile, toChannels, writeWav } from './files.ts';
@@ -38,4 +38,25 @@ test('a pool of 2 analyses 4 files like an in-process run and keeps error codes'
     await pool.close();
   }
   await assert.rejects(pool.analyse(files[0]!, [{ name: 'dr' }]), (e) => isAurisError(e, 'E_STATE'));
+});
+
+test('a warmed pool starts its workers before any job, then analyses as usual', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'w.wav');
+  writeWav(file, 48000, 2, 24, quantise(toChannels(pinkNoise(48000, 0.3, 7), 2), 24));
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+  try {
+    assert.equal(pool.started, 0);
+    pool.warm();
+    assert.equal(pool.started, 2);
+    pool.warm();
+    assert.equal(pool.started, 2, 'warming twice starts no more');
+    const r = await pool.analyse(file, [{ name: 'dr' }]);
+    assert.equal((r.results.dr as DrResult).dr, ((await analyseFile(file, [{ name: 'dr' }])).results.dr as DrResult).dr);
+    assert.equal(pool.started, 2);
+  } finally {
+    await pool.close();
+  }
+  pool.warm();
+  assert.equal(pool.started, 0, 'a closed pool starts nothing');
 });

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { buildProgram, main } from '../../src/cli/main.ts';
-import { COMMANDS, commandsFor } from '../../src/cli/commands/index.ts';
+import { COMMANDS, commandsFor, namedCommand } from '../../src/cli/commands/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -145,4 +145,8 @@ test('cli commands load on demand: a command line loads only the module it names
   assert.deepEqual(listed, COMMANDS.map((c) => c.name));
   const dr = await buildProgram(commandsFor(['dr']));
   assert.deepEqual(dr.commands.map((c) => c.name()), ['dr']);
+  // Only a named command prepares (the analysis commands start their workers): help starts nothing.
+  assert.equal(namedCommand(['--help']), undefined);
+  assert.equal(namedCommand(['help', 'dr']), undefined);
+  assert.deepEqual(COMMANDS.filter((c) => c.prepare).map((c) => c.name), ['dr', 'loudness', 'analyze']);
 });

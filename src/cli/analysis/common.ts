@@ -4,16 +4,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { AnalysisPool } from '../../analysis/pool.ts';
 import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
 import { supportedExtensions } from '../../decoders/registry.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
-
-/** URL of the module the workers open files with (same extension as this module: .ts or .js). */
-export function sourceModuleUrl(): string {
-  const ext = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./source${ext}`, import.meta.url).href;
-}
+import { takeAnalysisPool } from './workers.ts';
 
 /** Every decodable file under the given paths (files as given, folders recursively), sorted. */
 export async function expandPaths(inputs: readonly string[]): Promise<string[]> {
@@ -85,7 +79,7 @@ export interface FailedFile {
 }
 
 /**
- * Analyses every file on the worker pool (one worker per core). Shows a progress bar on stderr when
+ * Analyses every file on the worker pool (one worker per core; the one startAnalysisWorkers started, if any). Shows a progress bar on stderr when
  * it is a terminal. Failures are collected, not thrown, so one bad file does not stop an album.
  */
 export async function analyseFiles(
@@ -93,7 +87,7 @@ export async function analyseFiles(
   requests: readonly AnalyserRequest[],
   options: { workers?: number; progress?: boolean } = {},
 ): Promise<{ analyses: Map<string, FileAnalysis>; failed: FailedFile[] }> {
-  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: Math.min(options.workers ?? availableParallelism(), files.length) });
+  const pool = takeAnalysisPool(Math.min(options.workers ?? availableParallelism(), files.length));
   const bar = options.progress ?? process.stderr.isTTY === true ? new ProgressBar(files.length) : null;
   const analyses = new Map<string, FileAnalysis>();
   const failed: FailedFile[] = [];

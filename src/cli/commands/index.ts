@@ -6,11 +6,19 @@ import type { Command } from 'commander';
 
 export type RegisterCommand = (program: Command) => void;
 
-/** A top-level command: `name` as typed on the command line, `load` resolves its registrar. */
+/**
+ * A top-level command: `name` as typed on the command line, `load` resolves its registrar, and
+ * `prepare`, when given, begins work the command will need (alongside loading it) when a command
+ * line names it.
+ */
 export interface CommandEntry {
   readonly name: string;
   readonly load: () => Promise<RegisterCommand>;
+  readonly prepare?: () => Promise<void>;
 }
+
+/** The analysis commands start their workers as soon as they are named (src/cli/analysis/workers.ts). */
+const startAnalysisWorkers = async (): Promise<void> => (await import('../analysis/workers.ts')).startAnalysisWorkers();
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'play', load: async () => (await import('./play.ts')).registerPlay },
@@ -21,9 +29,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'verify', load: async () => (await import('./verify.ts')).registerVerify },
   { name: 'eq', load: async () => (await import('./eq.ts')).registerEq },
   { name: 'convert', load: async () => (await import('./convert.ts')).registerConvert },
-  { name: 'dr', load: async () => (await import('./dr.ts')).registerDr },
-  { name: 'loudness', load: async () => (await import('./loudness.ts')).registerLoudness },
-  { name: 'analyze', load: async () => (await import('./analyze.ts')).registerAnalyze },
+  { name: 'dr', load: async () => (await import('./dr.ts')).registerDr, prepare: startAnalysisWorkers },
+  { name: 'loudness', load: async () => (await import('./loudness.ts')).registerLoudness, prepare: startAnalysisWorkers },
+  { name: 'analyze', load: async () => (await import('./analyze.ts')).registerAnalyze, prepare: startAnalysisWorkers },
   {
     name: 'debug',
     load: async () => {
@@ -42,7 +50,12 @@ export const COMMANDS: readonly CommandEntry[] = [
  * none (`auris`, `auris --help`, `auris help dr`, a typo that commander must report).
  */
 export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
-  const first = args.find((a) => !a.startsWith('-'));
-  const named = COMMANDS.find((c) => c.name === first);
+  const named = namedCommand(args);
   return named ? [named] : COMMANDS;
+}
+
+/** The entry the first operand names, if any. */
+export function namedCommand(args: readonly string[]): CommandEntry | undefined {
+  const first = args.find((a) => !a.startsWith('-'));
+  return COMMANDS.find((c) => c.name === first);
 }
