@@ -141,6 +141,8 @@ export const op = {
   end: [0x0b],
   v128Load: (offset: number) => [...simd(0), 3, ...uleb(offset)],
   v128Store: (offset: number) => [...simd(11), 3, ...uleb(offset)],
+  /** Loads 8 bytes into the low half, zeroing the high half. */
+  v128Load64Zero: (offset: number) => [...simd(93), 3, ...uleb(offset)],
   /** Loads one f64 and puts it in both lanes. */
   v128Load64Splat: (offset: number) => [...simd(10), 3, ...uleb(offset)],
   /** Lanes of the two operands (bytes 0-15 from the first, 16-31 from the second) in the given order. */
@@ -152,9 +154,13 @@ export const op = {
   i32x4ShrS: simd(172),
   i32x4Add: simd(174),
   i32x4Sub: simd(177),
+  i32x4MinS: simd(182),
+  i32x4MaxS: simd(184),
   f64x2Add: simd(240),
   f64x2Sub: simd(241),
   f64x2Mul: simd(242),
+  /** The two low i32 lanes as f64 (exact). */
+  f64x2ConvertLowI32x4S: simd(254),
 };
 
 /**

@@ -8,6 +8,7 @@ import { isIntegerKind } from '../../../audio/format.ts';
 import type { Analyser, AnalysisChunk } from '../../interface.ts';
 import { requirePcm } from '../../interface.ts';
 import { AurisError } from '../../../util/errors.ts';
+import { StereoKernel } from './kernel.ts';
 
 /** Window length coefficient: 132480 / 44100 (binary64 0x4008085bf37612cf). */
 export const DR_WINDOW_COEF = 3.0040816326530613;
@@ -76,6 +77,8 @@ export class DrMeter implements Analyser<DrResult> {
   private readonly secondaryAmp: Float64Array;
   private readonly secondaryKey: Float64Array;
   private readonly hist: Uint32Array[];
+  /** The stereo integer kernel, made with the first such block. */
+  private stereo: StereoKernel | null = null;
   private curFrames = 0;
   private windows = 0;
   private totalFrames = 0;
@@ -119,30 +122,17 @@ export class DrMeter implements Analyser<DrResult> {
   }
 
   /**
-   * `accumulate` for interleaved stereo integers in one pass over both channels. Each channel's
+   * `accumulate` for interleaved stereo integers, in the SIMD kernel (kernel.ts): each channel's
    * sum of squares is added in the same order as `accumulate` adds it (v·v equals |v|·|v|), and
-   * max(hi, -lo) is the largest |v|, so the values are bit-identical; integers cannot be NaN.
+   * max(high, -low) is the largest |v|, so the values are bit-identical; integers cannot be NaN.
    */
   private accumulateStereoInt(x: Int32Array, frames: number): void {
+    const kernel = (this.stereo ??= new StereoKernel());
+    kernel.load(x, frames);
     let i = 0;
     while (i < frames) {
       const n = Math.min(frames - i, this.window - this.curFrames);
-      let s0 = this.sumSq[0]!, s1 = this.sumSq[1]!;
-      let hi0 = 0, lo0 = 0, hi1 = 0, lo1 = 0;
-      for (let k = i * 2, end = (i + n) * 2; k < end; k += 2) {
-        const a = x[k]!;
-        const b = x[k + 1]!;
-        s0 += a * a;
-        s1 += b * b;
-        hi0 = Math.max(hi0, a);
-        lo0 = Math.min(lo0, a);
-        hi1 = Math.max(hi1, b);
-        lo1 = Math.min(lo1, b);
-      }
-      this.sumSq[0] = s0;
-      this.sumSq[1] = s1;
-      this.curPeak[0] = Math.max(this.curPeak[0]!, hi0, -lo0);
-      this.curPeak[1] = Math.max(this.curPeak[1]!, hi1, -lo1);
+      kernel.accumulate(i, n, this.sumSq, this.curPeak);
       this.curFrames += n;
       i += n;
       if (this.curFrames === this.window) this.submitWindow(this.window);

@@ -146,16 +146,29 @@ test('integer PCM is normalised by 2^(bits−1): a 16-bit full-scale square read
   assert.equal(r.drRounded, 0);
 });
 
-test('integer blocks measured on the integers equal normalised floats bit for bit (24-bit noise)', () => {
-  const format = pcmFormat(8000, 2, 24);
-  let seed = 12345;
-  const ints = Int32Array.from({ length: 2 * (3 * W8K + 1234) }, () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return ((seed >>> 8) & 0xffffff) - 0x800000;
-  });
-  const viaInts = new DrMeter(format);
-  viaInts.push(analysisChunk(intBlock(format, ints)));
-  const viaFloats = new DrMeter(floatFormat(8000, 2, 64));
-  viaFloats.pushSamples(Float64Array.from(ints, (v) => v / 8388608), ints.length / 2);
-  assert.deepEqual(viaInts.finish(), { ...viaFloats.finish() });
+test('integer blocks measured on the integers (stereo: the SIMD kernel) equal normalised floats bit for bit', () => {
+  for (const bits of [16, 24, 32]) {
+    for (const channels of [1, 2, 3, 6]) {
+      const format = pcmFormat(8000, channels, bits);
+      let seed = 12345 + bits + channels;
+      const frames = 3 * W8K + 1234;
+      const ints = Int32Array.from({ length: channels * frames }, () => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed >> (32 - bits);
+      });
+      // Both extremes of the depth, in the middle of a window.
+      ints[channels * 100] = -(2 ** (bits - 1));
+      ints[channels * 101 + channels - 1] = 2 ** (bits - 1) - 1;
+      const viaInts = new DrMeter(format);
+      const sizes = [4095, 1, 7777, W8K, 3];
+      for (let at = 0, i = 0; at < frames; i++) {
+        const n = Math.min(sizes[i % sizes.length]!, frames - at);
+        viaInts.push(analysisChunk(intBlock(format, ints.slice(at * channels, (at + n) * channels))));
+        at += n;
+      }
+      const viaFloats = new DrMeter(floatFormat(8000, channels, 64));
+      viaFloats.pushSamples(Float64Array.from(ints, (v) => v / 2 ** (bits - 1)), frames);
+      assert.deepEqual(viaInts.finish(), { ...viaFloats.finish() }, `${bits}-bit, ${channels} channels`);
+    }
+  }
 });
