@@ -9,6 +9,7 @@ import type { AudioFormat } from '../audio/format.ts';
 import { sameFormat } from '../audio/format.ts';
 import { analysisChunk, type Analyser } from './interface.ts';
 import { analyserPlugin } from './registry.ts';
+import type { BasicTags } from '../protocol/tags.ts';
 import { AurisError } from '../util/errors.ts';
 
 /** What analysis needs from an opened file: its format, facts for reports, and its blocks in order. */
@@ -19,6 +20,8 @@ export interface AnalysisSource {
   /** Average bitrate in bits per second, or null. */
   readonly bitrate: number | null;
   readonly totalFrames: number | null;
+  /** The track's tags when the decoder had them at hand (FLAC), else null. */
+  readonly tags: BasicTags | null;
   /**
    * Next block of at most `maxFrames` frames, or null at the end. DSD blocks are refused by the
    * analysers. `reuse` is the previous block, which the source may overwrite (Decoder.read).
@@ -43,6 +46,8 @@ export interface FileAnalysis {
   readonly codec: string;
   readonly bitrate: number | null;
   readonly frames: number;
+  /** The source's tags, or null when the caller has to read them (AnalysisSource.tags). */
+  readonly tags: BasicTags | null;
   readonly results: Readonly<Record<string, unknown>>;
 }
 
@@ -82,5 +87,5 @@ export async function analyseSource(
   }
   const results: Record<string, unknown> = {};
   for (const [name, a] of analysers) results[name] = a.finish();
-  return { path, format: source.format, codec: source.codec, bitrate: source.bitrate, frames, results };
+  return { path, format: source.format, codec: source.codec, bitrate: source.bitrate, frames, tags: source.tags, results };
 }

@@ -3,6 +3,7 @@
 
 import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
+import type { BasicTags } from '../protocol/tags.ts';
 import type { ByteSource } from '../util/byte-source.ts';
 
 /** What a decoder knows about the stream when it opens. */
@@ -41,6 +42,11 @@ export interface Decoder {
   /** Format of the first block. A block whose `format` differs marks a mid-stream format change. */
   readonly format: AudioFormat;
   readonly info: StreamInfo;
+  /**
+   * The track's tags when the decoder read them from its own container while opening (FLAC's
+   * VORBIS_COMMENT); absent when it does not, and music-metadata (tags.ts) is the way to them.
+   */
+  readonly tags?: BasicTags;
   /**
    * Next block of at most `maxFrames` frames (at least one), or null at the end of the stream.
    * The block's arrays belong to the caller. In strict mode (the default), a failed MD5 at the

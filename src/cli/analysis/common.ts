@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
 import { supportedExtensions } from '../../decoders/registry.ts';
+import type { BasicTags } from '../../protocol/tags.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import { takeAnalysisPool } from './workers.ts';
 
@@ -45,30 +46,32 @@ export function groupByAlbum(files: readonly string[]): { dir: string; files: st
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, fs]) => ({ dir, files: fs }));
 }
 
-/** Tags the DR log and reports use. */
-export interface TrackTags {
-  readonly artist: string | null;
-  readonly albumArtist: string | null;
-  readonly album: string | null;
+/** Tags the DR log and reports use: BasicTags with the file name standing in for a missing title. */
+export interface TrackTags extends BasicTags {
   readonly title: string;
-  readonly trackNumber: number | null;
 }
 
-/** Reads tags; a file without tags (or with unreadable ones) gets its file name as title. */
+/** TrackTags of `tags`, the file's name as title when it has none. */
+export function trackTags(tags: BasicTags, file: string): TrackTags {
+  return { ...tags, title: tags.title ?? path.basename(file, path.extname(file)) };
+}
+
+const NO_TAGS: BasicTags = { artist: null, albumArtist: null, album: null, title: null, trackNumber: null };
+
+/** Reads tags with music-metadata; a file without tags (or with unreadable ones) gets its file name as title. */
 export async function readTags(file: string): Promise<TrackTags> {
-  const fallback = path.basename(file, path.extname(file));
   try {
     const { parseFile } = await import('music-metadata'); // loaded on first use, as in decoders/tags.ts
     const { common } = await parseFile(file, { duration: false, skipCovers: true });
-    return {
+    return trackTags({
       artist: common.artist ?? null,
       albumArtist: common.albumartist ?? null,
       album: common.album ?? null,
-      title: common.title ?? fallback,
+      title: common.title ?? null,
       trackNumber: common.track.no ?? null,
-    };
+    }, file);
   } catch {
-    return { artist: null, albumArtist: null, album: null, title: fallback, trackNumber: null };
+    return trackTags(NO_TAGS, file);
   }
 }
 
@@ -79,13 +82,14 @@ export interface FailedFile {
 }
 
 /**
- * Analyses every file on the worker pool (one worker per core; the one startAnalysisWorkers started, if any). Shows a progress bar on stderr when
+ * Analyses every file on the worker pool (one worker per core; the one startAnalysisWorkers started, if any);
+ * `onResult` sees each file's analysis as it arrives. Shows a progress bar on stderr when
  * it is a terminal. Failures are collected, not thrown, so one bad file does not stop an album.
  */
 export async function analyseFiles(
   files: readonly string[],
   requests: readonly AnalyserRequest[],
-  options: { workers?: number; progress?: boolean } = {},
+  options: { workers?: number; progress?: boolean; onResult?: (file: string, analysis: FileAnalysis) => void } = {},
 ): Promise<{ analyses: Map<string, FileAnalysis>; failed: FailedFile[] }> {
   const pool = takeAnalysisPool(Math.min(options.workers ?? availableParallelism(), files.length));
   const bar = options.progress ?? process.stderr.isTTY === true ? new ProgressBar(files.length) : null;
@@ -94,7 +98,9 @@ export async function analyseFiles(
   try {
     await Promise.all(files.map(async (f) => {
       try {
-        analyses.set(f, await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0)));
+        const analysis = await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0));
+        analyses.set(f, analysis);
+        options.onResult?.(f, analysis);
       } catch (e) {
         failed.push({ path: f, error: asAurisError(e) });
       } finally {

@@ -30,6 +30,7 @@ export async function openAnalysisSource(path: string): Promise<AnalysisSource> 
     codec: codecLabel(decoder.info.codec, isFloatKind(f.sample)),
     bitrate,
     totalFrames: total,
+    tags: decoder.tags ?? null,
     read: (maxFrames, reuse) => decoder.read(maxFrames, reuse),
     close: () => file.close(),
   };

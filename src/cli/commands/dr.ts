@@ -9,7 +9,7 @@ import { renderDrLog, type DrLogAlbum, type DrLogTrack } from '../../analysis/pl
 import type { FileAnalysis } from '../../analysis/run.ts';
 import { AURIS_VERSION } from '../../util/version.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
-import { analyseFiles, expandPaths, groupByAlbum, readTags, reportFailures, toJson, type TrackTags } from '../analysis/common.ts';
+import { analyseFiles, expandPaths, groupByAlbum, readTags, reportFailures, toJson, trackTags, type TrackTags } from '../analysis/common.ts';
 
 export const DR_LOG_HOST = `Auris ${AURIS_VERSION} / DR Meter (foobar2000 DR Meter 1.0.8 algorithm)`;
 
@@ -41,16 +41,22 @@ export function registerDr(program: Command): void {
     .option('--per-channel', 'with --variant 1.0.8: per-channel DR and RMS columns (automatic above 2 channels)')
     .action(async (paths: string[], opts: DrCommandOptions) => {
       const files = await expandPaths(paths);
-      // Tags are read one file after another while the workers analyse, not after them
+      // Tags come with the analysis when the decoder had them (FLAC); other files' are read with
+      // music-metadata as their analyses arrive, one file after another, while the workers go on
       // (readTags never rejects; one at a time keeps a whole library from opening every file at once).
       const tagsOf = new Map<string, Promise<TrackTags>>();
       let previous: Promise<unknown> = Promise.resolve();
-      for (const f of files) {
-        const tags = previous.then(() => readTags(f));
-        tagsOf.set(f, tags);
-        previous = tags;
-      }
-      const { analyses, failed } = await analyseFiles(files, [{ name: 'dr' }]);
+      const { analyses, failed } = await analyseFiles(files, [{ name: 'dr' }], {
+        onResult: (f, a) => {
+          if (a.tags) {
+            tagsOf.set(f, Promise.resolve(trackTags(a.tags, f)));
+            return;
+          }
+          const tags = previous.then(() => readTags(f));
+          tagsOf.set(f, tags);
+          previous = tags;
+        },
+      });
       const albums: DrLogAlbum[] = [];
       const json: { tracks: object[]; albums: object[] } = { tracks: [], albums: [] };
       if (opts.variant !== 'classic' && opts.variant !== '1.0.8') throw new AurisError('E_INVALID_ARGUMENT', `--variant must be classic or 1.0.8, not ${opts.variant}`);

@@ -13,6 +13,8 @@ import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from '../..
 import { BitUnderflow, RiceOverflow } from './bit-reader.ts';
 import { FrameDecoder } from './frame.ts';
 import { FlacKernel } from './kernel.ts';
+import type { BasicTags } from '../../../protocol/tags.ts';
+import { basicTagsOfVorbisComments } from '../../vorbis-comment.ts';
 import { HEADER_BAD_CRC, HEADER_INVALID, HEADER_SHORT, MAX_HEADER_LENGTH, isSyncAt, parseFrameHeader, type FrameHeader } from './frame-header.ts';
 import {
   BLOCK_FORBIDDEN, BLOCK_HEADER_LENGTH, BLOCK_PICTURE, BLOCK_SEEKTABLE, BLOCK_STREAMINFO, BLOCK_VORBIS_COMMENT,
@@ -118,6 +120,8 @@ export class FlacDecoder implements Decoder {
   private readonly warnings: string[] = [];
   private ended = false;
   private closed = false;
+  /** True when an ID3v2 tag precedes the stream (its tags are music-metadata's to merge). */
+  private id3v2 = false;
   /** read() and seek() calls under way (they await the file between frames). */
   private inFlight = 0;
 
@@ -148,6 +152,11 @@ export class FlacDecoder implements Decoder {
     if (options.verifyMd5 !== false) d.hash = (await import('node:crypto')).createHash('md5');
     await d.init();
     return d;
+  }
+
+  /** The VORBIS_COMMENT's tags, unless an ID3v2 tag precedes the stream (Decoder.tags). */
+  get tags(): BasicTags | undefined {
+    return this.id3v2 ? undefined : basicTagsOfVorbisComments(this.details.vorbisComment?.comments ?? []);
   }
 
   private get size(): number {
@@ -204,6 +213,7 @@ export class FlacDecoder implements Decoder {
     if (at > 0) {
       if (at >= this.size) this.fail('E_TRUNCATED', 'file ends inside its ID3v2 tag', 0);
       this.warn(`skipped an ID3v2 tag of ${at} bytes before the FLAC stream`);
+      this.id3v2 = true;
       await this.load(at, 64 << 10);
     }
     const blocks: MetadataBlockInfo[] = [];
