@@ -1,6 +1,7 @@
 // The analysis commands' worker pool, which can start before the command has loaded or listed its
 // files: a worker's start-up (a fresh isolate, then the decoders) is ~60-100 ms of the few hundred
-// an album's analysis takes, and overlaps the main thread's own start-up this way.
+// an album's analysis takes, and overlaps the main thread's own start-up this way. The command's
+// main thread, idle otherwise, analyses too: one worker fewer to start (one core: none at all).
 
 import { availableParallelism } from 'node:os';
 import { AnalysisPool } from '../../analysis/pool.ts';
@@ -13,15 +14,15 @@ export function sourceModuleUrl(): string {
 
 let started: AnalysisPool | null = null;
 
-/** Starts one analysis worker per core now, for the next takeAnalysisPool. */
+/** Starts the analysis workers now (one per core, the main thread taking one core's share), for the next takeAnalysisPool. */
 export function startAnalysisWorkers(): void {
-  started ??= new AnalysisPool({ sourceModule: sourceModuleUrl(), size: availableParallelism() });
+  started ??= new AnalysisPool({ sourceModule: sourceModuleUrl(), size: availableParallelism(), useCallingThread: true });
   started.warm();
 }
 
 /** The pool started by startAnalysisWorkers, else a new one of `size` workers; the caller closes it. */
 export function takeAnalysisPool(size: number): AnalysisPool {
-  const pool = started ?? new AnalysisPool({ sourceModule: sourceModuleUrl(), size });
+  const pool = started ?? new AnalysisPool({ sourceModule: sourceModuleUrl(), size, useCallingThread: true });
   started = null;
   return pool;
 }

@@ -49,7 +49,10 @@ function stereoFunction(): WasmFunction {
 
 let compiled: object | null = null;
 
-/** A stereo accumulator with its own memory; one per meter (meters of one thread may interleave). */
+/**
+ * The stereo accumulator of a thread (stereoKernel()). It keeps no state between calls: a meter
+ * loads a block and runs over all of it within one synchronous push, with the sums in its own arrays.
+ */
 export class StereoKernel {
   private readonly kernel: WasmKernel;
   private readonly run: (from: number, frames: number) => void;
@@ -94,4 +97,12 @@ export class StereoKernel {
     peak[0] = Math.max(peak[0]!, e[0]!, -e[4]!);
     peak[1] = Math.max(peak[1]!, e[1]!, -e[5]!);
   }
+}
+
+let shared: StereoKernel | null = null;
+
+/** The thread's stereo kernel, made on first use (one memory for every meter of the thread). */
+export function stereoKernel(): StereoKernel {
+  shared ??= new StereoKernel();
+  return shared;
 }

@@ -8,7 +8,7 @@ import { isIntegerKind } from '../../../audio/format.ts';
 import type { Analyser, AnalysisChunk } from '../../interface.ts';
 import { requirePcm } from '../../interface.ts';
 import { AurisError } from '../../../util/errors.ts';
-import { StereoKernel } from './kernel.ts';
+import { stereoKernel } from './kernel.ts';
 
 /** Window length coefficient: 132480 / 44100 (binary64 0x4008085bf37612cf). */
 export const DR_WINDOW_COEF = 3.0040816326530613;
@@ -77,8 +77,6 @@ export class DrMeter implements Analyser<DrResult> {
   private readonly secondaryAmp: Float64Array;
   private readonly secondaryKey: Float64Array;
   private readonly hist: Uint32Array[];
-  /** The stereo integer kernel, made with the first such block. */
-  private stereo: StereoKernel | null = null;
   private curFrames = 0;
   private windows = 0;
   private totalFrames = 0;
@@ -127,7 +125,7 @@ export class DrMeter implements Analyser<DrResult> {
    * max(high, -low) is the largest |v|, so the values are bit-identical; integers cannot be NaN.
    */
   private accumulateStereoInt(x: Int32Array, frames: number): void {
-    const kernel = (this.stereo ??= new StereoKernel());
+    const kernel = stereoKernel();
     kernel.load(x, frames);
     let i = 0;
     while (i < frames) {

@@ -1,11 +1,12 @@
 // FLAC decoder plugin (RFC 9639), written here: see decoder.ts for what it checks and how it seeks.
+// The decoder (and its WebAssembly kernel) loads with the first file opened: a process that only
+// lists the formats, as the CLI's main thread does while analysis workers decode, does not pay for it.
 
 import type { DecoderPlugin } from '../../interface.ts';
-import { FlacDecoder } from './decoder.ts';
 import { parseFrameHeader } from './frame-header.ts';
 import { id3v2Size } from './metadata.ts';
 
-export { FlacDecoder, type FlacDetails } from './decoder.ts';
+export type { FlacDecoder, FlacDetails } from './decoder.ts';
 export type { FlacStreamInfo, SeekPoint, VorbisComment, PictureInfo, MetadataBlockInfo } from './metadata.ts';
 
 function hasMarkerAt(head: Uint8Array, at: number): boolean {
@@ -22,5 +23,5 @@ export const flacPlugin: DecoderPlugin = {
     if (id3 > 0) return hasMarkerAt(head, id3);
     return typeof parseFrameHeader(head, 0, head.length) === 'object';
   },
-  open: (source, options) => FlacDecoder.open(source, options),
+  open: async (source, options) => (await import('./decoder.ts')).FlacDecoder.open(source, options),
 };
