@@ -60,3 +60,34 @@ test('a warmed pool starts its workers before any job, then analyses as usual', 
   pool.warm();
   assert.equal(pool.started, 0, 'a closed pool starts nothing');
 });
+
+test('with useCallingThread the caller is one of the pool: one worker fewer, same results and error codes', async () => {
+  const dir = tempDir();
+  const files = [0, 1, 2].map((i) => {
+    const f = path.join(dir, `c${i}.wav`);
+    writeWav(f, 44100, 2, 16, quantise(toChannels(pinkNoise(44100, 0.4 / (i + 1), 50 + i), 2), 16));
+    return f;
+  });
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2, useCallingThread: true });
+  try {
+    pool.warm();
+    assert.equal(pool.started, 1, 'the calling thread takes the second share');
+    const results = await Promise.all(files.map((f) => pool.analyse(f, [{ name: 'dr' }])));
+    for (const [i, f] of files.entries()) {
+      assert.deepEqual(results[i]!.results.dr, (await analyseFile(f, [{ name: 'dr' }])).results.dr);
+    }
+    await assert.rejects(pool.analyse(path.join(dir, 'missing.wav'), [{ name: 'dr' }]), (e) => isAurisError(e, 'E_NOT_FOUND'));
+    await assert.rejects(pool.analyse(files[0]!, [{ name: 'nope' }]), (e) => isAurisError(e, 'E_INVALID_ARGUMENT'));
+  } finally {
+    await pool.close();
+  }
+  const alone = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 1, useCallingThread: true });
+  try {
+    alone.warm();
+    const r = await alone.analyse(files[1]!, [{ name: 'dr' }]);
+    assert.equal(alone.started, 0, 'one share: no worker at all');
+    assert.equal(r.frames, 44100);
+  } finally {
+    await alone.close();
+  }
+});
