@@ -7,7 +7,7 @@
 // rounding must not change), so the loop runs at the latency of an addition per frame whatever
 // the channel count: about 2.5x the JavaScript loop for stereo, more for more channels.
 //
-// Memory (one page): [0, 64) the running sums (f64, channel c at 8c), [64, 128) the largest and
+// Memory (two pages): [0, 64) the running sums (f64, channel c at 8c), [64, 128) the largest and
 // [128, 192) the smallest samples (i32x4 per pair, lanes 0 and 1), then a chunk of samples from
 // SAMPLES_BASE, copied in by JavaScript (the kernel cannot read the block where it is).
 
@@ -20,8 +20,11 @@ const SUMS = 0;
 const HIGHS = 64;
 const LOWS = 128;
 const SAMPLES_BASE = 192;
-/** Bytes of samples per kernel call: the copy and the kernel's reads stay in the core's caches. */
-const CHUNK_BYTES = WASM_PAGE - SAMPLES_BASE;
+/**
+ * Bytes of samples per kernel call (two pages of memory): a FLAC block of 8192 stereo frames goes
+ * in with one copy and one call; the copy and the reads stay in the core's caches.
+ */
+const CHUNK_BYTES = 2 * WASM_PAGE - SAMPLES_BASE;
 
 /**
  * run(frames) for `channels` channels: adds `frames` frames at SAMPLES_BASE to the sums and
@@ -75,7 +78,7 @@ export class DrKernel {
   private readonly chunk: number;
 
   constructor(private readonly channels: number) {
-    const kernel = new WasmKernel(compileModule(encodeModule([runFunction(channels)])), WASM_PAGE);
+    const kernel = new WasmKernel(compileModule(encodeModule([runFunction(channels)])), SAMPLES_BASE + CHUNK_BYTES);
     this.run = kernel.exports.run as (frames: number) => void;
     const buffer = kernel.memory.buffer;
     this.sums = new Float64Array(buffer, SUMS, channels);
