@@ -155,7 +155,7 @@ export class DrMeter implements Analyser<DrResult> {
         let p = this.curPeak[c]!;
         for (let k = i * C + c; k < end; k += C) {
           const v = x[k]!;
-          const m = v < 0 ? -v : v;
+          const m = Math.abs(v); // not a branch on the sign, which music makes a coin toss
           s += m * m;
           if (m > p) p = m;
         }
