@@ -41,6 +41,24 @@ export interface AnalyserPlugin<R = unknown, O = Record<string, unknown>> {
 }
 
 /**
+ * An integer block's chunk. A class rather than an object literal with a getter: the literal (a
+ * fresh closure as accessor per block) costs ~1-2 µs and ~470 bytes per block, this ~0.1 µs.
+ */
+class IntChunk implements AnalysisChunk {
+  readonly frames: number;
+  private normalised: Float64Array | null = null;
+
+  constructor(readonly block: IntBlock, private readonly scratch: Float64Array | undefined) {
+    this.frames = block.frames;
+  }
+
+  get samples(): Float64Array {
+    this.normalised ??= intToFloat(this.block.samples, this.block.format.validBits, this.scratch);
+    return this.normalised;
+  }
+}
+
+/**
  * The chunk for a decoded block: integer samples are normalised by 2^(validBits-1) on first use of
  * `samples` (analysers that work on the integers, like the DR meter, never pay for it); floats pass.
  * `scratch`, when given, receives the normalised samples if it is long enough (a caller analysing
@@ -48,15 +66,7 @@ export interface AnalyserPlugin<R = unknown, O = Record<string, unknown>> {
  */
 export function analysisChunk(block: IntBlock | FloatBlock, scratch?: Float64Array): AnalysisChunk {
   if (block.kind === 'float') return { block, samples: block.samples, frames: block.frames };
-  let samples: Float64Array | null = null;
-  return {
-    block,
-    frames: block.frames,
-    get samples(): Float64Array {
-      samples ??= intToFloat(block.samples, block.format.validBits, scratch);
-      return samples;
-    },
-  };
+  return new IntChunk(block, scratch);
 }
 
 /** Throws E_UNSUPPORTED_FEATURE unless the format is PCM (integer or float). */

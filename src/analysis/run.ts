@@ -65,7 +65,7 @@ export async function analyseSource(
   onProgress?: (frames: number, total: number | null) => void,
 ): Promise<FileAnalysis> {
   const plugins = await Promise.all(requests.map((r) => analyserPlugin(r.name)));
-  const analysers: [string, Analyser<unknown>][] = requests.map((r, i) => [r.name, plugins[i]!.create(source.format, r.options as never)]);
+  const analysers: Analyser<unknown>[] = requests.map((r, i) => plugins[i]!.create(source.format, r.options as never));
   let frames = 0;
   // Blocks are consumed before the next read, so one sample array and one float array serve the
   // whole stream: fresh megabyte arrays per block cost more in page faults than the analysis.
@@ -80,12 +80,12 @@ export async function analyseSource(
     }
     if (block.kind === 'int' && scratch.length < block.samples.length) scratch = new Float64Array(block.samples.length);
     const chunk = analysisChunk(block, scratch);
-    for (const [, a] of analysers) a.push(chunk);
+    for (let i = 0; i < analysers.length; i++) analysers[i]!.push(chunk);
     previous = block;
     frames += block.frames;
     onProgress?.(frames, source.totalFrames);
   }
   const results: Record<string, unknown> = {};
-  for (const [name, a] of analysers) results[name] = a.finish();
+  requests.forEach((r, i) => (results[r.name] = analysers[i]!.finish()));
   return { path, format: source.format, codec: source.codec, bitrate: source.bitrate, frames, tags: source.tags, results };
 }

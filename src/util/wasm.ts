@@ -141,6 +141,8 @@ export const op = {
   end: [0x0b],
   v128Load: (offset: number) => [...simd(0), 3, ...uleb(offset)],
   v128Store: (offset: number) => [...simd(11), 3, ...uleb(offset)],
+  /** Loads 4 bytes into lane 0 (of i32x4), zeroing the other lanes. */
+  v128Load32Zero: (offset: number) => [...simd(92), 2, ...uleb(offset)],
   /** Loads 8 bytes into the low half, zeroing the high half. */
   v128Load64Zero: (offset: number) => [...simd(93), 3, ...uleb(offset)],
   /** Loads one f64 and puts it in both lanes. */

@@ -8,7 +8,7 @@ import { isIntegerKind } from '../../../audio/format.ts';
 import type { Analyser, AnalysisChunk } from '../../interface.ts';
 import { requirePcm } from '../../interface.ts';
 import { AurisError } from '../../../util/errors.ts';
-import { stereoKernel } from './kernel.ts';
+import { drKernel, type DrKernel } from './kernel.ts';
 
 /** Window length coefficient: 132480 / 44100 (binary64 0x4008085bf37612cf). */
 export const DR_WINDOW_COEF = 3.0040816326530613;
@@ -63,6 +63,11 @@ export interface DrResult {
 export interface DrOptions {
   /** foobar's "Weight multichannel DR by channel loudness" (only applies above 2 channels). */
   readonly weightByChannelLoudness?: boolean;
+  /**
+   * false: integer blocks go through the JavaScript loop instead of the SIMD kernel (kernel.ts).
+   * The results are identical; the loop is the reference the kernels are tested against.
+   */
+  readonly kernel?: boolean;
 }
 
 /** Streaming DR meter for any rate and channel count. */
@@ -77,6 +82,8 @@ export class DrMeter implements Analyser<DrResult> {
   private readonly secondaryAmp: Float64Array;
   private readonly secondaryKey: Float64Array;
   private readonly hist: Uint32Array[];
+  /** The thread's kernel for integer blocks of this channel count, or null for the JavaScript loop. */
+  private readonly kernel: DrKernel | null;
   private curFrames = 0;
   private windows = 0;
   private totalFrames = 0;
@@ -100,6 +107,7 @@ export class DrMeter implements Analyser<DrResult> {
     this.secondaryAmp = new Float64Array(c);
     this.secondaryKey = new Float64Array(c).fill(NO_KEY);
     this.hist = Array.from({ length: c }, () => new Uint32Array(HIST_BINS));
+    this.kernel = this.scale !== 1 && options.kernel !== false ? drKernel(c) : null;
   }
 
   /** Adds interleaved samples of a float format; windows never depend on how the stream is cut into blocks. */
@@ -115,22 +123,20 @@ export class DrMeter implements Analyser<DrResult> {
    */
   push(chunk: AnalysisChunk): void {
     if (chunk.block.kind !== 'int') this.pushSamples(chunk.samples, chunk.frames);
-    else if (this.ch === 2) this.accumulateStereoInt(chunk.block.samples, chunk.frames);
+    else if (this.kernel) this.accumulateInt(this.kernel, chunk.block.samples, chunk.frames);
     else this.accumulate(chunk.block.samples, chunk.frames);
   }
 
   /**
-   * `accumulate` for interleaved stereo integers, in the SIMD kernel (kernel.ts): each channel's
-   * sum of squares is added in the same order as `accumulate` adds it (v·v equals |v|·|v|), and
+   * `accumulate` for interleaved integers, in the SIMD kernel (kernel.ts): each channel's sum of
+   * squares is added in the same order as `accumulate` adds it (v·v equals |v|·|v|), and
    * max(high, -low) is the largest |v|, so the values are bit-identical; integers cannot be NaN.
    */
-  private accumulateStereoInt(x: Int32Array, frames: number): void {
-    const kernel = stereoKernel();
-    kernel.load(x, frames);
+  private accumulateInt(kernel: DrKernel, x: Int32Array, frames: number): void {
     let i = 0;
     while (i < frames) {
       const n = Math.min(frames - i, this.window - this.curFrames);
-      kernel.accumulate(i, n, this.sumSq, this.curPeak);
+      kernel.accumulate(x, i, n, this.sumSq, this.curPeak);
       this.curFrames += n;
       i += n;
       if (this.curFrames === this.window) this.submitWindow(this.window);
@@ -149,7 +155,7 @@ export class DrMeter implements Analyser<DrResult> {
         let p = this.curPeak[c]!;
         for (let k = i * C + c; k < end; k += C) {
           const v = x[k]!;
-          const m = v < 0 ? -v : v;
+          const m = Math.abs(v); // not a branch on the sign, which music makes a coin toss
           s += m * m;
           if (m > p) p = m;
         }
