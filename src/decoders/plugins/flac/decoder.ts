@@ -473,6 +473,33 @@ export class FlacDecoder implements Decoder {
     return -1;
   }
 
+  /** Makes the frame just decoded at `offset` the current one, and moves past it. */
+  private acceptFrame(offset: number): void {
+    const h = this.header!;
+    const format = this.formatOf(h, offset);
+    if (this.numberingTrusted && this.sampleOf(h) !== this.nextSample) this.numberingTrusted = false;
+    this.frameFormat = format;
+    this.remember(offset, this.nextSample);
+    this.frameSample = this.nextSample;
+    this.frameRead = 0;
+    this.nextSample += h.blockSize;
+    this.pos = offset + this.frameLength;
+  }
+
+  /**
+   * nextFrame without awaiting, for the usual case of a sound frame that the window holds with
+   * FRAME_AHEAD to spare (a promise per frame was most of what a decode allocated). Null when
+   * nextFrame must run instead: the window needs reading, or the frame is damaged or missing, in
+   * which case nextFrame decodes it again and deals with it.
+   */
+  private nextFrameNow(): true | null {
+    const offset = this.pos;
+    if (offset >= this.size || !this.covers(offset, FRAME_AHEAD)) return null;
+    if (this.decodeAt(offset) !== OK || !this.frames.crcOk) return null;
+    this.acceptFrame(offset);
+    return true;
+  }
+
   /**
    * Decodes the next frame into `frames` and advances. False at the end of the stream. Strict
    * mode throws on damage; lenient mode counts it, resyncs, and goes on.
@@ -483,21 +510,13 @@ export class FlacDecoder implements Decoder {
       const offset = this.pos;
       const status = await this.decodeLoaded(offset);
       if (status === OK) {
-        const h = this.header!;
-        const format = this.formatOf(h, offset);
-        if (this.numberingTrusted && this.sampleOf(h) !== this.nextSample) this.numberingTrusted = false;
         if (!this.frames.crcOk) {
           this.crcErrors++;
           if (this.strict) this.fail('E_CORRUPT', `frame at offset ${offset} fails its CRC-16 check`, offset);
           this.warn(`frame at offset ${offset} failed its CRC-16 check and was replaced by silence`);
-          this.frames.samples.fill(0, 0, h.blockSize * h.channels);
+          this.frames.samples.fill(0, 0, this.header!.blockSize * this.header!.channels);
         }
-        this.frameFormat = format;
-        this.remember(offset, this.nextSample);
-        this.frameSample = this.nextSample;
-        this.frameRead = 0;
-        this.nextSample += h.blockSize;
-        this.pos = offset + this.frameLength;
+        this.acceptFrame(offset);
         return true;
       }
       if (status === SHORT) {
@@ -574,7 +593,7 @@ export class FlacDecoder implements Decoder {
       if (this.header === null || this.frameRead >= this.header.blockSize) {
         let more: boolean;
         try {
-          more = await this.nextFrame();
+          more = this.nextFrameNow() ?? (await this.nextFrame());
         } catch (e) {
           if (filled === 0) {
             this.ended = true;
