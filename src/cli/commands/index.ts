@@ -8,8 +8,9 @@ export type RegisterCommand = (program: Command) => void;
 
 /**
  * A top-level command: `name` as typed on the command line, `load` resolves its registrar, and
- * `prepare`, when given, begins work the command will need (alongside loading it) when a command
- * line names it.
+ * `prepare`, when given, begins work the command will need when a command line names it. The CLI
+ * awaits `prepare` before loading anything else, so it resolves as soon as the work has begun
+ * (the work itself goes on while the command loads).
  */
 export interface CommandEntry {
   readonly name: string;
