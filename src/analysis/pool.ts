@@ -83,13 +83,16 @@ export class AnalysisPool {
   }
 
   /**
-   * Starts every worker now rather than with the first jobs, so that their start-up (a fresh
-   * isolate, the decoders) overlaps what the caller does meanwhile; with the calling thread taking
-   * part, its decoders start loading too. Idle workers keep no process alive.
+   * Starts the workers for `jobs` jobs at once (default: as many as the pool runs at once) now
+   * rather than with the first jobs, so that their start-up (a fresh isolate, the decoders)
+   * overlaps what the caller does meanwhile; with the calling thread taking part, it takes one of
+   * the jobs and its decoders start loading too. Jobs start the other workers when more run at
+   * once. Idle workers keep no process alive.
    */
-  warm(): void {
+  warm(jobs = this.size): void {
     if (this.closed) return;
-    while (this.slots.length < this.maxWorkers) this.startWorker().worker.unref();
+    const workers = Math.min(this.maxWorkers, jobs - (this.options.useCallingThread ? 1 : 0));
+    while (this.slots.length < workers) this.startWorker().worker.unref();
     if (this.options.useCallingThread) void this.localOpener().catch(() => {}); // a failure shows with the first job
   }
 

@@ -24,7 +24,8 @@ export async function main(argv: string[]): Promise<void> {
   // What the named command prepares (the analysis commands start their workers) begins before
   // anything else loads, commander included (~10 ms), and runs on while the modules load; its
   // failure is the command's.
-  const failure = await namedCommand(args)?.prepare?.().then(() => null, (e: unknown) => e);
+  const named = namedCommand(args);
+  const failure = await named?.prepare?.(args.slice(args.indexOf(named.name) + 1)).then(() => null, (e: unknown) => e);
   const { CommanderError } = await import('commander');
   const program = (await buildProgram(commandsFor(args))).exitOverride();
   try {

@@ -15,11 +15,12 @@ export type RegisterCommand = (program: Command) => void;
 export interface CommandEntry {
   readonly name: string;
   readonly load: () => Promise<RegisterCommand>;
-  readonly prepare?: () => Promise<void>;
+  /** `args`: the command line's words after the command's name. */
+  readonly prepare?: (args: readonly string[]) => Promise<void>;
 }
 
 /** The analysis commands start their workers as soon as they are named (src/cli/analysis/workers.ts). */
-const startAnalysisWorkers = async (): Promise<void> => (await import('../analysis/workers.ts')).startAnalysisWorkers();
+const startAnalysisWorkers = async (args: readonly string[]): Promise<void> => (await import('../analysis/workers.ts')).startAnalysisWorkers(args);
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'play', load: async () => (await import('./play.ts')).registerPlay },
