@@ -124,6 +124,46 @@ test('a pool warmed with fewer workers starts the others when jobs run at once',
   }
 });
 
+test('a finishing pool completes the jobs given, takes no more, and stops each worker once it has none left', async () => {
+  const dir = tempDir();
+  const files = [0, 1, 2].map((i) => {
+    const f = path.join(dir, `f${i}.wav`);
+    writeWav(f, 48000, 2, 16, quantise(toChannels(pinkNoise(24000 * (i + 1), 0.3, 40 + i), 2), 16));
+    return f;
+  });
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+  const jobs = files.map((f) => pool.analyse(f, [{ name: 'dr' }]));
+  assert.equal(pool.started, 2);
+  const finished = pool.finish();
+  await assert.rejects(pool.analyse(files[0]!, [{ name: 'dr' }]), (e) => isAurisError(e, 'E_STATE'));
+  const results = await Promise.all(jobs);
+  for (const [i, f] of files.entries()) assert.equal((results[i]!.results.dr as DrResult).dr, ((await analyseFile(f, [{ name: 'dr' }])).results.dr as DrResult).dr);
+  await finished;
+  assert.equal(pool.started, 0, 'every worker stopped');
+  await pool.close();
+
+  // A warmed worker with nothing to do stops at once.
+  const idle = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+  idle.warm();
+  const one = idle.analyse(files[0]!, [{ name: 'dr' }]);
+  const done = idle.finish();
+  assert.equal(idle.started, 1, 'the idle worker stopped when the pool began to finish');
+  assert.ok(((await one).results.dr as DrResult).dr > 0);
+  await done;
+  assert.equal(idle.started, 0);
+
+  // With the calling thread in the pool, a finishing pool still runs its queue there.
+  for (const size of [1, 2]) {
+    const calling = new AnalysisPool({ sourceModule: sourceModuleUrl(), size, useCallingThread: true });
+    const given = files.map((f) => calling.analyse(f, [{ name: 'dr' }]));
+    const end = calling.finish();
+    const got = await Promise.all(given);
+    for (const [i, r] of got.entries()) assert.equal((r.results.dr as DrResult).dr, (results[i]!.results.dr as DrResult).dr, `size ${size}`);
+    await end;
+    assert.equal(calling.started, 0);
+  }
+});
+
 test('the analysis commands count the files their words name before parsing them', () => {
   const dir = tempDir();
   const files = [0, 1, 2].map((i) => {

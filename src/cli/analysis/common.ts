@@ -96,7 +96,7 @@ export async function analyseFiles(
   const analyses = new Map<string, FileAnalysis>();
   const failed: FailedFile[] = [];
   try {
-    await Promise.all(files.map(async (f) => {
+    const jobs = files.map(async (f) => {
       try {
         const analysis = await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0));
         analyses.set(f, analysis);
@@ -106,10 +106,16 @@ export async function analyseFiles(
       } finally {
         bar?.done(f);
       }
-    }));
+    });
+    // Every job is given: each worker stops once it has none left. Nothing here waits for the last
+    // one's exit (the process does, at its end), so the caller prints while it winds down.
+    void pool.finish();
+    await Promise.all(jobs);
+  } catch (e) {
+    await pool.close();
+    throw e;
   } finally {
     bar?.clear();
-    await pool.close();
   }
   return { analyses, failed };
 }
