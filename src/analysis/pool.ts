@@ -62,6 +62,10 @@ export class AnalysisPool {
   /** The calling thread's job under way, when it takes part. */
   private local: Promise<void> | null = null;
   private openLocally: Promise<OpenAnalysisSource> | null = null;
+  /** Exits of the workers stopped so far. */
+  private readonly exits: Promise<number>[] = [];
+  /** Set by finish(): resolves once the last worker has stopped. */
+  private finished: { readonly promise: Promise<void>; resolve(): void } | null = null;
 
   constructor(private readonly options: PoolOptions) {
     this.size = Math.max(1, options.size ?? availableParallelism());
@@ -83,14 +87,34 @@ export class AnalysisPool {
   }
 
   /**
-   * Starts every worker now rather than with the first jobs, so that their start-up (a fresh
-   * isolate, the decoders) overlaps what the caller does meanwhile; with the calling thread taking
-   * part, its decoders start loading too. Idle workers keep no process alive.
+   * Starts the workers for `jobs` jobs at once (default: as many as the pool runs at once) now
+   * rather than with the first jobs, so that their start-up (a fresh isolate, the decoders)
+   * overlaps what the caller does meanwhile; with the calling thread taking part, it takes one of
+   * the jobs and its decoders start loading too. Jobs start the other workers when more run at
+   * once. Idle workers keep no process alive.
    */
-  warm(): void {
+  warm(jobs = this.size): void {
     if (this.closed) return;
-    while (this.slots.length < this.maxWorkers) this.startWorker().worker.unref();
+    const workers = Math.min(this.maxWorkers, jobs - (this.options.useCallingThread ? 1 : 0));
+    while (this.slots.length < workers) this.startWorker().worker.unref();
     if (this.options.useCallingThread) void this.localOpener().catch(() => {}); // a failure shows with the first job
+  }
+
+  /**
+   * Takes no more jobs (analyse rejects with E_STATE) and completes the ones given, stopping each
+   * worker as soon as none is left for it: its exit (a torn-down isolate, 10-25 ms after an album)
+   * overlaps the others' last jobs instead of following them. Resolves once every worker has ended
+   * and the calling thread's job is done.
+   */
+  finish(): Promise<void> {
+    if (!this.finished) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => { resolve = r; });
+      this.finished = { promise, resolve };
+      this.closed = true;
+      this.dispatch();
+    }
+    return this.finished.promise;
   }
 
   /** Stops every worker (and waits for the calling thread's job); pending jobs are rejected with E_STATE. */
@@ -98,12 +122,20 @@ export class AnalysisPool {
     this.closed = true;
     for (const p of this.queue.splice(0)) p.reject(new AurisError('E_STATE', 'the analysis pool was closed'));
     await this.local;
-    await Promise.all(this.slots.map(async (s) => {
+    for (const s of [...this.slots]) {
       s.job?.reject(new AurisError('E_STATE', 'the analysis pool was closed'));
       s.job = null;
-      await s.worker.terminate();
-    }));
-    this.slots.length = 0;
+      this.stop(s);
+    }
+    await Promise.all(this.exits);
+    this.finished?.resolve();
+  }
+
+  /** Terminates a slot's worker; a worker out of `slots` is one the pool stopped, not a crash. */
+  private stop(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    this.exits.push(slot.worker.terminate());
   }
 
   private startWorker(): Slot {
@@ -117,7 +149,7 @@ export class AnalysisPool {
     const slot: Slot = { worker, job: null };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
     worker.on('error', (e) => this.onCrash(slot, e));
-    worker.on('exit', (code) => { if (!this.closed && code !== 0) this.onCrash(slot, new Error(`worker exited with code ${code}`)); });
+    worker.on('exit', (code) => { if (code !== 0 && this.slots.includes(slot)) this.onCrash(slot, new Error(`worker exited with code ${code}`)); });
     this.slots.push(slot);
     return slot;
   }
@@ -142,7 +174,7 @@ export class AnalysisPool {
       }
     })().finally(() => {
       this.local = null;
-      if (!this.closed) this.dispatch();
+      if (!this.closed || this.finished) this.dispatch(); // a finishing pool still runs its queue
     });
   }
 
@@ -158,6 +190,11 @@ export class AnalysisPool {
       const job = this.queue.shift()!;
       slot.job = job;
       slot.worker.postMessage({ id: job.id, path: job.path, requests: job.requests });
+    }
+    const finished = this.finished;
+    if (finished && this.queue.length === 0) {
+      for (const s of this.slots.filter((x) => x.job === null)) this.stop(s);
+      if (this.slots.length === 0 && this.local === null) void Promise.all(this.exits).then(() => finished.resolve());
     }
     // Idle workers keep the process alive only while there is work.
     for (const s of this.slots) {

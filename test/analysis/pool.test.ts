@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { AnalysisPool, workerUrl } from '../../src/analysis/pool.ts';
-import { sourceModuleUrl } from '../../src/cli/analysis/workers.ts';
+import { filesNamedBy, sourceModuleUrl } from '../../src/cli/analysis/workers.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { analyseFile, toChannels, writeWav } from './files.ts';
@@ -90,4 +90,91 @@ test('with useCallingThread the caller is one of the pool: one worker fewer, sam
   } finally {
     await alone.close();
   }
+});
+
+test('a pool warmed with fewer workers starts the others when jobs run at once', async () => {
+  const dir = tempDir();
+  const files = [0, 1].map((i) => {
+    const f = path.join(dir, `p${i}.wav`);
+    writeWav(f, 48000, 2, 16, quantise(toChannels(pinkNoise(24000, 0.3, 20 + i), 2), 16));
+    return f;
+  });
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+  try {
+    pool.warm(1);
+    assert.equal(pool.started, 1);
+    pool.warm(5);
+    assert.equal(pool.started, 2, 'never more than the pool size');
+    const calling = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2, useCallingThread: true });
+    calling.warm(1);
+    assert.equal(calling.started, 0, 'the calling thread takes the one job');
+    await calling.close();
+    await pool.close();
+    const again = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+    try {
+      again.warm(1);
+      const results = await Promise.all(files.map((f) => again.analyse(f, [{ name: 'dr' }])));
+      assert.equal(again.started, 2, 'the second job started the second worker');
+      for (const [i, f] of files.entries()) assert.equal((results[i]!.results.dr as DrResult).dr, ((await analyseFile(f, [{ name: 'dr' }])).results.dr as DrResult).dr);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a finishing pool completes the jobs given, takes no more, and stops each worker once it has none left', async () => {
+  const dir = tempDir();
+  const files = [0, 1, 2].map((i) => {
+    const f = path.join(dir, `f${i}.wav`);
+    writeWav(f, 48000, 2, 16, quantise(toChannels(pinkNoise(24000 * (i + 1), 0.3, 40 + i), 2), 16));
+    return f;
+  });
+  const pool = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+  const jobs = files.map((f) => pool.analyse(f, [{ name: 'dr' }]));
+  assert.equal(pool.started, 2);
+  const finished = pool.finish();
+  await assert.rejects(pool.analyse(files[0]!, [{ name: 'dr' }]), (e) => isAurisError(e, 'E_STATE'));
+  const results = await Promise.all(jobs);
+  for (const [i, f] of files.entries()) assert.equal((results[i]!.results.dr as DrResult).dr, ((await analyseFile(f, [{ name: 'dr' }])).results.dr as DrResult).dr);
+  await finished;
+  assert.equal(pool.started, 0, 'every worker stopped');
+  await pool.close();
+
+  // A warmed worker with nothing to do stops at once.
+  const idle = new AnalysisPool({ sourceModule: sourceModuleUrl(), size: 2 });
+  idle.warm();
+  const one = idle.analyse(files[0]!, [{ name: 'dr' }]);
+  const done = idle.finish();
+  assert.equal(idle.started, 1, 'the idle worker stopped when the pool began to finish');
+  assert.ok(((await one).results.dr as DrResult).dr > 0);
+  await done;
+  assert.equal(idle.started, 0);
+
+  // With the calling thread in the pool, a finishing pool still runs its queue there.
+  for (const size of [1, 2]) {
+    const calling = new AnalysisPool({ sourceModule: sourceModuleUrl(), size, useCallingThread: true });
+    const given = files.map((f) => calling.analyse(f, [{ name: 'dr' }]));
+    const end = calling.finish();
+    const got = await Promise.all(given);
+    for (const [i, r] of got.entries()) assert.equal((r.results.dr as DrResult).dr, (results[i]!.results.dr as DrResult).dr, `size ${size}`);
+    await end;
+    assert.equal(calling.started, 0);
+  }
+});
+
+test('the analysis commands count the files their words name before parsing them', () => {
+  const dir = tempDir();
+  const files = [0, 1, 2].map((i) => {
+    const f = path.join(dir, `n${i}.wav`);
+    writeWav(f, 8000, 1, 16, quantise(toChannels(pinkNoise(800, 0.3, 30 + i), 1), 16));
+    return f;
+  });
+  assert.equal(filesNamedBy([files[0]!]), 1);
+  assert.equal(filesNamedBy(['--json', ...files]), 3);
+  // An option's value that names nothing (or an option) is no file; one that names a file only counts more.
+  assert.equal(filesNamedBy(['--variant', '1.0.8', '--log', path.join(dir, 'new.txt'), files[1]!]), 1);
+  assert.equal(filesNamedBy([files[0]!, dir]), null, 'a folder holds any number of files');
+  assert.equal(filesNamedBy([]), 0);
 });

@@ -10,6 +10,7 @@ import { writeWav, toChannels } from '../analysis/files.ts';
 import { drWindowFrames } from '../../src/analysis/plugins/dr/meter.ts';
 import { shapedWindow, shapedWindows } from '../analysis/plugins/dr/signals.ts';
 import { pinkNoise, quantise } from '../analysis/plugins/authenticity/signals.ts';
+import { comparePaths, prepareComparePaths } from '../../src/cli/analysis/common.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -109,4 +110,13 @@ test('auris dr: a missing path is E_NOT_FOUND, an undecodable file is reported a
   assert.equal(r.status, 1);
   assert.match(r.stderr, /bad\.wav: .*\[E_/);
   assert.equal((JSON.parse(r.stdout) as DrJson).tracks.length, 1);
+});
+
+test('the reports\' path order is localeCompare\'s, before and after the collator is prepared', () => {
+  const names = ['/m/b', '/m/B', '/m/a', '/m/Á', '/m/10 x', '/m/9 x', '/m/_x', '/m/x-y', '/m/xy', '/m/é', '/m/e', '/m/Z', '/m/z'];
+  const expected = [...names].sort((a, b) => a.localeCompare(b));
+  assert.deepEqual([...names].sort(comparePaths), expected);
+  prepareComparePaths();
+  assert.deepEqual([...names].reverse().sort(comparePaths), [...names].reverse().sort((a, b) => a.localeCompare(b)));
+  for (const a of names) for (const b of names) assert.equal(Math.sign(comparePaths(a, b)), Math.sign(a.localeCompare(b)), `${a} ${b}`);
 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DECODER_PLUGINS, findPlugin, openFile } from '../../src/decoders/registry.ts';
+import { decoderPlugins, findPlugin, openFile } from '../../src/decoders/registry.ts';
 import type { DecoderPlugin } from '../../src/decoders/interface.ts';
 import { wavPlugin } from '../../src/decoders/plugins/wav/index.ts';
 import { aiffPlugin } from '../../src/decoders/plugins/aiff/index.ts';
@@ -70,8 +70,9 @@ async function survive(plugin: DecoderPlugin, bytes: Uint8Array): Promise<string
 
 test('the registry picks each uncompressed format by content, whatever the extension', async () => {
   const dir = tempDir();
+  const registered = await decoderPlugins();
   for (const s of samples()) {
-    assert.ok(DECODER_PLUGINS.includes(s.plugin), `${s.plugin.name} is registered`);
+    assert.ok(registered.includes(s.plugin), `${s.plugin.name} is registered`);
     assert.equal(await findPlugin(new BufferByteSource(s.bytes), 'track.bin'), s.plugin, s.name);
     assert.ok(s.plugin.extensions.includes(s.ext), s.name);
     const file = path.join(dir, `${s.name}.bin`);

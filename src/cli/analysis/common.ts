@@ -36,6 +36,26 @@ export async function expandPaths(inputs: readonly string[]): Promise<string[]> 
   return [...new Set(out)].sort();
 }
 
+let collator: Intl.Collator | null = null;
+
+/**
+ * The order of String.prototype.localeCompare (default locale and options), through one
+ * Intl.Collator: the reports order folders, and tracks without numbers, this way.
+ */
+export function comparePaths(a: string, b: string): number {
+  collator ??= new Intl.Collator();
+  return collator.compare(a, b);
+}
+
+/**
+ * Makes comparePaths' collator now. Making one loads ICU's collation data (~8 ms, 20 ms under
+ * load, on the bench machine); a command that will sort calls this while its workers analyse,
+ * rather than paying it between the last result and its output.
+ */
+export function prepareComparePaths(): void {
+  collator ??= new Intl.Collator();
+}
+
 /** Files grouped by their folder (an album), folders in path order. */
 export function groupByAlbum(files: readonly string[]): { dir: string; files: string[] }[] {
   const groups = new Map<string, string[]>();
@@ -43,7 +63,7 @@ export function groupByAlbum(files: readonly string[]): { dir: string; files: st
     const d = path.dirname(f);
     groups.set(d, [...(groups.get(d) ?? []), f]);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([dir, fs]) => ({ dir, files: fs }));
+  return [...groups.entries()].sort(([a], [b]) => comparePaths(a, b)).map(([dir, fs]) => ({ dir, files: fs }));
 }
 
 /** Tags the DR log and reports use: BasicTags with the file name standing in for a missing title. */
@@ -96,7 +116,7 @@ export async function analyseFiles(
   const analyses = new Map<string, FileAnalysis>();
   const failed: FailedFile[] = [];
   try {
-    await Promise.all(files.map(async (f) => {
+    const jobs = files.map(async (f) => {
       try {
         const analysis = await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0));
         analyses.set(f, analysis);
@@ -106,10 +126,16 @@ export async function analyseFiles(
       } finally {
         bar?.done(f);
       }
-    }));
+    });
+    // Every job is given: each worker stops once it has none left. Nothing here waits for the last
+    // one's exit (the process does, at its end), so the caller prints while it winds down.
+    void pool.finish();
+    await Promise.all(jobs);
+  } catch (e) {
+    await pool.close();
+    throw e;
   } finally {
     bar?.clear();
-    await pool.close();
   }
   return { analyses, failed };
 }

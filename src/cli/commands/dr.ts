@@ -9,7 +9,9 @@ import { renderDrLog, type DrLogAlbum, type DrLogTrack } from '../../analysis/pl
 import type { FileAnalysis } from '../../analysis/run.ts';
 import { AURIS_VERSION } from '../../util/version.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
-import { analyseFiles, expandPaths, groupByAlbum, readTags, reportFailures, toJson, trackTags, type TrackTags } from '../analysis/common.ts';
+import {
+  analyseFiles, comparePaths, expandPaths, groupByAlbum, prepareComparePaths, readTags, reportFailures, toJson, trackTags, type TrackTags,
+} from '../analysis/common.ts';
 
 export const DR_LOG_HOST = `Auris ${AURIS_VERSION} / DR Meter (foobar2000 DR Meter 1.0.8 algorithm)`;
 
@@ -48,6 +50,9 @@ export function registerDr(program: Command): void {
       let previous: Promise<unknown> = Promise.resolve();
       const { analyses, failed } = await analyseFiles(files, [{ name: 'dr' }], {
         onResult: (f, a) => {
+          // A track without a number (or whose tags come later) is ordered by path: the collator is
+          // made now, while the workers go on.
+          if (files.length > 1 && a.tags?.trackNumber == null) prepareComparePaths();
           if (a.tags) {
             tagsOf.set(f, Promise.resolve(trackTags(a.tags, f)));
             return;
@@ -70,7 +75,7 @@ export function registerDr(program: Command): void {
           rows.push({ track: drLogTrack(a, dr, tags), tags, path: f });
         }
         if (rows.length === 0) continue;
-        rows.sort((x, y) => (x.tags.trackNumber ?? Infinity) - (y.tags.trackNumber ?? Infinity) || x.path.localeCompare(y.path));
+        rows.sort((x, y) => (x.tags.trackNumber ?? Infinity) - (y.tags.trackNumber ?? Infinity) || comparePaths(x.path, y.path));
         const first = rows[0]!.tags;
         albums.push({ artist: first.albumArtist ?? first.artist, album: first.album, tracks: rows.map((r) => r.track) });
         for (const r of rows) json.tracks.push({ path: r.path, dr: r.track.dr, drRounded: r.track.drRounded, peakDb: r.track.peakDb, rmsDb: r.track.rmsDb });

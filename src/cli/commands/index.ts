@@ -8,17 +8,19 @@ export type RegisterCommand = (program: Command) => void;
 
 /**
  * A top-level command: `name` as typed on the command line, `load` resolves its registrar, and
- * `prepare`, when given, begins work the command will need (alongside loading it) when a command
- * line names it.
+ * `prepare`, when given, begins work the command will need when a command line names it. The CLI
+ * awaits `prepare` before loading anything else, so it resolves as soon as the work has begun
+ * (the work itself goes on while the command loads).
  */
 export interface CommandEntry {
   readonly name: string;
   readonly load: () => Promise<RegisterCommand>;
-  readonly prepare?: () => Promise<void>;
+  /** `args`: the command line's words after the command's name. */
+  readonly prepare?: (args: readonly string[]) => Promise<void>;
 }
 
 /** The analysis commands start their workers as soon as they are named (src/cli/analysis/workers.ts). */
-const startAnalysisWorkers = async (): Promise<void> => (await import('../analysis/workers.ts')).startAnalysisWorkers();
+const startAnalysisWorkers = async (args: readonly string[]): Promise<void> => (await import('../analysis/workers.ts')).startAnalysisWorkers(args);
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'play', load: async () => (await import('./play.ts')).registerPlay },
