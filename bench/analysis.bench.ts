@@ -125,7 +125,7 @@ process.stdout.write([
   '## Analysis (bench/analysis.bench.ts)',
   '',
   `Album: ${TRACKS} tracks × ${SECONDS} s, 96 kHz / 24-bit stereo (generated, bench/data/), as FLAC and as WAV. Best of ${REPS} by wall time (ours and ffmpeg's runs alternating), including`,
-  `process start. Ours decodes in JS and analyses on a worker pool of ${availableParallelism()} (one per core); ffmpeg runs once per file in turn.`,
+  `process start. Ours decodes FLAC with its WebAssembly kernel and analyses on ${availableParallelism()} threads (the main thread and a worker per further core); ffmpeg runs once per file in turn.`,
   `CPU = user + sys of all threads. Ratios = ours / ffmpeg (goal for DR wall time: ≤ 0.5). Load average (1 min) at start: ${loadBefore}, at end: ${loadavg()[0]!.toFixed(1)}.`,
   '',
   '| ours | wall | CPU | reference | wall | CPU | wall ratio | CPU ratio |',
