@@ -19,6 +19,8 @@ export class FrameDecoder {
   private readonly reader = new BitReader();
   private channelViews: Int32Array[] = [];
   private interleavedView: Int32Array = new Int32Array(0);
+  /** The LPC coefficients the kernel reads (COEF_BASE). */
+  private coefView: Int32Array = new Int32Array(0);
   private viewGeneration = -1;
   /** A 33-bit side channel (32-bit audio) before decorrelation. */
   private wide = new Float64Array(0);
@@ -42,6 +44,7 @@ export class FrameDecoder {
   private refreshViews(): void {
     this.channelViews = this.channelViews.map((_, c) => this.kernel.channel(c));
     this.interleavedView = this.kernel.interleaved();
+    this.coefView = this.kernel.ints.subarray(COEF_BASE >> 2, (COEF_BASE >> 2) + MAX_ORDER);
     this.viewGeneration = this.kernel.generation;
   }
 
@@ -122,7 +125,7 @@ export class FrameDecoder {
       const precision = precisionCode + 1;
       const shift = r.readSigned(5);
       if (shift < 0) corrupt(`LPC shift ${shift} is negative`);
-      const c = this.kernel.ints.subarray(COEF_BASE >> 2, (COEF_BASE >> 2) + MAX_ORDER);
+      const c = this.coefView; // current: decode() renewed the views before the first subframe
       for (let i = 0; i < order; i++) c[i] = r.readSigned(precision);
       this.decodeResidual(address, n, order, endAddress);
       if (target) restoreLpcWide(out, target, n, c, order, shift);
