@@ -10,6 +10,7 @@ import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { buildProgram, main } from '../../src/cli/main.ts';
 import { COMMANDS, commandsFor, namedCommand } from '../../src/cli/commands/index.ts';
+import { AURIS_VERSION } from '../../src/util/version.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -139,7 +140,12 @@ test('cli debug decode: raw PCM of a slice on stdout, the format on stderr', asy
 test('cli commands load on demand: a command line loads only the module it names; help lists them all in order', async () => {
   assert.deepEqual(commandsFor(['dr', '--json', 'x']).map((c) => c.name), ['dr']);
   assert.deepEqual(commandsFor(['debug', 'filter', 'eq']).map((c) => c.name), ['debug']);
-  for (const args of [[], ['--help'], ['help', 'dr'], ['nosuch']]) assert.equal(commandsFor(args), COMMANDS, args.join(' '));
+  for (const args of [[], ['--help'], ['help', 'dr'], ['nosuch'], ['--version', '--help']]) assert.equal(commandsFor(args), COMMANDS, args.join(' '));
+  assert.deepEqual(commandsFor(['--version']), []);
+  assert.deepEqual(commandsFor(['-V']), []);
+  const version = auris('--version');
+  assert.equal(version.status, 0, version.stderr);
+  assert.equal(version.stdout.toString(), `${AURIS_VERSION}\n`);
   const help = (await buildProgram()).helpInformation();
   const listed = [...help.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]).filter((n) => n !== 'help');
   assert.deepEqual(listed, COMMANDS.map((c) => c.name));

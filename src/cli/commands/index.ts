@@ -48,12 +48,16 @@ export const COMMANDS: readonly CommandEntry[] = [
 ];
 
 /**
- * The entries a command line needs: the one its first operand names, or every entry when it names
- * none (`auris`, `auris --help`, `auris help dr`, a typo that commander must report).
+ * The entries a command line needs: the one its first operand names, none for `auris --version`,
+ * or every entry when it names none (`auris`, `auris --help`, `auris help dr`, a typo that
+ * commander must report).
  */
 export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
   const named = namedCommand(args);
-  return named ? [named] : COMMANDS;
+  if (named) return [named];
+  // `auris --version` names no command and needs none (loading them all took ~0.2 s).
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return [];
+  return COMMANDS;
 }
 
 /** The entry the first operand names, if any. */
