@@ -22,7 +22,7 @@ const CRC_BASE = 0;
 export const CRC_SLICES = 8;
 export const COEF_BASE = 4096;
 export const MAX_ORDER = 32;
-/** Largest FLAC block (16-bit block size field, 65535) rounded up to the SIMD width, and channel count. */
+/** Largest FLAC block (a 16-bit field holding the size less one: 65536, a multiple of the SIMD width) and channel count. */
 export const MAX_BLOCK = 65536;
 export const MAX_CHANNELS = 8;
 export const CHANNEL_BASE = 8192;
