@@ -169,7 +169,7 @@ test('fixed: orders 1..4 against exact sums stored to int32', () => {
 test('stereo decorrelation into interleaved frames: every mode, odd lengths, 16 to 32 bits', () => {
   const next = prng(13);
   const rnd = (b: number) => randomInt(next, 2 ** b) - 2 ** (b - 1);
-  for (const n of [1, 3, 4, 5, 4096, 4097, MAX_BLOCK - 1]) {
+  for (const n of [1, 3, 4, 5, 4096, 4097, MAX_BLOCK - 1, MAX_BLOCK]) {
     for (const depth of [16, 24, 30, 31, 32]) {
       const a = Int32Array.from({ length: n }, () => rnd(depth));
       const side = Int32Array.from({ length: n }, () => (depth === 32 ? rnd(32) : rnd(depth + 1)));
@@ -208,10 +208,10 @@ function midSide(mid: number, side: number): [number, number] {
   return [Number(BigInt.asIntN(32, (m + BigInt(side)) >> 1n)), Number(BigInt.asIntN(32, (m - BigInt(side)) >> 1n))];
 }
 
-test('interleave: 1 to 8 channels', () => {
+test('interleave: 1 to 8 channels, up to the largest block', () => {
   const next = prng(14);
   for (let channels = 1; channels <= 8; channels++) {
-    const n = 1000 + channels;
+    const n = channels === 8 ? MAX_BLOCK : 1000 + channels;
     const data = Array.from({ length: channels }, () => Int32Array.from({ length: n }, () => next() | 0));
     data.forEach((d, c) => kernel.channel(c).set(d));
     kernel.interleave(channels, n);
