@@ -5,6 +5,8 @@ export const ERROR_CODES = {
   E_INVALID_ARGUMENT: 'an argument or option has a value Auris cannot use',
   E_NOT_FOUND: 'a file, device or item does not exist',
   E_IO: 'reading or writing failed at the operating-system level',
+  E_PERMISSION: 'the operating system refused access to a file or folder',
+  E_NOT_A_FILE: 'the path is not a regular file (a FIFO, socket or device)',
   E_UNSUPPORTED_FORMAT: 'the file is not in a format any decoder handles',
   E_UNSUPPORTED_FEATURE: 'the file uses a feature of its format that this decoder refuses',
   E_CORRUPT: 'the data breaks its format (bad header, bad CRC, impossible value)',
@@ -49,6 +51,7 @@ export function asAurisError(e: unknown, fallback: ErrorCode = 'E_INTERNAL'): Au
   if (e instanceof Error) {
     const sys = (e as NodeJS.ErrnoException).code;
     if (sys === 'ENOENT') return new AurisError('E_NOT_FOUND', e.message, { syscall: sys }, { cause: e });
+    if (sys === 'EACCES' || sys === 'EPERM') return new AurisError('E_PERMISSION', e.message, { syscall: sys }, { cause: e });
     if (typeof sys === 'string' && sys.startsWith('E')) return new AurisError('E_IO', e.message, { syscall: sys }, { cause: e });
     return new AurisError(fallback, e.message, {}, { cause: e });
   }

@@ -1,0 +1,122 @@
+// The one folder lister: every command and the library scanner expand paths through it.
+//
+// `walkFiles(paths)` yields, in order, the regular files under each path (a file given by name as
+// it is; a folder recursively, entries sorted by name with numbers in numeric order), each with the
+// stat facts a scanner needs, and a `problem` for every path it had to skip, so the caller reports
+// it and goes on. It never throws for a bad path and never opens a file, so a FIFO cannot hang it:
+//   - a missing path, an unreadable folder (EACCES), a name too long (ENAMETOOLONG): a problem;
+//   - a FIFO, socket or device: a problem (E_NOT_A_FILE) when named or when its extension is wanted;
+//   - symlinks are followed, to files and to folders; a folder already visited (a symlink loop, or
+//     two links to one folder) is listed once.
+
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AurisError, asAurisError } from './errors.ts';
+
+/** A regular file found by the walk. `path` is absolute. */
+export interface WalkedFile {
+  readonly kind: 'file';
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** A path the walk skipped, with the reason as a typed error. */
+export interface WalkProblem {
+  readonly kind: 'problem';
+  readonly path: string;
+  readonly error: AurisError;
+}
+
+export interface WalkOptions {
+  /** Lower-case extensions without the dot; files in folders with other extensions are not listed. Files named directly are always listed. */
+  readonly extensions?: ReadonlySet<string>;
+  /** Stops the walk between folders. */
+  readonly signal?: AbortSignal;
+}
+
+/** Folders and files are listed by name, numbers compared as numbers ("2" before "10"). */
+const byName = new Intl.Collator(undefined, { numeric: true });
+
+export async function* walkFiles(paths: readonly string[], options: WalkOptions = {}): AsyncGenerator<WalkedFile | WalkProblem> {
+  const visited = new Set<string>();
+  for (const given of paths) {
+    if (options.signal?.aborted) return;
+    const abs = path.resolve(given);
+    let st: Stats;
+    try {
+      st = await stat(abs);
+    } catch (e) {
+      yield problem(abs, e);
+      continue;
+    }
+    if (st.isDirectory()) yield* walkFolder(abs, st, options, visited);
+    else if (st.isFile()) yield fileOf(abs, st);
+    else yield notAFile(abs);
+  }
+}
+
+/** Convenience for commands: the files as a list and the problems as a list. */
+export async function listFiles(paths: readonly string[], options: WalkOptions = {}): Promise<{ files: WalkedFile[]; problems: WalkProblem[] }> {
+  const files: WalkedFile[] = [];
+  const problems: WalkProblem[] = [];
+  for await (const item of walkFiles(paths, options)) (item.kind === 'file' ? files : problems).push(item as never);
+  return { files, problems };
+}
+
+async function* walkFolder(dir: string, st: Stats, options: WalkOptions, visited: Set<string>): AsyncGenerator<WalkedFile | WalkProblem> {
+  const key = `${st.dev}:${st.ino}`;
+  if (visited.has(key)) return;
+  visited.add(key);
+  if (options.signal?.aborted) return;
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    yield problem(dir, e);
+    return;
+  }
+  entries.sort((a, b) => byName.compare(a.name, b.name));
+  const wanted = (name: string): boolean => !options.extensions || options.extensions.has(path.extname(name).slice(1).toLowerCase());
+  // Stat the folder's candidates together (one round trip of the thread pool), then walk in order.
+  const candidates = entries.filter((e) => e.isDirectory() || e.isSymbolicLink() || wanted(e.name));
+  const stats = await Promise.all(candidates.map((e) => stat(path.join(dir, e.name)).then((s) => s, (err: unknown) => err)));
+  for (let i = 0; i < candidates.length; i++) {
+    const entry = candidates[i]!;
+    const full = path.join(dir, entry.name);
+    const s = stats[i];
+    if (!(s && typeof s === 'object' && 'isFile' in s)) {
+      // A dangling symlink to a name we would not list anyway is not worth a report.
+      if (entry.isSymbolicLink() && !wanted(entry.name)) continue;
+      yield problem(full, s);
+      continue;
+    }
+    const fst = s as Stats;
+    if (fst.isDirectory()) yield* walkFolder(full, fst, options, visited);
+    else if (!wanted(entry.name)) continue;
+    else if (fst.isFile()) yield fileOf(full, fst);
+    else yield notAFile(full);
+  }
+}
+
+function fileOf(p: string, st: Stats): WalkedFile {
+  return { kind: 'file', path: p, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+}
+
+function notAFile(p: string): WalkProblem {
+  return { kind: 'problem', path: p, error: new AurisError('E_NOT_A_FILE', `${p}: not a regular file (a FIFO, socket or device), skipped`, { path: p }) };
+}
+
+function problem(p: string, e: unknown): WalkProblem {
+  const err = asAurisError(e, 'E_IO');
+  const sys = (err.details.syscall as string | undefined) ?? '';
+  const why = err.code === 'E_NOT_FOUND' ? 'no such file or folder'
+    : err.code === 'E_PERMISSION' ? 'permission denied'
+      : sys === 'ENAMETOOLONG' ? 'the path is longer than the system allows'
+        : sys === 'ELOOP' ? 'too many levels of symbolic links'
+          : err.message;
+  return { kind: 'problem', path: p, error: new AurisError(err.code, `${p}: ${why}`, { path: p, ...err.details }, { cause: err }) };
+}
