@@ -1,0 +1,57 @@
+// From a client's uri to library tracks. Only the library answers: a uri never reaches the file
+// system, so no client can name a file outside the library (absolute paths, `..`, URLs and file:
+// uris are refused as MPD refuses them to TCP clients).
+
+import type { Playable } from '../../protocol/player.ts';
+import { ACK, MpdError } from '../ack.ts';
+import type { CommandContext } from '../context.ts';
+import type { LibraryTrack } from '../database.ts';
+
+/** Tracks fetched per library query while a response streams. */
+export const PAGE = 500;
+
+/** A relative library uri without `.`/`..` segments; '' and '/' are the root. Throws MPD's errors. */
+export function checkUri(uri: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) || uri.startsWith('file:')) throw new MpdError(ACK.NO_EXIST, 'Unsupported URI scheme');
+  if (uri.startsWith('/') && uri !== '/') throw new MpdError(ACK.PERMISSION, 'Access denied');
+  const clean = uri.replace(/\/+$/, '');
+  if (clean.split('/').some((seg) => seg === '..' || seg === '.' || (seg === '' && clean !== ''))) throw new MpdError(ACK.ARG, 'Malformed URI');
+  return clean;
+}
+
+/** The track with exactly this uri, or null. */
+export async function trackByUri(ctx: CommandContext, uri: string): Promise<LibraryTrack | null> {
+  const page = await ctx.library().findTracks({ tag: 'uri', op: 'eq', value: uri }, { limit: 1 });
+  return page.items[0] ?? null;
+}
+
+/** Calls `each` with every track under a folder uri ('' = all), in uri order, a page at a time. */
+export async function forEachTrackUnder(ctx: CommandContext, base: string, each: (t: LibraryTrack) => void | Promise<void>): Promise<void> {
+  const lib = ctx.library();
+  const filter = base === '' ? null : { base };
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await lib.findTracks(filter, { sort: 'uri', offset, limit: PAGE });
+    for (const t of page.items) await each(t);
+    if (page.items.length < PAGE) return;
+  }
+}
+
+/** The tracks a uri names: one file, or (when `recursive`) every track under a folder. E_NOT_FOUND as MPD's 50. */
+export async function resolveUri(ctx: CommandContext, raw: string, recursive: boolean): Promise<LibraryTrack[]> {
+  const uri = checkUri(raw);
+  if (uri !== '') {
+    const t = await trackByUri(ctx, uri);
+    if (t) return [t];
+  }
+  if (!recursive) throw new MpdError(ACK.NO_EXIST, 'No such song');
+  const out: LibraryTrack[] = [];
+  await forEachTrackUnder(ctx, uri, (t) => {
+    out.push(t);
+  });
+  if (out.length === 0 && uri !== '') throw new MpdError(ACK.NO_EXIST, 'No such directory');
+  return out;
+}
+
+export function playableOf(t: LibraryTrack): Playable {
+  return { path: t.path, trackId: t.id, uri: t.uri, startFrame: t.startFrame ?? 0, endFrame: t.endFrame };
+}
