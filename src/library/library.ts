@@ -138,7 +138,7 @@ function registerFunctions(db: Database): void {
 
 /** The FTS5 query for what a user typed: every word must match, the last ones as prefixes too. */
 export function ftsQuery(text: string): string | null {
-  const words = text.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
+  const words = text.normalize('NFC').replace(/['’]/g, '').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return null;
   return words.map((w) => `"${w}"*`).join(' ');
 }

@@ -153,7 +153,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tracks_dr ON tracks(dr);
   CREATE INDEX tracks_loudness ON tracks(loudness_lufs);
 
-  -- FTS5 over the words people type. remove_diacritics 2 folds accents ("Bjork" finds "Björk"),
+  -- FTS5 over the words people type, apostrophes removed ("Can't" and "Can’t" are indexed as
+  -- "cant", which is what people type; ftsQuery removes them from queries too). remove_diacritics 2 folds accents ("Bjork" finds "Björk"),
   -- unicode61 folds case, the prefix indexes make type-ahead prefix queries cheap.
   CREATE VIRTUAL TABLE tracks_fts USING fts5(
     title, artist, album_artist, album, composer, genre, uri,
@@ -162,17 +163,17 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE TRIGGER tracks_fts_insert AFTER INSERT ON tracks BEGIN
     INSERT INTO tracks_fts(rowid, title, artist, album_artist, album, composer, genre, uri)
-    VALUES (new.id, new.title, new.artist, new.album_artist, new.album, new.composer, new.genre, new.uri);
+    VALUES (new.id, replace(replace(new.title, '''', ''), '’', ''), replace(replace(new.artist, '''', ''), '’', ''), replace(replace(new.album_artist, '''', ''), '’', ''), replace(replace(new.album, '''', ''), '’', ''), replace(replace(new.composer, '''', ''), '’', ''), replace(replace(new.genre, '''', ''), '’', ''), replace(replace(new.uri, '''', ''), '’', ''));
   END;
   CREATE TRIGGER tracks_fts_delete AFTER DELETE ON tracks BEGIN
     INSERT INTO tracks_fts(tracks_fts, rowid, title, artist, album_artist, album, composer, genre, uri)
-    VALUES ('delete', old.id, old.title, old.artist, old.album_artist, old.album, old.composer, old.genre, old.uri);
+    VALUES ('delete', old.id, replace(replace(old.title, '''', ''), '’', ''), replace(replace(old.artist, '''', ''), '’', ''), replace(replace(old.album_artist, '''', ''), '’', ''), replace(replace(old.album, '''', ''), '’', ''), replace(replace(old.composer, '''', ''), '’', ''), replace(replace(old.genre, '''', ''), '’', ''), replace(replace(old.uri, '''', ''), '’', ''));
   END;
   CREATE TRIGGER tracks_fts_update AFTER UPDATE OF title, artist, album_artist, album, composer, genre, uri ON tracks BEGIN
     INSERT INTO tracks_fts(tracks_fts, rowid, title, artist, album_artist, album, composer, genre, uri)
-    VALUES ('delete', old.id, old.title, old.artist, old.album_artist, old.album, old.composer, old.genre, old.uri);
+    VALUES ('delete', old.id, replace(replace(old.title, '''', ''), '’', ''), replace(replace(old.artist, '''', ''), '’', ''), replace(replace(old.album_artist, '''', ''), '’', ''), replace(replace(old.album, '''', ''), '’', ''), replace(replace(old.composer, '''', ''), '’', ''), replace(replace(old.genre, '''', ''), '’', ''), replace(replace(old.uri, '''', ''), '’', ''));
     INSERT INTO tracks_fts(rowid, title, artist, album_artist, album, composer, genre, uri)
-    VALUES (new.id, new.title, new.artist, new.album_artist, new.album, new.composer, new.genre, new.uri);
+    VALUES (new.id, replace(replace(new.title, '''', ''), '’', ''), replace(replace(new.artist, '''', ''), '’', ''), replace(replace(new.album_artist, '''', ''), '’', ''), replace(replace(new.album, '''', ''), '’', ''), replace(replace(new.composer, '''', ''), '’', ''), replace(replace(new.genre, '''', ''), '’', ''), replace(replace(new.uri, '''', ''), '’', ''));
   END;
 
   CREATE TABLE playlists (
