@@ -206,7 +206,7 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
     cached(db, 'UPDATE tracks SET available = 1 WHERE root_id = ? AND available = 0').run(root.id);
     const mark = cached(db, 'UPDATE tracks SET available = 0 WHERE file_id = ?');
     for (const r of protectedRows) mark.run(r.id);
-    for (const m of moved) moveFile(lib, m.from, m.to);
+    for (const m of moved) moveFile(lib, root, m.from, m.to);
   })();
   counts.renamed = moved.length;
 
@@ -383,16 +383,26 @@ function upsertFile(lib: Library, root: Root, l: Listed, error: AurisError | nul
 }
 
 /** Moves a file's rows to its new path; plain tracks take the new uri, cue tracks the new cue uri. */
-function moveFile(lib: Library, from: FileRow, to: Listed): void {
+function moveFile(lib: Library, root: Root, from: FileRow, to: Listed): void {
   const db = lib.db;
   cached(db, 'UPDATE files SET path = ?, rel = ?, folder = ?, mtime = ? WHERE id = ?').run(to.path, to.rel, to.folder, to.mtime, from.id);
+  const moves: { id: number; uri: string; next: string }[] = [];
   if (from.kind === 'audio') {
-    cached(db, 'UPDATE tracks SET path = ?, uri = ?, mtime = ? WHERE file_id = ? AND cue_file_id IS NULL').run(to.path, to.rel, to.mtime, from.id);
-    cached(db, 'UPDATE tracks SET path = ? WHERE file_id = ? AND cue_file_id IS NOT NULL').run(to.path, from.id);
+    for (const t of cached(db, 'SELECT id, uri FROM tracks WHERE file_id = ? AND cue_file_id IS NULL').all(from.id) as { id: number; uri: string }[]) moves.push({ ...t, next: to.rel });
+    cached(db, 'UPDATE tracks SET path = ? WHERE file_id = ?').run(to.path, from.id);
   } else if (from.kind === 'cue') {
-    const tracks = cached(db, 'SELECT id, cue_track AS n FROM tracks WHERE cue_file_id = ?').all(from.id) as { id: number; n: number }[];
-    const set = cached(db, 'UPDATE tracks SET uri = ? WHERE id = ?');
-    for (const t of tracks) set.run(cueUri(to.rel, t.n), t.id);
+    for (const t of cached(db, 'SELECT id, uri, cue_track AS n FROM tracks WHERE cue_file_id = ?').all(from.id) as { id: number; uri: string; n: number }[]) moves.push({ id: t.id, uri: t.uri, next: cueUri(to.rel, t.n) });
+  }
+  // Stickers and stored playlists name songs by uri (MPD's way): they follow the move.
+  const setUri = cached(db, 'UPDATE tracks SET uri = ? WHERE id = ?');
+  const stickers = cached(db, "UPDATE OR REPLACE stickers SET uri = ? WHERE type = 'song' AND uri = ?");
+  const entries = cached(db, 'UPDATE playlist_entries SET uri = ? WHERE uri = ?');
+  for (const m of moves) {
+    setUri.run(m.next, m.id);
+    const before = lib.publicUri({ rootId: root.id, uri: m.uri });
+    const after = lib.publicUri({ rootId: root.id, uri: m.next });
+    stickers.run(after, before);
+    entries.run(after, before);
   }
 }
 
