@@ -3,7 +3,7 @@
 
 import type { AurisCore } from '../core/api.ts';
 import { ACK, MpdError } from './ack.ts';
-import type { MpdLibrary } from './database.ts';
+import type { Library, LibraryService, LibraryTrack } from './database.ts';
 import type { Response } from './response.ts';
 import type { MpdTag } from './tags.ts';
 
@@ -23,7 +23,7 @@ export interface ClientState {
 /** What the whole frontend shares between connections. */
 export interface FrontendState {
   readonly core: AurisCore;
-  readonly library: MpdLibrary | null;
+  readonly library: LibraryService | null;
   readonly password: string;
   readonly startedAt: number;
   /** Id of the last `update` job, and whether it still runs (`updating_db` in status). */
@@ -38,8 +38,12 @@ export interface CommandContext {
   readonly core: AurisCore;
   readonly client: ClientState;
   readonly r: Response;
-  /** The library, or ACK 50 when Auris runs without one. */
-  library(): MpdLibrary;
+  /** The library's queries, or ACK 50 when Auris runs without a library. */
+  library(): Library;
+  /** The library service (scans), or ACK 50. */
+  service(): LibraryService;
+  /** The uri a client sees for a track (its root's name first when there are several roots). */
+  uriOf(track: Pick<LibraryTrack, 'rootId' | 'uri'>): string;
 }
 
 export function makeContext(frontend: FrontendState, client: ClientState, r: Response): CommandContext {
@@ -49,8 +53,14 @@ export function makeContext(frontend: FrontendState, client: ClientState, r: Res
     client,
     r,
     library() {
+      return this.service().library;
+    },
+    service() {
       if (!frontend.library) throw new MpdError(ACK.NO_EXIST, 'No database');
       return frontend.library;
+    },
+    uriOf(track) {
+      return frontend.library ? frontend.library.library.publicUri(track) : track.uri;
     },
   };
 }

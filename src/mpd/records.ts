@@ -74,8 +74,9 @@ export function entryUri(item: { uri: string | null; path: string }): string {
   return item.uri ?? item.path;
 }
 
-export function printTrack(r: Response, t: LibraryTrack, mask: ReadonlySet<MpdTag>): void {
-  r.kv('file', cleanValue(t.uri));
+/** A library track's record; `uri` is the one the client sees (ctx.uriOf). */
+export function printTrack(r: Response, t: LibraryTrack, uri: string, mask: ReadonlySet<MpdTag>): void {
+  r.kv('file', cleanValue(uri));
   r.kv('Last-Modified', isoSeconds(t.mtime));
   const f = formatString(t);
   if (f) r.kv('Format', f);

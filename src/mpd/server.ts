@@ -7,7 +7,7 @@ import type { AurisCore } from '../core/api.ts';
 import { AurisError } from '../util/errors.ts';
 import { COMMAND_MAP } from './commands/index.ts';
 import type { FrontendState } from './context.ts';
-import type { MpdLibrary } from './database.ts';
+import type { LibraryService } from './database.ts';
 import { MpdConnection } from './connection.ts';
 import { announce, type Announcement } from './zeroconf.ts';
 
@@ -35,7 +35,7 @@ export interface MpdFrontend {
 }
 
 /** The core as the frontend sees it: the core API, and its library when it has one. */
-export type MpdCore = AurisCore & { readonly library?: MpdLibrary | null };
+export type MpdCore = AurisCore & { readonly library?: LibraryService | null };
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);

@@ -5,7 +5,7 @@
 import { ACK, MpdError } from '../ack.ts';
 import { parseInsertPosition, parseRange, parseUnsigned, type Range } from '../args.ts';
 import { PERMISSION, type CommandContext, type CommandSpec } from '../context.ts';
-import type { LibraryFilter, LibraryTrack } from '../database.ts';
+import type { LibraryFilter, LibrarySortKey, LibraryTrack } from '../database.ts';
 import { parseFilterArgs, toLibraryFilter } from '../filter.ts';
 import { isoSeconds, printTrack, trackTags } from '../records.ts';
 import { LIBRARY_TAG_OF, parseTagName, type MpdTag } from '../tags.ts';
@@ -17,8 +17,8 @@ const { READ, ADD, CONTROL } = PERMISSION;
 async function walk(ctx: CommandContext, uri: string, info: boolean): Promise<void> {
   const listing = await ctx.library().listFolder(uri);
   for (const t of listing.tracks) {
-    if (info) printTrack(ctx.r, t, ctx.client.tagMask);
-    else ctx.r.kv('file', t.uri);
+    if (info) printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
+    else ctx.r.kv('file', ctx.uriOf(t));
     await ctx.r.flushIfFull();
   }
   for (const f of listing.folders) {
@@ -31,10 +31,10 @@ function listAll(info: boolean): CommandSpec['run'] {
   return async (ctx, args) => {
     const uri = checkUri(args[0] ?? '');
     if (uri !== '') {
-      const t = await trackByUri(ctx, uri);
+      const t = trackByUri(ctx, uri);
       if (t) {
-        if (info) printTrack(ctx.r, t, ctx.client.tagMask);
-        else ctx.r.kv('file', t.uri);
+        if (info) printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
+        else ctx.r.kv('file', ctx.uriOf(t));
         return;
       }
     }
@@ -45,19 +45,19 @@ function listAll(info: boolean): CommandSpec['run'] {
 async function lsinfo(ctx: CommandContext, args: string[]): Promise<void> {
   const uri = checkUri(args[0] ?? '');
   if (uri !== '') {
-    const t = await trackByUri(ctx, uri);
-    if (t) return printTrack(ctx.r, t, ctx.client.tagMask);
+    const t = trackByUri(ctx, uri);
+    if (t) return printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
   }
   const listing = await ctx.library().listFolder(uri);
   for (const t of listing.tracks) {
-    printTrack(ctx.r, t, ctx.client.tagMask);
+    printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
     await ctx.r.flushIfFull();
   }
   for (const f of listing.folders) ctx.r.kv('directory', f.uri);
   for (const p of listing.playlists) ctx.r.kv('playlist', p.uri);
   if (uri === '') {
     // MPD still lists the stored playlists at the root (deprecated, but clients read it).
-    for (const p of await ctx.library().listPlaylists()) {
+    for (const p of ctx.library().playlists()) {
       ctx.r.kv('playlist', p.name);
       ctx.r.kv('Last-Modified', isoSeconds(p.modifiedAt));
     }
@@ -75,10 +75,10 @@ async function listFiles(ctx: CommandContext, args: string[]): Promise<void> {
 }
 
 /** A sort tag as MPD's ParseSortTag reads it, as a library sort key. */
-function sortKey(raw: string): string {
+function sortKey(raw: string): LibrarySortKey {
   const desc = raw.startsWith('-');
   const name = desc ? raw.slice(1) : raw;
-  let key: string;
+  let key: Exclude<LibrarySortKey, `-${string}`>;
   if (name === 'Last-Modified') key = 'modified';
   else {
     const tag = parseTagName(name);
@@ -90,14 +90,14 @@ function sortKey(raw: string): string {
 
 interface Selection {
   readonly filter: LibraryFilter;
-  readonly sort: string[];
+  readonly sort: LibrarySortKey[];
   readonly window: Range;
 }
 
 /** Takes `window A:B` and `sort TAG` off the end of the arguments (in MPD's order), then the filter. */
 function parseSelection(args: string[], foldCase: boolean): Selection {
   let window: Range = { start: 0, end: Infinity };
-  let sort = ['uri'];
+  let sort: LibrarySortKey[] = ['uri'];
   if (args.length >= 2 && args[args.length - 2] === 'window') {
     window = parseRange(args[args.length - 1]!);
     args = args.slice(0, -2);
@@ -115,9 +115,9 @@ async function forEachSelected(ctx: CommandContext, sel: Selection, each: (t: Li
   let offset = sel.window.start;
   while (offset < sel.window.end) {
     const limit = Math.min(PAGE, sel.window.end - offset);
-    const page = await lib.findTracks(sel.filter, { sort: sel.sort, offset, limit });
-    for (const t of page.items) await each(t);
-    if (page.items.length < limit) return;
+    const page = lib.findTracks(sel.filter, { sort: sel.sort, offset, limit });
+    for (const t of page) await each(t);
+    if (page.length < limit) return;
     offset += limit;
   }
 }
@@ -126,7 +126,7 @@ function find(foldCase: boolean): CommandSpec['run'] {
   return async (ctx, args) => {
     const sel = parseSelection(args, foldCase);
     await forEachSelected(ctx, sel, async (t) => {
-      printTrack(ctx.r, t, ctx.client.tagMask);
+      printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
       await ctx.r.flushIfFull();
     });
   };
@@ -144,7 +144,7 @@ function findAdd(foldCase: boolean): CommandSpec['run'] {
     await forEachSelected(ctx, sel, (t) => {
       tracks.push(t);
     });
-    if (tracks.length > 0) await ctx.core.queue.add(tracks.map(playableOf), at);
+    if (tracks.length > 0) await ctx.core.queue.add(tracks.map((t) => playableOf(ctx, t)), at);
   };
 }
 
@@ -159,10 +159,10 @@ async function searchAddPl(ctx: CommandContext, args: string[]): Promise<void> {
   const sel = parseSelection(rest, true);
   const uris: string[] = [];
   await forEachSelected(ctx, sel, (t) => {
-    uris.push(t.uri);
+    uris.push(ctx.uriOf(t));
   });
   const lib = ctx.library();
-  const existing = (await lib.listPlaylists()).some((p) => p.name === name) ? (await lib.getPlaylist(name)).entries.map((e) => e.uri) : [];
+  const existing = lib.playlist(name)?.entries.map((e) => e.uri) ?? [];
   const pos = at === null ? existing.length : Math.min(at, existing.length);
   existing.splice(pos, 0, ...uris);
   await lib.savePlaylist(name, existing);
@@ -195,8 +195,8 @@ const byBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a),
 async function list(ctx: CommandContext, args: string[]): Promise<void> {
   const tagName = args[0]!;
   if (/^(file|filename)$/i.test(tagName)) {
-    const sel = args.length > 1 ? parseSelection(args.slice(1), false) : { filter: { and: [] }, sort: ['uri'], window: { start: 0, end: Infinity } };
-    return forEachSelected(ctx, sel, (t) => ctx.r.kv('file', t.uri));
+    const sel: Selection = args.length > 1 ? parseSelection(args.slice(1), false) : { filter: { and: [] }, sort: ['uri'], window: { start: 0, end: Infinity } };
+    return forEachSelected(ctx, sel, (t) => ctx.r.kv('file', ctx.uriOf(t)));
   }
   const tag = tagArg(tagName);
   let rest = args.slice(1);
@@ -269,11 +269,13 @@ function update(force: boolean): CommandSpec['run'] {
   return async (ctx, args) => {
     if (args.length > 0) checkUri(args[0]!);
     const fe = ctx.frontend;
-    const lib = ctx.library();
+    const service = ctx.service();
     const job = ++fe.updateJob;
     fe.updating = true;
     ctx.r.kv('updating_db', job);
-    Promise.resolve(lib.scan({ force }))
+    // The scanner compares size and mtime; `rescan` (force) reads the same way until the library offers a forced re-read.
+    void force;
+    service.scan(args.length > 0 && args[0] !== '' ? { under: checkUri(args[0]!) } : {})
       .catch(() => undefined)
       .finally(() => {
         if (fe.updateJob === job) fe.updating = false;
@@ -286,9 +288,9 @@ function art(withType: boolean): CommandSpec['run'] {
   return async (ctx, args) => {
     const uri = checkUri(args[0]!);
     const offset = parseUnsigned(args[1]!);
-    const t = await trackByUri(ctx, uri);
+    const t = trackByUri(ctx, uri);
     if (!t) throw new MpdError(ACK.NO_EXIST, 'No such song');
-    const image = await ctx.library().trackArt(t.id);
+    const image = ctx.library().trackArt(t.id);
     if (!image) {
       // readpicture answers an empty success; albumart an error, as MPD does.
       if (withType) return;

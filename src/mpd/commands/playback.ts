@@ -61,9 +61,9 @@ function status(ctx: CommandContext): void {
   }
 }
 
-async function stats(ctx: CommandContext): Promise<void> {
+function stats(ctx: CommandContext): void {
   const { r } = ctx;
-  const s = ctx.frontend.library ? await ctx.frontend.library.stats() : null;
+  const s = ctx.frontend.library ? ctx.frontend.library.library.stats() : null;
   r.kv('uptime', Math.floor((Date.now() - ctx.frontend.startedAt) / 1000));
   r.kv('playtime', Math.floor(ctx.frontend.playtimeMs() / 1000));
   if (s) {

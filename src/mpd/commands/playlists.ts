@@ -1,10 +1,9 @@
 // Stored playlists, kept by the library: list, load (with range and position), save, edit.
-// An edit reads the playlist, changes the list of uris and saves it whole.
+// An edit reads the playlist, changes its list of uris and saves it whole.
 
 import { ACK, MpdError } from '../ack.ts';
 import { parseInsertPosition, parseRange, parseUnsigned } from '../args.ts';
 import { PERMISSION, type CommandContext, type CommandSpec } from '../context.ts';
-import type { LibraryPlaylist } from '../database.ts';
 import { entryUri, isoSeconds, printTrack } from '../records.ts';
 import { checkUri, playableOf, resolveUri, trackByUri } from './resolve.ts';
 
@@ -16,101 +15,99 @@ function checkName(name: string): string {
   return name;
 }
 
-async function exists(ctx: CommandContext, name: string): Promise<boolean> {
-  return (await ctx.library().listPlaylists()).some((p) => p.name === name);
+function exists(ctx: CommandContext, name: string): boolean {
+  return ctx.library().playlist(name) !== null;
 }
 
-async function get(ctx: CommandContext, name: string): Promise<LibraryPlaylist> {
-  if (!(await exists(ctx, checkName(name)))) throw new MpdError(ACK.NO_EXIST, 'No such playlist');
-  return ctx.library().getPlaylist(name);
+/** The uris of a stored playlist, or MPD's "No such playlist". */
+function uris(ctx: CommandContext, name: string): string[] {
+  const p = ctx.library().playlist(checkName(name));
+  if (!p) throw new MpdError(ACK.NO_EXIST, 'No such playlist');
+  return p.entries.map((e) => e.uri);
 }
 
-async function uris(ctx: CommandContext, name: string): Promise<string[]> {
-  return (await get(ctx, name)).entries.map((e) => e.uri);
-}
-
-async function listPlaylists(ctx: CommandContext): Promise<void> {
-  for (const p of await ctx.library().listPlaylists()) {
+function listPlaylists(ctx: CommandContext): void {
+  for (const p of ctx.library().playlists()) {
     ctx.r.kv('playlist', p.name);
     ctx.r.kv('Last-Modified', isoSeconds(p.modifiedAt));
   }
 }
 
-async function listPlaylist(ctx: CommandContext, args: string[]): Promise<void> {
-  for (const u of await uris(ctx, args[0]!)) ctx.r.kv('file', u);
+function listPlaylist(ctx: CommandContext, args: string[]): void {
+  for (const u of uris(ctx, args[0]!)) ctx.r.kv('file', u);
 }
 
 async function listPlaylistInfo(ctx: CommandContext, args: string[]): Promise<void> {
-  for (const u of await uris(ctx, args[0]!)) {
-    const t = await trackByUri(ctx, u);
-    if (t) printTrack(ctx.r, t, ctx.client.tagMask);
+  for (const u of uris(ctx, args[0]!)) {
+    const t = trackByUri(ctx, u);
+    if (t) printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
     else ctx.r.kv('file', u);
     await ctx.r.flushIfFull();
   }
 }
 
 async function load(ctx: CommandContext, args: string[]): Promise<void> {
-  const list = await uris(ctx, args[0]!);
+  const list = uris(ctx, args[0]!);
   const range = args.length > 1 ? parseRange(args[1]!) : { start: 0, end: Infinity };
   if (range.start > list.length) throw new MpdError(ACK.ARG, 'Bad range');
   const at = args.length > 2 ? parseInsertPosition(args[2]!, ctx.core.player.state().currentPos, ctx.core.queue.snapshot().items.length) : undefined;
   const playables = [];
   for (const u of list.slice(range.start, Math.min(range.end, list.length))) {
-    const t = await trackByUri(ctx, u);
+    const t = trackByUri(ctx, u);
     // Entries whose file left the library are skipped, as MPD skips songs it cannot find.
-    if (t) playables.push(playableOf(t));
+    if (t) playables.push(playableOf(ctx, t));
   }
   if (playables.length > 0) await ctx.core.queue.add(playables, at);
 }
 
-async function save(ctx: CommandContext, args: string[]): Promise<void> {
+function save(ctx: CommandContext, args: string[]): void {
   const name = checkName(args[0]!);
-  if (await exists(ctx, name)) throw new MpdError(ACK.EXIST, 'Playlist already exists');
-  await ctx.library().savePlaylist(name, ctx.core.queue.snapshot().items.map(entryUri));
+  if (exists(ctx, name)) throw new MpdError(ACK.EXIST, 'Playlist already exists');
+  ctx.library().savePlaylist(name, ctx.core.queue.snapshot().items.map(entryUri));
 }
 
-async function rm(ctx: CommandContext, args: string[]): Promise<void> {
-  await get(ctx, args[0]!);
-  await ctx.library().deletePlaylist(args[0]!);
+function rm(ctx: CommandContext, args: string[]): void {
+  uris(ctx, args[0]!);
+  ctx.library().deletePlaylist(args[0]!);
 }
 
-async function rename(ctx: CommandContext, args: string[]): Promise<void> {
-  await get(ctx, args[0]!);
+function rename(ctx: CommandContext, args: string[]): void {
+  uris(ctx, args[0]!);
   const to = checkName(args[1]!);
-  if (await exists(ctx, to)) throw new MpdError(ACK.EXIST, 'Playlist already exists');
-  await ctx.library().renamePlaylist(args[0]!, to);
+  if (exists(ctx, to)) throw new MpdError(ACK.EXIST, 'Playlist already exists');
+  ctx.library().renamePlaylist(args[0]!, to);
 }
 
 async function playlistAdd(ctx: CommandContext, args: string[]): Promise<void> {
   const name = checkName(args[0]!);
-  const list = (await exists(ctx, name)) ? await uris(ctx, name) : [];
-  const added = (await resolveUri(ctx, checkUri(args[1]!), true)).map((t) => t.uri);
+  const list = exists(ctx, name) ? uris(ctx, name) : [];
+  const added = (await resolveUri(ctx, checkUri(args[1]!), true)).map((t) => ctx.uriOf(t));
   const at = args.length > 2 ? parseUnsigned(args[2]!, list.length) : list.length;
   list.splice(at, 0, ...added);
-  await ctx.library().savePlaylist(name, list);
+  ctx.library().savePlaylist(name, list);
 }
 
-async function playlistDelete(ctx: CommandContext, args: string[]): Promise<void> {
-  const list = await uris(ctx, args[0]!);
+function playlistDelete(ctx: CommandContext, args: string[]): void {
+  const list = uris(ctx, args[0]!);
   const range = parseRange(args[1]!);
   if (range.start >= list.length) throw new MpdError(ACK.ARG, 'Bad song index');
   list.splice(range.start, Math.min(range.end, list.length) - range.start);
-  await ctx.library().savePlaylist(args[0]!, list);
+  ctx.library().savePlaylist(args[0]!, list);
 }
 
-async function playlistMove(ctx: CommandContext, args: string[]): Promise<void> {
-  const list = await uris(ctx, args[0]!);
+function playlistMove(ctx: CommandContext, args: string[]): void {
+  const list = uris(ctx, args[0]!);
   const from = parseUnsigned(args[1]!);
   const to = parseUnsigned(args[2]!);
   if (from >= list.length || to >= list.length) throw new MpdError(ACK.ARG, 'Bad song index');
   const [moved] = list.splice(from, 1);
   list.splice(to, 0, moved!);
-  await ctx.library().savePlaylist(args[0]!, list);
+  ctx.library().savePlaylist(args[0]!, list);
 }
 
-async function playlistClear(ctx: CommandContext, args: string[]): Promise<void> {
-  await get(ctx, args[0]!);
-  await ctx.library().savePlaylist(args[0]!, []);
+function playlistClear(ctx: CommandContext, args: string[]): void {
+  uris(ctx, args[0]!);
+  ctx.library().savePlaylist(args[0]!, []);
 }
 
 export const PLAYLIST_COMMANDS: CommandSpec[] = [

@@ -25,14 +25,14 @@ async function add(ctx: CommandContext, args: string[]): Promise<void> {
   const at = args.length > 1 ? parseInsertPosition(args[1]!, currentPos(ctx), queue.length) : undefined;
   const tracks = await resolveUri(ctx, args[0]!, true);
   if (tracks.length === 0) return;
-  await ctx.core.queue.add(tracks.map(playableOf), at);
+  await ctx.core.queue.add(tracks.map((t) => playableOf(ctx, t)), at);
 }
 
 async function addId(ctx: CommandContext, args: string[]): Promise<void> {
   const queue = items(ctx);
   const at = args.length > 1 ? parseInsertPosition(args[1]!, currentPos(ctx), queue.length) : undefined;
   const tracks = await resolveUri(ctx, args[0]!, false);
-  const ids = await ctx.core.queue.add(tracks.map(playableOf), at);
+  const ids = await ctx.core.queue.add(tracks.map((t) => playableOf(ctx, t)), at);
   ctx.r.kv('Id', ids[0]!);
 }
 

@@ -20,9 +20,8 @@ export function checkUri(uri: string): string {
 }
 
 /** The track with exactly this uri, or null. */
-export async function trackByUri(ctx: CommandContext, uri: string): Promise<LibraryTrack | null> {
-  const page = await ctx.library().findTracks({ tag: 'uri', op: 'eq', value: uri }, { limit: 1 });
-  return page.items[0] ?? null;
+export function trackByUri(ctx: CommandContext, uri: string): LibraryTrack | null {
+  return ctx.library().trackByUri(uri);
 }
 
 /** Calls `each` with every track under a folder uri ('' = all), in uri order, a page at a time. */
@@ -30,9 +29,9 @@ export async function forEachTrackUnder(ctx: CommandContext, base: string, each:
   const lib = ctx.library();
   const filter = base === '' ? null : { base };
   for (let offset = 0; ; offset += PAGE) {
-    const page = await lib.findTracks(filter, { sort: 'uri', offset, limit: PAGE });
-    for (const t of page.items) await each(t);
-    if (page.items.length < PAGE) return;
+    const page = lib.findTracks(filter, { sort: 'uri', offset, limit: PAGE });
+    for (const t of page) await each(t);
+    if (page.length < PAGE) return;
   }
 }
 
@@ -40,7 +39,7 @@ export async function forEachTrackUnder(ctx: CommandContext, base: string, each:
 export async function resolveUri(ctx: CommandContext, raw: string, recursive: boolean): Promise<LibraryTrack[]> {
   const uri = checkUri(raw);
   if (uri !== '') {
-    const t = await trackByUri(ctx, uri);
+    const t = trackByUri(ctx, uri);
     if (t) return [t];
   }
   if (!recursive) throw new MpdError(ACK.NO_EXIST, 'No such song');
@@ -52,6 +51,6 @@ export async function resolveUri(ctx: CommandContext, raw: string, recursive: bo
   return out;
 }
 
-export function playableOf(t: LibraryTrack): Playable {
-  return { path: t.path, trackId: t.id, uri: t.uri, startFrame: t.startFrame ?? 0, endFrame: t.endFrame };
+export function playableOf(ctx: CommandContext, t: LibraryTrack): Playable {
+  return { path: t.path, trackId: t.id, uri: ctx.uriOf(t), startFrame: t.startFrame ?? 0, endFrame: t.endFrame };
 }

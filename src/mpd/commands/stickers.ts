@@ -7,7 +7,7 @@ import { checkUri, trackByUri } from './resolve.ts';
 
 async function songUri(ctx: CommandContext, raw: string): Promise<string> {
   const uri = checkUri(raw);
-  if (!(await trackByUri(ctx, uri))) throw new MpdError(ACK.NO_EXIST, 'No such song');
+  if (!(trackByUri(ctx, uri))) throw new MpdError(ACK.NO_EXIST, 'No such song');
   return uri;
 }
 
@@ -27,8 +27,7 @@ async function sticker(ctx: CommandContext, args: string[]): Promise<void> {
     if (n === 4 && (await lib.getSticker(uri, args[3]!)) === null) throw new MpdError(ACK.NO_EXIST, 'no such sticker');
     await lib.deleteSticker(uri, args[3]);
   } else if (verb === 'list' && n === 3) {
-    const all = await lib.listStickers(await songUri(ctx, args[2]!));
-    for (const [k, v] of Object.entries(all)) ctx.r.kv('sticker', `${k}=${v}`);
+    for (const s of lib.listStickers(await songUri(ctx, args[2]!))) ctx.r.kv('sticker', `${s.name}=${s.value}`);
   } else if (verb === 'find' && (n === 4 || n === 6)) {
     const base = checkUri(args[2]!);
     const name = args[3]!;
