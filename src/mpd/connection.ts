@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { ChangeWatcher } from '../core/api.ts';
 import { ACK, MpdError, ackLine, toMpdError } from './ack.ts';
 import { ALL_PERMISSIONS, PERMISSION, makeContext, type ClientState, type CommandOutcome, type CommandSpec, type FrontendState } from './context.ts';
-import { ALL_IDLE, bitsOfFlags, changedLines, flagsOfBits } from './idle.ts';
+import { bitsOfFlags, changedLines, flagsOfBits } from './idle.ts';
 import { Response, type ResponseSink } from './response.ts';
 import { ANNOUNCED_TAGS } from './tags.ts';
 import { TokenizeError, tokenize } from './tokenizer.ts';
@@ -32,7 +32,8 @@ export class MpdConnection {
   private busy = false;
   private closed = false;
   private list: { ok: boolean; lines: string[]; bytes: number } | null = null;
-  private idle: AbortController | null = null;
+  private idle: { bits: number; abort: AbortController; woken: boolean } | null = null;
+  private localBits = 0;
   private readonly watcher: ChangeWatcher;
   private readonly client: ClientState;
   private readonly sink: ResponseSink;
@@ -70,7 +71,7 @@ export class MpdConnection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.idle?.abort();
+    this.idle?.abort.abort();
     this.watcher.close();
     this.socket.destroy();
     this.onClose();
@@ -151,7 +152,7 @@ export class MpdConnection {
     // request) is not the protocol, and MPD closes.
     if (!(c >= 0x61 && c <= 0x7a)) return 'close';
     if (line === 'noidle') {
-      this.idle?.abort();
+      this.idle?.abort.abort();
       return 'ok';
     }
     if (this.idle) return 'close';
@@ -241,22 +242,43 @@ export class MpdConnection {
     return 'ok';
   }
 
+  /**
+   * Flags the frontend raises itself (its own edits of stored playlists and stickers, the library's
+   * scans when the library is not attached to the core): kept per connection like the core's.
+   */
+  notify(bits: number): void {
+    this.localBits |= bits;
+    const idle = this.idle;
+    if (idle && (idle.bits & bits) !== 0) {
+      idle.woken = true;
+      idle.abort.abort();
+    }
+  }
+
   /** Waits for changes of the subsystems in `bits`; `noidle` ends the wait with an empty answer. */
   private startIdle(bits: number): void {
-    const abort = new AbortController();
-    this.idle = abort;
-    const wanted = flagsOfBits(bits === 0 ? ALL_IDLE : bits);
-    const wait = wanted.length > 0
-      ? this.watcher.wait(wanted, abort.signal)
-      : new Promise<[]>((resolve) => abort.signal.addEventListener('abort', () => resolve([]), { once: true }));
+    const idle = { bits, abort: new AbortController(), woken: false };
+    this.idle = idle;
+    const wanted = flagsOfBits(bits);
+    if ((this.localBits & bits) !== 0) idle.woken = true;
+    const wait = idle.woken
+      ? Promise.resolve([])
+      : wanted.length > 0
+        ? this.watcher.wait(wanted, idle.abort.signal)
+        : new Promise<[]>((resolve) => idle.abort.signal.addEventListener('abort', () => resolve([]), { once: true }));
     wait
       .then((flags) => {
         if (this.closed) return;
-        // MPD clears every pending flag when it answers an idle, not only the subscribed ones.
-        this.watcher.take();
         this.idle = null;
+        let answer = 0;
+        if (flags.length > 0 || idle.woken) {
+          // MPD clears every pending flag when it answers an idle, not only the subscribed ones;
+          // after `noidle` (nothing came) the pending ones stay for the next idle.
+          answer = (bitsOfFlags(flags) | bitsOfFlags(this.watcher.take()) | this.localBits) & bits;
+          this.localBits = 0;
+        }
         const r = new Response(this.sink);
-        r.text(changedLines(bitsOfFlags(flags) & bits));
+        r.text(changedLines(answer));
         r.text('OK\n');
         r.send();
       })

@@ -5,6 +5,7 @@ import type { AurisCore } from '../core/api.ts';
 import { ACK, MpdError } from './ack.ts';
 import type { Library, LibraryService, LibraryTrack } from './database.ts';
 import type { Response } from './response.ts';
+import type { IdleName } from './idle.ts';
 import type { MpdTag } from './tags.ts';
 
 /** MPD's permission bits (src/Permission.hxx). */
@@ -31,6 +32,8 @@ export interface FrontendState {
   updating: boolean;
   /** Time the player has spent playing since the frontend started (stats `playtime`). */
   playtimeMs(): number;
+  /** Wakes the idle of every connection for these subsystems (changes the core does not report). */
+  raise(...names: IdleName[]): void;
 }
 
 export interface CommandContext {

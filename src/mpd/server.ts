@@ -9,6 +9,7 @@ import { COMMAND_MAP } from './commands/index.ts';
 import type { FrontendState } from './context.ts';
 import type { LibraryService } from './database.ts';
 import { MpdConnection } from './connection.ts';
+import { idleBit } from './idle.ts';
 import { announce, type Announcement } from './zeroconf.ts';
 
 export interface MpdFrontendOptions {
@@ -22,6 +23,8 @@ export interface MpdFrontendOptions {
   readonly maxConnections?: number;
   /** Announce with Zeroconf when listening beyond loopback (default true). */
   readonly zeroconf?: boolean;
+  /** The library, when the core does not carry one (`core.library`). */
+  readonly library?: LibraryService | null;
 }
 
 export interface MpdFrontend {
@@ -52,13 +55,24 @@ export async function startMpdFrontend(core: MpdCore, options: MpdFrontendOption
   const state = playtimeCounter(core);
   const frontend: FrontendState = {
     core,
-    library: core.library ?? null,
+    library: core.library ?? options.library ?? null,
     password,
     startedAt: Date.now(),
     updateJob: 0,
     updating: false,
     playtimeMs: state.playtimeMs,
+    raise(...names) {
+      let bits = 0;
+      for (const n of names) bits |= idleBit(n);
+      for (const c of open) c.notify(bits);
+    },
   };
+  // A library the core does not own reports its changes here (the core reports its own).
+  const offLibrary = !core.library && frontend.library ? frontend.library.on((e) => {
+    if (e.type === 'scan-progress' || e.type === 'scan-done') frontend.raise('update');
+    else if (e.type === 'database-changed') frontend.raise('database');
+    else if (e.type === 'playlist-changed') frontend.raise('stored_playlist');
+  }) : () => undefined;
   const open = new Set<MpdConnection>();
   const server: Server = createServer((socket: Socket) => {
     if (open.size >= maxConnections) {
@@ -85,6 +99,7 @@ export async function startMpdFrontend(core: MpdCore, options: MpdFrontendOption
     async close() {
       announcement?.stop();
       state.stop();
+      offLibrary();
       for (const c of [...open]) c.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

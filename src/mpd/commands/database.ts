@@ -15,7 +15,7 @@ const { READ, ADD, CONTROL } = PERMISSION;
 
 /** Walks a folder as MPD does: the folder's tracks, then each subfolder (its line, then its content). */
 async function walk(ctx: CommandContext, uri: string, info: boolean): Promise<void> {
-  const listing = await ctx.library().listFolder(uri);
+  const listing = ctx.library().listFolder(uri);
   for (const t of listing.tracks) {
     if (info) printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
     else ctx.r.kv('file', ctx.uriOf(t));
@@ -48,7 +48,7 @@ async function lsinfo(ctx: CommandContext, args: string[]): Promise<void> {
     const t = trackByUri(ctx, uri);
     if (t) return printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
   }
-  const listing = await ctx.library().listFolder(uri);
+  const listing = ctx.library().listFolder(uri);
   for (const t of listing.tracks) {
     printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
     await ctx.r.flushIfFull();
@@ -66,7 +66,7 @@ async function lsinfo(ctx: CommandContext, args: string[]): Promise<void> {
 
 async function listFiles(ctx: CommandContext, args: string[]): Promise<void> {
   const uri = checkUri(args[0] ?? '');
-  const listing = await ctx.library().listFolder(uri);
+  const listing = ctx.library().listFolder(uri);
   for (const f of listing.folders) ctx.r.kv('directory', f.name);
   for (const t of listing.tracks) {
     ctx.r.kv('file', t.uri.slice(t.uri.lastIndexOf('/') + 1));
@@ -165,7 +165,8 @@ async function searchAddPl(ctx: CommandContext, args: string[]): Promise<void> {
   const existing = lib.playlist(name)?.entries.map((e) => e.uri) ?? [];
   const pos = at === null ? existing.length : Math.min(at, existing.length);
   existing.splice(pos, 0, ...uris);
-  await lib.savePlaylist(name, existing);
+  lib.savePlaylist(name, existing);
+  ctx.frontend.raise('stored_playlist');
 }
 
 /** A tag's value on a track as `list`/`count` group it: with MPD's fallbacks, '' when absent. */

@@ -157,11 +157,11 @@ async function volumeChange(ctx: CommandContext, args: string[]): Promise<void> 
   await ctx.core.volume.set(percentToDb(Math.max(0, Math.min(100, now + delta))));
 }
 
-function single(ctx: CommandContext, args: string[]): void {
+async function single(ctx: CommandContext, args: string[]): Promise<void> {
   const a = args[0]!;
   const mode = a === '0' ? 'off' : a === '1' ? 'on' : a === 'oneshot' ? 'oneshot' : null;
   if (mode === null) throw new MpdError(ACK.ARG, 'Unrecognized single mode, expected 0, 1 or oneshot');
-  ctx.core.queue.setModes({ single: mode });
+  await ctx.core.queue.setModes({ single: mode });
 }
 
 const BIT_PERFECT = 'breaks bit-perfect playback (overlapping two tracks changes the samples of both), so Auris does not offer it';

@@ -64,11 +64,13 @@ function save(ctx: CommandContext, args: string[]): void {
   const name = checkName(args[0]!);
   if (exists(ctx, name)) throw new MpdError(ACK.EXIST, 'Playlist already exists');
   ctx.library().savePlaylist(name, ctx.core.queue.snapshot().items.map(entryUri));
+  ctx.frontend.raise('stored_playlist');
 }
 
 function rm(ctx: CommandContext, args: string[]): void {
   uris(ctx, args[0]!);
   ctx.library().deletePlaylist(args[0]!);
+  ctx.frontend.raise('stored_playlist');
 }
 
 function rename(ctx: CommandContext, args: string[]): void {
@@ -76,6 +78,7 @@ function rename(ctx: CommandContext, args: string[]): void {
   const to = checkName(args[1]!);
   if (exists(ctx, to)) throw new MpdError(ACK.EXIST, 'Playlist already exists');
   ctx.library().renamePlaylist(args[0]!, to);
+  ctx.frontend.raise('stored_playlist');
 }
 
 async function playlistAdd(ctx: CommandContext, args: string[]): Promise<void> {
@@ -85,6 +88,7 @@ async function playlistAdd(ctx: CommandContext, args: string[]): Promise<void> {
   const at = args.length > 2 ? parseUnsigned(args[2]!, list.length) : list.length;
   list.splice(at, 0, ...added);
   ctx.library().savePlaylist(name, list);
+  ctx.frontend.raise('stored_playlist');
 }
 
 function playlistDelete(ctx: CommandContext, args: string[]): void {
@@ -93,6 +97,7 @@ function playlistDelete(ctx: CommandContext, args: string[]): void {
   if (range.start >= list.length) throw new MpdError(ACK.ARG, 'Bad song index');
   list.splice(range.start, Math.min(range.end, list.length) - range.start);
   ctx.library().savePlaylist(args[0]!, list);
+  ctx.frontend.raise('stored_playlist');
 }
 
 function playlistMove(ctx: CommandContext, args: string[]): void {
@@ -103,11 +108,13 @@ function playlistMove(ctx: CommandContext, args: string[]): void {
   const [moved] = list.splice(from, 1);
   list.splice(to, 0, moved!);
   ctx.library().savePlaylist(args[0]!, list);
+  ctx.frontend.raise('stored_playlist');
 }
 
 function playlistClear(ctx: CommandContext, args: string[]): void {
   uris(ctx, args[0]!);
   ctx.library().savePlaylist(args[0]!, []);
+  ctx.frontend.raise('stored_playlist');
 }
 
 export const PLAYLIST_COMMANDS: CommandSpec[] = [
