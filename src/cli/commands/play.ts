@@ -37,6 +37,8 @@ interface TrackReport {
   proof?: Pick<TrackProofWire, 'verified' | 'md5' | 'expectedMd5' | 'reference' | 'reason'>;
   /** False when the track was cut off before its end was heard. */
   completed?: boolean;
+  /** Underruns and device losses while the track played. */
+  faults?: { underruns: number; deviceLosses: number };
   error?: WireError;
 }
 
@@ -112,26 +114,60 @@ function settingsFrom(opts: PlayOptions): SettingsPatch {
   return patch;
 }
 
-/** Collects per-track results from core events until the queue ends: one entry per track played. */
+/**
+ * Collects per-track results from core events until the queue ends: one entry per queue entry
+ * played, however often it was cut and resumed (a seek, a lost device), with its faults counted.
+ */
 class Reporter {
-  readonly tracks: TrackReport[] = [];
+  private readonly byId = new Map<number, TrackReport>();
+  private readonly loose: TrackReport[] = [];
+  private current: number | null = null;
   underruns = 0;
 
+  private entry(id: number, file: string): TrackReport {
+    let r = this.byId.get(id);
+    if (!r) {
+      r = { path: file };
+      this.byId.set(id, r);
+    }
+    return r;
+  }
+
   take(e: CoreEvent): void {
-    if (e.type === 'track-end') {
-      const { verified, md5, expectedMd5, reference, reason } = e.proof;
-      this.tracks.push({ path: e.path, signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason }, completed: e.completed });
-    } else if (e.type === 'track-error') {
-      this.tracks.push({ path: e.path, error: { code: e.error.code, message: e.error.message } });
-    } else if (e.type === 'underrun') {
-      this.underruns = e.count;
-    } else if (e.type === 'error') {
-      this.tracks.push({ path: '', error: { code: e.error.code, message: e.error.message } });
+    switch (e.type) {
+      case 'track-start':
+        this.entry(e.id, e.path);
+        this.current = e.id;
+        break;
+      case 'track-end': {
+        const { verified, md5, expectedMd5, reference, reason } = e.proof;
+        Object.assign(this.entry(e.id, e.path), { signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason }, completed: e.completed });
+        break;
+      }
+      case 'track-error':
+        this.entry(e.id, e.path).error = { code: e.error.code, message: e.error.message };
+        break;
+      case 'underrun': {
+        this.underruns = e.count;
+        const r = this.current !== null ? this.byId.get(this.current) : undefined;
+        if (r) r.faults = { underruns: (r.faults?.underruns ?? 0) + 1, deviceLosses: r.faults?.deviceLosses ?? 0 };
+        break;
+      }
+      case 'device-lost': {
+        const r = this.current !== null ? this.byId.get(this.current) : undefined;
+        if (r) r.faults = { underruns: r.faults?.underruns ?? 0, deviceLosses: (r.faults?.deviceLosses ?? 0) + 1 };
+        break;
+      }
+      case 'error':
+        this.loose.push({ path: '', error: { code: e.error.code, message: e.error.message } });
+        break;
+      default:
+        break;
     }
   }
 
   result(): { tracks: TrackReport[]; underruns: number } {
-    return { tracks: this.tracks, underruns: this.underruns };
+    return { tracks: [...this.byId.values(), ...this.loose], underruns: this.underruns };
   }
 }
 
