@@ -4,16 +4,15 @@
 // queue and reports every track: `--json` prints one JSON document at the end.
 
 import type { Command } from 'commander';
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatToString } from '../../audio/format.ts';
 import { Playback } from '../../core/playback.ts';
-import { supportedExtensions } from '../../decoders/registry.ts';
 import { DSD_SETTINGS, type DsdSetting } from '../../engine/dsd.ts';
 import type { EngineEvent, EngineSettings, PlayerState, TrackProof, WireError } from '../../engine/protocol.ts';
 import type { SignalPathReport } from '../../protocol/signal-path.ts';
 import { AurisError } from '../../util/errors.ts';
 import { intOption, modeFrom, type ModeFlags } from './output-options.ts';
+import { audioFilesIn, refuseFileOutputAmong } from '../paths.ts';
 
 interface PlayOptions extends ModeFlags {
   output: string;
@@ -53,8 +52,10 @@ export function registerPlay(program: Command): void {
     .option('--json', 'play the whole queue without a terminal UI and print a JSON report')
     .action(async (paths: string[], opts: PlayOptions) => {
       const settings = settingsFrom(opts);
-      const queue = await expandPaths(paths);
-      if (queue.length === 0) throw new AurisError('E_NOT_FOUND', `no playable files in ${paths.join(', ')}`);
+      // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
+      // output may not replace any file of the queue.
+      const queue = await audioFilesIn(paths);
+      await refuseFileOutputAmong(settings.output ?? '', queue);
       const playback = new Playback(settings);
       try {
         const interactive = !opts.json && process.stdout.isTTY && process.stdin.isTTY;
@@ -82,32 +83,6 @@ function settingsFrom(opts: PlayOptions): Partial<EngineSettings> {
     dsd: opts.dsd as DsdSetting,
     bufferMs: intOption('buffer-ms', opts.bufferMs, 500, 20, 10_000),
   };
-}
-
-/** Files as given, folders expanded to their playable files (recursively, sorted by name). */
-export async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const exts = new Set(supportedExtensions());
-  const out: string[] = [];
-  const walk = async (p: string): Promise<void> => {
-    const entries = (await readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-    for (const e of entries) {
-      const full = path.join(p, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (exts.has(path.extname(e.name).slice(1).toLowerCase())) out.push(full);
-    }
-  };
-  for (const p of paths) {
-    const abs = path.resolve(p);
-    let isDir = false;
-    try {
-      isDir = (await stat(abs)).isDirectory();
-    } catch {
-      // A missing file stays in the queue: the engine reports it as a track error.
-    }
-    if (isDir) await walk(abs);
-    else out.push(abs);
-  }
-  return out;
 }
 
 /** Collects per-track results from engine events until the queue ends. */
