@@ -74,6 +74,8 @@ export class Core implements AurisCore {
   private saved: Settings;
   private current: Settings;
   private readonly overrides: SettingsPatch;
+  /** The last settings save (saves are chained). */
+  private saving: Promise<void> = Promise.resolve();
 
   /** The engine's last state, and when it came (to move the position on between states). */
   private engineState: EngineState = { status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, output: null };
@@ -461,10 +463,12 @@ export class Core implements AurisCore {
   private async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const valid = validPatch(patch);
     const before = this.current;
-    const saved = mergeSettings(this.saved, valid);
-    const movedTo = this.store.save(saved);
-    this.saved = saved;
+    this.saved = mergeSettings(this.saved, valid);
     this.current = mergeSettings(this.current, valid);
+    // Saves run one after another, each writing the settings as they are by then (none is lost).
+    const saving = this.saving.then(() => this.store.save(this.saved));
+    this.saving = saving.then(() => undefined, () => undefined);
+    const movedTo = await saving;
     if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     const flags: ChangeFlag[] = ['settings'];
     if (valid.modes) {

@@ -10,10 +10,9 @@ import type { CoreEvent } from '../../protocol/events.ts';
 import type { PlayerStateWire, TrackProofWire } from '../../protocol/player.ts';
 import { DSD_TRANSPORTS, type SettingsPatch } from '../../protocol/settings.ts';
 import type { SignalPathReport } from '../../protocol/signal-path.ts';
-import { supportedExtensions } from '../../decoders/registry.ts';
 import { AurisError } from '../../util/errors.ts';
-import { listFiles } from '../../util/walk.ts';
 import { intOption } from './output-options.ts';
+import { audioFilesIn, refuseFileOutputAmong } from '../paths.ts';
 
 interface PlayOptions {
   output?: string;
@@ -61,17 +60,16 @@ export function registerPlay(program: Command): void {
     .option('--json', 'play the whole queue without a terminal UI and print a JSON report')
     .action(async (paths: string[], opts: PlayOptions) => {
       const overrides = settingsFrom(opts);
-      const { files, problems } = await listFiles(paths, { extensions: new Set(supportedExtensions()) });
-      const skipped: TrackReport[] = problems.map((p) => ({ path: p.path, error: { code: p.error.code, message: p.error.message } }));
-      for (const p of problems) process.stderr.write(`✗ ${p.error.message} [${p.error.code}]\n`);
-      if (files.length === 0) throw new AurisError('E_NOT_FOUND', `no playable files in ${paths.join(', ')}`);
+      // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
+      // output may not replace any file of the queue.
+      const files = await audioFilesIn(paths);
       const core = await startCore({ settings: overrides });
       try {
         if (core.settingsProblem) process.stderr.write(`! ${core.settingsProblem.message}\n`);
-        await core.queue.add(files.map((f) => f.path));
+        await refuseFileOutputAmong(core.settings.get().output.name, files);
+        await core.queue.add(files);
         const interactive = !opts.json && process.stdout.isTTY && process.stdin.isTTY;
         const report = interactive ? await runInteractive(core) : await runToEnd(core, !opts.json);
-        report.tracks.unshift(...skipped);
         if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         if (report.tracks.some(failed)) process.exitCode = 1;
       } finally {
