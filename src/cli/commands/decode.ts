@@ -34,6 +34,14 @@ export async function decodeToFile(input: string, output: string, start: number,
     await out.write(bytes, 0, bytes.length, position);
     position += bytes.length;
   };
+  let written = 0;
+  const finish = async () => {
+    if (kind === 'wav' && format) {
+      await put(wavTrailer(dataBytes));
+      const header = wavHeader(format, dataBytes);
+      await out.write(header, 0, header.length, 0);
+    }
+  };
   try {
     const frames = await decodeRange(input, { start, end }, async (f) => {
       format = f;
@@ -42,14 +50,21 @@ export async function decodeToFile(input: string, output: string, start: number,
     }, async (block) => {
       const bytes = kind === 'wav' ? wavDataBytes(block) : rawBytes(block);
       dataBytes += bytes.length;
+      written += block.frames;
       await put(bytes);
     });
-    if (kind === 'wav' && format) {
-      await put(wavTrailer(dataBytes));
-      const header = wavHeader(format, dataBytes);
-      await out.write(header, 0, header.length, 0);
-    }
+    await finish();
     return { frames, format: format! };
+  } catch (e) {
+    // Damaged input: what could be decoded stays in a valid output file, and the error (non-zero
+    // exit) names the damage, the input and how much was written.
+    const err = asAurisError(e);
+    const named = err.message.includes(input) ? err.message : `${input}: ${err.message}`;
+    if (format === null || (err.code !== 'E_TRUNCATED' && err.code !== 'E_CORRUPT' && err.code !== 'E_MD5_MISMATCH')) {
+      throw named === err.message ? err : new AurisError(err.code, named, { ...err.details, path: input }, { cause: err });
+    }
+    await finish();
+    throw new AurisError(err.code, `${named}; ${output} holds the ${written} frames decoded before it`, { ...err.details, path: input, framesWritten: written }, { cause: err });
   } finally {
     await out.close();
   }
