@@ -4,7 +4,7 @@
 // an array with one object per file, `error` set instead of the rest when a file cannot be read.
 
 import type { Command } from 'commander';
-import { formatToString, type AudioFormat } from '../../audio/format.ts';
+import { formatToString, framesPerSecond, type AudioFormat } from '../../audio/format.ts';
 import type { IntegrityReport, StreamInfo } from '../../decoders/interface.ts';
 import { openFile } from '../../decoders/registry.ts';
 import { readTags, type Tags } from '../../decoders/tags.ts';
@@ -73,7 +73,7 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
     rate: format.rate,
     channels: format.channels,
     frames,
-    durationSeconds: frames !== null ? frames / format.rate : tags?.duration ?? null,
+    durationSeconds: frames !== null ? frames / framesPerSecond(format) : tags?.duration ?? null,
     bitrate: roundOrNull(info.bitrate ?? tags?.bitrate ?? null),
     md5: { stored: info.md5, status },
     tags: tags && { ...tags, cover: tags.cover && { mime: tags.cover.mime, bytes: tags.cover.bytes.length } },
@@ -93,7 +93,7 @@ function humanInfo(i: FileInfo): string {
   const lines: [string, string][] = [
     ['codec', `${i.codec} in ${i.container}, ${i.lossless ? 'lossless' : 'lossy'}`],
     ['format', `${formatToString({ rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })}`],
-    ['duration', i.durationSeconds === null ? 'unknown' : `${formatDuration(i.durationSeconds)}${i.frames !== null ? ` (${i.frames} frames)` : ''}`],
+    ['duration', i.durationSeconds === null ? 'unknown' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : i.sample === 'dsd' ? ` (${i.frames * 8} one-bit samples per channel)` : ` (${i.frames} frames)`}`],
   ];
   if (i.bitrate !== null) lines.push(['bitrate', `${Math.round(i.bitrate / 1000)} kbit/s`]);
   lines.push(['md5', i.md5.stored === null ? 'absent' : `${i.md5.status === 'present' ? 'present' : i.md5.status === 'match' ? 'verified, matches' : 'MISMATCH'} (${i.md5.stored})`]);
