@@ -11,10 +11,13 @@ import type { Decoder } from '../../decoders/interface.ts';
 import { openFile, type OpenedFile } from '../../decoders/registry.ts';
 import { DSD_TO_PCM_DEFAULTS, DsdToPcm } from '../../dsp/plugins/dsd2pcm/convert.ts';
 
-/** Codec label as foobar's DR log prints it. */
+/**
+ * Codec label as foobar's DR log prints it: "PCM (floating-point)" for float PCM only; a lossy
+ * codec that decodes to floats (MP3, AAC, Vorbis, Opus) keeps its own name.
+ */
 function codecLabel(codec: string, float: boolean): string {
-  if (float) return 'PCM (floating-point)';
-  return codec === 'IEEE float' ? 'PCM (floating-point)' : codec;
+  if (codec === 'IEEE float' || (float && codec === 'PCM')) return 'PCM (floating-point)';
+  return codec;
 }
 
 export async function openAnalysisSource(path: string): Promise<AnalysisSource> {
