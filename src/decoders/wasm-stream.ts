@@ -19,8 +19,12 @@ export interface PlanarAudio {
   readonly channelData: Float32Array[];
   readonly samplesDecoded: number;
   readonly sampleRate: number;
-  /** Damage met; `code` E_TRUNCATED when the input ends early (reported after the audio), else E_CORRUPT. */
-  readonly errors: ReadonlyArray<{ readonly message: string; readonly code?: 'E_CORRUPT' | 'E_TRUNCATED' }>;
+  /**
+   * Damage met. `code`: E_CORRUPT (the default) for data that could not be decoded; E_TRUNCATED
+   * when the input ends early (reported after the audio); `warning` for a recoverable oddity
+   * (skipped garbage), recorded in integrity().warnings in either mode.
+   */
+  readonly errors: ReadonlyArray<{ readonly message: string; readonly code?: 'E_CORRUPT' | 'E_TRUNCATED' | 'warning' }>;
 }
 
 /** One streaming codec instance: fed bytes in order, returns what it could decode so far. */
@@ -156,8 +160,11 @@ class WasmStreamDecoder implements Decoder {
   }
 
   private accept(out: PlanarAudio): void {
-    const corrupt = out.errors.filter((e) => e.code !== 'E_TRUNCATED');
-    for (const e of out.errors) if (e.code === 'E_TRUNCATED') this.damage('E_TRUNCATED', e.message);
+    const corrupt = out.errors.filter((e) => e.code === undefined || e.code === 'E_CORRUPT');
+    for (const e of out.errors) {
+      if (e.code === 'E_TRUNCATED') this.damage('E_TRUNCATED', e.message);
+      else if (e.code === 'warning' && this.warnings.length < 20 && !this.warnings.includes(e.message)) this.warnings.push(e.message);
+    }
     if (corrupt.length > 0) this.damage('E_CORRUPT', corrupt[0]!.message, corrupt.length);
     if (out.samplesDecoded <= 0 || out.channelData.length === 0) return;
     const format = floatFormat(out.sampleRate, out.channelData.length, 32);

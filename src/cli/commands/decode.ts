@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { AudioFormat } from '../../audio/format.ts';
+import type { Decoder } from '../../decoders/interface.ts';
 import { formatToString } from '../../audio/format.ts';
 import { wavDataBytes, wavHeader, wavTrailer } from '../../audio/wav.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
@@ -16,8 +17,11 @@ interface DecodeOptions {
   readonly end?: string;
 }
 
-/** Decodes `input` into `output` as the output's extension says; returns the frames written and their format. */
-export async function decodeToFile(input: string, output: string, start: number, end: number | null): Promise<{ frames: number; format: AudioFormat }> {
+/**
+ * Decodes `input` into `output` as the output's extension says; returns the frames written, their
+ * format, and the oddities the decoder met and recovered from (skipped garbage, placeholder sizes).
+ */
+export async function decodeToFile(input: string, output: string, start: number, end: number | null): Promise<{ frames: number; format: AudioFormat; warnings: readonly string[] }> {
   const kind = output.toLowerCase().endsWith('.wav') ? 'wav' : output.toLowerCase().endsWith('.raw') ? 'raw' : null;
   if (!kind) throw new AurisError('E_INVALID_ARGUMENT', `output ${output} must end in .wav or .raw`);
   let handle;
@@ -35,6 +39,7 @@ export async function decodeToFile(input: string, output: string, start: number,
     position += bytes.length;
   };
   let written = 0;
+  let decoder: Decoder | null = null;
   const finish = async () => {
     if (kind === 'wav' && format) {
       await put(wavTrailer(dataBytes));
@@ -43,8 +48,9 @@ export async function decodeToFile(input: string, output: string, start: number,
     }
   };
   try {
-    const frames = await decodeRange(input, { start, end }, async (f) => {
+    const frames = await decodeRange(input, { start, end }, async (f, d) => {
       format = f;
+      decoder = d;
       // Reserve the header; it is rewritten with the real sizes at the end.
       if (kind === 'wav') await put(wavHeader(f, null));
     }, async (block) => {
@@ -54,7 +60,7 @@ export async function decodeToFile(input: string, output: string, start: number,
       await put(bytes);
     });
     await finish();
-    return { frames, format: format! };
+    return { frames, format: format!, warnings: (decoder as Decoder | null)?.integrity().warnings ?? [] };
   } catch (e) {
     // Damaged input: what could be decoded stays in a valid output file, and the error (non-zero
     // exit) names the damage, the input and how much was written.
@@ -81,7 +87,8 @@ export function registerDecode(program: Command): void {
     .action(async (file: string, opts: DecodeOptions) => {
       const start = parseFrames(opts.start ?? '0', '--start');
       const end = opts.end === undefined ? null : parseFrames(opts.end, '--end');
-      const { frames, format } = await decodeToFile(file, opts.output, start, end);
+      const { frames, format, warnings } = await decodeToFile(file, opts.output, start, end);
+      for (const w of warnings) process.stderr.write(`${file}: warning: ${w}\n`);
       process.stderr.write(`${opts.output}: ${frames} frames, ${formatToString(format)}\n`);
     });
 }
