@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { fileInfo } from '../../src/cli/commands/info.ts';
@@ -38,4 +39,25 @@ test('info: 16-bit audio in 24-bit WAV and FLAC shows 24 declared and 16 true bi
   const m = await fileInfo(mp3, false);
   assert.equal(m.trueBits, null);
   assert.equal(m.trueBitsOver, null);
+});
+
+test('info: a length the file does not state is unknown, or measured by --verify; an MP3 without a length header is counted', async (t) => {
+  if (!needTools(t, 'ffmpeg')) return;
+  const dir = tempDir();
+  // WavPack written to a pipe: its blocks carry no total (ffmpeg writes 0, wavpack -i 0xFFFFFFFF).
+  const wv = path.join(dir, 'piped.wv');
+  writeFileSync(wv, run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=f=440:r=44100:d=2', '-c:a', 'wavpack', '-f', 'wv', '-']));
+  const unknown = await fileInfo(wv, false);
+  assert.equal(unknown.durationSeconds, null, 'unknown, not a tag reader\'s guess');
+  const measured = await fileInfo(wv, true);
+  assert.equal(measured.durationSeconds, 2);
+  assert.equal(measured.frames, 88200);
+
+  // A VBR MP3 without its Xing header: the frames are counted, as many as ffmpeg decodes.
+  const mp3 = path.join(dir, 'noxing.mp3');
+  run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'aevalsrc=0.3*sin(2*PI*440*t)+0.05*random(0):s=44100:d=5.4', '-c:a', 'libmp3lame', '-q:a', '2', '-write_xing', '0', mp3]);
+  const ref = run('ffmpeg', ['-v', 'error', '-i', mp3, '-f', 'f32le', '-c:a', 'pcm_f32le', '-']);
+  const m = await fileInfo(mp3, false);
+  assert.equal(m.frames, ref.length / 4, 'the count of ffmpeg\'s decode');
+  assert.ok(Math.abs(m.durationSeconds! - 5.4) < 0.06, `${m.durationSeconds} s`);
 });

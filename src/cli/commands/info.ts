@@ -82,7 +82,9 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
   } catch {
     tags = null; // a file Auris decodes but music-metadata cannot read simply has no tags to show
   }
-  const frames = info.totalFrames;
+  // A length the stream does not state is unknown unless --verify decoded it: a tag reader's guess
+  // was 27 hours for a WavPack file of unknown length and 24 s for a 5.4 s MP3 (issue 17).
+  const frames = info.totalFrames ?? (verify ? measured : null);
   const status: Md5Status = info.md5 === null ? 'absent'
     : integrity?.md5 === 'match' ? 'match' : integrity?.md5 === 'mismatch' ? 'mismatch' : 'present';
   return {
@@ -97,7 +99,7 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
     rate: format.rate,
     channels: format.channels,
     frames,
-    durationSeconds: frames !== null ? frames / framesPerSecond(format) : tags?.duration ?? null,
+    durationSeconds: frames !== null ? frames / framesPerSecond(format) : null,
     bitrate: roundOrNull(info.bitrate ?? tags?.bitrate ?? null),
     md5: { stored: info.md5, status },
     tags: tags && { ...tags, cover: tags.cover && { mime: tags.cover.mime, bytes: tags.cover.bytes.length } },
@@ -117,7 +119,7 @@ function humanInfo(i: FileInfo): string {
   const lines: [string, string][] = [
     ['codec', `${i.codec} in ${i.container}, ${i.lossless ? 'lossless' : 'lossy'}`],
     ['format', `${formatToString({ rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })}${i.trueBits !== null && i.trueBits < i.bits ? `, ${i.trueBits} bits used (in the ${i.trueBitsOver === 'file' ? 'whole file' : i.trueBitsOver})` : ''}`],
-    ['duration', i.durationSeconds === null ? 'unknown' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : i.sample === 'dsd' ? ` (${i.frames * 8} one-bit samples per channel)` : ` (${i.frames} frames)`}`],
+    ['duration', i.durationSeconds === null ? 'unknown (not stated by the file; --verify decodes it to measure)' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : i.sample === 'dsd' ? ` (${i.frames * 8} one-bit samples per channel)` : ` (${i.frames} frames)`}`],
   ];
   if (i.bitrate !== null) lines.push(['bitrate', `${Math.round(i.bitrate / 1000)} kbit/s`]);
   lines.push(['md5', i.md5.stored === null ? 'absent' : `${i.md5.status === 'present' ? 'present' : i.md5.status === 'match' ? 'verified, matches' : 'MISMATCH'} (${i.md5.stored})`]);

@@ -7,7 +7,7 @@
 import type { DecoderPlugin } from '../../interface.ts';
 import { openWasmStream, type PlanarAudio, type StreamingCodec } from '../../wasm-stream.ts';
 import { framesStartAt, parseFrameHeader, parseXing } from './frames.ts';
-import { MpegFrameWalker } from './walker.ts';
+import { MpegFrameWalker, countSamples } from './walker.ts';
 // ID3v2 framing is the same wherever the tag sits: reuse the FLAC plugin's reader.
 import { id3v2Size } from '../flac/metadata.ts';
 
@@ -83,7 +83,8 @@ export const mp3Plugin: DecoderPlugin = {
       info: {
         codec: header ? `MP${header.layer}` : 'MP3',
         container: 'MP3',
-        totalFrames: xing?.totalSamples ?? null,
+        // Without a length header the frames are counted (a read of the file, no decoding).
+        totalFrames: xing ? xing.totalSamples : await countSamples((o, n) => source.read(o, n), tagBytes, source.size),
         // A Xing/Info frame's own bitrate field says nothing about the stream (VBR).
         bitrate: header && !xing ? header.bitrateKbps * 1000 : null,
       },

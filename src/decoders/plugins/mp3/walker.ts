@@ -1,6 +1,7 @@
 // Follows the MPEG audio frames of a file as its bytes go to mpg123, to say what mpg123 passes over
 // in silence: bytes that are no frame (leading or embedded garbage) and a last frame cut off by
-// the end of the file (truncation). The audio is mpg123's; this only reports.
+// the end of the file (truncation). The audio is mpg123's; this only reports, and counts the
+// samples of a stream that has no length header.
 
 import { framesStartAt, parseFrameHeader, type MpegFrameHeader } from './frames.ts';
 
@@ -32,6 +33,8 @@ export class MpegFrameWalker {
   /** Skipped runs met before the first frame: reported once the stream proves to be MPEG audio. */
   private readonly early: MpegDamage[] = [];
   private ended = false;
+  /** Samples per channel of the whole frames walked so far. */
+  samples = 0;
 
   constructor(start: number) {
     this.base = start;
@@ -54,6 +57,7 @@ export class MpegFrameWalker {
         this.everSynced = true;
         this.endSkip(this.base + at, out);
         this.last = h;
+        this.samples += h!.samplesPerFrame;
         at += h!.frameBytes;
         continue;
       }
@@ -96,4 +100,16 @@ export class MpegFrameWalker {
     }
     if (this.everSynced) out.push(...this.early.splice(0));
   }
+}
+
+/**
+ * Samples per channel of every whole frame from `start` to the end of the file, the decoded
+ * length of a stream without a Xing/Info header (mpg123 then keeps every sample); null when no
+ * frames are found.
+ */
+export async function countSamples(read: (offset: number, length: number) => Promise<Uint8Array>, start: number, size: number): Promise<number | null> {
+  const walker = new MpegFrameWalker(start);
+  const step = 1 << 20;
+  for (let at = start; at < size; at += step) walker.push(await read(at, Math.min(step, size - at)));
+  return walker.samples > 0 ? walker.samples : null;
 }
