@@ -6,7 +6,8 @@
 // AAC in MP4 is decoded gapless from the file's own numbers (mp4-gapless.ts): ffmpeg is told to
 // ignore the edit list and the iTunSMPB skip and hand out every decoded frame; the priming is dropped with
 // atrim, so the length is the iTunSMPB or edit-list count, not ffprobe's (which may include the
-// priming, and made every such file look truncated).
+// priming, and made every such file look truncated). DSD in WavPack comes out of ffmpeg as PCM: it is
+// reported as that conversion (not lossless, a warning), never as the file's own samples.
 
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -42,13 +43,18 @@ class FfmpegDecoder implements Decoder {
     private readonly mode: 'strict' | 'lenient',
     /** Priming to drop and real length, for AAC in MP4; null to take ffmpeg's output as it is. */
     private readonly gapless: Mp4Gapless | null = null,
+    /** A DSD stream that ffmpeg's decoder turns into PCM: reported as a conversion, not lossless. */
+    dsdAsPcm = false,
   ) {
     this.format = probe.format;
     this.frameBytes = BYTES_PER_SAMPLE[probe.layout] * probe.format.channels;
+    if (dsdAsPcm) {
+      this.warnings.push(`DSD audio, converted to ${probe.format.rate} Hz float PCM by ffmpeg's decoder: the samples are not the file's DSD bits`);
+    }
     this.info = {
-      codec: probe.codec,
+      codec: dsdAsPcm ? `${probe.codec} DSD` : probe.codec,
       container: probe.container,
-      lossless: probe.lossless,
+      lossless: probe.lossless && !dsdAsPcm,
       totalFrames: gapless?.frames ?? probe.totalFrames,
       bitrate: probe.bitrate,
       md5: null,
@@ -180,6 +186,15 @@ class FfmpegDecoder implements Decoder {
   }
 }
 
+/** WavPack 5 block header flags (offset 24): bit 31 marks DSD audio. */
+const WAVPACK_DSD_FLAG = 0x80000000;
+
+/** True when the first WavPack block of a file holds DSD audio. */
+function isWavpackDsd(head: Uint8Array): boolean {
+  if (head.length < 28 || String.fromCharCode(...head.subarray(0, 4)) !== 'wvpk') return false;
+  return (new DataView(head.buffer, head.byteOffset, head.length).getUint32(24, true) & WAVPACK_DSD_FLAG) !== 0;
+}
+
 /** Opens an ffmpeg-decoded file; needs `options.path`, since ffmpeg reads the file itself. */
 export async function openFfmpeg(source: ByteSource, options: DecoderOptions): Promise<Decoder> {
   const path = options.path;
@@ -188,7 +203,7 @@ export async function openFfmpeg(source: ByteSource, options: DecoderOptions): P
   let gapless = probe.codecId === 'aac' && probe.container === 'MP4' ? await readMp4Gapless(source) : null;
   // Edit-list numbers count in the track's timescale; used only when that is the decoded rate.
   if (gapless?.timescale != null && gapless.timescale !== probe.format.rate) gapless = null;
-  const decoder = new FfmpegDecoder(path, probe, options.integrity ?? 'strict', gapless);
+  const decoder = new FfmpegDecoder(path, probe, options.integrity ?? 'strict', gapless, probe.codecId === 'wavpack' && isWavpackDsd(await source.read(0, 32)));
   await decoder.start(0);
   return decoder;
 }
