@@ -94,7 +94,11 @@ class WasmStreamDecoder implements Decoder {
     this.codec = await this.guard(() => this.spec.createCodec());
     await this.fill();
     const first = this.pending[0];
-    if (!first) throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded`, { path: this.source.name });
+    if (!first) {
+      // A file cut before its first audio is truncated, not corrupt.
+      if (this.truncation) throw this.truncation;
+      throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded${this.warnings.length > 0 ? ` (${this.warnings.join('; ')})` : ''}`, { path: this.source.name });
+    }
     this.format = first.format;
   }
 

@@ -9,7 +9,7 @@ import { AurisError } from '../../../util/errors.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
 import { openWasmStream } from '../../wasm-stream.ts';
 import { opusCodec, parseOpusHead, vorbisCodec } from './codecs.ts';
-import { firstPacket, lastGranule, startsWith, streamsAtStart } from './pages.ts';
+import { MAX_PAGE_BYTES, firstPacket, lastGranule, pageAt, startsWith, streamsAtStart } from './pages.ts';
 import { OggCodecStream, type OggCodec } from './stream.ts';
 
 const VORBIS_ID = [0x01, 0x76, 0x6f, 0x72, 0x62, 0x69, 0x73]; // "\x01vorbis"
@@ -34,7 +34,10 @@ async function openOgg(source: ByteSource, options: DecoderOptions, preferred: O
   const mine = streams.find((s) => s.codec === preferred.name) ?? streams.find((s) => CODECS[s.codec]);
   const codec = mine && CODECS[mine.codec];
   if (!mine || !codec) {
-    if (streams.length === 0) throw new AurisError('E_CORRUPT', `${source.name}: no valid Ogg page at the start of the file`, { path: source.name });
+    if (streams.length === 0) {
+      if (pageAt(await source.read(0, MAX_PAGE_BYTES), 0) === 'short') throw new AurisError('E_TRUNCATED', `${source.name}: the file ends inside its first Ogg page`, { path: source.name });
+      throw new AurisError('E_CORRUPT', `${source.name}: no valid Ogg page at the start of the file`, { path: source.name });
+    }
     const other = streams.find((s) => REFUSALS[s.codec]) ?? streams[0]!;
     const why = REFUSALS[other.codec] ?? `it holds ${streams.map((s) => s.codec).join(' and ')}, no Vorbis or Opus audio`;
     throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: Ogg ${other.codec}: ${why}`, { path: source.name, codec: other.codec });
