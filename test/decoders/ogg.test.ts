@@ -176,3 +176,15 @@ test('ogg: Speex and FLAC in Ogg are refused by name with a typed error', async 
   run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=f=440:r=44100:d=0.5', '-c:a', 'flac', '-f', 'ogg', oggFlac]);
   await assert.rejects(decodeFile(oggFlac), (e) => isAurisError(e, 'E_UNSUPPORTED_FORMAT') && /FLAC/.test(e.message));
 });
+
+test('opus: a file cut inside its first page or before its first audio is E_TRUNCATED (a 64-byte cut threw a RangeError)', async (t) => {
+  if (!needTools(t, 'ffmpeg')) return;
+  const dir = tempDir();
+  const bytes = readFileSync(make(dir, 'a.opus', 1, ['-c:a', 'libopus']));
+  const list = pages(bytes);
+  for (const length of [20, 64, list[1]!.offset + 10, list[2]!.offset]) {
+    const file = path.join(dir, `cut-${length}.opus`);
+    writeFileSync(file, bytes.subarray(0, length));
+    await assert.rejects(decodeFile(file), (e) => isAurisError(e, 'E_TRUNCATED') && e.message.includes(file), `cut at ${length}`);
+  }
+});
