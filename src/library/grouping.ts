@@ -85,7 +85,8 @@ export function refreshAlbums(db: Database, ids: Iterable<number>): void {
     FROM tracks WHERE album_id = ?`);
   const embedded = cached(db, 'SELECT art_id FROM tracks WHERE album_id = ? AND art_id IS NOT NULL ORDER BY disc_no, track_no, uri LIMIT 1');
   const albumRow = cached(db, 'SELECT root_id AS rootId, folder FROM albums WHERE id = ?');
-  const folderImages = cached(db, "SELECT art_id AS artId, rel FROM files WHERE root_id = ? AND kind = 'image' AND art_id IS NOT NULL AND (folder = ? OR folder LIKE ? ESCAPE '\\')");
+  // Folder images in the album folder or below: a range on (root_id, folder), which the index serves.
+  const folderImages = cached(db, "SELECT art_id AS artId, rel FROM files WHERE root_id = ? AND (folder = ? OR (folder >= ? AND folder < ?)) AND kind = 'image' AND art_id IS NOT NULL");
   const update = cached(db, `UPDATE albums SET title = ?, artist = ?, year = ?, date = ?, genre = ?, compilation = ?, mb_album_id = ?,
     track_count = ?, disc_count = ?, duration = ?, art_id = ?, added_at = ?, dr = ? WHERE id = ?`);
   const remove = cached(db, 'DELETE FROM albums WHERE id = ?');
@@ -103,7 +104,7 @@ export function refreshAlbums(db: Database, ids: Iterable<number>): void {
     let artId: number | null = null;
     if (where) {
       // A folder image in the album folder or one of its disc folders; the album folder's own first.
-      const images = folderImages.all(where.rootId, where.folder, `${escapeLike(where.folder)}/%`) as { artId: number; rel: string }[];
+      const images = folderImages.all(where.rootId, where.folder, `${where.folder}/`, `${where.folder}0`) as { artId: number; rel: string }[];
       const ranked = images
         .map((i) => ({ ...i, depth: i.rel.split('/').length, rank: folderImageRank(i.rel.slice(i.rel.lastIndexOf('/') + 1)) ?? 9 }))
         .sort((a, b) => a.depth - b.depth || a.rank - b.rank || (a.rel < b.rel ? -1 : 1));

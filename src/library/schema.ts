@@ -149,9 +149,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tracks_genre ON tracks(genre COLLATE NOCASE);
   CREATE INDEX tracks_year ON tracks(year);
   CREATE INDEX tracks_mtime ON tracks(mtime);
-  CREATE INDEX tracks_analysed ON tracks(analysed_at);
-  CREATE INDEX tracks_dr ON tracks(dr);
-  CREATE INDEX tracks_loudness ON tracks(loudness_lufs);
+  -- Partial indexes: a new track (not analysed) costs them nothing to insert.
+  CREATE INDEX tracks_unanalysed ON tracks(album_id) WHERE analysed_at IS NULL;
+  CREATE INDEX tracks_dr ON tracks(dr) WHERE dr IS NOT NULL;
+  CREATE INDEX tracks_loudness ON tracks(loudness_lufs) WHERE loudness_lufs IS NOT NULL;
 
   -- FTS5 over the words people type, apostrophes removed ("Can't" and "Can’t" are indexed as
   -- "cant", which is what people type; ftsQuery removes them from queries too). remove_diacritics 2 folds accents ("Bjork" finds "Björk"),
