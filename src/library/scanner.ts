@@ -37,8 +37,11 @@ const PLAYLIST_EXTENSIONS = new Set(['m3u', 'm3u8']);
 const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'png']);
 const SCAN_EXTENSIONS = new Set([...AUDIO_EXTENSIONS, 'cue', ...PLAYLIST_EXTENSIONS, ...IMAGE_EXTENSIONS]);
 
-/** Files per tag-reading message, and per write transaction. */
-const CHUNK = 128;
+/**
+ * Files per tag-reading message and per write transaction: large enough that commits (and the
+ * FTS segments each one makes) are few, small enough that a cancelled or killed scan loses little.
+ */
+const CHUNK = 256;
 
 type FileKind = 'audio' | 'cue' | 'playlist' | 'image';
 
@@ -279,7 +282,7 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
         const r = results[i]!;
         if (!r.ok) counts.errors++;
         else if (covered.has(l.path)) coverFacts.set(l.path, r.facts);
-        writeAudio(lib, root, l, r, covered.has(l.path), now, albums, artIds);
+        writeAudio(lib, root, l, r, covered.has(l.path), addedPaths.has(l.path), now, albums, artIds);
         if (addedPaths.has(l.path)) counts.added++;
         else counts.changed++;
       });
@@ -371,8 +374,12 @@ function markUnavailable(lib: Library, rootId: number): void {
   })();
 }
 
-/** Files rows: insert or update by path; returns the id. */
-function upsertFile(lib: Library, root: Root, l: Listed, error: AurisError | null, now: number, artId: number | null = null): number {
+/** Files rows: insert or update by path; returns the id. `isNew`: the scan knows no row has the path (a plain insert is cheaper). */
+function upsertFile(lib: Library, root: Root, l: Listed, error: AurisError | null, now: number, artId: number | null = null, isNew = false): number {
+  if (isNew) {
+    return Number(cached(lib.db, `INSERT INTO files (root_id, path, rel, folder, kind, size, mtime, dev, ino, error_code, error, art_id, scanned_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(root.id, l.path, l.rel, l.folder, l.kind, l.size, l.mtime, l.dev, l.ino, error?.code ?? null, error?.message ?? null, artId, now).lastInsertRowid);
+  }
   const row = cached(lib.db, `INSERT INTO files (root_id, path, rel, folder, kind, size, mtime, dev, ino, error_code, error, art_id, scanned_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(path) DO UPDATE SET root_id = excluded.root_id, rel = excluded.rel, folder = excluded.folder, kind = excluded.kind, size = excluded.size,
@@ -477,15 +484,17 @@ function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackW
     .run({ ...values, rootId: root.id, addedAt: now }).lastInsertRowid);
 }
 
-function writeAudio(lib: Library, root: Root, l: Listed, r: TagResult, covered: boolean, now: number, albums: Set<number>, artIds: Map<string, number>): void {
+function writeAudio(
+  lib: Library, root: Root, l: Listed, r: TagResult, covered: boolean, isNew: boolean, now: number, albums: Set<number>, artIds: Map<string, number>,
+): void {
   const db = lib.db;
   if (!r.ok) {
     // Recorded with its error; rows it had stay as they were (nothing indexed is lost to one bad read).
-    upsertFile(lib, root, l, new AurisError(r.code, r.message), now);
+    upsertFile(lib, root, l, new AurisError(r.code, r.message), now, null, isNew);
     return;
   }
-  const fileId = upsertFile(lib, root, l, null, now);
-  const existing = cached(db, 'SELECT id FROM tracks WHERE file_id = ? AND cue_file_id IS NULL').get(fileId) as { id: number } | undefined;
+  const fileId = upsertFile(lib, root, l, null, now, null, isNew);
+  const existing = isNew ? undefined : cached(db, 'SELECT id FROM tracks WHERE file_id = ? AND cue_file_id IS NULL').get(fileId) as { id: number } | undefined;
   if (covered) {
     if (existing) {
       for (const a of cached(db, 'SELECT album_id AS id FROM tracks WHERE id = ? AND album_id IS NOT NULL').all(existing.id) as { id: number }[]) albums.add(a.id);
