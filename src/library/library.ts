@@ -147,10 +147,24 @@ export function ftsQuery(text: string): string | null {
   return words.map((w) => `"${w}"*`).join(' ');
 }
 
+/** A change a Library method made that front ends watch for (MPD's `stored_playlist` and `sticker` idle flags). */
+export type LibraryChange = { readonly kind: 'playlist'; readonly name: string } | { readonly kind: 'sticker'; readonly uri: string };
+
 export class Library {
   /** The connection. For the scanner and the service in this folder and src/core; front ends use the methods. */
   readonly db: Database;
   readonly file: string;
+  private readonly changeListeners = new Set<(change: LibraryChange) => void>();
+
+  /** Calls `listener` after each stored playlist or sticker change made through this object; returns the remover. */
+  onChange(listener: (change: LibraryChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(change: LibraryChange): void {
+    for (const l of this.changeListeners) l(change);
+  }
 
   constructor(db: Database, file: string) {
     this.db = db;
@@ -442,6 +456,7 @@ export class Library {
       const add = cached(this.db, 'INSERT INTO playlist_entries (playlist_id, pos, track_id, uri) VALUES (?, ?, ?, ?)');
       resolved.forEach((e, i) => add.run(id, i, e.trackId, e.uri));
     })();
+    this.changed({ kind: 'playlist', name });
   }
 
   /** Appends entries (track ids or uris) to a playlist, creating it when missing. */
@@ -452,6 +467,7 @@ export class Library {
 
   deletePlaylist(name: string): void {
     if (cached(this.db, 'DELETE FROM playlists WHERE name = ?').run(name).changes === 0) throw new AurisError('E_NOT_FOUND', `no playlist "${name}"`, { name });
+    this.changed({ kind: 'playlist', name });
   }
 
   renamePlaylist(from: string, to: string): void {
@@ -460,6 +476,8 @@ export class Library {
     if (cached(this.db, 'UPDATE playlists SET name = ?, modified_at = ? WHERE name = ?').run(to, Date.now(), from).changes === 0) {
       throw new AurisError('E_NOT_FOUND', `no playlist "${from}"`, { name: from });
     }
+    this.changed({ kind: 'playlist', name: from });
+    this.changed({ kind: 'playlist', name: to });
   }
 
   private playlistEntry(e: number | string): { trackId: number | null; uri: string } {
@@ -480,6 +498,7 @@ export class Library {
   setSticker(uri: string, name: string, value: string, type = 'song'): void {
     if (type === 'song' && !this.trackByUri(uri)) throw new AurisError('E_NOT_FOUND', `no song "${uri}"`, { uri });
     cached(this.db, 'INSERT OR REPLACE INTO stickers (type, uri, name, value) VALUES (?, ?, ?, ?)').run(type, uri, name, value);
+    this.changed({ kind: 'sticker', uri });
   }
 
   /** Deletes one sticker, or every sticker of the uri when `name` is omitted. E_NOT_FOUND when none was there. */
@@ -488,6 +507,7 @@ export class Library {
       ? cached(this.db, 'DELETE FROM stickers WHERE type = ? AND uri = ?').run(type, uri)
       : cached(this.db, 'DELETE FROM stickers WHERE type = ? AND uri = ? AND name = ?').run(type, uri, name);
     if (r.changes === 0) throw new AurisError('E_NOT_FOUND', `no sticker ${name ?? ''} on "${uri}"`, { uri, name });
+    this.changed({ kind: 'sticker', uri });
   }
 
   listStickers(uri: string, type = 'song'): { name: string; value: string }[] {
