@@ -63,6 +63,9 @@ function albumOf(row: Row): Album {
   return row as unknown as Album;
 }
 
+/** Search ranks every match by BM25 up to this many matches (a few ms); above, see search(). */
+const RANK_ALL_BELOW = 4000;
+
 /** ReplayGain 2.0 reference loudness (LUFS). */
 const RG2_REFERENCE_LUFS = -18;
 
@@ -298,15 +301,36 @@ export class Library {
     const q = ftsQuery(text);
     if (!q) return { items: [], total: 0 };
     try {
-      const total = (cached(this.db, 'SELECT COUNT(*) AS n FROM tracks_fts WHERE tracks_fts MATCH ?').get(q) as { n: number }).n;
-      // Ranked ids from the index alone, then their rows: ranking inside a join with the tracks
-      // table cost about as much again as the ranking itself.
-      const ids = (cached(this.db, `SELECT rowid AS id FROM tracks_fts WHERE tracks_fts MATCH ?
-        ORDER BY bm25(tracks_fts, 10.0, 8.0, 6.0, 6.0, 3.0, 2.0, 1.0), rowid LIMIT ? OFFSET ?`).all(q, page.limit ?? 50, page.offset ?? 0) as { id: number }[]).map((r) => r.id);
+      const count = (match: string): number => (cached(this.db, 'SELECT COUNT(*) AS n FROM tracks_fts WHERE tracks_fts MATCH ?').get(match) as { n: number }).n;
+      const total = count(q);
+      const offset = page.offset ?? 0;
+      const limit = page.limit ?? 50;
+      if (total <= RANK_ALL_BELOW) return { items: this.tracksByIds(this.rankedIds(q, offset, limit)), total };
+      // Many matches (a word or two of type-ahead): BM25 over all of them costs ~1 µs each, so the
+      // tracks whose title has every word come first (ranked when few), then the rest in index order.
+      const inTitle = `{title} : (${q})`;
+      const titled = count(inTitle);
+      const ids: number[] = [];
+      if (offset < titled) ids.push(...(titled <= RANK_ALL_BELOW ? this.rankedIds(inTitle, offset, limit) : this.indexOrderIds(inTitle, offset, limit)));
+      if (ids.length < limit) ids.push(...this.indexOrderIds(`(${q}) NOT ${inTitle}`, Math.max(0, offset - titled), limit - ids.length));
       return { items: this.tracksByIds(ids), total };
     } catch (e) {
       throw new AurisError('E_INVALID_ARGUMENT', `cannot search for "${text}": ${(e as Error).message}`, { text }, { cause: e });
     }
+  }
+
+  /**
+   * Ranked ids from the index alone (rows are fetched afterwards: ranking inside a join with the
+   * tracks table cost about as much again as the ranking itself).
+   */
+  private rankedIds(match: string, offset: number, limit: number): number[] {
+    return (cached(this.db, `SELECT rowid AS id FROM tracks_fts WHERE tracks_fts MATCH ?
+      ORDER BY bm25(tracks_fts, 10.0, 8.0, 6.0, 6.0, 3.0, 2.0, 1.0), rowid LIMIT ? OFFSET ?`).all(match, limit, offset) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Ids in the index's own (rowid) order: the index stops after `offset + limit`. */
+  private indexOrderIds(match: string, offset: number, limit: number): number[] {
+    return (cached(this.db, 'SELECT rowid AS id FROM tracks_fts WHERE tracks_fts MATCH ? ORDER BY rowid LIMIT ? OFFSET ?').all(match, limit, offset) as { id: number }[]).map((r) => r.id);
   }
 
   /** The tracks of `ids`, in that order; ids without a track are left out. */
@@ -330,15 +354,16 @@ export class Library {
     if (options.year !== undefined) { where.push('a.year = ?'); params.push(options.year); }
     if (options.genre !== undefined) { where.push('EXISTS (SELECT 1 FROM tracks t WHERE t.album_id = a.id AND t.genre = ? COLLATE NOCASE)'); params.push(options.genre); }
     const w = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    // Each order is an index of albums (schema.ts), id last to make it total.
     const order = {
-      artist: 'a.artist COLLATE NOCASE, a.year, a.title COLLATE NOCASE',
-      title: 'a.title COLLATE NOCASE, a.artist COLLATE NOCASE',
-      year: 'a.year IS NULL, a.year, a.artist COLLATE NOCASE, a.title COLLATE NOCASE',
+      artist: 'a.artist COLLATE NOCASE, a.year, a.title COLLATE NOCASE, a.id',
+      title: 'a.title COLLATE NOCASE, a.artist COLLATE NOCASE, a.id',
+      year: 'a.year IS NULL, a.year, a.artist COLLATE NOCASE, a.title COLLATE NOCASE, a.id',
       added: 'a.added_at DESC, a.id DESC',
-      dr: 'a.dr IS NULL, a.dr DESC, a.artist COLLATE NOCASE',
+      dr: 'a.dr IS NULL, a.dr DESC, a.artist COLLATE NOCASE, a.id',
     }[options.sort ?? 'artist'];
     const total = (cached(this.db, `SELECT COUNT(*) AS n FROM albums a ${w}`).get(...params) as { n: number }).n;
-    const items = (cached(this.db, `SELECT ${ALBUM_COLUMNS} FROM albums a ${w} ORDER BY ${order}, a.id LIMIT ? OFFSET ?`).all(...params, options.limit ?? -1, options.offset ?? 0) as Row[]).map(albumOf);
+    const items = (cached(this.db, `SELECT ${ALBUM_COLUMNS} FROM albums a ${w} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, options.limit ?? -1, options.offset ?? 0) as Row[]).map(albumOf);
     return { items, total };
   }
 

@@ -72,10 +72,13 @@ export const MIGRATIONS: readonly string[] = [
     added_at INTEGER NOT NULL,
     dr INTEGER
   );
-  CREATE INDEX albums_artist ON albums(artist COLLATE NOCASE, title COLLATE NOCASE);
-  CREATE INDEX albums_title ON albums(title COLLATE NOCASE);
-  CREATE INDEX albums_year ON albums(year);
-  CREATE INDEX albums_added ON albums(added_at);
+  -- One index per album grid order (Library.albums), in that order, so a page at any offset walks
+  -- the index instead of sorting every album.
+  CREATE INDEX albums_artist ON albums(artist COLLATE NOCASE, year, title COLLATE NOCASE, id);
+  CREATE INDEX albums_title ON albums(title COLLATE NOCASE, artist COLLATE NOCASE, id);
+  CREATE INDEX albums_year ON albums(year IS NULL, year, artist COLLATE NOCASE, title COLLATE NOCASE, id);
+  CREATE INDEX albums_added ON albums(added_at DESC, id DESC);
+  CREATE INDEX albums_dr ON albums(dr IS NULL, dr DESC, artist COLLATE NOCASE, id) WHERE dr IS NOT NULL;
 
   CREATE TABLE tracks (
     id INTEGER PRIMARY KEY,
