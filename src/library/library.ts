@@ -5,8 +5,10 @@
 //
 // Durability: WAL journal with synchronous=NORMAL, so a crash (kill -9) loses at most the last
 // transactions and never leaves a torn database; every scan batch is one transaction, so the next
-// scan finds each file either indexed or not. openLibrary runs `PRAGMA quick_check` and refuses a
-// damaged file with E_CORRUPT rather than working on it.
+// scan finds each file either indexed or not. When the last session did not close the database
+// (a crash, a kill), openLibrary runs `PRAGMA quick_check` and refuses a damaged file with
+// E_CORRUPT rather than working on it; after a clean close it skips the check, which reads the
+// whole file (about 0.3 s for 10,000 tracks, seconds for 100,000).
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -94,9 +96,17 @@ export function openLibrary(options: OpenLibraryOptions): Library {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const check = db.pragma('quick_check', { simple: true }) as string;
-    if (check !== 'ok') throw new AurisError('E_CORRUPT', `${file}: the library database is damaged (${check})`, { path: file, check });
-    if (!options.readonly) migrate(db, file);
+    // The first read also tells a file that is not a database (SQLITE_NOTADB) from one that is.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const uncleanClose = version > 0 && (db.prepare("SELECT value FROM meta WHERE key = 'open'").get() as { value: string } | undefined)?.value === '1';
+    if (uncleanClose) {
+      const check = db.pragma('quick_check', { simple: true }) as string;
+      if (check !== 'ok') throw new AurisError('E_CORRUPT', `${file}: the library database is damaged (${check})`, { path: file, check });
+    }
+    if (!options.readonly) {
+      migrate(db, file);
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('open', '1')").run();
+    }
     registerFunctions(db);
     return new Library(db, file);
   } catch (e) {
@@ -174,8 +184,11 @@ export class Library {
     this.file = file;
   }
 
+  /** Closes the database, marking it cleanly closed (the next open skips the integrity check). */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (!this.db.readonly) cached(this.db, "DELETE FROM meta WHERE key = 'open'").run();
+    this.db.close();
   }
 
   // ---- roots and uris ----

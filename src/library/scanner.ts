@@ -206,7 +206,9 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
   const removed = gone.filter((r) => !movedFrom.has(r.id));
   const now = Date.now();
   db.transaction(() => {
-    cached(db, 'UPDATE tracks SET available = 1 WHERE root_id = ? AND available = 0').run(root.id);
+    // A whole-root scan found the root: tracks marked unavailable come back (those under folders it
+    // could not read are marked again just below).
+    if (under === '') cached(db, 'UPDATE tracks SET available = 1 WHERE root_id = ? AND available = 0').run(root.id);
     const mark = cached(db, 'UPDATE tracks SET available = 0 WHERE file_id = ?');
     for (const r of protectedRows) mark.run(r.id);
     for (const m of moved) moveFile(lib, root, m.from, m.to);
@@ -325,7 +327,8 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
       writeImage(lib, root, img, now);
       if (addedPaths.has(img.path)) counts.added++;
       else counts.changed++;
-      for (const a of cached(db, "SELECT id FROM albums WHERE root_id = ? AND (folder = ? OR ? LIKE folder || '/%')").all(root.id, albumFolderPrefix(img.folder), img.folder) as { id: number }[]) albums.add(a.id);
+      // The albums of the image's folder and of the folders above it (an image in a disc folder).
+      for (const a of cached(db, "SELECT id FROM albums WHERE root_id = ? AND (folder = ? OR substr(?, 1, length(folder) + 1) = folder || '/')").all(root.id, img.folder, img.folder) as { id: number }[]) albums.add(a.id);
     }
     for (const p of others) {
       upsertFile(lib, root, p, null, now);
@@ -360,11 +363,6 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
 function listedOf(rootPath: string, f: WalkedFile, kind: FileKind): Listed {
   const rel = relOf(rootPath, f.path);
   return { path: f.path, rel, folder: folderOf(rel), kind, size: f.size, mtime: Math.floor(f.mtimeMs), dev: f.dev, ino: f.ino };
-}
-
-/** The album folder an image in `folder` serves (itself, or its parent for a disc folder). */
-function albumFolderPrefix(folder: string): string {
-  return folder;
 }
 
 function markUnavailable(lib: Library, rootId: number): void {
