@@ -349,5 +349,5 @@ Goals: first scan at least MPD's speed (ratio >= 1, moonshot 2); rescan of 10,00
 Search: ${SYNTHETIC_TRACKS.toLocaleString('en')} synthetic tracks (10,000 albums, made-up words with accents; database ${f(s.dbMiB, 0)} MiB with WAL), 500 queries as people
 type them (1-3 words, the last one a 2-5 letter prefix), first 50 results ranked by BM25, after 50 warm-up queries:
 p50 **${f(s.p50)} ms**, p95 **${f(s.p95)} ms**, max ${f(s.max)} ms (goal p95 <= 20 ms). A page of 50 albums at a random offset, sorted by
-artist: p95 ${f(s.pageP95)} ms. RSS of a fresh Node process with that database open, after the queries: ${f(s.rssMiB, 0)} MiB (Node alone: ~45 MiB).
+artist: p95 ${f(s.pageP95)} ms. RSS of a fresh Node process with that database open, after the queries: ${f(s.rssMiB, 0)} MiB (Node alone: ~40 MiB).
 `);
