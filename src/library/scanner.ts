@@ -460,7 +460,8 @@ function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackW
   const t = f.tags;
   const year = yearOf(t.date);
   const key = albumKeyOf({ rootId: root.id, folder: w.folder, album: t.album, albumArtist: t.albumArtist, year, mbAlbumId: t.mbAlbumId });
-  const albumId = key === null ? null : albumIdFor(db, key, root.id, w.folder, now);
+  const albumId = key === null ? null
+    : albumIdFor(db, key, { rootId: root.id, folder: w.folder, title: t.album ?? '', artist: t.albumArtist ?? t.artist ?? '', year }, now);
   if (albumId !== null) albums.add(albumId);
   const rg = t.replayGain;
   // In TRACK_WRITE_COLUMNS order.
