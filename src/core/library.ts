@@ -28,6 +28,7 @@ export type LibraryEvent =
   | { readonly type: 'scan-done'; readonly results: readonly ScanResult[] }
   | { readonly type: 'database-changed' }
   | { readonly type: 'playlist-changed'; readonly name: string }
+  | { readonly type: 'sticker-changed'; readonly uri: string }
   | { readonly type: 'analysis-progress'; readonly done: number; readonly total: number };
 
 export type LibraryListener = (event: LibraryEvent) => void;
@@ -66,6 +67,8 @@ export class LibraryService {
   constructor(private readonly options: LibraryServiceOptions) {
     this.library = openLibrary({ dataDir: options.dataDir });
     this.pool = new TagReaderPool(options.tagReaders);
+    // Playlist and sticker changes reach listeners whoever made them (a front end calling the Library, or this service).
+    this.library.onChange((c) => this.emit(c.kind === 'playlist' ? { type: 'playlist-changed', name: c.name } : { type: 'sticker-changed', uri: c.uri }));
   }
 
   /** Adds a listener; returns the function that removes it. Listeners run synchronously, in order. */
@@ -226,7 +229,6 @@ export class LibraryService {
       uris.push(this.library.publicUri({ rootId: root.id, uri: relOf(root.path, real) }));
     }
     this.library.savePlaylist(name, uris);
-    this.emit({ type: 'playlist-changed', name });
     return { name, entries: uris.length, skipped };
   }
 

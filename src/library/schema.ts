@@ -72,10 +72,13 @@ export const MIGRATIONS: readonly string[] = [
     added_at INTEGER NOT NULL,
     dr INTEGER
   );
-  CREATE INDEX albums_artist ON albums(artist COLLATE NOCASE, title COLLATE NOCASE);
-  CREATE INDEX albums_title ON albums(title COLLATE NOCASE);
-  CREATE INDEX albums_year ON albums(year);
-  CREATE INDEX albums_added ON albums(added_at);
+  -- One index per album grid order (Library.albums), in that order, so a page at any offset walks
+  -- the index instead of sorting every album.
+  CREATE INDEX albums_artist ON albums(artist COLLATE NOCASE, year, title COLLATE NOCASE, id);
+  CREATE INDEX albums_title ON albums(title COLLATE NOCASE, artist COLLATE NOCASE, id);
+  CREATE INDEX albums_year ON albums(year IS NULL, year, artist COLLATE NOCASE, title COLLATE NOCASE, id);
+  CREATE INDEX albums_added ON albums(added_at DESC, id DESC);
+  CREATE INDEX albums_dr ON albums(dr IS NULL, dr DESC, artist COLLATE NOCASE, id) WHERE dr IS NOT NULL;
 
   CREATE TABLE tracks (
     id INTEGER PRIMARY KEY,
@@ -149,9 +152,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tracks_genre ON tracks(genre COLLATE NOCASE);
   CREATE INDEX tracks_year ON tracks(year);
   CREATE INDEX tracks_mtime ON tracks(mtime);
-  CREATE INDEX tracks_analysed ON tracks(analysed_at);
-  CREATE INDEX tracks_dr ON tracks(dr);
-  CREATE INDEX tracks_loudness ON tracks(loudness_lufs);
+  -- Partial indexes: a new track (not analysed) costs them nothing to insert.
+  CREATE INDEX tracks_unanalysed ON tracks(album_id) WHERE analysed_at IS NULL;
+  CREATE INDEX tracks_dr ON tracks(dr) WHERE dr IS NOT NULL;
+  CREATE INDEX tracks_loudness ON tracks(loudness_lufs) WHERE loudness_lufs IS NOT NULL;
 
   -- FTS5 over the words people type, apostrophes removed ("Can't" and "Can’t" are indexed as
   -- "cant", which is what people type; ftsQuery removes them from queries too). remove_diacritics 2 folds accents ("Bjork" finds "Björk"),

@@ -240,7 +240,12 @@ test('M3U8 round trip with relative paths', { skip }, async () => {
 test('stickers per song uri and play history', { skip }, () => {
   const lib = service.library;
   const uri = byTitle('Hunter').uri;
+  const events: string[] = [];
+  const off = service.on((e) => { if (e.type === 'sticker-changed' || e.type === 'playlist-changed') events.push(`${e.type} ${'uri' in e ? e.uri : e.name}`); });
   lib.setSticker(uri, 'rating', '10');
+  lib.savePlaylist('Sticky', [uri]);
+  off();
+  assert.deepEqual(events, [`sticker-changed ${uri}`, 'playlist-changed Sticky']);
   lib.setSticker(uri, 'mood', 'dark');
   lib.setSticker(byTitle('Jóga').uri, 'rating', '8');
   assert.equal(lib.getSticker(uri, 'rating'), '10');

@@ -2,7 +2,7 @@
 // files, bad files, odd names, symlink loops, and a root that vanishes (an unmounted disk).
 
 import assert from 'node:assert/strict';
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { LibraryService } from '../../src/core/library.ts';
@@ -134,5 +134,21 @@ test('a root that vanishes keeps its tracks, marked unavailable, and comes back'
 test('a damaged database file is refused with E_CORRUPT, not worked on', () => {
   const dataDir = tempDir('auris-corrupt-');
   writeFileSync(path.join(dataDir, 'library.db'), Buffer.alloc(8192, 0x41));
+  assert.throws(() => openLibrary({ dataDir }), { code: 'E_CORRUPT' });
+});
+
+test('after a session that did not close, the integrity check runs and catches a damaged page', () => {
+  const dataDir = tempDir('auris-unclean-');
+  const lib = openLibrary({ dataDir });
+  lib.savePlaylist('p', Array.from({ length: 2000 }, (_, i) => `some/long/uri/number/${i}.flac`));
+  lib.db.pragma('wal_checkpoint(TRUNCATE)');
+  // Closed without Library.close(): as after a crash, the database is marked open.
+  lib.db.close();
+  const file = path.join(dataDir, 'library.db');
+  const bytes = readFileSync(file);
+  const pageSize = bytes.readUInt16BE(16);
+  // Garbage over the last page (a playlist_entries leaf): the header is fine, the b-tree is not.
+  bytes.fill(0x5a, bytes.length - pageSize + 8);
+  writeFileSync(file, bytes);
   assert.throws(() => openLibrary({ dataDir }), { code: 'E_CORRUPT' });
 });
