@@ -23,8 +23,6 @@ export interface MpdFrontendOptions {
   readonly maxConnections?: number;
   /** Announce with Zeroconf when listening beyond loopback (default true). */
   readonly zeroconf?: boolean;
-  /** The library, when the core does not carry one (`core.library`). */
-  readonly library?: LibraryService | null;
 }
 
 export interface MpdFrontend {
@@ -55,7 +53,7 @@ export async function startMpdFrontend(core: MpdCore, options: MpdFrontendOption
   const state = playtimeCounter(core);
   const frontend: FrontendState = {
     core,
-    library: core.library ?? options.library ?? null,
+    library: core.library ?? null,
     password,
     startedAt: Date.now(),
     updateJob: 0,
@@ -67,12 +65,6 @@ export async function startMpdFrontend(core: MpdCore, options: MpdFrontendOption
       for (const c of open) c.notify(bits);
     },
   };
-  // A library the core does not own reports its changes here (the core reports its own).
-  const offLibrary = !core.library && frontend.library ? frontend.library.on((e) => {
-    if (e.type === 'scan-progress' || e.type === 'scan-done') frontend.raise('update');
-    else if (e.type === 'database-changed') frontend.raise('database');
-    else if (e.type === 'playlist-changed') frontend.raise('stored_playlist');
-  }) : () => undefined;
   const open = new Set<MpdConnection>();
   const server: Server = createServer((socket: Socket) => {
     if (open.size >= maxConnections) {
@@ -99,7 +91,6 @@ export async function startMpdFrontend(core: MpdCore, options: MpdFrontendOption
     async close() {
       announcement?.stop();
       state.stop();
-      offLibrary();
       for (const c of [...open]) c.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

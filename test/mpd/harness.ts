@@ -4,7 +4,6 @@
 
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
-import { LibraryService } from '../../src/core/library.ts';
 import { startCore, type Core } from '../../src/core/index.ts';
 import { startMpdFrontend, type MpdFrontend } from '../../src/mpd/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -47,7 +46,8 @@ export function makeTree(): LibraryTree {
 
 export interface Stack {
   readonly core: Core;
-  readonly service: LibraryService;
+  /** The core's library. */
+  readonly service: NonNullable<Core['library']>;
   readonly frontend: MpdFrontend;
   readonly port: number;
   close(): Promise<void>;
@@ -60,11 +60,13 @@ export async function startStack(tree: LibraryTree, options: { output?: string; 
     settingsFile: path.join(dataDir, 'settings.json'),
     settings: { output: { name: options.output ?? 'null', mode: 'exclusive', bufferMs: 100 } },
     engine: 'in-process',
+    dataDir,
+    library: true,
   });
-  const service = new LibraryService({ dataDir, tagReaders: 2 });
+  const service = core.library!;
   const root = await service.addRoot(tree.root);
   await service.scan({ rootId: root.id });
-  const frontend = await startMpdFrontend(core, { host: '127.0.0.1', port: 0, password: options.password, library: service });
+  const frontend = await startMpdFrontend(core, { host: '127.0.0.1', port: 0, password: options.password });
   return {
     core,
     service,
@@ -73,7 +75,6 @@ export async function startStack(tree: LibraryTree, options: { output?: string; 
     async close() {
       await frontend.close();
       await core.close();
-      await service.close();
     },
   };
 }

@@ -121,7 +121,7 @@ export async function runMpcScript(port: number): Promise<{ step: string; out: s
       idle.stdout.setEncoding('utf8').on('data', (s: string) => (printed += s));
       const exited = new Promise<void>((r) => idle.once('exit', () => r()));
       await new Promise((r) => setTimeout(r, 300));
-      const ran = await mpc(port, step.idleAround as string[]);
+      const ran = await mpc(port, (step as { idleAround: string[] }).idleAround);
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       idle.kill();
       out.push({ step: stepName(step), out: `${ran} idle: ${printed}` });

@@ -2,7 +2,7 @@
 // system, so no client can name a file outside the library (absolute paths, `..`, URLs and file:
 // uris are refused as MPD refuses them to TCP clients).
 
-import type { Playable } from '../../protocol/player.ts';
+import type { QueueSource } from '../../core/api.ts';
 import { ACK, MpdError } from '../ack.ts';
 import type { CommandContext } from '../context.ts';
 import type { LibraryTrack } from '../database.ts';
@@ -51,6 +51,7 @@ export async function resolveUri(ctx: CommandContext, raw: string, recursive: bo
   return out;
 }
 
-export function playableOf(ctx: CommandContext, t: LibraryTrack): Playable {
-  return { path: t.path, trackId: t.id, uri: ctx.uriOf(t), startFrame: t.startFrame ?? 0, endFrame: t.endFrame };
+/** A library track as the core queues it: by id (the core takes its file, CUE range and tags from the library). */
+export function playableOf(_ctx: CommandContext, t: LibraryTrack): QueueSource {
+  return { trackId: t.id };
 }
