@@ -291,7 +291,10 @@ function art(withType: boolean): CommandSpec['run'] {
     const offset = parseUnsigned(args[1]!);
     const t = trackByUri(ctx, uri);
     if (!t) throw new MpdError(ACK.NO_EXIST, 'No such song');
-    const image = ctx.library().trackArt(t.id);
+    // albumart: the album's cover (the folder image, as MPD's cover.jpg/png; else an embedded one);
+    // readpicture: the track's own embedded picture only, as MPD reads it from the file's tags.
+    const lib = ctx.library();
+    const image = withType ? (t.artId === null ? null : lib.art(t.artId)) : t.albumId === null ? null : lib.albumArt(t.albumId);
     if (!image) {
       // readpicture answers an empty success; albumart an error, as MPD does.
       if (withType) return;
