@@ -268,6 +268,20 @@ test('idle: changes from the core itself wake it; noidle answers at once; flags 
   a.close();
 });
 
+test('update starts a library scan: updating_db, then idle update wakes', async (t) => {
+  if (!needTools(t, ...TREE_TOOLS)) return;
+  const a = await client();
+  const b = await client();
+  b.send('idle update\n');
+  await sleep(50);
+  const job = Number(field(await a.ok('update'), 'updating_db'));
+  assert.ok(job >= 1);
+  assert.deepEqual((await b.reply()).lines, ['changed: update']);
+  assert.equal((await a.cmd('update "../x"')).end, 'ACK [2@0] {update} Malformed URI');
+  a.close();
+  b.close();
+});
+
 test('malformed input ends in an ACK or a closed connection, and other clients go on', async (t) => {
   if (!needTools(t, ...TREE_TOOLS)) return;
   const watcher = await client();
