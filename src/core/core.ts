@@ -498,16 +498,15 @@ export class Core implements AurisCore {
 
   // ---- settings and outputs ------------------------------------------------------------------
 
+  /**
+   * Validates a patch, applies it at once (the queue's modes, what `get()` answers), then persists
+   * it and hands the engine what changed for it; resolves when both are done.
+   */
   private async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const valid = validPatch(patch);
     const before = this.current;
     this.saved = mergeSettings(this.saved, valid);
     this.current = mergeSettings(this.current, valid);
-    // Saves run one after another, each writing the settings as they are by then (none is lost).
-    const saving = this.saving.then(() => this.store.save(this.saved));
-    this.saving = saving.then(() => undefined, () => undefined);
-    const movedTo = await saving;
-    if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     const flags: ChangeFlag[] = ['settings'];
     if (valid.modes) {
       this.q.setModes(this.current.modes, this.currentId);
@@ -519,7 +518,12 @@ export class Core implements AurisCore {
     const engineBefore = engineSettingsOf(before);
     const engineAfter = engineSettingsOf(this.current);
     const changed = Object.fromEntries(Object.entries(engineAfter).filter(([k, v]) => engineBefore[k as keyof EngineSettings] !== v)) as Partial<EngineSettings>;
-    if (Object.keys(changed).length > 0) await this.engine.request({ type: 'configure', settings: changed });
+    const configured = Object.keys(changed).length > 0 ? this.engine.request({ type: 'configure', settings: changed }) : Promise.resolve();
+    // Saves run one after another, each writing the settings as they are by then (none is lost).
+    const saving = this.saving.then(() => this.store.save(this.saved));
+    this.saving = saving.then(() => undefined, () => undefined);
+    const [movedTo] = await Promise.all([saving, configured]);
+    if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     this.changes.raise(...flags);
     return this.current;
   }
