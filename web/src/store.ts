@@ -117,15 +117,23 @@ function onEvent(e: CoreEvent): void {
   }
 }
 
-/** Connects the socket and reads everything once per (re)connection. */
+function readAll(): void {
+  void refresh.state();
+  void refresh.queue();
+  void refresh.settings();
+  void refresh.outputs();
+}
+
+/**
+ * Reads everything at once (in parallel with the socket's handshake), connects the socket, and
+ * reads everything again after a reconnection (events were missed while it was down).
+ */
 export function startSync(): () => void {
+  readAll();
+  let wasClosed = false;
   return connectEvents(onEvent, (s) => {
     eventsStatus.set(s);
-    if (s === 'open') {
-      void refresh.state();
-      void refresh.queue();
-      void refresh.settings();
-      void refresh.outputs();
-    }
+    if (s === 'closed') wasClosed = true;
+    if (s === 'open' && wasClosed) readAll();
   });
 }

@@ -6,6 +6,7 @@ import { player, setVolume } from '../actions.ts';
 import { authUrl } from '../api.ts';
 import { clock, describeFormat, wireFormatBadge } from '../format.ts';
 import { playerState, queue, useStore } from '../store.ts';
+import { Icon } from './icons.tsx';
 import type { PlayerStateWire, QueueItem, WireAudioFormat } from '../wire.ts';
 
 export function useCurrentItem(): QueueItem | null {
@@ -70,11 +71,11 @@ export function Transport() {
   const playing = st?.status === 'playing';
   return (
     <div class="transport">
-      <button type="button" class="icon" onClick={() => void player.previous()} aria-label="Previous" title="Previous (Shift+←)">⏮</button>
+      <button type="button" class="icon" onClick={() => void player.previous()} aria-label="Previous" title="Previous (Shift+←)"><Icon name="prev" /></button>
       <button type="button" class="icon big" onClick={() => void (st?.status === 'stopped' ? player.play() : player.toggle())} aria-label={playing ? 'Pause' : 'Play'} title="Play/pause (space)" data-testid="play-pause">
-        {playing ? '⏸' : '▶'}
+        <Icon name={playing ? 'pause' : 'play'} size={28} />
       </button>
-      <button type="button" class="icon" onClick={() => void player.next()} aria-label="Next" title="Next (Shift+→)">⏭</button>
+      <button type="button" class="icon" onClick={() => void player.next()} aria-label="Next" title="Next (Shift+→)"><Icon name="next" /></button>
     </div>
   );
 }
@@ -85,7 +86,7 @@ export function Volume() {
   const hw = st?.output?.hardwareVolume;
   return (
     <label class="volume" title={`${v === 0 ? 'Volume 0 dB: no volume stage (bit-perfect)' : `${v.toFixed(1)} dB`}${hw ? ', hardware volume' : ''} (+/-)`}>
-      <span aria-hidden="true">🔊</span>
+      <Icon name="volume" size={18} />
       <input type="range" min={-60} max={0} step={0.5} value={Math.max(-60, v)} aria-label="Volume (dB)" onChange={(e) => void setVolume(Number((e.currentTarget as HTMLInputElement).value))} />
       <span class="vol-db">{v === 0 ? '0 dB' : `${v.toFixed(1)}`}</span>
     </label>

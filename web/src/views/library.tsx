@@ -268,7 +268,7 @@ function Folders({ uri }: { uri: string }) {
       {listing && (
         <ul class="plain">
           {listing.folders.map((f) => (
-            <li key={f.uri}><a class="name-row" href={`#/library/folders?uri=${encodeURIComponent(f.uri)}`}>📁 {f.name}</a></li>
+            <li key={f.uri}><a class="name-row" href={`#/library/folders?uri=${encodeURIComponent(f.uri)}`}>▸ {f.name}</a></li>
           ))}
           {listing.tracks.map((t) => <TrackRow key={t.id} track={t} />)}
         </ul>
