@@ -74,7 +74,8 @@ export function ProofLine({ proof, path }: { proof: TrackProofWire; path?: strin
   );
 }
 
-export function SignalPathPanel({ path, output, proof }: {
+export function SignalPathPanel({ path, output, proof, title }: {
+  title?: string;
   path: SignalPathWire | null;
   output: OutputStateWire | null;
   proof: { proof: TrackProofWire; path: string } | null;
@@ -82,7 +83,7 @@ export function SignalPathPanel({ path, output, proof }: {
   return (
     <section class="signal-path" aria-label="Signal path" data-testid="signal-path">
       <header>
-        <h2>Signal path</h2>
+        <h2>{title ?? 'Signal path'}</h2>
         <VerdictBadge verdict={path?.verdict ?? null} />
       </header>
       {path && <p class="verdict-meaning">{VERDICT_MEANING[path.verdict]}</p>}

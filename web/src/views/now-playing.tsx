@@ -34,7 +34,13 @@ export function NowPlayingView() {
           {st && st.underruns > 0 && <p class="warn-text">{st.underruns} underruns: the device ran dry. A larger buffer (Settings) helps.</p>}
         </div>
       </div>
-      <SignalPathPanel path={st?.signalPath ?? null} output={st?.output ?? null} proof={proof} />
+      {/* While nothing plays, the path of the last track heard (from its track-end event) stays in view. */}
+      <SignalPathPanel
+        path={st?.signalPath ?? ended?.signalPath ?? null}
+        title={!st?.signalPath && ended ? `Signal path of the last track (${ended.path.split(/[\\/]/).pop()})` : undefined}
+        output={st?.output ?? null}
+        proof={proof}
+      />
     </div>
   );
 }
