@@ -87,10 +87,11 @@ export interface LibraryStats {
   readonly playtime: number;
 }
 
-export interface StoredPlaylist {
+/** A stored playlist as listed: its name, when it changed, and how many entries it has. */
+export interface PlaylistSummary {
   readonly name: string;
   readonly modifiedAt: number;
-  readonly entries: readonly { readonly uri: string; readonly trackId: number | null }[];
+  readonly length: number;
 }
 
 export interface DoctorFinding {

@@ -37,7 +37,7 @@ export function AlbumView({ id }: { id: number }) {
         <AlbumArt id={album.artId === null ? null : album.id} size="large" alt={`Cover of ${album.title}`} />
         <div>
           <h1>{album.title}</h1>
-          <p><a href={`#/library/albums?albumartist=${encodeURIComponent(album.artist)}`}>{album.artist}</a></p>
+          <p><a href={`#/library/albums?artist=${encodeURIComponent(album.artist)}`}>{album.artist}</a></p>
           <p class="muted">
             {[album.year, album.genre, `${album.trackCount} tracks`, clock(album.duration * 1000)].filter(Boolean).join(' · ')}
           </p>

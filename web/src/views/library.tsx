@@ -121,17 +121,17 @@ function FirstRun() {
   );
 }
 
-const SORTS = [['artist', 'Artist'], ['title', 'Title'], ['year', 'Year'], ['-added', 'Recently added']] as const;
+const SORTS = [['artist', 'Artist'], ['title', 'Title'], ['year', 'Year'], ['added', 'Recently added'], ['dr', 'Dynamic range']] as const;
 
 function AlbumGrid({ route, version }: { route: Route; version: number }) {
   const [sort, setSort] = useState<string>(route.query.get('sort') ?? 'artist');
+  // Albums are filed under their album artist, so both artist lists filter by `artist`.
   const artist = route.query.get('artist');
-  const albumArtist = route.query.get('albumartist');
   const genre = route.query.get('genre');
   const [total, setTotal] = useState<number | null>(null);
   const [letter, setLetter] = useState('');
   const grid = useRef<GridHandle>(null);
-  const filter = { sort, artist, albumArtist, genre };
+  const filter = { sort, artist, genre };
   const key = JSON.stringify([filter, version]);
 
   const load = useMemo(() => async (offset: number, limit: number) => {
@@ -164,7 +164,7 @@ function AlbumGrid({ route, version }: { route: Route; version: number }) {
   });
 
   const scrubbable = sort === 'artist' || sort === 'title';
-  const title = artist ?? albumArtist ?? genre;
+  const title = artist ?? genre;
   return (
     <div class="album-area">
       <div class="row list-head">
@@ -220,7 +220,7 @@ function AlbumCard({ album }: { album: Album | undefined }) {
 
 function NameList({ kind, version }: { kind: 'artists' | 'albumartists' | 'genres'; version: number }) {
   const [total, setTotal] = useState<number | null>(null);
-  const path = kind === 'genres' ? '/api/library/genres' : `/api/library/artists${kind === 'albumartists' ? '?role=albumartist' : ''}`;
+  const path = `/api/library/${kind}`;
   const key = `${path}|${version}`;
   const load = useMemo(() => async (offset: number, limit: number) => {
     const page = await api.get<Paged<NamedCount>>(`${path}${path.includes('?') ? '&' : '?'}offset=${offset}&limit=${limit}`);
@@ -231,7 +231,7 @@ function NameList({ kind, version }: { kind: 'artists' | 'albumartists' | 'genre
     setTotal(null);
     void attempt(async () => { await load(0, 1); });
   }, [key]);
-  const param = kind === 'genres' ? 'genre' : kind === 'albumartists' ? 'albumartist' : 'artist';
+  const param = kind === 'genres' ? 'genre' : 'artist';
   if (total === null) return null;
   return (
     <VirtualGrid<NamedCount>

@@ -3,14 +3,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, authUrl } from '../api.ts';
 import { attempt, notify, useStore, libraryVersion } from '../store.ts';
-import type { StoredPlaylist } from '../wire.ts';
+import type { PlaylistSummary } from '../wire.ts';
 
 export function PlaylistsView() {
   const version = useStore(libraryVersion);
-  const [lists, setLists] = useState<StoredPlaylist[] | null>(null);
+  const [lists, setLists] = useState<PlaylistSummary[] | null>(null);
   const file = useRef<HTMLInputElement>(null);
   const load = () => attempt(async () => {
-    const r = await api.get<StoredPlaylist[] | { items: StoredPlaylist[] }>('/api/playlists');
+    const r = await api.get<PlaylistSummary[] | { items: PlaylistSummary[] }>('/api/playlists');
     setLists(Array.isArray(r) ? r : r.items);
   });
   useEffect(() => void load(), [version]);
@@ -36,7 +36,7 @@ export function PlaylistsView() {
       <ul class="plain">
         {lists?.map((p) => (
           <li key={p.name} class="row playlist">
-            <span style={{ flex: 1 }}><strong>{p.name}</strong> <span class="muted">{p.entries.length} tracks</span></span>
+            <span style={{ flex: 1 }}><strong>{p.name}</strong> <span class="muted">{p.length} tracks</span></span>
             <button type="button" onClick={() => void attempt(() => api.post(`${path(p.name)}/load`, { replace: true, play: true }))}>Play</button>
             <button type="button" onClick={() => void attempt(() => api.post(`${path(p.name)}/load`, {}))}>Add to queue</button>
             <a class="button" href={authUrl(`${path(p.name)}/m3u8`)} download={`${p.name}.m3u8`}>Export M3U8</a>
