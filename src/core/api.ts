@@ -41,7 +41,8 @@ export interface QueueApi {
   /** Id at a position, or E_NOT_FOUND. */
   idAt(pos: number): number;
   modes(): PlaybackModes;
-  setModes(patch: Partial<PlaybackModes>): void;
+  /** Changes the modes (persisted with the settings). */
+  setModes(patch: Partial<PlaybackModes>): Promise<void>;
 }
 
 export interface PlayerApi {

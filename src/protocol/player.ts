@@ -2,7 +2,7 @@
 // state, the proof of a track, and the change flags that `idle` reports.
 
 import { z } from 'zod';
-import { OutputStateSchema } from './formats.ts';
+import { AudioFormatSchema, OutputStateSchema } from './formats.ts';
 import { PlaybackModesSchema } from './settings.ts';
 
 /** Tags shown for a queue item; null where the file has none. */
@@ -69,8 +69,8 @@ export type TrackProofWire = z.infer<typeof TrackProofSchema>;
 export const StageSchema = z.object({
   kind: z.enum(['source', 'decoder', 'filter', 'resampler', 'volume', 'dither', 'packing', 'output', 'mixer']),
   name: z.string(),
-  input: z.unknown(),
-  output: z.unknown(),
+  input: AudioFormatSchema.nullable(),
+  output: AudioFormatSchema.nullable(),
   changesSamples: z.boolean(),
   chosenByUser: z.boolean(),
   lossy: z.boolean().optional(),
@@ -82,6 +82,8 @@ export const SignalPathSchema = z.object({
   reasons: z.array(z.string()),
   stages: z.array(StageSchema),
 });
+
+export type SignalPathWire = z.infer<typeof SignalPathSchema>;
 
 export const PlayerStatusSchema = z.enum(['stopped', 'playing', 'paused', 'waiting-for-device']);
 export type PlayerStatusName = z.infer<typeof PlayerStatusSchema>;
@@ -100,7 +102,7 @@ export const PlayerStateSchema = z.object({
   positionFrames: z.number().int(),
   durationMs: z.number().nullable(),
   /** How the current track was decoded: codec and source format. */
-  source: z.object({ codec: z.string(), format: z.unknown(), lossless: z.boolean() }).nullable(),
+  source: z.object({ codec: z.string(), format: AudioFormatSchema, lossless: z.boolean() }).nullable(),
   output: OutputStateSchema.nullable(),
   signalPath: SignalPathSchema.nullable(),
   /** Proof of the last track heard to its end. */
