@@ -49,8 +49,14 @@ export async function buildServer(core: AurisCore, options: ServerOptions = {}):
   // JSON only: a text/plain body is what a cross-site form can send without a CORS preflight.
   app.removeContentTypeParser('text/plain');
 
-  app.setErrorHandler(async (error, _req, reply) => {
+  app.setErrorHandler(async (error, req, reply) => {
     const { status, body } = errorReply(error);
+    // A refused WebSocket upgrade owns its socket, which the HTTP server no longer tracks: end it
+    // once the answer is out, or it stays half-open and server.close() never completes.
+    if (req.headers.upgrade !== undefined) {
+      void reply.header('connection', 'close');
+      reply.raw.once('finish', () => req.raw.socket?.destroy());
+    }
     return reply.code(status).send(body);
   });
   const webRoot = options.webRoot === undefined ? defaultWebRoot() : options.webRoot;
