@@ -1,0 +1,242 @@
+// The web app in a real browser against a real server: Debian's Chromium (playwright-core) on the
+// built web/dist, served by src/server over a real core with a generated FLAC library. What the
+// page shows is checked against what the server and the captured output bytes say.
+
+import '../helpers/alsa.ts'; // ALSA's test devices (captest) before anything opens ALSA
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { CoreEvent } from '../../src/protocol/events.ts';
+import type { OutputListingWire } from '../../src/protocol/formats.ts';
+import type { QueueSnapshot } from '../../src/protocol/player.ts';
+import { needAlsa } from '../helpers/alsa.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { hasTool, run } from '../helpers/tools.ts';
+import {
+  apiCall, launchBrowser, makeLibrary, screenshot, startApp, wavData,
+  type Browser, type MadeTrack, type RunningApp,
+} from './helpers/app.ts';
+
+const toolsHere = ['chromium', 'flac', 'sox'].every(hasTool);
+
+const ALBUMS = [
+  {
+    folder: 'Alpha Artist/Alpha Album', artist: 'Alpha Artist', album: 'Alpha Album', date: '2001', rate: 44100, bits: 16 as const,
+    tracks: [
+      { title: 'First Light', seconds: 1.2, synth: ['sine', '440', 'sine', '660'] },
+      { title: 'Second Wind', seconds: 0.9, synth: ['pinknoise'] },
+      { title: 'Third Rail', seconds: 1.1, synth: ['square', '220', 'sine', '330'] },
+    ],
+  },
+  {
+    folder: 'Beta Band/Beta Sessions', artist: 'Beta Band', album: 'Beta Sessions', date: '2012', rate: 96000, bits: 24 as const,
+    tracks: [
+      { title: 'Hi-Res One', seconds: 0.8, synth: ['sine', '1000', 'sine', '1500'] },
+      { title: 'Hi-Res Two', seconds: 0.7, synth: ['whitenoise'] },
+    ],
+  },
+];
+
+describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1' ? 'needs chromium, flac, sox (install: see .ci/run)' : false }, () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let library: Map<string, MadeTrack[]>;
+  let libDir: string;
+  let capture: string;
+  const events: CoreEvent[] = [];
+
+  before(async () => {
+    if (!toolsHere) throw new Error('AURIS_REQUIRE_TOOLS=1 and needs chromium, flac, sox (install: see .ci/run)');
+    libDir = tempDir('auris-weblib-');
+    library = makeLibrary(libDir, ALBUMS);
+    capture = path.join(tempDir('auris-webcap-'), 'out.wav');
+    app = await startApp({ output: { name: `file:${capture}`, mode: 'exclusive' }, library: { roots: [libDir] } });
+    app.core.on((e) => events.push(e));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Resolves at the next event matching `match` after `from`. */
+  const waitEvent = (match: (e: CoreEvent) => boolean, from: number, ms = 20_000): Promise<CoreEvent> => new Promise((resolve, reject) => {
+    const seen = events.slice(from).find(match);
+    if (seen) return resolve(seen);
+    const timer = setTimeout(() => { off(); reject(new Error('timed out waiting for an event')); }, ms);
+    const off = app.core.on((e) => {
+      if (match(e)) { clearTimeout(timer); off(); resolve(e); }
+    });
+  });
+
+  const queueSources = async (tracks: readonly MadeTrack[]): Promise<number[]> => {
+    await apiCall(app, 'POST', '/api/queue/clear', {});
+    return (await apiCall<{ ids: number[] }>(app, 'POST', '/api/queue/add', { sources: tracks.map((t) => t.path) })).ids;
+  };
+
+  const open = async (route: string, viewport?: { width: number; height: number }): Promise<Page> => {
+    const page = await browser.open(`${app.url}#/${route}`, viewport);
+    // Connected: the connection notice is gone once the event socket is open.
+    await page.waitForSelector('.shell');
+    await page.waitForFunction(() => !document.querySelector('.connection'));
+    return page;
+  };
+
+  test('first load: the app shell, connected, in few compressed bytes', async () => {
+    const page = await open('settings');
+    const bytes = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => !r.name.includes('/api/'));
+      return {
+        transferred: [nav, ...res].reduce((s, r) => s + r.encodedBodySize, 0),
+        decoded: [nav, ...res].reduce((s, r) => s + r.decodedBodySize, 0),
+        files: res.map((r) => r.name.split('/').pop()),
+      };
+    });
+    console.log(`first load: ${bytes.transferred} bytes compressed (${bytes.decoded} decoded) in ${bytes.files.length + 1} files`);
+    assert.ok(bytes.files.some((f) => f?.endsWith('.js')) && bytes.files.some((f) => f?.endsWith('.css')), `the app's script and style load: ${bytes.files.join(', ')}`);
+    assert.ok(bytes.transferred < bytes.decoded / 2, `served compressed: ${bytes.transferred} of ${bytes.decoded} bytes`);
+    assert.ok(bytes.transferred < 60_000, `first load ${bytes.transferred} bytes compressed, budget 60 kB`);
+    await page.close();
+  });
+
+  test('settings: every output with what it accepts, the one in use, and no sound device as a normal state', async () => {
+    const page = await open('settings');
+    const listed = await apiCall<OutputListingWire[]>(app, 'GET', '/api/outputs');
+    await page.waitForSelector('[data-output]');
+    const shown = await page.$$eval('[data-output]', (els) => els.map((e) => e.getAttribute('data-output')));
+    assert.deepEqual(shown, listed.map((o) => o.name));
+    assert.equal(await page.textContent('[data-testid=output-in-use]'), `file:${capture}`);
+    // Exclusive and shared are explained in the words of the issue.
+    const explain = await page.textContent('.mode-choice .explain');
+    assert.match(explain!, /bypasses the system mixer/);
+    assert.match(explain!, /system volume no longer applies/);
+    const devices = listed.filter((o) => !o.name.startsWith('file:') && !o.name.startsWith('null'));
+    assert.equal(await page.isVisible('[data-testid=no-device]'), devices.length === 0, `devices listed: ${devices.map((d) => d.name).join(', ') || 'none'}`);
+    await screenshot(page, 'settings-output');
+    await page.close();
+  });
+
+  test('queue: drag the last entry to the top, then remove one', async () => {
+    const tracks = library.get('Alpha Artist/Alpha Album')!;
+    const ids = await queueSources(tracks);
+    const page = await open('queue');
+    await page.waitForSelector(`[data-queue-id="${ids[2]}"]`);
+    const handle = page.locator(`[data-queue-id="${ids[2]}"] .handle`);
+    const box = (await handle.boundingBox())!;
+    const first = (await page.locator(`[data-queue-id="${ids[0]}"]`).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, first.y + 5, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction((id) => document.querySelector('.queue-list li')?.getAttribute('data-queue-id') === String(id), ids[2]);
+    const after = await apiCall<QueueSnapshot>(app, 'GET', '/api/queue');
+    assert.deepEqual(after.items.map((i) => i.id), [ids[2], ids[0], ids[1]]);
+    await screenshot(page, 'queue-reordered');
+    await page.click(`[data-queue-id="${ids[0]}"] button[aria-label=Remove]`);
+    await page.waitForFunction((id) => !document.querySelector(`[data-queue-id="${id}"]`), ids[0]);
+    assert.deepEqual((await apiCall<QueueSnapshot>(app, 'GET', '/api/queue')).items.map((i) => i.id), [ids[2], ids[1]]);
+    await page.close();
+  });
+
+  test('play an album into a file: output from the queue; the bytes equal the source; the page shows bit-perfect and the proof', async () => {
+    const tracks = library.get('Alpha Artist/Alpha Album')!;
+    const ids = await queueSources(tracks);
+    const page = await open('queue');
+    await page.waitForSelector(`[data-queue-id="${ids[0]}"]`);
+    const from = events.length;
+    await page.click(`[data-queue-id="${ids[0]}"] .q-title`);
+    await waitEvent((e) => e.type === 'queue-end' || e.type === 'error' || e.type === 'track-error', from);
+    const ends = events.slice(from).filter((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
+    assert.deepEqual(ends.map((e) => e.id), ids, 'every track ended, in order');
+    // One gapless stream: the WAV holds the three tracks' samples back to back, byte for byte.
+    const wav = wavData(capture);
+    assert.equal(wav.bits, 16);
+    assert.equal(wav.rate, 44100);
+    assert.ok(Buffer.concat(tracks.map((t) => t.raw)).equals(wav.data), 'captured bytes equal the decoded source');
+
+    await page.goto(`${app.url}#/now`);
+    await page.waitForSelector('[data-testid=proof][data-verified=true]');
+    const lastMd5 = run('metaflac', ['--show-md5sum', tracks[2]!.path]).toString().trim();
+    assert.match((await page.textContent('[data-testid=proof]'))!, new RegExp(`MD5 of delivered samples = STREAMINFO.*${lastMd5}`));
+    assert.equal(await page.getAttribute('.signal-path .verdict', 'data-verdict'), 'bit-perfect');
+    const stageKinds = await page.$$eval('.signal-path .stage', (els) => els.map((e) => e.getAttribute('data-kind')));
+    const lastPath = ends.at(-1)!.signalPath;
+    assert.deepEqual(stageKinds, lastPath.stages.map((s) => s.kind), 'every stage of the path is shown');
+    await screenshot(page, 'now-playing-proof');
+    await page.close();
+  });
+
+  test('exclusive/shared: switching the mode in Settings changes the signal path', async (t: TestContext) => {
+    if (!needAlsa(t)) return;
+    const tracks = library.get('Beta Band/Beta Sessions')!;
+    const page = await open('settings');
+    const playOnce = async (): Promise<Extract<CoreEvent, { type: 'track-end' }>> => {
+      await queueSources(tracks.slice(0, 1));
+      const from = events.length;
+      await apiCall(app, 'POST', '/api/player/play', {});
+      await waitEvent((e) => e.type === 'queue-end' || e.type === 'error', from);
+      const end = events.slice(from).find((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
+      assert.ok(end, 'the track ended');
+      return end;
+    };
+    await page.fill('input[aria-label="Output name"]', 'alsa:captest');
+    await page.click('form:has(input[aria-label="Output name"]) button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=output-in-use]')?.textContent === 'alsa:captest');
+    await page.click('.mode-choice [data-mode=exclusive]');
+    await page.waitForFunction(() => document.querySelector('.mode-choice [data-mode=exclusive]')?.getAttribute('aria-checked') === 'true');
+    const exclusive = await playOnce();
+
+    await page.click('.mode-choice [data-mode=shared]');
+    await page.waitForFunction(() => document.querySelector('.mode-choice [data-mode=shared]')?.getAttribute('aria-checked') === 'true');
+    assert.equal((await apiCall<{ output: { mode: string } }>(app, 'GET', '/api/settings')).output.mode, 'shared');
+    const shared = await playOnce();
+
+    await page.goto(`${app.url}#/now`);
+    await page.waitForSelector('.signal-path .stage');
+    const shownStages = await page.$$eval('.signal-path .stage', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(shownStages.length, shared.signalPath.stages.length);
+    assert.notDeepEqual(shared.signalPath, exclusive.signalPath, 'the path differs between exclusive and shared');
+    assert.equal(await page.getAttribute('.signal-path .verdict', 'data-verdict'), shared.signalPath.verdict);
+    assert.match(shownStages.join(' '), /shared/i, 'the shown path says shared');
+    await screenshot(page, 'now-playing-shared');
+    await apiCall(app, 'POST', '/api/outputs/select', { name: `file:${capture}`, mode: 'exclusive' });
+    await page.close();
+  });
+
+  test('keyboard: digits switch views, ? opens the help', async () => {
+    const page = await open('now');
+    await page.keyboard.press('3');
+    await page.waitForSelector('[data-testid=queue]');
+    await page.keyboard.press('7');
+    await page.waitForSelector('[data-testid=settings]');
+    await page.keyboard.press('?');
+    await page.waitForSelector('.overlay .help');
+    assert.match((await page.textContent('.help'))!, /Play \/ pause/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.overlay', { state: 'detached' });
+    await page.close();
+  });
+
+  test('phone viewport (375 px): nothing overflows sideways, the tab bar and the player bar show', async () => {
+    for (const view of ['now', 'queue', 'settings']) {
+      const page = await open(view, { width: 375, height: 812 });
+      await page.waitForSelector(`[data-testid=${view === 'now' ? 'now-playing' : view}]`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${view}: page is ${overflow} px wider than the screen`);
+      const nav = (await page.locator('.nav').boundingBox())!;
+      const bar = (await page.locator('.player-bar').boundingBox())!;
+      assert.ok(nav.y + nav.height <= 812 + 1 && nav.y > 600, `${view}: tab bar at the bottom (y ${nav.y})`);
+      assert.ok(bar.y + bar.height <= nav.y + 1, `${view}: player bar above the tab bar`);
+      await screenshot(page, `phone-${view}`);
+      await page.close();
+    }
+  });
+
+  test('no page error or console error in any of the above', () => {
+    // A failed fetch the app reports (a 404 of a route the server lacks) shows here as a console error.
+    assert.deepEqual(browser.errors, []);
+  });
+});
