@@ -14,7 +14,8 @@ export function khz(rate: number): string {
 export function formatBadge(f: { rate: number | null; bits: number | null; codec?: string; lossless?: boolean; dsd?: boolean }): string {
   if (f.lossless === false) return (f.codec ?? 'lossy').toUpperCase();
   if (f.rate === null) return '?';
-  if (f.dsd || f.codec?.toLowerCase().startsWith('dsd')) return `DSD${Math.round(f.rate / 44100)}`;
+  // DSD: 1-bit samples (music-metadata names the codec DSD/DST, the container DSF/DSDIFF).
+  if (f.dsd || f.bits === 1 || /^(dsd|dst|dsf|dff)/i.test(f.codec ?? '')) return `DSD${Math.round(f.rate / 44100)}`;
   return `${f.bits ?? '?'}/${khz(f.rate)}`;
 }
 

@@ -4,11 +4,11 @@
 
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { enqueue } from '../actions.ts';
-import { api, authUrl, qs } from '../api.ts';
+import { ApiError, api, authUrl, qs } from '../api.ts';
 import { VirtualGrid, type GridHandle } from '../components/virtual-grid.tsx';
 import { clock, formatBadge, indexLetter } from '../format.ts';
 import { href, type Route } from '../router.ts';
-import { attempt, libraryVersion, scan, settings, useStore } from '../store.ts';
+import { attempt, libraryVersion, notify, scan, settings, useStore } from '../store.ts';
 import type { Album, FolderListing, LibraryStats, NamedCount, Paged, Track } from '../wire.ts';
 
 const TABS = [
@@ -28,13 +28,28 @@ export function LibraryView({ route }: { route: Route }) {
   const [q, setQ] = useState(route.query.get('q') ?? '');
   const [debounced, setDebounced] = useState(q);
 
+  const [noLibrary, setNoLibrary] = useState(false);
   useEffect(() => {
-    void attempt(async () => setStats(await api.get<LibraryStats>('/api/library/stats')));
+    api.get<LibraryStats>('/api/library/stats').then(setStats, (e: unknown) => {
+      // A server started without a library (auris play's core, a test) answers 404 here.
+      if (e instanceof ApiError && e.status === 404) setNoLibrary(true);
+      else notify('error', e instanceof Error ? e.message : String(e));
+    });
   }, [version]);
   useEffect(() => {
     const t = setTimeout(() => setDebounced(q.trim()), 150);
     return () => clearTimeout(t);
   }, [q]);
+
+  if (noLibrary) {
+    return (
+      <div class="first-run card" data-testid="no-library">
+        <h1>No library on this server</h1>
+        <p>This Auris runs without a music library. Files can still be queued by path (<code>auris play</code>, MPD clients), and
+          the <a href="#/queue">Queue</a>, <a href="#/now">Now playing</a> and <a href="#/settings">Settings</a> work as usual.</p>
+      </div>
+    );
+  }
 
   if (stats && stats.songs === 0) return <FirstRun />;
 

@@ -51,7 +51,7 @@ export function QueueView() {
     <div class="queue scroll" data-testid="queue">
       <div class="row list-head">
         <h1>Queue</h1>
-        <span class="muted">{items.length} tracks · {clock(items.reduce((s, i) => s + (i.durationMs ?? 0), 0))}</span>
+        <span class="muted">{items.length} {items.length === 1 ? 'track' : 'tracks'} · {clock(items.reduce((s, i) => s + (i.durationMs ?? 0), 0))}</span>
         <span class="spacer" />
         <Modes modes={q.modes} />
         <button type="button" onClick={() => void saveQueue()} disabled={items.length === 0}>Save as playlist</button>

@@ -40,7 +40,10 @@ function capsSummary(o: OutputListingWire): string {
   if (c.formats === 'any') return 'any format and rate';
   const containers = [...new Set(c.formats.map((f) => f.container))].join(', ');
   const rates = [...new Set(c.formats.flatMap((f) => f.rates))].sort((a, b) => a - b);
-  const ch = c.formats.length ? `${Math.min(...c.formats.map((f) => f.channelsMin))}–${Math.max(...c.formats.map((f) => f.channelsMax))} ch` : '';
+  const chMin = Math.min(...c.formats.map((f) => f.channelsMin));
+  const chMax = Math.max(...c.formats.map((f) => f.channelsMax));
+  // Plugins without a channel limit report absurd maxima (2^29); past 64 the number means "any".
+  const ch = !c.formats.length ? '' : chMax > 64 ? `${chMin}+ ch` : chMin === chMax ? `${chMax} ch` : `${chMin}–${chMax} ch`;
   return `${containers}; ${rates.length ? rates.map(khz).join(', ') + ' kHz' : c.rateRange ? `${khz(c.rateRange[0])}–${khz(c.rateRange[1])} kHz` : ''}; ${ch}`;
 }
 
