@@ -32,7 +32,7 @@ async function connect(url: string, origin?: string): Promise<{ ws: WebSocket; e
   };
 }
 
-test('two clients see the same state for an API change and for a change made on the core directly', async () => {
+test('two clients see the same state for an API change and for a change made on the core directly', { timeout: 30_000 }, async () => {
   const s = await openTestServer();
   const running = await listen(s.core, { host: '127.0.0.1', port: 0, webRoot: null });
   try {
