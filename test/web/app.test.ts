@@ -206,6 +206,20 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.close();
   });
 
+  test('two tabs see the same state: a volume key in one moves the other; a change from a script reaches both', async () => {
+    const a = await open('now');
+    const b = await open('queue');
+    const shown = (page: Page) => page.textContent('.player-bar .vol-db');
+    assert.equal(await shown(a), '0 dB');
+    await a.keyboard.press('-');
+    await b.waitForFunction(() => document.querySelector('.player-bar .vol-db')?.textContent === '-1.0');
+    assert.equal((await apiCall<{ db: number }>(app, 'GET', '/api/volume')).db, -1);
+    await apiCall(app, 'PUT', '/api/volume', { db: 0 });
+    for (const page of [a, b]) await page.waitForFunction(() => document.querySelector('.player-bar .vol-db')?.textContent === '0 dB');
+    await a.close();
+    await b.close();
+  });
+
   test('keyboard: digits switch views, ? opens the help', async () => {
     const page = await open('now');
     await page.keyboard.press('3');

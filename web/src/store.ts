@@ -86,7 +86,8 @@ function onEvent(e: CoreEvent): void {
       if (e.flags.includes('queue') || e.flags.includes('options')) void refresh.queue();
       if (e.flags.includes('settings') || e.flags.includes('mixer')) void refresh.settings();
       if (e.flags.includes('output')) void refresh.outputs();
-      if (e.flags.includes('player') || e.flags.includes('signal_path') || e.flags.includes('proof')) void refresh.state();
+      // The player state carries the volume and the output too.
+      if (e.flags.some((f) => f === 'player' || f === 'mixer' || f === 'output' || f === 'signal_path' || f === 'proof')) void refresh.state();
       if (e.flags.includes('database')) libraryVersion.set(libraryVersion.get() + 1);
       break;
     case 'track-end':
