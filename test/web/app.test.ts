@@ -220,6 +220,73 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await b.close();
   });
 
+  test('now playing at real time (null output): play, space pauses and resumes, the progress bar seeks', async () => {
+    const long = makeLibrary(tempDir('auris-weblong-'), [{
+      folder: 'Long', artist: 'Long Player', album: 'Long', date: '2020', rate: 44100, bits: 16,
+      tracks: [{ title: 'Six Seconds', seconds: 6, synth: ['sine', '300'] }],
+    }]).get('Long')!;
+    await apiCall(app, 'POST', '/api/outputs/select', { name: 'null', mode: 'exclusive' });
+    await apiCall(app, 'PATCH', '/api/settings', { library: { roots: [libDir, path.dirname(long[0]!.path)] } });
+    await queueSources(long);
+    const page = await open('now');
+    const state = () => apiCall<{ status: string; positionMs: number }>(app, 'GET', '/api/state');
+    await page.click('[data-testid=play-pause]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'playing');
+    assert.equal(await page.textContent('[data-testid=np-title]'), 'Six Seconds');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'paused');
+    assert.equal((await state()).status, 'paused');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'playing');
+    // Drag the seek bar to 2 s, while playing: the range input's change event is what a release sends.
+    const seekAt = Date.now();
+    await page.$eval('[data-testid=seek]', (el) => {
+      const input = el as HTMLInputElement;
+      input.value = '2000';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    // The position runs on at real time after the seek: 2000 ms plus the time since, give or take 300 ms.
+    const near = (pos: number) => pos >= 1700 && pos <= 2000 + (Date.now() - seekAt) + 300;
+    const deadline = Date.now() + 3000;
+    let pos = (await state()).positionMs;
+    while (!near(pos) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      pos = (await state()).positionMs;
+    }
+    assert.ok(near(pos), `position after the seek: ${pos} ms, ${Date.now() - seekAt} ms after seeking to 2000`);
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid=seek]') as HTMLInputElement).value) >= 2000);
+    await screenshot(page, 'now-playing-seeked');
+    await apiCall(app, 'POST', '/api/player/stop', {});
+    await apiCall(app, 'POST', '/api/outputs/select', { name: `file:${capture}`, mode: 'exclusive' });
+    await page.close();
+  });
+
+  test('installable: the manifest and the service worker; the theme follows the choice in Settings', async () => {
+    const page = await open('settings');
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel=manifest]')!.getAttribute('href')!;
+      return (await fetch(href)).json() as Promise<{ name: string; display: string; icons: { src: string }[]; start_url: string }>;
+    });
+    assert.equal(manifest.name, 'Auris');
+    assert.equal(manifest.display, 'standalone');
+    assert.ok(manifest.icons.length > 0);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    assert.equal(scope, app.url);
+    for (const theme of ['Dark', 'Light'] as const) {
+      await page.click(`[aria-label=Theme] button:text-is("${theme}")`);
+      assert.equal(await page.getAttribute('html', 'data-theme'), theme.toLowerCase());
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, theme === 'Dark' ? 'rgb(21, 23, 28)' : 'rgb(247, 247, 249)');
+    }
+    await page.click('[aria-label=Theme] button:text-is("Dark")');
+    await page.goto(`${app.url}#/now`);
+    await page.waitForSelector('[data-testid=now-playing]');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark', 'the choice is kept across loads');
+    await screenshot(page, 'now-playing-dark');
+    await page.close();
+  });
+
   test('keyboard: digits switch views, ? opens the help', async () => {
     const page = await open('now');
     await page.keyboard.press('3');
