@@ -6,9 +6,11 @@
 import type { Command } from 'commander';
 import { formatToString, type AudioFormat } from '../../audio/format.ts';
 import type { IntegrityReport, StreamInfo } from '../../decoders/interface.ts';
-import { openFile } from '../../decoders/registry.ts';
+import { openFile, supportedExtensions } from '../../decoders/registry.ts';
 import { readTags, type Tags } from '../../decoders/tags.ts';
 import { asAurisError, type ErrorCode } from '../../util/errors.ts';
+import { walkFiles } from '../../util/walk.ts';
+import { printable } from '../paths.ts';
 
 /** MD5 status: `present`/`absent` from the file; `match`/`mismatch` after --verify decoded it. */
 export type Md5Status = 'present' | 'absent' | 'match' | 'mismatch';
@@ -113,29 +115,35 @@ function humanInfo(i: FileInfo): string {
     }
     if (t.cover) lines.push(['cover', `${t.cover.mime}, ${t.cover.bytes} bytes`]);
   }
-  return `${i.path}\n${lines.map(([k, v]) => `  ${k.padEnd(13)}${v}`).join('\n')}\n`;
+  return `${printable(i.path)}\n${lines.map(([k, v]) => `  ${k.padEnd(13)}${v}`).join('\n')}\n`;
 }
 
 export function registerInfo(program: Command): void {
   program
     .command('info')
     .description('show format, true bit depth, rate, channels, duration, codec, lossless or not, MD5 status and tags')
-    .argument('<files...>', 'audio files')
+    .argument('<files...>', 'audio files (folders: every audio file in them)')
     .option('--json', 'print a JSON array, one object per file')
     .option('--verify', 'decode each file fully and check its stored MD5')
     .action(async (files: string[], opts: { json?: boolean; verify?: boolean }) => {
       const results: (FileInfo | FileInfoError)[] = [];
-      for (const path of files) {
+      // Through the folder lister: a missing path, a FIFO or an unreadable folder is an entry with
+      // its error (never opened, so never a hang), and the rest goes on.
+      for await (const item of walkFiles(files, { extensions: new Set(supportedExtensions()) })) {
+        if (item.kind === 'problem') {
+          results.push({ path: item.path, error: { code: item.error.code, message: item.error.message } });
+          continue;
+        }
         try {
-          results.push(await fileInfo(path, opts.verify === true));
+          results.push(await fileInfo(item.path, opts.verify === true));
         } catch (e) {
           const err = asAurisError(e);
-          results.push({ path, error: { code: err.code, message: err.message } });
+          results.push({ path: item.path, error: { code: err.code, message: err.message } });
         }
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {
-        process.stdout.write(results.map((r) => ('error' in r ? `${r.path}\n  error        ${r.error.message} [${r.error.code}]\n` : humanInfo(r))).join('\n'));
+        process.stdout.write(results.map((r) => ('error' in r ? `${printable(r.path)}\n  error        ${printable(r.error.message)} [${r.error.code}]\n` : humanInfo(r))).join('\n'));
       }
       const failed = results.some((r) => 'error' in r || r.md5.status === 'mismatch');
       if (failed) process.exitCode = 1;
