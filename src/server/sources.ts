@@ -4,6 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { AurisError } from '../util/errors.ts';
+import { isInsideRoot } from '../util/platform-paths.ts';
 
 /** The real path when the file exists (symlinks resolved), else the normalised path. */
 function realOrNormal(p: string): string {
@@ -12,11 +13,6 @@ function realOrNormal(p: string): string {
   } catch {
     return path.resolve(p);
   }
-}
-
-function inside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /**
@@ -30,6 +26,6 @@ export function pathInsideRoots(requested: string, roots: readonly string[]): st
   const candidates = path.isAbsolute(requested) ? [requested] : roots.map((r) => path.join(r, requested));
   const existing = candidates.find((c) => existsSync(c)) ?? candidates[0]!;
   const real = realOrNormal(existing);
-  if (realRoots.some((r) => inside(r, real))) return real;
+  if (realRoots.some((r) => isInsideRoot(real, r))) return real;
   throw new AurisError('E_PERMISSION', `${requested} is outside the library's music folders`, { path: requested, roots: [...roots] });
 }

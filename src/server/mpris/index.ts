@@ -126,12 +126,13 @@ class PlayerInterface extends Interface {
   set LoopStatus(value: string) {
     const modes = { None: { repeat: false, single: 'off' }, Track: { repeat: true, single: 'on' }, Playlist: { repeat: true, single: 'off' } } as const;
     if (!Object.hasOwn(modes, value)) throw new DBusError('org.freedesktop.DBus.Error.InvalidArgs', `LoopStatus is None, Track or Playlist, not ${value}`);
-    this.core.queue.setModes(modes[value as keyof typeof modes]);
+    // A setter cannot wait; the core applies modes at once and a failure shows in its events.
+    this.core.queue.setModes(modes[value as keyof typeof modes]).catch(() => {});
   }
   get Rate(): number { return 1; }
   set Rate(_v: number) {}
   get Shuffle(): boolean { return this.core.queue.modes().random; }
-  set Shuffle(value: boolean) { this.core.queue.setModes({ random: value }); }
+  set Shuffle(value: boolean) { this.core.queue.setModes({ random: value }).catch(() => {}); }
   get Metadata(): Record<string, InstanceType<typeof Variant>> { return metadataOf(this.currentItem(), this.artUrl); }
   get Volume(): number { return dbToLinear(this.core.volume.get()); }
   set Volume(value: number) {
@@ -142,8 +143,17 @@ class PlayerInterface extends Interface {
   get MaximumRate(): number { return 1; }
   get CanGoNext(): boolean { return this.state().nextId !== null; }
   get CanGoPrevious(): boolean { return this.state().currentId !== null; }
-  get CanPlay(): boolean { return this.state().currentId !== null; }
-  get CanPause(): boolean { return this.state().currentId !== null; }
+  /** Something to play: a current entry, or any entry in the queue (play starts the first). */
+  get CanPlay(): boolean {
+    if (this.state().currentId !== null) return true;
+    try {
+      this.core.queue.idAt(0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  get CanPause(): boolean { return this.CanPlay; }
   get CanSeek(): boolean { return this.state().currentId !== null; }
   get CanControl(): boolean { return true; }
 
@@ -268,7 +278,7 @@ export async function startMpris(core: AurisCore, options: MprisOptions = {}): P
       const props: string[] = [];
       if (e.flags.includes('options')) props.push('LoopStatus', 'Shuffle');
       if (e.flags.includes('mixer')) props.push('Volume');
-      if (e.flags.includes('queue')) props.push('Metadata', 'CanGoNext');
+      if (e.flags.includes('queue')) props.push('Metadata', 'CanGoNext', 'CanPlay', 'CanPause');
       signalChanged(props);
     }
   };

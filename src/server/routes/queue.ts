@@ -41,7 +41,7 @@ export function queueRoutes(app: FastifyInstance, core: AurisCore): void {
   edit('priority', (b) => parseRequest(QueuePrioritySchema, b, 'queue priority'), ({ ids, priority }) => core.queue.setPriority(ids, priority));
 
   app.patch('/api/queue/modes', async (req) => {
-    core.queue.setModes(parseRequest(QueueModesPatchSchema, req.body, 'queue modes'));
+    await core.queue.setModes(parseRequest(QueueModesPatchSchema, req.body, 'queue modes'));
     return core.queue.modes();
   });
 }

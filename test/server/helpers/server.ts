@@ -1,24 +1,22 @@
-// A server over a core for the server tests, with a library root holding short real WAV files.
-// The one place that makes the core, so switching to the real core touches one function.
+// A server over the real core for the server tests, with a library root holding real WAV files.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { AurisCore } from '../../../src/core/api.ts';
+import { startCore, type Core } from '../../../src/core/index.ts';
 import { buildServer, type ServerOptions } from '../../../src/server/app.ts';
 import { chunk, intBytesLE, riffWave, wavFmt } from '../../helpers/containers.ts';
 import { tempDir } from '../../helpers/tmp.ts';
-import { InterimCore } from './interim-core.ts';
 
-/** A 16-bit stereo 44.1 kHz WAV of `frames` frames of a tone (its frequency set by `seed`). */
-export function writeWav(file: string, frames = 4410, seed = 1): void {
-  const samples = Int32Array.from({ length: frames * 2 }, (_, i) => Math.round(12000 * Math.sin((2 * Math.PI * 110 * seed * (i >> 1)) / 44100)));
-  writeFileSync(file, riffWave([chunk('fmt ', wavFmt({ tag: 1, channels: 2, rate: 44100, containerBits: 16 })), chunk('data', intBytesLE(samples, 2))]));
+/** A 16-bit mono 8 kHz WAV of `seconds` of a tone (its frequency set by `seed`): long enough to be still playing when a test looks, small on disk. */
+export function writeWav(file: string, seconds = 60, seed = 1): void {
+  const samples = Int32Array.from({ length: seconds * 8000 }, (_, i) => Math.round(12000 * Math.sin((2 * Math.PI * 110 * seed * i) / 8000)));
+  writeFileSync(file, riffWave([chunk('fmt ', wavFmt({ tag: 1, channels: 1, rate: 8000, containerBits: 16 })), chunk('data', intBytesLE(samples, 2))]));
 }
 
 export interface TestServer {
   readonly app: FastifyInstance;
-  readonly core: AurisCore;
+  readonly core: Core;
   /** The library root, holding a/1.wav, a/2.wav, a/3.wav. */
   readonly root: string;
   readonly tracks: readonly string[];
@@ -29,8 +27,13 @@ export async function openTestServer(options: ServerOptions = {}): Promise<TestS
   const root = tempDir('auris-server-root-');
   mkdirSync(path.join(root, 'a'));
   const tracks = [1, 2, 3].map((n) => path.join(root, 'a', `${n}.wav`));
-  tracks.forEach((t, i) => writeWav(t, 4410, i + 1));
-  const core = new InterimCore({ library: { roots: [root] }, output: { name: 'null:unpaced' } });
+  tracks.forEach((t, i) => writeWav(t, 60, i + 1));
+  // The real core, its engine on this thread, settings in a temporary folder, playing to the paced null output.
+  const core = await startCore({
+    settingsFile: path.join(tempDir('auris-server-data-'), 'settings.json'),
+    settings: { library: { roots: [root] }, output: { name: 'null', mode: 'exclusive' } },
+    engine: 'in-process',
+  });
   const app = await buildServer(core, { webRoot: null, ...options });
   await app.ready();
   return {
