@@ -60,14 +60,14 @@ export function ProofLine({ proof, path }: { proof: TrackProofWire; path?: strin
     const ref = proof.reference === 'streaminfo' ? 'STREAMINFO' : 'the decoded source';
     return (
       <div class="proof verified" data-testid="proof" data-verified="true">
-        ✓ Verified{name ? ` (${name})` : ''}: MD5 of delivered samples = {ref}
+        ✓ {name ? `${name}, heard to its end: v` : 'V'}erified: MD5 of delivered samples = {ref}
         <code class="md5">{proof.md5}</code>
       </div>
     );
   }
   return (
     <div class="proof unverified" data-testid="proof" data-verified="false">
-      Not verified{name ? ` (${name})` : ''}: {proof.reason || 'no reference to compare with'}
+      {name ? `${name}, heard to its end: n` : 'N'}ot verified: {proof.reason || 'no reference to compare with'}
       {proof.md5 && <code class="md5">delivered {proof.md5}</code>}
       {proof.expectedMd5 && <code class="md5">expected {proof.expectedMd5}</code>}
     </div>
