@@ -131,13 +131,28 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2, first.y + 5, { steps: 8 });
     await page.mouse.up();
-    await page.waitForFunction((id) => document.querySelector('.queue-list li')?.getAttribute('data-queue-id') === String(id), ids[2]);
+    await page.waitForFunction((id) => document.querySelector('.queue-list li.queue-item')?.getAttribute('data-queue-id') === String(id), ids[2]);
     const after = await apiCall<QueueSnapshot>(app, 'GET', '/api/queue');
     assert.deepEqual(after.items.map((i) => i.id), [ids[2], ids[0], ids[1]]);
     await screenshot(page, 'queue-reordered');
     await page.click(`[data-queue-id="${ids[0]}"] button[aria-label=Remove]`);
     await page.waitForFunction((id) => !document.querySelector(`[data-queue-id="${id}"]`), ids[0]);
     assert.deepEqual((await apiCall<QueueSnapshot>(app, 'GET', '/api/queue')).items.map((i) => i.id), [ids[2], ids[1]]);
+    await page.close();
+  });
+
+  test('a long queue (1,000 entries) keeps only the rows in view in the page, and scrolls to its end', async () => {
+    const one = library.get('Alpha Artist/Alpha Album')![0]!.path;
+    await apiCall(app, 'POST', '/api/queue/clear', {});
+    const { ids } = await apiCall<{ ids: number[] }>(app, 'POST', '/api/queue/add', { sources: Array.from({ length: 1000 }, () => one) });
+    const page = await open('queue');
+    await page.waitForSelector(`[data-queue-id="${ids[0]}"]`);
+    const rows = () => page.$$eval('.queue-list li.queue-item', (els) => els.length);
+    assert.ok((await rows()) < 60, `${await rows()} rows in the page`);
+    await page.$eval('.queue-list', (el) => { el.scrollTop = el.scrollHeight; });
+    await page.waitForSelector(`[data-queue-id="${ids.at(-1)}"]`);
+    assert.ok((await rows()) < 60, `${await rows()} rows in the page after scrolling`);
+    await apiCall(app, 'POST', '/api/queue/clear', {});
     await page.close();
   });
 

@@ -31,9 +31,15 @@ export function store<T>(initial: T): Store<T> {
 
 /** The store's value; the component re-renders when it changes. */
 export function useStore<T>(s: Store<T>): T {
+  const value = s.get();
   const [, setTick] = useState(0);
-  useEffect(() => s.subscribe(() => setTick((n) => n + 1)), [s]);
-  return s.get();
+  useEffect(() => {
+    const off = s.subscribe(() => setTick((n) => n + 1));
+    // A change between this render and the subscription (the socket opening meanwhile) would be lost.
+    if (!Object.is(s.get(), value)) setTick((n) => n + 1);
+    return off;
+  }, [s]);
+  return value;
 }
 
 export const playerState = store<PlayerStateWire | null>(null);

@@ -1,7 +1,8 @@
 // Queue: drag an entry by its handle to reorder (pointer events, so mouse and touch alike), remove,
-// clear, the play modes, and save as a playlist.
+// clear, the play modes, and save as a playlist. Rows have a fixed height and only those in view
+// (plus a margin) are in the DOM, so a queue of a whole 100,000-track library scrolls as one of ten.
 
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { player } from '../actions.ts';
 import { api } from '../api.ts';
 import { itemTitle } from '../components/player-bits.tsx';
@@ -16,6 +17,14 @@ export function QueueView() {
   const st = useStore(playerState);
   const [drag, setDrag] = useState<{ id: number; from: number; to: number; startY: number } | null>(null);
   const list = useRef<HTMLOListElement>(null);
+  const [view, setView] = useState({ top: 0, height: 800 });
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setView({ top: el.scrollTop, height: el.clientHeight }));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [q !== null]);
   if (!q) return <div class="muted pad">Loading…</div>;
   const items = q.items;
 
@@ -47,8 +56,11 @@ export function QueueView() {
     order.splice(drag.to, 0, drag.from);
   }
 
+  const first = Math.max(0, Math.floor(view.top / ROW) - 5);
+  const last = Math.min(items.length, Math.ceil((view.top + view.height) / ROW) + 5);
+
   return (
-    <div class="queue scroll" data-testid="queue">
+    <div class="queue view-fill pad" data-testid="queue">
       <div class="row list-head">
         <h1>Queue</h1>
         <span class="muted">{items.length} {items.length === 1 ? 'track' : 'tracks'} · {clock(items.reduce((s, i) => s + (i.durationMs ?? 0), 0))}</span>
@@ -58,12 +70,15 @@ export function QueueView() {
         <button type="button" onClick={() => void attempt(() => api.post('/api/queue/clear'))} disabled={items.length === 0}>Clear</button>
       </div>
       {items.length === 0 && <p class="muted">The queue is empty. Add albums or tracks from the Library.</p>}
-      <ol class="queue-list" ref={list} onPointerMove={onMove} onPointerUp={onUp} onPointerCancel={() => setDrag(null)}>
-        {order.map((i) => {
+      <ol class="queue-list" ref={list} onPointerMove={onMove} onPointerUp={onUp} onPointerCancel={() => setDrag(null)}
+        onScroll={(e) => setView({ top: (e.currentTarget as HTMLElement).scrollTop, height: (e.currentTarget as HTMLElement).clientHeight })}>
+        <li class="queue-space" style={{ height: `${items.length * ROW}px` }} aria-hidden="true" />
+        {order.slice(first, last).map((i, k) => {
           const item = items[i]!;
+          const slot = first + k;
           const current = item.id === st?.currentId;
           return (
-            <li key={item.id} class={`queue-item${current ? ' current' : ''}${drag?.id === item.id ? ' dragging' : ''}`} data-queue-id={item.id} style={{ height: `${ROW}px` }}>
+            <li key={item.id} class={`queue-item${current ? ' current' : ''}${drag?.id === item.id ? ' dragging' : ''}`} data-queue-id={item.id} style={{ height: `${ROW}px`, top: `${slot * ROW}px` }}>
               <span class="handle" title="Drag to reorder" aria-label="Drag to reorder" onPointerDown={(e) => onDown(e, item, i)}>⠿</span>
               <button type="button" class="q-title link" onClick={() => void player.play(item.id)} title="Play this">
                 {current && <span aria-label="now playing">▶ </span>}
