@@ -151,7 +151,9 @@ class ProgressBar {
 
 /** Prints failures to stderr and sets exit code 1 when there were any. */
 export function reportFailures(failed: readonly FailedFile[]): void {
-  for (const f of failed) process.stderr.write(`auris: ${printable(`${f.path}: ${f.error.message}`)} [${f.error.code}]\n`);
+  // Decoder errors name the file already: the path is printed once.
+  for (const f of failed) process.stderr.write(`auris: ${printable(`${f.error.message.includes(f.path) ? '' : `${f.path}: `}${f.error.message}`)} [${f.error.code}]
+`);
   if (failed.length > 0) process.exitCode = 1;
 }
 

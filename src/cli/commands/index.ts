@@ -35,6 +35,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'dr', load: async () => (await import('./dr.ts')).registerDr, prepare: startAnalysisWorkers },
   { name: 'loudness', load: async () => (await import('./loudness.ts')).registerLoudness, prepare: startAnalysisWorkers },
   { name: 'analyze', load: async () => (await import('./analyze.ts')).registerAnalyze, prepare: startAnalysisWorkers },
+  { name: 'library', load: async () => (await import('./library.ts')).registerLibrary },
+  { name: 'playlist', load: async () => (await import('./playlist.ts')).registerPlaylist },
   {
     name: 'debug',
     load: async () => {

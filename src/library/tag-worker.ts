@@ -1,0 +1,40 @@
+// A tag-reading worker thread of the scanner (tag-pool.ts). It receives batches of paths and
+// answers each batch with the facts of every file, or the file's error, in order. An embedded
+// cover is sent once per worker and scan (by its SHA-1); later tracks with the same picture carry
+// only the hash, so an album's 20 copies of one 1 MB cover cross the thread boundary once.
+
+import { createHash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+import { readTrackFacts, type TrackFacts } from '../decoders/track-facts.ts';
+import { asAurisError } from '../util/errors.ts';
+import type { CoverRef, TagRequest, TagResult } from './tag-pool.ts';
+
+const sentCovers = new Set<string>();
+
+async function readOne(file: string): Promise<TagResult> {
+  try {
+    const facts: TrackFacts = await readTrackFacts(file, { cover: true });
+    let cover: CoverRef | null = null;
+    if (facts.cover) {
+      const hash = createHash('sha1').update(facts.cover.bytes).digest('hex');
+      cover = sentCovers.has(hash) ? { hash, mime: facts.cover.mime, bytes: null } : { hash, mime: facts.cover.mime, bytes: facts.cover.bytes };
+      sentCovers.add(hash);
+    }
+    return { ok: true, facts: { ...facts, cover: null }, cover };
+  } catch (e) {
+    const err = asAurisError(e, 'E_CORRUPT');
+    return { ok: false, code: err.code, message: err.message };
+  }
+}
+
+parentPort!.on('message', (m: TagRequest) => {
+  if (m.type === 'reset') {
+    sentCovers.clear();
+    return;
+  }
+  void (async () => {
+    const results: TagResult[] = [];
+    for (const p of m.paths) results.push(await readOne(p));
+    parentPort!.postMessage({ id: m.id, results });
+  })();
+});
