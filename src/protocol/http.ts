@@ -59,3 +59,41 @@ export interface HttpErrorBody {
 
 /** Response header that names an Auris server and its version (how `auris serve` recognises a running Auris on its port). */
 export const AURIS_SERVER_HEADER = 'x-auris-version';
+
+// ---- library ----
+
+/** `?offset=&limit=` of every list: pages of at most 500 (the web app asks for what is visible). */
+export const PageQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+}).strict();
+
+export const ALBUM_SORTS = ['artist', 'title', 'year', 'added', 'dr'] as const;
+/** GET /api/library/albums */
+export const AlbumsQuerySchema = PageQuerySchema.extend({
+  sort: z.enum(ALBUM_SORTS).default('artist'),
+  artist: z.string().min(1).optional(),
+  genre: z.string().min(1).optional(),
+  year: z.coerce.number().int().optional(),
+}).strict();
+
+/** GET /api/library/search: words, each a prefix, over titles, artists, albums, genres and paths. */
+export const SearchQuerySchema = PageQuerySchema.extend({ q: z.string().max(500) }).strict();
+
+/** GET /api/library/folders?uri= ('' = the top). */
+export const FolderQuerySchema = z.object({ uri: z.string().max(4096).default('') }).strict();
+
+export const ART_SIZES = ['thumb', 'large', 'original'] as const;
+/** GET /api/art/{album|track}/:id?size= : a 256 px or 640 px WebP, or the image as stored. */
+export const ArtQuerySchema = z.object({ size: z.enum(ART_SIZES).default('original') }).strict();
+
+/** POST and DELETE /api/library/roots: a music folder. */
+export const LibraryRootSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+/** POST /api/library/scan: every root, or one. Answers at once; progress comes as `scan` events. */
+export const LibraryScanSchema = z.object({ rootId: z.number().int().positive().optional() }).strict();
+
+/** PUT /api/playlists/:name: the entries in order, library track ids or uris. */
+export const PlaylistSaveSchema = z.object({ entries: z.array(z.union([z.number().int().positive(), z.string().min(1)])).max(100_000) }).strict();
+/** POST /api/playlists/:name/rename */
+export const PlaylistRenameSchema = z.object({ to: z.string().min(1).max(255) }).strict();

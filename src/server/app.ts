@@ -8,9 +8,12 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AurisCore } from '../core/api.ts';
+import type { LibraryService } from '../core/library.ts';
 import { AURIS_SERVER_HEADER } from '../protocol/http.ts';
 import { AURIS_VERSION } from '../util/version.ts';
 import { errorReply } from './errors.ts';
+import { EventHub } from './event-hub.ts';
+import { libraryRoutes } from './routes/library.ts';
 import { eventRoutes } from './routes/events.ts';
 import { playerRoutes } from './routes/player.ts';
 import { queueRoutes } from './routes/queue.ts';
@@ -26,7 +29,12 @@ export interface ServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** Folder of the built web app; default web/dist of this package when it holds an index.html; null: none. */
   readonly webRoot?: string | null;
+  /** The library the /api/library routes serve; default the core's own (`core.library`), else none. */
+  readonly library?: LibraryService | null;
 }
+
+/** The core as the server sees it: the front-end API, and the library when the core carries one. */
+export type ServerCore = AurisCore & { readonly library?: LibraryService | null };
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -39,7 +47,7 @@ export function defaultWebRoot(): string | null {
   return null;
 }
 
-export async function buildServer(core: AurisCore, options: ServerOptions = {}): Promise<FastifyInstance> {
+export async function buildServer(core: ServerCore, options: ServerOptions = {}): Promise<FastifyInstance> {
   const policy: AccessPolicy = {
     token: options.token ?? '',
     allowedHosts: (options.allowedHosts ?? []).map((h) => h.toLowerCase()),
@@ -78,11 +86,16 @@ export async function buildServer(core: AurisCore, options: ServerOptions = {}):
     if (upgrade || STATE_CHANGING.has(req.method)) checkOrigin(req.headers.origin, req.headers.host, policy);
   });
 
+  const library = options.library === undefined ? core.library ?? null : options.library;
+  const events = new EventHub(core, library);
+  app.addHook('onClose', async () => events.close());
+
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 << 10 } });
   playerRoutes(app, core);
-  queueRoutes(app, core);
+  queueRoutes(app, core, library);
   systemRoutes(app, core);
-  eventRoutes(app, core);
+  libraryRoutes(app, library, events);
+  eventRoutes(app, core, events);
 
   if (webRoot !== null) await app.register(fastifyStatic, { root: webRoot, preCompressed: true });
   return app;

@@ -8,6 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/tmp.ts';
+import { writeWav } from '../server/helpers/server.ts';
 
 const bin = path.resolve(import.meta.dirname, '..', '..', 'bin', 'auris.js');
 
@@ -31,9 +32,18 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProce
 
 test('auris serve: prints its address, answers, a second start finds it, Ctrl+C stops it', { timeout: 60_000 }, async () => {
   const data = tempDir('auris-serve-');
-  const first = start(['serve', '--port', '0', '--data', data, '--no-open']);
+  const music = tempDir('auris-serve-music-');
+  writeWav(path.join(music, 'tone.wav'), 1);
+  const first = start(['serve', '--port', '0', '--data', data, '--library', music, '--no-open']);
   try {
     const url = await first.url;
+    // --library adds the folder and scans it
+    let songs = 0;
+    for (let i = 0; i < 100 && songs !== 1; i++) {
+      songs = ((await (await fetch(`${url}api/library/stats`)).json()) as { songs: number }).songs;
+      if (songs !== 1) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(songs, 1);
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     const state = await fetch(`${url}api/state`);
     assert.equal(state.status, 200);

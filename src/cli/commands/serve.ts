@@ -6,10 +6,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { startCore } from '../../core/index.ts';
+import { LibraryService } from '../../core/library.ts';
 import type { SettingsPatch } from '../../protocol/settings.ts';
 import { startMpris, type MprisService } from '../../server/mpris/index.ts';
 import { listen, type PortHolder } from '../../server/start.ts';
 import { AurisError, isAurisError } from '../../util/errors.ts';
+import { aurisFolders } from '../../util/platform-paths.ts';
+import { sourceModuleUrl } from '../analysis/workers.ts';
 
 interface ServeOptions {
   host?: string;
@@ -46,7 +49,7 @@ export function registerServe(program: Command): void {
     .description('start Auris: the web app and its API on http://127.0.0.1:7700 (what `auris` alone does)')
     .option('--host <host>', 'address to listen on (other than loopback, clients need the token)')
     .option('--port <port>', 'port to listen on (0: any free port)')
-    .option('--library <dir>', 'a music folder for this run, in place of the saved ones (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--library <dir>', 'a music folder to add to the library (repeatable); it is scanned at start', (v: string, all: string[]) => [...all, v], [])
     .option('--data <dir>', 'folder for the settings and the library database of this instance')
     .option('--output <name>', 'output for this run (alsa:..., wasapi:..., file:x.wav, null)')
     .option('--mpd-port <port>', 'port of the MPD protocol front end for this run')
@@ -54,16 +57,22 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const run: SettingsPatch = {};
       if (opts.output !== undefined) run.output = { name: opts.output };
-      if (opts.library.length > 0) run.library = { roots: opts.library.map((d) => path.resolve(d)) };
       if (opts.mpdPort !== undefined) run.mpd = { port: portOf(opts.mpdPort, '--mpd-port') };
       const port = opts.port === undefined ? undefined : portOf(opts.port, '--port');
-      const core = await startCore({ ...(opts.data ? { dataDir: path.resolve(opts.data) } : {}), settings: run });
+      const dataDir = opts.data ? path.resolve(opts.data) : undefined;
+      const core = await startCore({ ...(dataDir ? { dataDir } : {}), settings: run });
+      // The library beside the core until the core carries it (core.library).
+      const library = new LibraryService({ dataDir: dataDir ?? aurisFolders().data, analysisSourceModule: sourceModuleUrl() });
+      const closeAll = async (): Promise<void> => {
+        await library.close();
+        await core.close();
+      };
       const host = opts.host ?? core.settings.get().server.host;
       let server;
       try {
-        server = await listen(core, { host, port: port ?? core.settings.get().server.port });
+        server = await listen(core, { host, port: port ?? core.settings.get().server.port, library });
       } catch (e) {
-        await core.close();
+        await closeAll();
         const holder = isAurisError(e, 'E_STATE') ? e.details.holder as PortHolder | undefined : undefined;
         if (holder?.kind === 'auris') {
           process.stdout.write(`Auris is already running at ${holder.url}\n`);
@@ -81,6 +90,14 @@ export function registerServe(program: Command): void {
             return null;
           });
       }
+      for (const dir of opts.library) {
+        try {
+          const root = await library.addRoot(path.resolve(dir));
+          library.scan({ rootId: root.id }).catch((e: unknown) => process.stderr.write(`auris: scanning ${root.path} failed: ${(e as Error).message}\n`));
+        } catch (e) {
+          process.stderr.write(`auris: ${dir}: ${(e as Error).message}\n`);
+        }
+      }
       process.stdout.write(`Auris is running at ${server.url}\n`);
       for (const other of server.urls.slice(1)) process.stdout.write(`  also at ${other}\n`);
       process.stdout.write('Press Ctrl+C to stop.\n');
@@ -97,6 +114,6 @@ export function registerServe(program: Command): void {
       });
       await mpris?.close();
       await server.close();
-      await core.close();
+      await closeAll();
     });
 }

@@ -2,6 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { AurisCore, QueueSource } from '../../core/api.ts';
+import type { LibraryService } from '../../core/library.ts';
 import {
   QueueAddSchema, QueueChangesQuerySchema, QueueClearSchema, QueueModesPatchSchema, QueueMoveSchema,
   QueuePrioritySchema, QueueRemoveSchema, QueueShuffleSchema, QueueSwapSchema,
@@ -10,20 +11,28 @@ import { AurisError } from '../../util/errors.ts';
 import { pathInsideRoots } from '../sources.ts';
 import { parseRequest } from '../validate.ts';
 
-export function queueRoutes(app: FastifyInstance, core: AurisCore): void {
+function notInLibrary(what: string, id: number): never {
+  throw new AurisError('E_NOT_FOUND', `no ${what} ${id} in the library`, { id });
+}
+
+export function queueRoutes(app: FastifyInstance, core: AurisCore, library: LibraryService | null): void {
   app.get('/api/queue', async () => core.queue.snapshot());
   app.get('/api/queue/changes', async (req) => core.queue.changesSince(parseRequest(QueueChangesQuerySchema, req.query, 'queue changes').since));
   app.get('/api/queue/modes', async () => core.queue.modes());
 
   app.post('/api/queue/add', async (req) => {
     const body = parseRequest(QueueAddSchema, req.body, 'queue add');
-    if (body.trackIds !== undefined || body.albumId !== undefined) {
-      throw new AurisError('E_STATE', 'this server has no library to add tracks or albums from', {});
-    }
-    const roots = core.settings.get().library.roots;
+    const roots = [...core.settings.get().library.roots, ...(library?.library.roots().map((r) => r.path) ?? [])];
     const sources: QueueSource[] = (body.sources ?? []).map((s) => typeof s === 'string'
       ? pathInsideRoots(s, roots)
       : { ...s, path: pathInsideRoots(s.path, roots) });
+    if (body.trackIds !== undefined || body.albumId !== undefined) {
+      if (!library) throw new AurisError('E_STATE', 'this server has no library to add tracks or albums from', {});
+      const tracks = [];
+      for (const id of body.trackIds ?? []) tracks.push(library.library.track(id) ?? notInLibrary('track', id));
+      if (body.albumId !== undefined) tracks.push(...(library.library.album(body.albumId) ?? notInLibrary('album', body.albumId)).tracks);
+      sources.push(...tracks.map((t) => ({ path: t.path, trackId: t.id, uri: t.uri, startFrame: t.startFrame ?? 0, endFrame: t.endFrame })));
+    }
     return { ids: await core.queue.add(sources, body.at) };
   });
 
