@@ -24,9 +24,9 @@ const ALBUMS = [
   {
     folder: 'Alpha Artist/Alpha Album', artist: 'Alpha Artist', album: 'Alpha Album', date: '2001', rate: 44100, bits: 16 as const,
     tracks: [
-      { title: 'First Light', seconds: 1.2, synth: ['sine', '440', 'sine', '660'] },
-      { title: 'Second Wind', seconds: 0.9, synth: ['pinknoise'] },
-      { title: 'Third Rail', seconds: 1.1, synth: ['square', '220', 'sine', '330'] },
+      { title: 'First Light', seconds: 3, synth: ['sine', '440', 'sine', '660'] },
+      { title: 'Second Wind', seconds: 2, synth: ['pinknoise'] },
+      { title: 'Third Rail', seconds: 2.5, synth: ['square', '220', 'sine', '330'] },
     ],
   },
   {
@@ -51,7 +51,7 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     libDir = tempDir('auris-weblib-');
     library = makeLibrary(libDir, ALBUMS);
     capture = path.join(tempDir('auris-webcap-'), 'out.wav');
-    app = await startApp({ output: { name: `file:${capture}`, mode: 'exclusive' }, library: { roots: [libDir] } });
+    app = await startApp({ output: { name: `file:${capture}`, mode: 'exclusive' } });
     app.core.on((e) => events.push(e));
     browser = await launchBrowser();
   });
@@ -119,6 +119,95 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.close();
   });
 
+  test('first run: the empty library says how to add a folder; adding one shows its albums', async () => {
+    const page = await open('library');
+    await page.waitForSelector('[data-testid=first-run]');
+    assert.match((await page.textContent('[data-testid=first-run]'))!, /Add your music/);
+    const suggestion = await apiCall<{ path: string; exists: boolean }>(app, 'GET', '/api/library/suggestion');
+    assert.equal(await page.inputValue('[data-testid=first-run] input[aria-label="Music folder"]'), suggestion.exists ? suggestion.path : '');
+    await screenshot(page, 'library-first-run');
+    await page.fill('[data-testid=first-run] input[aria-label="Music folder"]', libDir);
+    await page.click('[data-testid=first-run] button[type=submit]');
+    await page.waitForSelector('.album-card[data-album-id]', { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.album-card[data-album-id]').length === 2);
+    const titles = await page.$$eval('.album-card[data-album-id] .album-title', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(titles, ['Alpha Album', 'Beta Sessions']);
+    const artists = await page.$$eval('.album-card[data-album-id] .album-artist', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(artists, ['Alpha Artist · 2001', 'Beta Band · 2012']);
+    await screenshot(page, 'library-albums');
+    await page.close();
+  });
+
+  test('search as you type', async () => {
+    const page = await open('library');
+    await page.waitForSelector('.album-card[data-album-id]');
+    await page.click('#search');
+    await page.keyboard.type('hi-res', { delay: 30 });
+    await page.waitForSelector('[data-testid=search-results] .track-row[data-track-id]');
+    const found = await page.$$eval('[data-testid=search-results] .track-row .t-title', (els) => els.map((e) => e.firstChild?.textContent));
+    const api = await apiCall<{ items: { title: string }[]; total: number }>(app, 'GET', '/api/library/search?q=hi-res');
+    assert.deepEqual(found, api.items.map((t) => t.title));
+    assert.deepEqual([...found].sort(), ['Hi-Res One', 'Hi-Res Two']);
+    await page.fill('#search', 'second');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=search-results] .track-row .t-title')].map((e) => e.firstChild?.textContent).join() === 'Second Wind');
+    await screenshot(page, 'library-search');
+    // '/' from another view jumps to the search field.
+    await page.goto(`${app.url}#/queue`);
+    await page.waitForSelector('[data-testid=queue]');
+    await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement?.id === 'search');
+    await page.close();
+  });
+
+  test('album page: format badges; Play sends the album into a file: output byte for byte; bit-perfect and the proof show', async () => {
+    const tracks = library.get('Alpha Artist/Alpha Album')!;
+    const page = await open('library');
+    await page.click('.album-card:has-text("Alpha Album")');
+    await page.waitForSelector('[data-testid=album-page]');
+    assert.equal(await page.textContent('.album-head h1'), 'Alpha Album');
+    assert.deepEqual(await page.$$eval('.album-head .badge.fmt', (els) => els.map((e) => e.textContent)), ['16/44.1']);
+    assert.deepEqual(await page.$$eval('.tracks tbody tr td:nth-child(2) button', (els) => els.map((e) => e.textContent)), ['First Light', 'Second Wind', 'Third Rail']);
+    await screenshot(page, 'album-page');
+    const from = events.length;
+    await page.click('.album-head button:has-text("Play")');
+    await waitEvent((e) => e.type === 'queue-end' || e.type === 'error' || e.type === 'track-error', from);
+    const ends = events.slice(from).filter((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
+    assert.deepEqual(ends.map((e) => path.basename(e.path)), tracks.map((t) => path.basename(t.path)), 'every track ended, in order');
+    // One gapless stream: the WAV holds the three tracks' samples back to back, byte for byte.
+    const wav = wavData(capture);
+    assert.equal(wav.bits, 16);
+    assert.equal(wav.rate, 44100);
+    assert.ok(Buffer.concat(tracks.map((t) => t.raw)).equals(wav.data), 'captured bytes equal the decoded source');
+
+    await page.goto(`${app.url}#/now`);
+    await page.waitForSelector('[data-testid=proof][data-verified=true]');
+    const lastMd5 = run('metaflac', ['--show-md5sum', tracks[2]!.path]).toString().trim();
+    assert.match((await page.textContent('[data-testid=proof]'))!, new RegExp(`MD5 of delivered samples = STREAMINFO.*${lastMd5}`));
+    assert.equal(await page.getAttribute('.signal-path .verdict', 'data-verdict'), 'bit-perfect');
+    const stageKinds = await page.$$eval('.signal-path .stage', (els) => els.map((e) => e.getAttribute('data-kind')));
+    assert.deepEqual(stageKinds, ends.at(-1)!.signalPath.stages.map((s) => s.kind), 'every stage of the path is shown');
+    await screenshot(page, 'now-playing-proof');
+    await page.close();
+  });
+
+  test('analysis: an album\'s DR table fills in after Analyse, with the values the library measured', async () => {
+    const page = await open('library');
+    await page.click('.album-card:has-text("Alpha Album")');
+    await page.click('a:has-text("DR & analysis")');
+    await page.waitForSelector('[data-testid=dr-table]');
+    await page.click('[data-testid=analysis] button:has-text("Analyse")');
+    await page.waitForSelector('[data-testid=album-dr]', { timeout: 60_000 });
+    const albumId = Number(new URL(page.url()).hash.split('/').pop());
+    const measured = await apiCall<{ album: { dr: number }; tracks: { drRounded: number; loudnessLufs: number; trueBits: number }[] }>(app, 'GET', `/api/analysis/album/${albumId}`);
+    const cells = await page.$$eval('[data-testid=dr-table] tbody .dr-cell', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(cells, measured.tracks.map((t) => `DR${t.drRounded}`));
+    assert.equal(await page.textContent('[data-testid=album-dr]'), `Official DR value: DR${measured.album.dr}`);
+    const trueBits = await page.$$eval('[data-testid=dr-table] tbody tr td:nth-child(10)', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(trueBits, measured.tracks.map((t) => String(t.trueBits)));
+    await screenshot(page, 'analysis-dr-table');
+    await page.close();
+  });
+
   test('queue: drag the last entry to the top, then remove one', async () => {
     const tracks = library.get('Alpha Artist/Alpha Album')!;
     const ids = await queueSources(tracks);
@@ -153,34 +242,6 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.waitForSelector(`[data-queue-id="${ids.at(-1)}"]`);
     assert.ok((await rows()) < 60, `${await rows()} rows in the page after scrolling`);
     await apiCall(app, 'POST', '/api/queue/clear', {});
-    await page.close();
-  });
-
-  test('play an album into a file: output from the queue; the bytes equal the source; the page shows bit-perfect and the proof', async () => {
-    const tracks = library.get('Alpha Artist/Alpha Album')!;
-    const ids = await queueSources(tracks);
-    const page = await open('queue');
-    await page.waitForSelector(`[data-queue-id="${ids[0]}"]`);
-    const from = events.length;
-    await page.click(`[data-queue-id="${ids[0]}"] .q-title`);
-    await waitEvent((e) => e.type === 'queue-end' || e.type === 'error' || e.type === 'track-error', from);
-    const ends = events.slice(from).filter((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
-    assert.deepEqual(ends.map((e) => e.id), ids, 'every track ended, in order');
-    // One gapless stream: the WAV holds the three tracks' samples back to back, byte for byte.
-    const wav = wavData(capture);
-    assert.equal(wav.bits, 16);
-    assert.equal(wav.rate, 44100);
-    assert.ok(Buffer.concat(tracks.map((t) => t.raw)).equals(wav.data), 'captured bytes equal the decoded source');
-
-    await page.goto(`${app.url}#/now`);
-    await page.waitForSelector('[data-testid=proof][data-verified=true]');
-    const lastMd5 = run('metaflac', ['--show-md5sum', tracks[2]!.path]).toString().trim();
-    assert.match((await page.textContent('[data-testid=proof]'))!, new RegExp(`MD5 of delivered samples = STREAMINFO.*${lastMd5}`));
-    assert.equal(await page.getAttribute('.signal-path .verdict', 'data-verdict'), 'bit-perfect');
-    const stageKinds = await page.$$eval('.signal-path .stage', (els) => els.map((e) => e.getAttribute('data-kind')));
-    const lastPath = ends.at(-1)!.signalPath;
-    assert.deepEqual(stageKinds, lastPath.stages.map((s) => s.kind), 'every stage of the path is shown');
-    await screenshot(page, 'now-playing-proof');
     await page.close();
   });
 

@@ -3,7 +3,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, connectEvents, type EventsStatus } from './api.ts';
-import type { CoreEvent, OutputListingWire, PlayerStateWire, QueueSnapshot, Settings, SignalPathWire, TrackProofWire } from './wire.ts';
+import type { CoreEvent, LibraryRoot, OutputListingWire, PlayerStateWire, QueueSnapshot, Settings, SignalPathWire, TrackProofWire } from './wire.ts';
 
 /** A value with subscribers. */
 export interface Store<T> {
@@ -53,6 +53,16 @@ export const scan = store<{ phase: string; done: number; total: number | null; m
 /** Bumped when the library changed (a scan finished, a root was added), so lists re-query. */
 export const libraryVersion = store(0);
 export const notices = store<{ id: number; kind: 'error' | 'warning' | 'info'; text: string }[]>([]);
+
+/** The library's music folders, re-read whenever the library changes. */
+export function useRoots(): LibraryRoot[] {
+  const version = useStore(libraryVersion);
+  const [roots, setRoots] = useState<LibraryRoot[]>([]);
+  useEffect(() => {
+    api.get<LibraryRoot[]>('/api/library/roots').then(setRoots, () => setRoots([]));
+  }, [version]);
+  return roots;
+}
 
 let noticeId = 0;
 /** Shows a message for a few seconds (errors stay until dismissed). */

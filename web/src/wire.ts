@@ -14,6 +14,16 @@ export type SignalPathWire = z.infer<typeof SignalPathSchema>;
 export type StageWire = z.infer<typeof StageSchema>;
 export type Verdict = SignalPathWire['verdict'];
 
+/** A music folder of the library. */
+export interface LibraryRoot {
+  readonly id: number;
+  readonly path: string;
+  readonly name: string;
+  /** False while the folder is missing (an unmounted disk). */
+  readonly available: boolean;
+  readonly scannedAt: number | null;
+}
+
 export interface Paged<T> {
   readonly items: readonly T[];
   readonly total: number;
@@ -51,7 +61,9 @@ export interface Track {
   readonly trackNumber: number | null;
   readonly discNumber: number | null;
   readonly md5Present: boolean;
+  /** DR as measured, and as foobar2000 shows it (its rounding). */
   readonly dr: number | null;
+  readonly drRounded: number | null;
   readonly peakDb: number | null;
   readonly loudnessLufs: number | null;
   readonly lraLu: number | null;
@@ -85,6 +97,13 @@ export interface LibraryStats {
   readonly albums: number;
   readonly songs: number;
   readonly playtime: number;
+}
+
+/** A stored playlist: its entries in order, with the library track when one has the uri. */
+export interface StoredPlaylist {
+  readonly name: string;
+  readonly modifiedAt: number;
+  readonly entries: readonly { readonly uri: string; readonly trackId: number | null }[];
 }
 
 /** A stored playlist as listed: its name, when it changed, and how many entries it has. */

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { sourceModuleUrl } from '../../../src/cli/analysis/workers.ts';
 import { startCore, type Core } from '../../../src/core/index.ts';
 import type { SettingsPatch } from '../../../src/protocol/settings.ts';
 import { buildServer } from '../../../src/server/app.ts';
@@ -102,11 +103,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** A core (engine in-process, its own settings file) and the server with the built app, on a free loopback port. */
+/** A core (engine in-process, its own settings file and library database) and the server with the built app, on a free loopback port. */
 export async function startApp(settings: SettingsPatch): Promise<RunningApp> {
   ensureWebBuild();
   const dataDir = tempDir('auris-web-');
-  const core = await startCore({ dataDir, settingsFile: path.join(dataDir, 'settings.json'), settings, engine: 'in-process' });
+  const core = await startCore({
+    dataDir, settingsFile: path.join(dataDir, 'settings.json'), settings, engine: 'in-process', library: true, analysisSourceModule: sourceModuleUrl(),
+  });
   const server = await buildServer(core, { webRoot: webDist });
   await server.listen({ host: '127.0.0.1', port: 0 });
   const addr = server.server.address();
@@ -146,8 +149,12 @@ export async function launchBrowser(): Promise<Browser> {
       const page = await context.newPage();
       if (viewport) await page.setViewportSize(viewport);
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      // A failed request is recorded with its address (the console's own line for it has none).
+      page.on('response', (r) => {
+        if (r.status() >= 400) errors.push(`http ${r.status()} ${r.request().method()} ${r.url()}`);
+      });
       page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
       });
       await page.goto(url);
       return page;

@@ -3,7 +3,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { player, setVolume } from '../actions.ts';
-import { authUrl } from '../api.ts';
+import { api, authUrl } from '../api.ts';
 import { clock, describeFormat, wireFormatBadge } from '../format.ts';
 import { playerState, queue, useStore } from '../store.ts';
 import { Icon } from './icons.tsx';
@@ -106,9 +106,28 @@ export function FormatChips() {
   );
 }
 
+/** Whether each library track has art (asked once per track: an image request for a track without any would 404). */
+const trackHasArt = new Map<number, Promise<boolean>>();
+
+function hasArt(trackId: number): Promise<boolean> {
+  let known = trackHasArt.get(trackId);
+  if (!known) {
+    known = api.get<{ artId: number | null }>(`/api/library/tracks/${trackId}`).then((t) => t.artId !== null, () => false);
+    trackHasArt.set(trackId, known);
+  }
+  return known;
+}
+
 export function ItemArt({ item, large }: { item: QueueItem | null; large?: boolean }) {
-  const [failed, setFailed] = useState<number | null>(null);
-  if (!item || item.trackId === null || failed === item.trackId) return <div class={`art placeholder${large ? ' large' : ''}`}>♪</div>;
-  const id = item.trackId;
-  return <img class={`art${large ? ' large' : ''}`} src={authUrl(`/api/art/track/${id}${large ? '?size=large' : '?size=thumb'}`)} alt="" onError={() => setFailed(id)} />;
+  const id = item?.trackId ?? null;
+  const [shown, setShown] = useState<number | null>(null);
+  useEffect(() => {
+    setShown(null);
+    if (id === null) return;
+    let live = true;
+    void hasArt(id).then((yes) => { if (live && yes) setShown(id); });
+    return () => { live = false; };
+  }, [id]);
+  if (shown === null || shown !== id) return <div class={`art placeholder${large ? ' large' : ''}`}>♪</div>;
+  return <img class={`art${large ? ' large' : ''}`} src={authUrl(`/api/art/track/${id}${large ? '?size=large' : '?size=thumb'}`)} alt="" />;
 }

@@ -76,7 +76,7 @@ function AlbumTrack({ track: t, discs, albumTracks }: { track: Track; discs: boo
         {t.artist && <span class="muted"> {t.artist}</span>}
       </td>
       <td><span class="badge fmt">{formatBadge(t)}</span>{t.trueBits !== null && t.bits !== null && t.trueBits < t.bits && <span class="badge warn" title="True bit depth">{t.trueBits}-bit real</span>}</td>
-      <td>{t.dr !== null ? `DR${Math.round(t.dr)}` : '–'}</td>
+      <td>{t.drRounded !== null ? `DR${t.drRounded}` : '–'}</td>
       <td>{t.loudnessLufs !== null ? t.loudnessLufs.toFixed(1) : '–'}</td>
       <td>{flags.map((f) => <span key={f} class="badge warn">{f}</span>)}</td>
       <td class="muted">{clock((t.duration ?? 0) * 1000)}</td>

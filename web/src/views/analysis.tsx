@@ -34,8 +34,8 @@ function AlbumAnalysis({ id }: { id: number }) {
   const { album, tracks } = detail;
   const pending = tracks.some((t) => t.dr === null);
   const analyse = () => attempt(async () => {
-    await api.post(`/api/analysis/album/${id}`);
-    notify('info', 'Analysis started; the table fills in as tracks finish.');
+    await api.post('/api/analysis/run', {});
+    notify('info', 'Analysis started for every track not analysed yet; the table fills in as tracks finish.');
   });
   return (
     <div class="analysis scroll" data-testid="analysis">
@@ -57,7 +57,7 @@ function AlbumAnalysis({ id }: { id: number }) {
                 <td class="muted">{t.trackNumber ?? ''}</td>
                 <td>{t.title ?? t.uri.split('/').pop()}</td>
                 <td><span class="badge fmt">{formatBadge(t)}</span></td>
-                <td class="dr-cell">{t.dr !== null ? `DR${Math.round(t.dr)}` : '–'}</td>
+                <td class="dr-cell">{t.drRounded !== null ? `DR${t.drRounded}` : '–'}</td>
                 <td>{db(t.peakDb, 2)}</td>
                 <td>{t.loudnessLufs !== null ? `${t.loudnessLufs.toFixed(1)} LUFS` : '–'}</td>
                 <td>{t.lraLu !== null ? `${t.lraLu.toFixed(1)} LU` : '–'}</td>

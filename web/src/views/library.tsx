@@ -8,7 +8,7 @@ import { ApiError, api, authUrl, qs } from '../api.ts';
 import { VirtualGrid, type GridHandle } from '../components/virtual-grid.tsx';
 import { clock, formatBadge, indexLetter } from '../format.ts';
 import { href, type Route } from '../router.ts';
-import { attempt, libraryVersion, notify, scan, settings, useStore } from '../store.ts';
+import { attempt, libraryVersion, notify, scan, useRoots, useStore } from '../store.ts';
 import type { Album, FolderListing, LibraryStats, NamedCount, Paged, Track } from '../wire.ts';
 
 const TABS = [
@@ -31,8 +31,8 @@ export function LibraryView({ route }: { route: Route }) {
   const [noLibrary, setNoLibrary] = useState(false);
   useEffect(() => {
     api.get<LibraryStats>('/api/library/stats').then(setStats, (e: unknown) => {
-      // A server started without a library (auris play's core, a test) answers 404 here.
-      if (e instanceof ApiError && e.status === 404) setNoLibrary(true);
+      // A server started without a library (a core without one, an older server) says so with E_STATE or 404.
+      if (e instanceof ApiError && (e.code === 'E_STATE' || e.status === 404)) setNoLibrary(true);
       else notify('error', e instanceof Error ? e.message : String(e));
     });
   }, [version]);
@@ -96,15 +96,15 @@ function ScanProgress() {
 
 /** First run: no music yet. Says how to add a folder and offers the platform's music folder. */
 function FirstRun() {
-  const cfg = useStore(settings);
+  const roots = useRoots();
   const [suggested, setSuggested] = useState('');
   const [path, setPath] = useState('');
   useEffect(() => {
     void attempt(async () => {
-      const r = await api.get<{ musicFolder?: string }>('/api/library/roots');
-      if (r.musicFolder) {
-        setSuggested(r.musicFolder);
-        setPath((p) => p || r.musicFolder!);
+      const r = await api.get<{ path: string; exists: boolean }>('/api/library/suggestion');
+      if (r.exists) {
+        setSuggested(r.path);
+        setPath((p) => p || r.path);
       }
     });
   }, []);
@@ -112,7 +112,7 @@ function FirstRun() {
     await api.post('/api/library/roots', { path: p });
     libraryVersion.set(libraryVersion.get() + 1);
   });
-  const roots = cfg?.library.roots ?? [];
+
   return (
     <div class="first-run card" data-testid="first-run">
       <h1>Add your music</h1>
@@ -121,7 +121,7 @@ function FirstRun() {
         or per artist is fine); Auris reads their tags, art and CUE sheets, and watches the folder for new music.
       </p>
       {roots.length > 0 && (
-        <p class="muted">Folders already added: {roots.join(', ')}. They hold no music Auris can play yet, or the scan is still running.</p>
+        <p class="muted">Folders already added: {roots.map((r) => r.path).join(', ')}. They hold no music Auris can play yet, or the scan is still running.</p>
       )}
       <ScanProgress />
       <form class="row" onSubmit={(e) => { e.preventDefault(); if (path.trim()) void add(path.trim()); }}>

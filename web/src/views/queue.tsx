@@ -66,7 +66,7 @@ export function QueueView() {
         <span class="muted">{items.length} {items.length === 1 ? 'track' : 'tracks'} · {clock(items.reduce((s, i) => s + (i.durationMs ?? 0), 0))}</span>
         <span class="spacer" />
         <Modes modes={q.modes} />
-        <button type="button" onClick={() => void saveQueue()} disabled={items.length === 0}>Save as playlist</button>
+        <button type="button" onClick={() => void saveQueue(items)} disabled={items.length === 0}>Save as playlist</button>
         <button type="button" onClick={() => void attempt(() => api.post('/api/queue/clear'))} disabled={items.length === 0}>Clear</button>
       </div>
       {items.length === 0 && <p class="muted">The queue is empty. Add albums or tracks from the Library.</p>}
@@ -111,9 +111,13 @@ function Modes({ modes }: { modes: PlaybackModes }) {
   );
 }
 
-async function saveQueue(): Promise<void> {
+/** Saves the queue as a stored playlist: library entries by track id, others by library uri. */
+async function saveQueue(items: readonly QueueItem[]): Promise<void> {
   const name = prompt('Save the queue as playlist:', `Queue ${new Date().toISOString().slice(0, 10)}`);
   if (!name) return;
-  const ok = await attempt(() => api.put(`/api/playlists/${encodeURIComponent(name)}`, { fromQueue: true }));
-  if (ok !== undefined) notify('info', `Saved as “${name}”.`);
+  const entries = items.flatMap((i): (number | string)[] => (i.trackId !== null ? [i.trackId] : i.uri ? [i.uri] : []));
+  const ok = await attempt(() => api.put(`/api/playlists/${encodeURIComponent(name)}`, { entries }));
+  if (ok === undefined) return;
+  const left = items.length - entries.length;
+  notify(left ? 'warning' : 'info', `Saved as “${name}”${left ? `; ${left} files outside the library were left out` : ''}.`);
 }

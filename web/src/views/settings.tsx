@@ -7,7 +7,7 @@ import { patchSettings } from '../actions.ts';
 import { api } from '../api.ts';
 import { SignalPathPanel } from '../components/signal-path.tsx';
 import { khz } from '../format.ts';
-import { attempt, libraryVersion, outputs, playerState, refresh, settings, useStore } from '../store.ts';
+import { attempt, libraryVersion, outputs, playerState, refresh, settings, useRoots, useStore } from '../store.ts';
 import { setTheme, theme, type ThemeChoice } from '../theme.ts';
 import type { OutputListingWire, OutputModeName, OutputStateWire, Settings, SignalPathWire, TrackProofWire } from '../wire.ts';
 
@@ -188,22 +188,24 @@ function VerifyOutput({ cfg }: { cfg: Settings }) {
 }
 
 function Roots({ cfg }: { cfg: Settings }) {
+  const roots = useRoots();
   const [path, setPath] = useState('');
-  const changed = () => Promise.all([refresh.settings(), Promise.resolve(libraryVersion.set(libraryVersion.get() + 1))]);
+  const changed = () => libraryVersion.set(libraryVersion.get() + 1);
   return (
     <section class="card">
       <ul class="plain roots">
-        {cfg.library.roots.map((r) => (
-          <li key={r} class="row"><code style={{ flex: 1 }}>{r}</code>
-            <button type="button" onClick={() => void attempt(async () => { await api.del('/api/library/roots', { path: r }); await changed(); })}>Remove</button>
+        {roots.map((r) => (
+          <li key={r.id} class="row"><code style={{ flex: 1 }}>{r.path}</code>
+            {!r.available && <span class="warn-text">missing (its tracks are kept)</span>}
+            <button type="button" onClick={() => void attempt(async () => { await api.del('/api/library/roots', { path: r.path }); changed(); })}>Remove</button>
           </li>
         ))}
-        {cfg.library.roots.length === 0 && <li class="muted">No music folder yet.</li>}
+        {roots.length === 0 && <li class="muted">No music folder yet.</li>}
       </ul>
-      <form class="row" onSubmit={(e) => { e.preventDefault(); const p = path.trim(); if (p) void attempt(async () => { await api.post('/api/library/roots', { path: p }); setPath(''); await changed(); }); }}>
+      <form class="row" onSubmit={(e) => { e.preventDefault(); const p = path.trim(); if (p) void attempt(async () => { await api.post('/api/library/roots', { path: p }); setPath(''); changed(); }); }}>
         <input type="text" value={path} placeholder="/path/to/music" aria-label="Add a music folder" onInput={(e) => setPath((e.currentTarget as HTMLInputElement).value)} style={{ flex: 1 }} />
         <button type="submit">Add folder</button>
-        <button type="button" onClick={() => void attempt(() => api.post('/api/library/scan'))}>Rescan</button>
+        <button type="button" onClick={() => void attempt(() => api.post('/api/library/scan', {}))}>Rescan</button>
       </form>
       <label class="row"><input type="checkbox" checked={cfg.library.watch} onChange={(e) => void patchSettings({ library: { watch: (e.currentTarget as HTMLInputElement).checked } })} /> Watch the folders for changes</label>
     </section>
