@@ -963,7 +963,14 @@ export class Player {
       const dsd = t.dsd;
       stages.push(...t.chain.reports.map((r) => {
         if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
-        return forced && (r.kind === 'resampler' || r.kind === 'dither') ? { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` } : r;
+        if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither')) return r;
+        // Quantising a float source for an integer device, at its rate, is what any player must do.
+        const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
+          && !t.chain.reports.some((x) => x.kind === 'resampler');
+        if (floatToInt) {
+          return { ...r, chosenByUser: false, required: true, detail: `${r.detail}; the source is floating point and the device takes integers only, so it is quantised to ${r.output!.validBits}-bit` };
+        }
+        return { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` };
       }));
       if (dsd?.transport === 'dop') {
         stages.push({

@@ -74,6 +74,7 @@ export const StageSchema = z.object({
   changesSamples: z.boolean(),
   chosenByUser: z.boolean(),
   lossy: z.boolean().optional(),
+  required: z.boolean().optional(),
   detail: z.string(),
 });
 
