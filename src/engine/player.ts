@@ -40,7 +40,7 @@ import type {
   EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
-import { planForDevice } from './negotiate.ts';
+import { accepts, planForDevice } from './negotiate.ts';
 import { DsdStreamPacker, planDsd, type DsdPlan } from './dsd.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
@@ -75,6 +75,8 @@ interface ActiveTrack {
   chain: FilterChain;
   /** How a DSD source reaches the device (null for PCM). */
   dsd: DsdPlan | null;
+  /** Device channels per source channel (2: mono to both channels of a stereo device). */
+  upmix: number;
   /** MD5 over the decoded samples (reference for formats without a stored MD5). */
   readonly decodedHash: Hash | null;
   /** MD5 over the samples handed to the output, container padding removed. */
@@ -93,6 +95,8 @@ interface OutputSession {
   readonly out: OpenOutput;
   /** Format of the samples going into the output (the chain's output format). */
   readonly format: AudioFormat;
+  /** Device channels per sample channel: 2 when a mono stream goes to both channels of a stereo device. */
+  readonly upmix: number;
   /** Frames accepted by the output since it was opened. */
   written: number;
   /** Device frames per second (native DSD_U32_BE at DSD64: 88200). */
@@ -144,6 +148,8 @@ export class Player {
   private eq: { path: string; filter: PreparedFilter } | null = null;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
+  /** Device channels per source channel planned by the last buildChainFor: 2 for mono sent to both channels of a stereo device, else 1. */
+  private upmix = 1;
   /** The DSD transport planned by the last buildChainFor (null for PCM). */
   private dsdPlan: DsdPlan | null = null;
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
@@ -435,7 +441,7 @@ export class Player {
   /** Packs a processed block for the output (opening or reopening it as needed) and queues it. */
   private async deliver(block: AudioBlock): Promise<void> {
     const t = this.track!;
-    if (!this.session || !sameFormat(this.session.format, block.format)) {
+    if (!this.session || !sameFormat(this.session.format, block.format) || this.session.upmix !== t.upmix) {
       await this.openOutputFor(block.format);
       if (!this.session) return;
     }
@@ -454,6 +460,16 @@ export class Player {
         this.pending = packed.device;
         this.writePending();
       }
+      return;
+    }
+    if (s.upmix > 1 && block.kind !== 'dsd') {
+      // Each sample goes unchanged to both channels; the proof reads one channel back from the device bytes.
+      const bytes = packBlock(duplicateChannels(block, s.upmix), pcmContainerOf(s.out));
+      t.deliveredHash.update(block.kind === 'int'
+        ? packMd5Layout(everyNth(unpackInt(bytes, block.format.validBits, pcmContainerOf(s.out)), s.upmix), block.format.validBits)
+        : blockMd5Bytes(block));
+      this.pending = bytes;
+      this.writePending();
       return;
     }
     const bytes = packBlock(block, pcmContainerOf(s.out));
@@ -534,7 +550,7 @@ export class Player {
     const wholeFile = entry.startFrame === 0 && entry.endFrame === null;
     const track: ActiveTrack = {
       entry,
-      info, file, chain, dsd: this.dsdPlan,
+      info, file, chain, dsd: this.dsdPlan, upmix: this.upmix,
       decodedHash: decoder.info.md5 && wholeFile ? null : createHash('md5'),
       deliveredHash: createHash('md5'),
       proofSpoiled: '',
@@ -641,7 +657,9 @@ export class Player {
     const caps = await this.outputCapabilities();
     this.dsdPlan = null;
     if (format.sample === 'dsd') return this.buildDsdChain(format, caps);
-    const plan = planForDevice(format, caps);
+    // A mono source on a device without a mono mode goes to both of its channels, unchanged.
+    this.upmix = format.channels === 1 && !accepts(caps, format) && accepts(caps, { ...format, channels: 2 }) ? 2 : 1;
+    const plan = planForDevice(this.upmix > 1 ? { ...format, channels: 2 } : format, caps);
     if (plan.rate !== null && this.settings.missingRate === 'skip') {
       const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
       throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(format)}; it accepts ${accepted}`);
@@ -722,7 +740,8 @@ export class Player {
     const dsd = format.sample === 'dsd' ? this.track?.dsd ?? null : null;
     if (format.sample === 'dsd' && (!dsd || dsd.transport === 'pcm')) throw new AurisError('E_INTERNAL', 'a DSD block reached the output without a DSD transport');
     // DoP opens the device as 24-bit PCM at the carrier rate; native DSD opens it with the DSD format.
-    const openAs = dsd?.transport === 'dop' ? dsd.carrier : format;
+    const upmix = format.sample === 'dsd' ? 1 : this.track?.upmix ?? 1;
+    const openAs = dsd?.transport === 'dop' ? dsd.carrier : upmix > 1 ? { ...format, channels: format.channels * upmix } : format;
     let out: OpenOutput;
     try {
       out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl });
@@ -754,7 +773,7 @@ export class Player {
       }
     }
     if (this.status === 'paused') out.pause();
-    this.session = { out, format, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
+    this.session = { out, format, upmix, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
     this.applyHardwareVolume();
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
     if (this.track) this.emit({ type: 'signal-path', id: this.track.info.id, signalPath: this.signalPath() });
@@ -992,14 +1011,38 @@ export class Player {
     } else if (s) {
       const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${this.settings.volumeDb} dB` : '';
       const dop = s.dsd !== null; // DoP: the carrier words are what gets packed
+      const mono = s.upmix > 1 ? `; the ${s.format.channels === 1 ? 'mono' : `${s.format.channels}-channel`} samples go unchanged to all ${s.out.format.channels} channels of the device (it has no ${s.format.channels}-channel mode)` : '';
       stages.push({
         kind: 'packing', name: s.out.container, input: dop ? s.out.format : s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
-        detail: dop ? `24-bit DoP words in ${s.out.container}` : `${s.format.validBits}-bit samples in ${s.out.container}${hw}`,
+        detail: dop ? `24-bit DoP words in ${s.out.container}` : `${s.format.validBits}-bit samples in ${s.out.container}${hw}${mono}`,
       });
       stages.push(s.out.stage);
     }
     return evaluateSignalPath(stages);
   }
+}
+
+/** A PCM block with each channel repeated `times` over (mono [a, b] -> [a, a, b, b]). */
+function duplicateChannels(block: AudioBlock, times: number): AudioBlock {
+  if (block.kind === 'dsd') throw new AurisError('E_INTERNAL', 'DSD blocks are not upmixed');
+  const ch = block.format.channels;
+  const format = { ...block.format, channels: ch * times };
+  const src = block.samples;
+  const out = block.kind === 'int' ? new Int32Array(src.length * times) : new Float64Array(src.length * times);
+  for (let f = 0; f < block.frames; f++) {
+    for (let c = 0; c < ch; c++) {
+      const v = src[f * ch + c]!;
+      for (let k = 0; k < times; k++) out[(f * ch + c) * times + k] = v;
+    }
+  }
+  return block.kind === 'int' ? { kind: 'int', format, frames: block.frames, samples: out as Int32Array } : { kind: 'float', format, frames: block.frames, samples: out as Float64Array };
+}
+
+/** Every n-th value (one device channel of each duplicated group). */
+function everyNth(values: Int32Array, n: number): Int32Array {
+  const out = new Int32Array(values.length / n);
+  for (let i = 0; i < out.length; i++) out[i] = values[i * n]!;
+  return out;
 }
 
 /** Source frames per second: PCM frames, or DSD bytes per channel (DSD64: 352,800). */

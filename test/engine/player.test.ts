@@ -210,3 +210,22 @@ test('an Equalizer APO preset runs in the chain and the path says enhanced', asy
   assert.ok(end.signalPath.stages.some((s) => s.kind === 'filter' && s.changesSamples), JSON.stringify(end.signalPath.stages.map((s) => s.name)));
   assert.equal(ofType(events, 'output-open')[0]!.output.format.validBits, 24, 'processed audio leaves at 24 bits');
 });
+
+test('a mono file on a stereo-only DAC goes unchanged to both channels, bit-perfect and verified, and the path says so', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  const mono = signal(20000, 1, 16, 12);
+  const file = flacFile('mono', mono, 44100, 1, 16);
+  const events = await playAll({ output: 'alsa:dac24', bufferMs: 100 }, [file]);
+  const open = ofType(events, 'output-open')[0]!;
+  assert.deepEqual([open.output.format.channels, open.output.container], [2, 'S24_3LE']);
+  const stereo = new Int32Array(mono.length * 2);
+  for (let i = 0; i < mono.length; i++) stereo[2 * i] = stereo[2 * i + 1] = mono[i]!;
+  assert.ok(readFileSync(path.join(captureDir, 'dac24.raw')).equals(packInt(stereo, 16, 'S24_3LE')), 'each sample on both channels, unchanged');
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'bit-perfect', end.signalPath.reasons.join('; '));
+  assert.ok(end.signalPath.stages.some((s) => /mono samples go unchanged to all 2 channels/.test(s.detail)));
+  assert.equal(end.proof.verified, true, end.proof.reason);
+  assert.equal(end.proof.reference, 'streaminfo');
+});
