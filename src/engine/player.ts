@@ -145,7 +145,7 @@ export class Player {
   /** Capabilities of the output in use, probed once per output name and mode. */
   private caps: { key: string; caps: OutputCapabilities } | null = null;
   /** The EQ prepared from the preset in the settings. */
-  private eq: { path: string; filter: PreparedFilter } | null = null;
+  private eq: { path: string; autoPreamp: boolean; filter: PreparedFilter } | null = null;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
   /** Device channels per source channel planned by the last buildChainFor: 2 for mono sent to both channels of a stereo device, else 1. */
@@ -235,8 +235,9 @@ export class Player {
         const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs
           || before.volumeControl !== this.settings.volumeControl;
         const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd
-          || before.missingRate !== this.settings.missingRate;
-        const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate;
+          || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp;
+        const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
+          && before.eqAutoPreamp === this.settings.eqAutoPreamp;
         if (reopen) this.caps = null;
         // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
         if (reopen) await this.restartAtAudiblePosition();
@@ -701,11 +702,12 @@ export class Player {
 
   /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
   private async eqFilter(presetPath: string): Promise<PreparedFilter> {
-    if (this.eq?.path !== presetPath) {
+    if (this.eq?.path !== presetPath || this.eq.autoPreamp !== this.settings.eqAutoPreamp) {
       // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
       const config = await loadEqPreset(presetPath);
       for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
-      this.eq = { path: presetPath, filter: prepareFilter('eq', config.settings) };
+      const autoPreamp = this.settings.eqAutoPreamp;
+      this.eq = { path: presetPath, autoPreamp, filter: prepareFilter('eq', autoPreamp ? { ...config.settings, autoPreamp: true } : config.settings) };
     }
     return this.eq.filter;
   }
@@ -955,6 +957,7 @@ export class Player {
       positionSeconds: pos?.seconds ?? 0,
       durationSeconds: total !== null && t ? total / framesPerSecond(t.info.format) : null,
       underruns: this.underruns,
+      clippedSamples: t ? clipped(t.chain) : 0,
       output: this.outputState(),
     };
   }
@@ -991,6 +994,12 @@ export class Player {
         }
         return { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` };
       }));
+      const clips = clipped(t.chain);
+      if (clips > 0) {
+        // The clip count shows on the last processing stage (where a boost went past full scale).
+        const last = stages.length - 1;
+        stages[last] = { ...stages[last]!, detail: `${stages[last]!.detail}; ${clips} sample${clips === 1 ? '' : 's'} clipped` };
+      }
       if (dsd?.transport === 'dop') {
         stages.push({
           kind: 'packing', name: 'DoP', input: t.info.format, output: dsd.carrier, changesSamples: false, chosenByUser: false,
@@ -1020,6 +1029,11 @@ export class Player {
     }
     return evaluateSignalPath(stages);
   }
+}
+
+/** Samples the chain's processing clipped so far, all channels. */
+function clipped(chain: FilterChain): number {
+  return chain.bitPerfect ? 0 : chain.clipStats().clipped.reduce((a, b) => a + b, 0);
 }
 
 /** A PCM block with each channel repeated `times` over (mono [a, b] -> [a, a, b, b]). */

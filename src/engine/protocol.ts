@@ -22,6 +22,8 @@ export interface EngineSettings {
   readonly volumeControl: string;
   /** Path of an Equalizer APO / AutoEq preset, or null for none. */
   readonly eqPreset: string | null;
+  /** Add the gain that keeps the EQ's response at or below 0 dB (automatic preamp). */
+  readonly eqAutoPreamp: boolean;
   readonly missingRate: MissingRatePolicy;
   /** Device buffer in ms. */
   readonly bufferMs: number;
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   volumeDb: 0,
   volumeControl: '',
   eqPreset: null,
+  eqAutoPreamp: true,
   missingRate: 'resample',
   bufferMs: 500,
   dsd: 'auto',
@@ -129,6 +132,8 @@ export interface PlayerState {
   readonly positionSeconds: number;
   readonly durationSeconds: number | null;
   readonly underruns: number;
+  /** Samples clipped by processing in the current track (EQ boosts, volume), all channels. */
+  readonly clippedSamples: number;
   readonly output: OutputState | null;
 }
 

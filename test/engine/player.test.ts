@@ -229,3 +229,21 @@ test('a mono file on a stereo-only DAC goes unchanged to both channels, bit-perf
   assert.equal(end.proof.verified, true, end.proof.reason);
   assert.equal(end.proof.reference, 'streaminfo');
 });
+
+test('a JSON preset works in play as in convert; a boost clips without the automatic preamp and the path counts the clips, with it nothing clips', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  // Near full scale: a +9 dB shelf would push it far past 0 dBFS.
+  const loud = sine(44100, 2, 16, { freq: 100, amplitude: 0.9 });
+  const file = flacFile('loud', loud, 44100, 2, 16);
+  const preset = path.join(dir, 'boost.json');
+  writeFileSync(preset, JSON.stringify({ bands: [{ type: 'lowshelf', freq: 200, gainDb: 9, q: 0.707 }] }));
+  const clipping = await playAll({ output: 'null:unpaced', eqPreset: preset, eqAutoPreamp: false }, [file]);
+  const hot = ofType(clipping, 'track-end')[0]!;
+  assert.equal(hot.signalPath.verdict, 'enhanced', 'the JSON preset was applied');
+  const counted = hot.signalPath.stages.map((s) => /(\d+) samples clipped/.exec(s.detail)).find(Boolean);
+  assert.ok(counted && Number(counted[1]) > 1000, `clips counted in the path: ${hot.signalPath.stages.map((s) => s.detail).join(' | ')}`);
+  const safe = await playAll({ output: 'null:unpaced', eqPreset: preset }, [file]);
+  const cool = ofType(safe, 'track-end')[0]!;
+  assert.ok(!cool.signalPath.stages.some((s) => /clipped/.test(s.detail)), 'the automatic preamp keeps the boost below full scale');
+  assert.ok(cool.signalPath.stages.some((s) => /preamp -\d+\.\d+ dB \(auto\)/.test(s.detail)), cool.signalPath.stages.map((s) => s.detail).join(' | '));
+});

@@ -14,6 +14,7 @@ export interface PlaySettings {
   readonly volumeDb?: number;
   readonly volumeControl?: string;
   readonly eqPreset?: string | null;
+  readonly eqAutoPreamp?: boolean;
   readonly missingRate?: 'resample' | 'skip';
   readonly dsd?: 'auto' | 'native' | 'dop' | 'pcm';
 }
@@ -26,7 +27,7 @@ export function patchOf(s: PlaySettings): SettingsPatch {
   if (s.dsd !== undefined) output.dsd = s.dsd;
   const patch: SettingsPatch = { output };
   if (s.volumeDb !== undefined) patch.volumeDb = s.volumeDb;
-  if (s.eqPreset !== undefined) patch.dsp = { eqPreset: s.eqPreset, eqEnabled: true };
+  if (s.eqPreset !== undefined) patch.dsp = { eqPreset: s.eqPreset, eqEnabled: true, ...(s.eqAutoPreamp !== undefined ? { eqAutoPreamp: s.eqAutoPreamp } : {}) };
   return patch;
 }
 
