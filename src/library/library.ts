@@ -232,11 +232,19 @@ export class Library {
     return row ? trackOf(row) : null;
   }
 
+  /**
+   * The track of a public uri. Uris keep the file name's bytes as the disk has them; a client that
+   * sends the other Unicode normalisation (NFC for an NFD name from macOS, or back) finds it too.
+   */
   trackByUri(uri: string): Track | null {
     const r = this.resolveUri(uri);
     if (!r) return null;
-    const row = cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.root_id = ? AND t.uri = ?`).get(r.rootId, r.rel) as Row | undefined;
-    return row ? trackOf(row) : null;
+    const byUri = cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.root_id = ? AND t.uri = ?`);
+    for (const rel of new Set([r.rel, r.rel.normalize('NFC'), r.rel.normalize('NFD')])) {
+      const row = byUri.get(r.rootId, rel) as Row | undefined;
+      if (row) return trackOf(row);
+    }
+    return null;
   }
 
   /** Tracks matching a filter, sorted and paged (MPD find/search, the web app's lists). */
