@@ -71,7 +71,13 @@ export interface TrackFactsOptions {
   readonly cover?: boolean;
 }
 
-const HEAD_BYTES = 64 * 1024;
+/**
+ * The first read: STREAMINFO and a VORBIS_COMMENT block fit in 4 KiB in nearly every file; what
+ * runs past it (a picture, a long comment block) is read where it lies.
+ */
+const HEAD_BYTES = 4096;
+/** The first read's buffer, reused: every value the parsers keep is copied out of it. */
+const head = Buffer.alloc(HEAD_BYTES);
 
 /**
  * Reads the facts of the file at `file`. FLAC header-only, else music-metadata. Throws AurisError:
@@ -96,7 +102,6 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
     throw withPath(asAurisError(e, 'E_IO'), file);
   }
   try {
-    const head = Buffer.allocUnsafe(HEAD_BYTES);
     const got = readSync(fd, head, 0, HEAD_BYTES, 0);
     const b = head.subarray(0, got);
     if (got >= 10 && id3v2Size(b) > 0) return null;
