@@ -27,7 +27,7 @@ import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
 import { prepareFilter } from '../dsp/registry.ts';
-import { loadApoConfig } from '../dsp/presets/apo.ts';
+import { loadEqPreset } from '../dsp/presets/load.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { pcmContainerOf } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
@@ -37,7 +37,7 @@ import type { StageReport } from '../protocol/signal-path.ts';
 import { evaluateSignalPath } from '../signal-path/evaluate.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import type {
-  EngineCommand, EngineEvent, EngineSettings, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
+  EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
 import { planForDevice } from './negotiate.ts';
@@ -49,10 +49,10 @@ const DEVICE_RETRY_MS = 1000;
 const STATE_INTERVAL_MS = 250;
 /** A block is about this long: short enough for quick seeks, long enough to keep overhead low. */
 const BLOCK_SECONDS = 0.05;
-/** `previous` within this many seconds of a track's start goes to the track before; later, to its start. */
-const PREVIOUS_RESTART_SECONDS = 3;
 /** Commands that act while the output plays out what it holds. */
-const DURING_PLAY_OUT = new Set<EngineCommand['type']>(['pause', 'resume', 'toggle-pause', 'append']);
+const DURING_PLAY_OUT = new Set<EngineCommand['type']>(['pause', 'resume', 'toggle-pause', 'preload', 'configure']);
+/** How long the engine waits for the answer to `need-next` once a track has ended, before ending the stream. */
+const NEXT_ANSWER_TIMEOUT_MS = 2000;
 /** DSD->PCM converts to this rate when the device has it (DSD64 / 16, the dsd2pcm default). */
 const DSD_PCM_RATE = 176400;
 
@@ -69,6 +69,7 @@ const defaultDeps: PlayerDeps = {
 
 /** One track being decoded. */
 interface ActiveTrack {
+  readonly entry: EngineTrack;
   readonly info: TrackInfo;
   readonly file: OpenedFile;
   chain: FilterChain;
@@ -80,7 +81,7 @@ interface ActiveTrack {
   readonly deliveredHash: Hash;
   /** Why this track's proof cannot be complete (seeked, format changed), or ''. */
   proofSpoiled: string;
-  /** Source frames decoded so far (position of the next block in the source). */
+  /** Source frame of the next block (absolute in the file; a range starts at entry.startFrame). */
   sourceFrame: number;
   /** Source frame where the block being delivered started. */
   blockStart: number;
@@ -101,13 +102,29 @@ interface OutputSession {
   /** DSD frames held in the packer already hashed by the track that ended (see endTrack). */
   dsdClaimed: number;
   /** Where each track's samples start in this stream, for the audible position across gapless joins. */
-  readonly marks: { streamFrame: number; index: number; sourceFrame: number; sourceRate: number }[];
+  readonly marks: { streamFrame: number; entry: EngineTrack; sourceFrame: number; sourceRate: number }[];
+}
+
+/** A track whose samples all went to the output: its end is announced when the listener hears it. */
+interface PendingEnd {
+  readonly session: OutputSession;
+  /** Stream frame after the track's last sample. */
+  readonly streamEnd: number;
+  readonly event: Extract<EngineEvent, { type: 'track-end' }>;
 }
 
 export class Player {
   private settings: EngineSettings = DEFAULT_SETTINGS;
-  private queue: string[] = [];
-  private index = 0;
+  /** The track to start when none is being decoded (set by load, or taken from the preloaded next). */
+  private current: EngineTrack | null = null;
+  /** The core's answer to need-next: what follows track `afterId`. */
+  private next: { afterId: number; track: EngineTrack | null } | null = null;
+  /** Track whose successor is awaited: it ended before the core answered need-next. */
+  private awaitingNextAfter: { id: number; since: number } | null = null;
+  /** The last track whose decoding ended: a late `preload` after it still continues the stream. */
+  private lastEndedId: number | null = null;
+  /** Ends of tracks not yet heard, oldest first. */
+  private pendingEnds: PendingEnd[] = [];
   private status: PlayerStatus = 'stopped';
   private track: ActiveTrack | null = null;
   private session: OutputSession | null = null;
@@ -131,8 +148,8 @@ export class Player {
   private dsdPlan: DsdPlan | null = null;
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
   private hardwareVolumeMoved = false;
-  /** Where to resume after the device comes back. */
-  private resumeAt: { index: number; frame: number } | null = null;
+  /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
+  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number } | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {}
 
@@ -188,77 +205,103 @@ export class Player {
 
   // ---- commands ----------------------------------------------------------------------------
 
-  /** Applies up to `limit` queued commands, in order. */
+  /** Applies up to `limit` queued commands, in order, acknowledging those that carry a sequence number. */
   private async applyCommands(limit = Infinity): Promise<void> {
     for (let n = 0; n < limit && this.commands.length > 0; n++) {
       const c = this.commands.shift()!;
-      switch (c.type) {
-        case 'configure': {
-          const before = this.settings;
-          this.settings = { ...this.settings, ...c.settings };
-          const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs
-            || before.volumeControl !== this.settings.volumeControl;
-          const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd;
-          const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd;
-          // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
-          if (reopen) await this.restartAtAudiblePosition(true);
-          else if (rechain && !(volumeOnly && this.applyHardwareVolume())) await this.restartAtAudiblePosition(false);
-          break;
-        }
-        case 'set-queue':
-          await this.stopPlayback();
-          this.queue = [...c.paths];
-          this.index = Math.min(Math.max(0, c.start ?? 0), Math.max(0, this.queue.length - 1));
-          break;
-        case 'append':
-          this.queue.push(...c.paths);
-          break;
-        case 'play':
-          if (c.index !== undefined || this.status === 'stopped') {
-            await this.stopPlayback();
-            this.index = c.index ?? this.index;
-            if (this.index < this.queue.length) this.setStatus('playing');
-          } else if (this.status === 'paused') {
-            this.resumeOutput();
-          }
-          break;
-        case 'pause':
-          if (this.status === 'playing') this.pauseOutput();
-          break;
-        case 'resume':
-          if (this.status === 'paused') this.resumeOutput();
-          break;
-        case 'toggle-pause':
-          if (this.status === 'playing') this.pauseOutput();
-          else if (this.status === 'paused') this.resumeOutput();
-          break;
-        case 'stop': {
-          // The track the listener was hearing stays current: 'play' starts it again.
-          const current = this.audibleIndex();
-          await this.stopPlayback();
-          if (current < this.queue.length) this.index = current;
-          break;
-        }
-        case 'next':
-          await this.jumpTo(this.audibleIndex() + 1);
-          break;
-        case 'previous': {
-          const pos = this.audiblePosition();
-          await this.jumpTo(pos && pos.seconds > PREVIOUS_RESTART_SECONDS ? pos.index : pos ? pos.index - 1 : this.index - 1);
-          break;
-        }
-        case 'seek':
-          await this.seekTo(this.audibleIndex(), c.frame);
-          break;
-        case 'seek-relative': {
-          const pos = this.audiblePosition();
-          if (pos) await this.seekTo(pos.index, Math.max(0, Math.round(pos.frame + c.seconds * pos.rate)));
-          break;
-        }
-        case 'shutdown':
-          this.shuttingDown = true;
-          return;
+      let error: WireError | null = null;
+      try {
+        await this.apply(c);
+      } catch (e) {
+        error = wire(e);
+        if (c.seq === undefined) throw e;
       }
+      if (c.seq !== undefined) this.emit({ type: 'ack', seq: c.seq, error });
+      if (this.shuttingDown) return;
+    }
+  }
+
+  private async apply(c: EngineCommand): Promise<void> {
+    switch (c.type) {
+      case 'configure': {
+        const before = this.settings;
+        this.settings = { ...this.settings, ...c.settings };
+        const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs
+          || before.volumeControl !== this.settings.volumeControl;
+        const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd
+          || before.missingRate !== this.settings.missingRate;
+        const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate;
+        if (reopen) this.caps = null;
+        // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
+        if (reopen) await this.restartAtAudiblePosition();
+        else if (rechain && !(volumeOnly && this.applyHardwareVolume())) await this.rechainInPlace();
+        break;
+      }
+      case 'load':
+        await this.stopPlayback();
+        this.lastEndedId = null;
+        this.current = c.track;
+        this.next = null;
+        this.awaitingNextAfter = null;
+        this.resumeAt = c.frame > 0 || (c.seconds ?? 0) > 0 ? { id: c.track.id, frame: c.frame, seconds: c.seconds } : null;
+        if (c.paused) {
+          this.setStatus('paused');
+          // Open the track at its position now, so the position shows it while paused.
+          await this.startTrack();
+        } else {
+          this.setStatus('playing');
+        }
+        break;
+      case 'preload':
+        if (this.awaitingNextAfter?.id === c.afterId || (!this.track && !this.current && this.lastEndedId === c.afterId)) {
+          this.awaitingNextAfter = null;
+          this.current = c.track;
+          this.next = null;
+        } else {
+          this.next = { afterId: c.afterId, track: c.track };
+        }
+        break;
+      case 'pause':
+        if (this.status === 'playing') this.pauseOutput();
+        break;
+      case 'resume':
+        if (this.status === 'paused') this.resumeOutput();
+        break;
+      case 'toggle-pause':
+        if (this.status === 'playing') this.pauseOutput();
+        else if (this.status === 'paused') this.resumeOutput();
+        break;
+      case 'stop':
+        await this.stopPlayback();
+        this.lastEndedId = null;
+        this.current = null;
+        this.next = null;
+        this.awaitingNextAfter = null;
+        this.resumeAt = null;
+        break;
+      case 'seek': {
+        const pos = this.audiblePosition();
+        if (!pos) throw new AurisError('E_STATE', 'nothing is playing to seek in');
+        await this.seekTo(pos.entry, c.frame, undefined, pos.rate || undefined);
+        break;
+      }
+      case 'seek-time': {
+        const pos = this.audiblePosition();
+        if (!pos) throw new AurisError('E_STATE', 'nothing is playing to seek in');
+        // Rate 0: the track has not opened yet, so the frame is worked out when it does.
+        await this.seekTo(pos.entry, pos.rate > 0 ? Math.round(c.seconds * pos.rate) : 0, pos.rate > 0 ? undefined : c.seconds, pos.rate || undefined);
+        break;
+      }
+      case 'seek-relative': {
+        const pos = this.audiblePosition();
+        if (!pos) throw new AurisError('E_STATE', 'nothing is playing to seek in');
+        if (pos.rate === 0) throw new AurisError('E_STATE', 'the track has not started yet: a relative seek needs a position');
+        await this.seekTo(pos.entry, Math.max(0, Math.round(pos.frame + c.seconds * pos.rate)), undefined, pos.rate);
+        break;
+      }
+      case 'shutdown':
+        this.shuttingDown = true;
+        break;
     }
   }
 
@@ -278,21 +321,14 @@ export class Player {
     this.setStatus('playing');
   }
 
-  /** Plays track `index` from its start (stops at the end of the queue). */
-  private async jumpTo(index: number): Promise<void> {
-    await this.stopPlayback();
-    if (index < 0 || index >= this.queue.length) return;
-    this.index = index;
-    this.setStatus('playing');
-  }
-
-  /** Restarts playback of track `index` at source frame `frame`, dropping what is queued. */
-  private async seekTo(index: number, frame: number): Promise<void> {
-    if (index < 0 || index >= this.queue.length) return;
+  /** Restarts playback of `entry` at source frame `frame` (relative to its start), dropping what is queued. */
+  private async seekTo(entry: EngineTrack, frame: number, seconds?: number, rate?: number): Promise<void> {
     const status = this.status === 'stopped' ? 'playing' : this.status;
     await this.stopPlayback();
-    this.index = index;
-    this.resumeAt = { index, frame };
+    this.current = entry;
+    this.next = null;
+    this.awaitingNextAfter = null;
+    this.resumeAt = { id: entry.id, frame, seconds, rate };
     this.setStatus(status === 'paused' ? 'paused' : 'playing');
     if (status === 'paused') {
       // Open the track at the new position now, so the position shows it while paused.
@@ -300,14 +336,38 @@ export class Player {
     }
   }
 
+  /**
+   * After a volume, EQ or DSD setting changed: the track goes on through a new chain from the next
+   * block, on the same open output (no reopen, nothing dropped), when the new chain's output has the
+   * stream's format; otherwise playback restarts at the audible position. The track's proof says a
+   * setting changed it mid-way.
+   */
+  private async rechainInPlace(): Promise<void> {
+    const t = this.track;
+    const s = this.session;
+    if (!t) return; // between tracks, or playing out the end: the next track is built with the new settings
+    if (!s || t.info.format.sample === 'dsd') return this.restartAtAudiblePosition();
+    const chain = await this.buildChainFor(t.info.format);
+    if (!sameFormat(chain.outputFormat, s.format)) return this.restartAtAudiblePosition();
+    while (this.pending && this.session === s) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
+    const tail = t.chain.flush();
+    if (tail && tail.frames > 0) await this.deliver(tail);
+    t.chain = chain;
+    t.dsd = this.dsdPlan;
+    t.proofSpoiled ||= 'a setting (volume, EQ) changed the samples mid-track';
+    this.emit({ type: 'signal-path', id: t.info.id, signalPath: this.signalPath() });
+  }
+
   /** After a settings change: close everything and continue where the listener is. */
-  private async restartAtAudiblePosition(_reopenOutput: boolean): Promise<void> {
+  private async restartAtAudiblePosition(): Promise<void> {
     const pos = this.audiblePosition();
     const status = this.status;
     if (!pos || status === 'stopped') return;
     await this.stopPlayback();
-    this.index = pos.index;
-    this.resumeAt = { index: pos.index, frame: pos.frame };
+    this.current = pos.entry;
+    this.next = null;
+    this.awaitingNextAfter = null;
+    this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined };
     this.setStatus(status === 'waiting-for-device' ? 'playing' : status);
   }
 
@@ -320,6 +380,15 @@ export class Player {
       return;
     }
     if (!this.track) {
+      if (this.awaitingNextAfter) {
+        // The track ended before the core said what follows: wait a little for its answer.
+        if (Date.now() - this.awaitingNextAfter.since < NEXT_ANSWER_TIMEOUT_MS) {
+          await this.sleep(WRITE_RETRY_MS);
+          return;
+        }
+        this.awaitingNextAfter = null;
+        this.current = null;
+      }
       await this.startTrack();
       return;
     }
@@ -329,13 +398,15 @@ export class Player {
       await this.endTrack(true);
       return;
     }
-    const maxFrames = Math.max(256, Math.round(framesPerSecond(t.info.format) * BLOCK_SECONDS));
-    let block: AudioBlock | null;
+    let maxFrames = Math.max(256, Math.round(framesPerSecond(t.info.format) * BLOCK_SECONDS));
+    if (t.entry.endFrame !== null) maxFrames = Math.min(maxFrames, t.entry.endFrame - t.sourceFrame);
+    let block: AudioBlock | null = null;
     try {
-      block = await t.file.decoder.read(maxFrames);
+      // A range (CUE track) ends at its end frame, not at the end of the file.
+      if (maxFrames > 0) block = await t.file.decoder.read(maxFrames);
     } catch (e) {
       // A corrupt or unreadable track: report it and go on with the next one.
-      this.emit({ type: 'track-error', index: t.info.index, path: t.info.path, error: wire(e) });
+      this.emit({ type: 'track-error', id: t.info.id, path: t.info.path, error: wire(e) });
       await this.endTrack(false);
       return;
     }
@@ -369,8 +440,8 @@ export class Player {
       if (!this.session) return;
     }
     const s = this.session;
-    if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.index !== t.info.index) {
-      s.marks.push({ streamFrame: s.written, index: t.info.index, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format) });
+    if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.entry !== t.entry) {
+      s.marks.push({ streamFrame: s.written, entry: t.entry, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format) });
     }
     if (s.dsd) {
       if (block.kind !== 'dsd') throw new AurisError('E_INTERNAL', 'a PCM block reached a DSD stream');
@@ -422,37 +493,49 @@ export class Player {
     return this.pending === null;
   }
 
+  /** Opens the current track (at its resume position), or ends the stream when there is none. */
   private async startTrack(): Promise<void> {
-    if (this.index >= this.queue.length) {
+    const entry = this.current;
+    if (!entry) {
       await this.finishQueue();
       return;
     }
-    const index = this.index;
-    const path = this.queue[index]!;
+    const { id, path } = entry;
+    // Ask the core what follows now, so the answer is in hand when this track ends (gapless).
+    this.next = null;
+    this.emit({ type: 'need-next', afterId: id });
+    const failed = (e: unknown): void => {
+      this.emit({ type: 'track-error', id, path, error: wire(e) });
+      this.advanceAfter(id);
+    };
     let file: OpenedFile;
     try {
       file = await this.deps.openFile(path);
     } catch (e) {
-      this.emit({ type: 'track-error', index, path, error: wire(e) });
-      this.index++;
+      failed(e);
       return;
     }
     const { decoder } = file;
+    const fileFrames = decoder.info.totalFrames;
+    const end = entry.endFrame ?? fileFrames;
     const info: TrackInfo = {
-      index, path, format: decoder.format, codec: decoder.info.codec, lossless: decoder.info.lossless, totalFrames: decoder.info.totalFrames,
+      id, path, startFrame: entry.startFrame, endFrame: entry.endFrame,
+      format: decoder.format, codec: decoder.info.codec, lossless: decoder.info.lossless, totalFrames: end === null ? null : Math.max(0, end - entry.startFrame),
     };
     let chain: FilterChain;
     try {
       chain = await this.buildChainFor(decoder.format);
     } catch (e) {
       await file.close();
-      this.emit({ type: 'track-error', index, path, error: wire(e) });
-      this.index++;
+      failed(e);
       return;
     }
+    // The file's own MD5 covers the whole file: a range is compared with the hash of its decoded samples.
+    const wholeFile = entry.startFrame === 0 && entry.endFrame === null;
     const track: ActiveTrack = {
+      entry,
       info, file, chain, dsd: this.dsdPlan,
-      decodedHash: decoder.info.md5 ? null : createHash('md5'),
+      decodedHash: decoder.info.md5 && wholeFile ? null : createHash('md5'),
       deliveredHash: createHash('md5'),
       proofSpoiled: '',
       sourceFrame: 0,
@@ -461,22 +544,37 @@ export class Player {
     };
     const resume = this.resumeAt;
     this.resumeAt = null;
-    if (resume && resume.index === index && resume.frame > 0) {
+    const resumeFrame = resume && resume.id === id
+      ? (resume.seconds !== undefined ? Math.round(resume.seconds * framesPerSecond(decoder.format)) : resume.frame) : 0;
+    const startAt = entry.startFrame + resumeFrame;
+    if (startAt > 0) {
       try {
-        track.sourceFrame = await decoder.seek(resume.frame);
+        track.sourceFrame = await decoder.seek(startAt);
+        track.blockStart = track.sourceFrame;
       } catch (e) {
         await file.close();
-        this.emit({ type: 'track-error', index, path, error: wire(e) });
-        this.index++;
+        failed(e);
         return;
       }
-      track.proofSpoiled = 'playback started mid-track (seek), so the whole-track hash cannot be compared';
+      if (resumeFrame > 0) track.proofSpoiled = 'playback started mid-track (seek), so the whole-track hash cannot be compared';
     }
     this.track = track;
     this.emit({ type: 'track-start', track: info, signalPath: this.signalPath() });
   }
 
-  /** The current track is done (or failed): settle its proof and move to the next. */
+  /** Track `id` is over (or failed): the next current track is the core's answer to need-next, awaited if it has not come. */
+  private advanceAfter(id: number): void {
+    this.lastEndedId = id;
+    if (this.next?.afterId === id) {
+      this.current = this.next.track;
+      this.next = null;
+      return;
+    }
+    this.current = null;
+    this.awaitingNextAfter = { id, since: Date.now() };
+  }
+
+  /** The current track is done (or failed): settle its proof, announce its end once heard, move to the next. */
   private async endTrack(completed: boolean): Promise<void> {
     const t = this.track;
     if (!t) return;
@@ -492,13 +590,34 @@ export class Player {
     const proof = this.proofFor(t, completed, integrity.md5);
     const signalPath = this.signalPath(t);
     await t.file.close();
-    this.emit({ type: 'track-end', track: t.info, signalPath, proof, completed });
-    this.index = t.info.index + 1;
+    const event = { type: 'track-end', track: t.info, signalPath, proof, completed } as const;
+    // Everything of the track went to the output: its end is announced when the listener hears it.
+    if (completed && s && s.marks.some((m) => m.entry === t.entry)) this.pendingEnds.push({ session: s, streamEnd: s.written, event });
+    else this.emit(event);
+    this.advanceAfter(t.info.id);
+  }
+
+  /**
+   * Announces the ends of tracks the listener has now heard; with `cutOff`, those not heard are
+   * announced as not completed (playback stopped or jumped before their end).
+   */
+  private settleEnds(cutOff = false, drained = false): void {
+    while (this.pendingEnds.length > 0) {
+      const p = this.pendingEnds[0]!;
+      const heard = drained || (p.session === this.session && p.session.written - p.session.out.delay() >= p.streamEnd);
+      if (!heard && !cutOff) return;
+      this.pendingEnds.shift();
+      if (heard) this.emit(p.event);
+      else {
+        const reason = 'the track was cut off before its end was heard';
+        this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason } });
+      }
+    }
   }
 
   private proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string): TrackProof {
     const md5 = t.deliveredHash.digest('hex');
-    const streaminfo = t.file.decoder.info.md5;
+    const streaminfo = t.decodedHash ? null : t.file.decoder.info.md5;
     const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
     const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
     const changed = t.chain.reports.filter((r) => r.changesSamples);
@@ -565,7 +684,8 @@ export class Player {
   /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
   private async eqFilter(presetPath: string): Promise<PreparedFilter> {
     if (this.eq?.path !== presetPath) {
-      const config = await loadApoConfig(presetPath);
+      // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
+      const config = await loadEqPreset(presetPath);
       for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
       this.eq = { path: presetPath, filter: prepareFilter('eq', config.settings) };
     }
@@ -594,6 +714,7 @@ export class Player {
         if (this.noteDeviceLoss(e)) return;
         throw e;
       }
+      this.settleEnds(false, true);
       this.session = null;
       await s.out.close();
     }
@@ -636,6 +757,7 @@ export class Player {
     this.session = { out, format, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
     this.applyHardwareVolume();
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
+    if (this.track) this.emit({ type: 'signal-path', id: this.track.info.id, signalPath: this.signalPath() });
   }
 
   /**
@@ -702,20 +824,28 @@ export class Player {
         if (this.noteDeviceLoss(e)) return;
         this.emit({ type: 'error', error: wire(e) });
       }
-      // Tracks appended while the output played out: go on with them on the same stream.
-      if (this.index < this.queue.length && this.session === s) return;
+      this.settleEnds(false, true);
+      // A track the core added while the output played out: go on with it on the same stream.
+      if (this.current && this.session === s) return;
     }
     await this.stopPlayback();
-    this.index = 0;
     this.emit({ type: 'queue-end', underruns: this.underruns });
   }
 
   /** Stops everything: queued audio is dropped, the track and the output are closed. */
   private async stopPlayback(): Promise<void> {
+    this.settleEnds(true);
     this.pending = null;
     const t = this.track;
     this.track = null;
-    if (t) await t.file.close().catch(() => undefined);
+    if (t) {
+      // A track that was being heard is reported as cut off, with a proof that does not verify.
+      if (this.session?.marks.some((m) => m.entry === t.entry)) {
+        const proof = this.proofFor(t, false, t.file.decoder.integrity().md5);
+        this.emit({ type: 'track-end', track: t.info, signalPath: this.signalPath(t), proof, completed: false });
+      }
+      await t.file.close().catch(() => undefined);
+    }
     const s = this.session;
     this.session = null;
     if (s) await s.out.close().catch(() => undefined);
@@ -736,11 +866,13 @@ export class Player {
     const err = this.deviceLost!;
     this.deviceLost = null;
     const pos = this.audiblePosition();
-    this.resumeAt = pos ? { index: pos.index, frame: pos.frame } : { index: this.index, frame: 0 };
-    const resumeIndex = this.resumeAt.index;
+    const entry = pos?.entry ?? this.track?.entry ?? this.current;
     this.status = 'waiting-for-device';
     await this.stopPlayback();
-    this.index = resumeIndex;
+    this.current = entry;
+    this.next = null;
+    this.awaitingNextAfter = null;
+    this.resumeAt = entry ? { id: entry.id, frame: pos?.frame ?? 0 } : null;
     this.emit({ type: 'device-lost', error: wire(err) });
     this.emitState();
   }
@@ -760,26 +892,29 @@ export class Player {
 
   // ---- position and state ------------------------------------------------------------------
 
-  /** The track the listener hears now, and where in it (source frames). */
-  private audiblePosition(): { index: number; frame: number; rate: number; seconds: number } | null {
+  /** The track the listener hears now, and where in it (source frames relative to the track's start). */
+  private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
     const s = this.session;
     if (s && s.marks.length > 0) {
       const audible = Math.max(0, s.written - s.out.delay());
       let m = s.marks[0]!;
       for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
-      const frame = m.sourceFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate));
-      return { index: m.index, frame, rate: m.sourceRate, seconds: frame / m.sourceRate };
+      const frame = Math.max(0, m.sourceFrame - m.entry.startFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate)));
+      return { entry: m.entry, frame, rate: m.sourceRate, seconds: frame / m.sourceRate };
     }
     if (this.track) {
       const rate = framesPerSecond(this.track.info.format);
-      return { index: this.track.info.index, frame: this.track.sourceFrame, rate, seconds: this.track.sourceFrame / rate };
+      const frame = Math.max(0, this.track.sourceFrame - this.track.entry.startFrame);
+      return { entry: this.track.entry, frame, rate, seconds: frame / rate };
     }
-    if (this.resumeAt) return { index: this.resumeAt.index, frame: this.resumeAt.frame, rate: 1, seconds: 0 };
+    if (this.current && this.status !== 'stopped') {
+      // About to start (a load or seek not yet decoded): where it will start; rate 0 when not known yet.
+      const r = this.resumeAt?.id === this.current.id ? this.resumeAt : null;
+      const rate = r?.rate ?? 0;
+      const frame = r ? (r.seconds !== undefined && rate > 0 ? Math.round(r.seconds * rate) : r.frame) : 0;
+      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0) };
+    }
     return null;
-  }
-
-  private audibleIndex(): number {
-    return this.audiblePosition()?.index ?? this.index;
   }
 
   private outputState(): OutputState | null {
@@ -793,11 +928,10 @@ export class Player {
   state(): PlayerState {
     const pos = this.audiblePosition();
     const t = this.track;
-    const total = t && pos && t.info.index === pos.index ? t.info.totalFrames : null;
+    const total = t && pos && t.entry === pos.entry ? t.info.totalFrames : null;
     return {
       status: this.status,
-      index: pos?.index ?? this.index,
-      queueLength: this.queue.length,
+      currentId: pos?.entry.id ?? this.current?.id ?? null,
       positionFrames: pos?.frame ?? 0,
       positionSeconds: pos?.seconds ?? 0,
       durationSeconds: total !== null && t ? total / framesPerSecond(t.info.format) : null,
@@ -812,6 +946,7 @@ export class Player {
   }
 
   private maybeEmitState(): void {
+    this.settleEnds();
     if (Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
   }
 
@@ -837,7 +972,9 @@ export class Player {
         });
       }
     }
-    const s = this.session;
+    // The output stages belong to this track only once the output carries its format (a format
+    // change reopens it after the previous track has played out).
+    const s = t && this.session && !sameFormat(this.session.format, t.chain.outputFormat) ? null : this.session;
     if (s?.dsd && s.out.format.sample === 'dsd') {
       const words = nativeDsdWordBytes(s.out.container as NativeDsdFormat);
       stages.push({
@@ -865,5 +1002,12 @@ function framesPerSecond(f: AudioFormat): number {
 
 function wire(e: unknown): WireError {
   const err = asAurisError(e);
-  return { code: err.code, message: err.message };
+  // Details travel too (a refused format keeps its list of accepted formats); structured-clone safe by JSON.
+  let details: Record<string, unknown> = {};
+  try {
+    details = JSON.parse(JSON.stringify(err.details)) as Record<string, unknown>;
+  } catch {
+    details = {};
+  }
+  return { code: err.code, message: err.message, details };
 }

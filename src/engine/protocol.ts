@@ -45,22 +45,42 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   dsd: 'auto',
 };
 
-export type EngineCommand =
+/**
+ * One track for the engine to play: a file, or the range [startFrame, endFrame) of it (a CUE
+ * track), under the queue entry id the core gave it. Frames are source frames.
+ */
+export interface EngineTrack {
+  readonly id: number;
+  readonly path: string;
+  readonly startFrame: number;
+  readonly endFrame: number | null;
+}
+
+/**
+ * Commands, applied in order between blocks. A command with `seq` is acknowledged by an `ack`
+ * event with the same number once applied (with the error when it failed), so the core can answer
+ * its caller "done" or a typed error.
+ */
+export type EngineCommand = (
   | { readonly type: 'configure'; readonly settings: Partial<EngineSettings> }
-  | { readonly type: 'set-queue'; readonly paths: readonly string[]; readonly start?: number }
-  | { readonly type: 'append'; readonly paths: readonly string[] }
-  | { readonly type: 'play'; readonly index?: number }
+  /**
+   * Plays `track` from `frame` source frames (or `seconds`) after its start, dropping what plays
+   * now; `paused` opens it paused at that point.
+   */
+  | { readonly type: 'load'; readonly track: EngineTrack; readonly frame: number; readonly seconds?: number; readonly paused?: boolean }
+  /** The answer to `need-next`: what follows track `afterId` (null: nothing, the stream ends after it). */
+  | { readonly type: 'preload'; readonly afterId: number; readonly track: EngineTrack | null }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' }
   | { readonly type: 'toggle-pause' }
+  /** Stops and closes the output; the next `load` starts again. */
   | { readonly type: 'stop' }
-  | { readonly type: 'next' }
-  | { readonly type: 'previous' }
-  /** Seek within the current track, in frames of the source (sample-accurate). */
+  /** Seek within the track being heard: to a source frame or a time (relative to its start), or by seconds from the audible position. */
   | { readonly type: 'seek'; readonly frame: number }
-  /** Seek relative to the audible position, in seconds. */
+  | { readonly type: 'seek-time'; readonly seconds: number }
   | { readonly type: 'seek-relative'; readonly seconds: number }
-  | { readonly type: 'shutdown' };
+  | { readonly type: 'shutdown' }
+) & { readonly seq?: number };
 
 export type PlayerStatus = 'stopped' | 'playing' | 'paused' | 'waiting-for-device';
 
@@ -88,19 +108,23 @@ export interface TrackProof {
 }
 
 export interface TrackInfo {
-  readonly index: number;
+  readonly id: number;
   readonly path: string;
+  /** The range played, in source frames (endFrame null: to the end of the file). */
+  readonly startFrame: number;
+  readonly endFrame: number | null;
   readonly format: AudioFormat;
   readonly codec: string;
   readonly lossless: boolean;
+  /** Frames of the range played (of the file when it has no end), null when unknown. */
   readonly totalFrames: number | null;
 }
 
 export interface PlayerState {
   readonly status: PlayerStatus;
-  readonly index: number;
-  readonly queueLength: number;
-  /** Audible position in the current track, in frames of its source and in seconds. */
+  /** The track being heard (or about to be), null when none. */
+  readonly currentId: number | null;
+  /** Audible position in the current track (relative to its start), in frames of its source and in seconds. */
   readonly positionFrames: number;
   readonly positionSeconds: number;
   readonly durationSeconds: number | null;
@@ -111,17 +135,26 @@ export interface PlayerState {
 export interface WireError {
   readonly code: string;
   readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 export type EngineEvent =
   | { readonly type: 'state'; readonly state: PlayerState }
   | { readonly type: 'track-start'; readonly track: TrackInfo; readonly signalPath: SignalPathReport }
+  /** The signal path of track `id` once its output is open (track-start may precede the output's reopening). */
+  | { readonly type: 'signal-path'; readonly id: number; readonly signalPath: SignalPathReport }
+  /** Sent when the track's last sample was heard (completed) or when it was cut off (not completed). */
   | { readonly type: 'track-end'; readonly track: TrackInfo; readonly signalPath: SignalPathReport; readonly proof: TrackProof; readonly completed: boolean }
-  | { readonly type: 'track-error'; readonly index: number; readonly path: string; readonly error: WireError }
+  | { readonly type: 'track-error'; readonly id: number; readonly path: string; readonly error: WireError }
+  /** Command `seq` was applied (error null) or failed. */
+  | { readonly type: 'ack'; readonly seq: number; readonly error: WireError | null }
+  /** The engine started decoding track `afterId`: it needs what follows, for a gapless hand-off (answer: `preload`). */
+  | { readonly type: 'need-next'; readonly afterId: number }
   | { readonly type: 'output-open'; readonly output: OutputState; readonly reopened: boolean }
   | { readonly type: 'underrun'; readonly count: number }
   | { readonly type: 'device-lost'; readonly error: WireError }
   | { readonly type: 'device-back' }
+  /** Nothing follows the last track and the output played it out: the engine stopped. */
   | { readonly type: 'queue-end'; readonly underruns: number }
   /** Something the user should know that does not stop playback (a preset line that was ignored). */
   | { readonly type: 'warning'; readonly message: string }

@@ -15,16 +15,17 @@ import { DOP_MARKERS, DSD_SILENCE_BYTE, packDop, packNativeDsd } from '../../src
 import { floatFormat } from '../../src/audio/format.ts';
 import { unpackInt } from '../../src/audio/pack.ts';
 import { wavDataBytes, wavHeader, wavTrailer } from '../../src/audio/wav.ts';
-import type { EngineCommand, EngineEvent } from '../../src/engine/protocol.ts';
 import { unpackDop, unpackNativeDsd } from '../../src/engine/dsd.ts';
-import { ofType, playAll } from './play-all.ts';
+import { ofType, playAll, type PlaySettings } from '../helpers/core.ts';
+import type { CoreEvent } from '../../src/protocol/events.ts';
+import type { Core } from '../../src/core/index.ts';
 
 const dir = tempDir('auris-engine-dsd-');
 const DSD64 = 2822400;
 
 /** playAll that fails on an engine error event. */
-async function play(commands: EngineCommand[]): Promise<EngineEvent[]> {
-  const events = await playAll(commands);
+async function play(settings: PlaySettings, paths: string[], during?: (core: Core) => Promise<void>): Promise<CoreEvent[]> {
+  const events = await playAll(settings, paths, during);
   const err = events.find((e) => e.type === 'error');
   assert.equal(err, undefined, JSON.stringify(err));
   return events;
@@ -47,7 +48,7 @@ function dsdAlbum(name: string): { files: string[]; tracks: Uint8Array[] } {
 }
 
 /** Every track's proof: the DSD bytes read back from the device bytes hash like the decoded ones. */
-function assertDsdProof(events: EngineEvent[], tracks: Uint8Array[]): void {
+function assertDsdProof(events: CoreEvent[], tracks: Uint8Array[]): void {
   const ends = ofType(events, 'track-end');
   assert.equal(ends.length, tracks.length);
   ends.forEach((e, i) => {
@@ -61,11 +62,7 @@ function assertDsdProof(events: EngineEvent[], tracks: Uint8Array[]): void {
 test('DSF as DoP to captest: the capture is the DoP of the whole album, markers alternating across blocks and the gapless join', async (t) => {
   if (!needAlsa(t)) return;
   const { files, tracks } = dsdAlbum('dop');
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100, dsd: 'dop' } },
-    { type: 'set-queue', paths: files },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'alsa:captest', bufferMs: 100, dsd: 'dop' }, files);
   const opens = ofType(events, 'output-open');
   assert.equal(opens.length, 1, 'one stream across the join');
   assert.deepEqual([opens[0]!.output.format.rate, opens[0]!.output.format.validBits, opens[0]!.output.container], [176400, 24, 'S24_3LE']);
@@ -88,11 +85,7 @@ test('DSF as DoP to captest: the capture is the DoP of the whole album, markers 
 test('DSF to a DSD-capable PCM (captest takes DSD_U32_BE) plays as native DSD, gapless and exact', async (t) => {
   if (!needAlsa(t)) return;
   const { files, tracks } = dsdAlbum('native');
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100 } },
-    { type: 'set-queue', paths: files },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'alsa:captest', bufferMs: 100 }, files);
   const opens = ofType(events, 'output-open');
   assert.equal(opens.length, 1);
   assert.equal(opens[0]!.output.container, 'DSD_U32_BE');
@@ -111,11 +104,7 @@ test('DSF to a DSD-capable PCM (captest takes DSD_U32_BE) plays as native DSD, g
 test('auto picks DoP on a DAC with 24-in-32 PCM at 176.4 kHz and no native DSD', async (t) => {
   if (!needFakeDac(t)) return;
   const { files, tracks } = dsdAlbum('dac32');
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:dac32', bufferMs: 100 } },
-    { type: 'set-queue', paths: files.slice(0, 1) },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'alsa:dac32', bufferMs: 100 }, files.slice(0, 1));
   assert.equal(ofType(events, 'output-open')[0]!.output.container, 'S32_LE');
   const capture = readFileSync(path.join(captureDir, 'dac32.raw'));
   assert.ok(capture.equals(packDop(tracks[0]!, 2, 'S32_LE')), 'DoP in S32_LE (24 bits left-justified, low byte zero)');
@@ -125,11 +114,7 @@ test('auto picks DoP on a DAC with 24-in-32 PCM at 176.4 kHz and no native DSD',
 test('DSF to a PCM-only DAC without 176.4 kHz: DSD->PCM, reported degraded with the reason', async (t) => {
   if (!needFakeDac(t)) return;
   const { files } = dsdAlbum('dac24');
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:dac24', bufferMs: 100 } },
-    { type: 'set-queue', paths: files.slice(1) },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'alsa:dac24', bufferMs: 100 }, files.slice(1));
   const open = ofType(events, 'output-open')[0]!;
   assert.equal(open.output.format.sample, 's24');
   assert.equal(open.output.format.rate, 44100);
@@ -145,21 +130,13 @@ test('DSF to a PCM-only DAC without 176.4 kHz: DSD->PCM, reported degraded with 
 test('DSD with software volume: auto converts to PCM and says why; an explicit DoP is refused', async (t) => {
   if (!needAlsa(t)) return;
   const { files } = dsdAlbum('vol');
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100, volumeDb: -6 } },
-    { type: 'set-queue', paths: files.slice(1) },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'alsa:captest', bufferMs: 100, volumeDb: -6 }, files.slice(1));
   const end = ofType(events, 'track-end')[0]!;
   assert.equal(end.signalPath.verdict, 'enhanced', end.signalPath.reasons.join('; '));
   assert.ok(end.signalPath.reasons.some((r) => /converted to PCM because software volume -6 dB/.test(r)), end.signalPath.reasons.join('; '));
   assert.notEqual(ofType(events, 'output-open')[0]!.output.format.sample, 'dsd');
 
-  const refused = await play([
-    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100, volumeDb: -6, dsd: 'dop' } },
-    { type: 'set-queue', paths: files.slice(1) },
-    { type: 'play' },
-  ]);
+  const refused = await play({ output: 'alsa:captest', bufferMs: 100, volumeDb: -6, dsd: 'dop' }, files.slice(1));
   const err = ofType(refused, 'track-error')[0]!;
   assert.equal(err.error.code, 'E_FORMAT_REFUSED');
   assert.match(err.error.message, /DoP cannot carry software volume -6 dB/);
@@ -178,11 +155,7 @@ function floatWav(name: string, rate: number): { file: string; data: Uint8Array;
 test('a float WAV goes to captest as FLOAT_LE, byte-exact and proven', async (t) => {
   if (!needAlsa(t)) return;
   const { file, data } = floatWav('float-cap', 48000);
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100 } },
-    { type: 'set-queue', paths: [file] },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'alsa:captest', bufferMs: 100 }, [file]);
   assert.equal(ofType(events, 'output-open')[0]!.output.container, 'FLOAT_LE');
   assert.ok(readCapture(48000, 2, 'FLOAT_LE').equals(data));
   const end = ofType(events, 'track-end')[0]!;
@@ -194,11 +167,7 @@ test('a float WAV goes to captest as FLOAT_LE, byte-exact and proven', async (t)
 test('a float WAV to a DAC without float: 32-bit integer with dither, reported degraded, within 2 LSB', async (t) => {
   if (!needFakeDac(t)) return;
   const { file, samples } = floatWav('float-dac', 48000);
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:dac32', bufferMs: 100 } },
-    { type: 'set-queue', paths: [file] },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'alsa:dac32', bufferMs: 100 }, [file]);
   const open = ofType(events, 'output-open')[0]!;
   assert.deepEqual([open.output.container, open.output.format.validBits], ['S32_LE', 32]);
   const end = ofType(events, 'track-end')[0]!;
@@ -217,11 +186,7 @@ test('an MP3 plays with the verdict lossy-source', async (t) => {
   const { file: wav } = floatWav('mp3-src', 44100);
   const mp3 = path.join(dir, 'lossy.mp3');
   run('ffmpeg', ['-v', 'error', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '192k', mp3]);
-  const events = await play([
-    { type: 'configure', settings: { output: 'null:unpaced' } },
-    { type: 'set-queue', paths: [mp3] },
-    { type: 'play' },
-  ]);
+  const events = await play({ output: 'null:unpaced' }, [mp3]);
   const end = ofType(events, 'track-end')[0]!;
   assert.equal(end.completed, true);
   assert.equal(end.signalPath.verdict, 'lossy-source', end.signalPath.reasons.join('; '));
@@ -233,12 +198,7 @@ test('seek in a DSF lands on the DSD byte: DoP from frame N equals the DoP of th
   if (!needAlsa(t)) return;
   const { files, tracks } = dsdAlbum('seek');
   const frame = 20001;
-  const events = await play([
-    { type: 'configure', settings: { output: 'alsa:captest', bufferMs: 100, dsd: 'dop' } },
-    { type: 'set-queue', paths: files.slice(0, 1) },
-    { type: 'play' },
-    { type: 'seek', frame },
-  ]);
+  const events = await play({ output: 'alsa:captest', bufferMs: 100, dsd: 'dop' }, files.slice(0, 1), (core) => core.player.seek({ frame }));
   const capture = readCapture(176400, 2, 'S24_3LE');
   assert.ok(capture.equals(packDop(tracks[0]!.subarray(frame * 2), 2, 'S24_3LE')), 'capture starts at DSD byte N with marker 0x05');
   const end = ofType(events, 'track-end').at(-1)!;

@@ -11,9 +11,8 @@ import { tempDir } from '../helpers/tmp.ts';
 import { encodeFlac, musicSignal } from '../decoders/flac/flac-helpers.ts';
 import { packInt } from '../../src/audio/pack.ts';
 import { diagnose, gatherFacts } from '../../src/core/doctor.ts';
-import { ofType, playAll } from './play-all.ts';
-import { Player } from '../../src/engine/player.ts';
-import type { EngineEvent } from '../../src/engine/protocol.ts';
+import { isEnd, nextEvent, ofType, playAll, testCore } from '../helpers/core.ts';
+import type { CoreEvent } from '../../src/protocol/events.ts';
 
 const dir = tempDir('auris-hwvolume-');
 const HANG_GUARD = { timeout: 60_000 };
@@ -26,11 +25,7 @@ function track(name: string, seed: number): { file: string; samples: Int32Array 
 }
 
 async function playAt(output: string, volumeDb: number, file: string) {
-  const events = await playAll([
-    { type: 'configure', settings: { output, volumeDb, bufferMs: 100 } },
-    { type: 'set-queue', paths: [file] },
-    { type: 'play' },
-  ]);
+  const events = await playAll({ output, volumeDb, bufferMs: 100 }, [file]);
   const ends = ofType(events, 'track-end');
   assert.equal(ends.length, 1, JSON.stringify(events.filter((e) => e.type === 'error' || e.type === 'track-error')));
   return ends[0]!;
@@ -81,22 +76,20 @@ test('doctor: "no hardware volume" for the DAC without a mixer, not for the one 
   assert.ok(!titles('no-hardware-volume').some((x) => x.startsWith('alsa:dacvol ')), titles('no-hardware-volume').join('; '));
 });
 
-/** Plays `file` on alsa:dacvol at -10 dB and sends each of `levels` (dB) as soon as the stream is open. */
-async function playChangingVolume(file: string, levels: number[]): Promise<EngineEvent[]> {
-  const events: EngineEvent[] = [];
-  let done!: () => void;
-  const ended = new Promise<void>((r) => { done = r; });
-  const player = new Player((e) => {
-    events.push(e);
-    if (e.type === 'output-open') for (const volumeDb of levels) player.handle({ type: 'configure', settings: { volumeDb } });
-    if (e.type === 'queue-end' || e.type === 'error') done();
-  });
-  player.handle({ type: 'configure', settings: { output: 'alsa:dacvol', volumeDb: -10, bufferMs: 100 } });
-  player.handle({ type: 'set-queue', paths: [file] });
-  player.handle({ type: 'play' });
-  await ended;
-  player.handle({ type: 'shutdown' });
-  await player.closed();
+/** Plays `file` on alsa:dacvol at -10 dB and sets each of `levels` (dB) through the core as soon as the stream is open. */
+async function playChangingVolume(file: string, levels: number[]): Promise<CoreEvent[]> {
+  const { core, events } = await testCore({ output: 'alsa:dacvol', volumeDb: -10, bufferMs: 100 });
+  try {
+    await core.queue.add([file]);
+    const ended = nextEvent(core, events, isEnd);
+    const opened = nextEvent(core, events, (e): e is Extract<CoreEvent, { type: 'output-open' }> => e.type === 'output-open');
+    await core.player.play();
+    await opened;
+    for (const db of levels) await core.volume.set(db);
+    await ended;
+  } finally {
+    await core.close();
+  }
   return events;
 }
 
@@ -120,11 +113,7 @@ test('the volume control named in the settings is the one the engine moves', HAN
   if (!needTools(t, 'flac') || !needFakeMixer(t)) return;
   const samples = musicSignal(Math.round(RATE * 0.2), 2, 16, RATE, 4);
   const file = encodeFlac(dir, 'named', samples, 2, 16, RATE, []);
-  const events = await playAll([
-    { type: 'configure', settings: { output: 'alsa:mixmany', volumeDb: -6, volumeControl: 'Headphone', bufferMs: 100 } },
-    { type: 'set-queue', paths: [file] },
-    { type: 'play' },
-  ]);
+  const events = await playAll({ output: 'alsa:mixmany', volumeDb: -6, volumeControl: 'Headphone', bufferMs: 100 }, [file]);
   const end = ofType(events, 'track-end')[0]!;
   assert.equal(end.signalPath.verdict, 'bit-perfect', end.signalPath.reasons.join('; '));
   const state = readMixerState('mixmany');

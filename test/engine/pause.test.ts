@@ -12,8 +12,8 @@ import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { noise } from '../helpers/signals.ts';
 import { packInt, packMd5Layout } from '../../src/audio/pack.ts';
-import { Player } from '../../src/engine/player.ts';
-import type { EngineEvent } from '../../src/engine/protocol.ts';
+import type { CoreEvent } from '../../src/protocol/events.ts';
+import { testCore, until } from '../helpers/core.ts';
 
 const dir = tempDir('auris-pause-');
 const RATE = 44100;
@@ -26,15 +26,6 @@ function flacFile(name: string, samples: Int32Array): string {
   return out;
 }
 
-/** Polls `f` every 10 ms until it is true; fails after `ms`. */
-async function until(f: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await delay(10);
-  }
-}
-
 test('pause and resume land on the right sample, mid-track and during the final drain', async (t) => {
   if (!needTools(t, 'flac') || !needAlsa(t) || !needFakeDac(t)) return;
   const frames = Math.round(RATE * 2.5);
@@ -43,19 +34,18 @@ test('pause and resume land on the right sample, mid-track and during the final 
   const capture = path.join(captureDir, 'dac24.raw');
   const captured = () => statSync(capture, { throwIfNoEntry: false })?.size ?? 0;
 
-  const events: EngineEvent[] = [];
-  const player = new Player((e) => events.push(e));
+  const { core, events } = await testCore({ output: 'alsa:dac24', bufferMs: 200 });
+  const player = core.player;
   const ended = () => events.some((e) => e.type === 'queue-end' || e.type === 'error');
   try {
-    player.handle({ type: 'configure', settings: { output: 'alsa:dac24', bufferMs: 200 } });
-    player.handle({ type: 'set-queue', paths: [file] });
-    player.handle({ type: 'play' });
+    await core.queue.add([file]);
+    await player.play();
 
     // Two pauses: one mid-track, one when less than the buffer is left (the output is draining).
     for (const at of [0.6, (frames - RATE * 0.08) / RATE]) {
-      await until(() => player.state().positionSeconds >= at || ended(), 10_000, `position ${at} s`);
+      await until(() => player.state().positionMs >= at * 1000 || ended(), 10_000, `position ${at} s`);
       assert.ok(!ended(), `the queue ended before the pause at ${at.toFixed(2)} s`);
-      player.handle({ type: 'pause' });
+      await player.pause();
       await until(() => player.state().status === 'paused', 2000, 'the paused state');
       await delay(50); // the device thread takes the pause within a few ms
       const held = player.state().positionFrames;
@@ -66,16 +56,15 @@ test('pause and resume land on the right sample, mid-track and during the final 
       assert.equal(captured(), bytes, 'nothing reaches the device while paused');
       assert.ok(!ended(), 'a pause during the final drain holds the end of the queue back');
       assert.ok(Math.abs(held / RATE - at) < 0.15, `paused at ${(held / RATE).toFixed(3)} s, asked at ${at.toFixed(3)} s`);
-      player.handle({ type: 'resume' });
+      await player.resume();
       await until(() => player.state().positionFrames > held || ended(), 2000, 'playback to go on');
     }
     await until(ended, 10_000, 'the end of the queue');
   } finally {
-    player.handle({ type: 'shutdown' });
-    await player.closed();
+    await core.close();
   }
   assert.deepEqual(events.filter((e) => e.type === 'error' || e.type === 'device-lost' || e.type === 'track-error'), []);
-  const end = events.find((e): e is Extract<EngineEvent, { type: 'track-end' }> => e.type === 'track-end');
+  const end = events.find((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
   assert.ok(end?.completed);
   assert.equal(end.proof.verified, true, end.proof.reason);
   assert.ok(Buffer.from(packInt(samples, 24, 'S24_3LE')).equals(readFileSync(capture)), 'the capture equals the source: nothing lost or repeated');
@@ -85,25 +74,28 @@ test('stop during the final drain stops at once, without an error, and the playe
   if (!needTools(t, 'flac') || !needAlsa(t) || !needFakeDac(t)) return;
   const frames = RATE; // 1 s: all of it fits in the 800 ms buffer soon after the start
   const file = flacFile('stop-drain', noise(frames, 2, 24, 22));
-  const events: EngineEvent[] = [];
-  const player = new Player((e) => events.push(e));
+  const { core, events } = await testCore({ output: 'alsa:dac24', bufferMs: 800 });
+  const player = core.player;
   try {
-    player.handle({ type: 'configure', settings: { output: 'alsa:dac24', bufferMs: 800 } });
-    player.handle({ type: 'set-queue', paths: [file] });
-    player.handle({ type: 'play' });
-    await until(() => player.state().positionSeconds >= 0.4, 10_000, 'position 0.4 s');
-    player.handle({ type: 'stop' });
-    await until(() => player.state().status === 'stopped', 2000, 'the stopped state');
-    assert.ok(player.state().positionFrames < frames, 'stopped before the end of the audio');
+    await core.queue.add([file]);
+    await player.play();
+    await until(() => player.state().positionMs >= 400, 10_000, 'position 0.4 s');
+    const heard = player.state().positionFrames;
+    await player.stop();
+    assert.equal(player.state().status, 'stopped', 'stopped once stop() resolves');
+    assert.ok(heard < frames, 'stopped before the end of the audio');
     assert.equal(events.filter((e) => e.type === 'queue-end' || e.type === 'error').length, 0, 'the stop is not an error and does not end the queue');
-    player.handle({ type: 'play' });
+    const cut = events.filter((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
+    assert.equal(cut.length, 1, 'the stopped track is reported once');
+    assert.equal(cut[0]!.completed, false, 'a track cut off by stop is not completed');
+    assert.equal(cut[0]!.proof.verified, false, 'and its proof does not verify');
+    await player.play();
     await until(() => events.some((e) => e.type === 'queue-end' || e.type === 'error'), 10_000, 'the end of the queue');
   } finally {
-    player.handle({ type: 'shutdown' });
-    await player.closed();
+    await core.close();
   }
   assert.equal(events.filter((e) => e.type === 'error').length, 0);
-  const ends = events.filter((e): e is Extract<EngineEvent, { type: 'track-end' }> => e.type === 'track-end');
+  const ends = events.filter((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
   assert.equal(ends.at(-1)?.completed, true);
   assert.equal(ends.at(-1)?.proof.verified, true);
 });

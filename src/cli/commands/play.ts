@@ -4,157 +4,194 @@
 // queue and reports every track: `--json` prints one JSON document at the end.
 
 import type { Command } from 'commander';
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { formatToString } from '../../audio/format.ts';
-import { Playback } from '../../core/playback.ts';
-import { supportedExtensions } from '../../decoders/registry.ts';
-import { DSD_SETTINGS, type DsdSetting } from '../../engine/dsd.ts';
-import type { EngineEvent, EngineSettings, PlayerState, TrackProof, WireError } from '../../engine/protocol.ts';
+import { startCore, type Core } from '../../core/index.ts';
+import type { CoreEvent } from '../../protocol/events.ts';
+import type { PlayerStateWire, TrackProofWire } from '../../protocol/player.ts';
+import { DSD_TRANSPORTS, type SettingsPatch } from '../../protocol/settings.ts';
 import type { SignalPathReport } from '../../protocol/signal-path.ts';
 import { AurisError } from '../../util/errors.ts';
-import { intOption, modeFrom, type ModeFlags } from './output-options.ts';
+import { intOption } from './output-options.ts';
+import { audioFilesIn, refuseFileOutputAmong } from '../paths.ts';
 
-interface PlayOptions extends ModeFlags {
-  output: string;
+interface PlayOptions {
+  output?: string;
+  exclusive?: boolean;
+  shared?: boolean;
   json?: boolean;
   eq?: string;
   volume?: string;
   volumeControl?: string;
   missingRate?: string;
   bufferMs?: string;
-  dsd: string;
+  dsd?: string;
 }
+
+type WireError = { code: string; message: string };
 
 /** One line of the --json report. */
 interface TrackReport {
   path: string;
   signalPath?: SignalPathReport;
-  proof?: Pick<TrackProof, 'verified' | 'md5' | 'expectedMd5' | 'reference' | 'reason'>;
+  proof?: Pick<TrackProofWire, 'verified' | 'md5' | 'expectedMd5' | 'reference' | 'reason'>;
+  /** False when the track was cut off before its end was heard. */
+  completed?: boolean;
+  /** Underruns and device losses while the track played. */
+  faults?: { underruns: number; deviceLosses: number };
   error?: WireError;
 }
 
-const SEEK_STEP_SECONDS = 10;
+const SEEK_STEP_MS = 10_000;
 
 export function registerPlay(program: Command): void {
   program
     .command('play')
     .description('play files and folders, showing the signal path and proving bit-perfect playback')
     .argument('<paths...>', 'audio files or folders (played in order, folders sorted by name)')
-    .option('-o, --output <name>', 'output: alsa:<pcm>, wasapi:<device>, file:<path>.wav, null', 'alsa:default')
-    .option('--exclusive', 'straight to the device, nothing converted (default)')
+    .option('-o, --output <name>', 'output: alsa:<pcm>, wasapi:<device>, file:<path>.wav, null (default: the output in the settings)')
+    .option('--exclusive', 'straight to the device, nothing converted (the default when --output names a device)')
     .option('--shared', 'through the system mixer (not bit-perfect)')
     .option('--eq <preset>', 'Equalizer APO or AutoEq preset file')
     .option('--volume <dB>', 'volume in dB (0 = untouched; hardware volume when the device has it)')
     .option('--volume-control <name>', 'ALSA mixer element for the hardware volume (default: Master, PCM, Digital, Speaker, Headphone, else the first with dB)')
-    .option('--missing-rate <policy>', 'when the device lacks a rate: resample or skip', 'resample')
+    .option('--missing-rate <policy>', 'when the device lacks a rate: resample or skip')
     .option('--buffer-ms <ms>', 'device buffer in milliseconds')
-    .option('--dsd <transport>', 'DSD sources: auto (native, else DoP, else PCM), native, dop or pcm', 'auto')
+    .option('--dsd <transport>', 'DSD sources: auto (native, else DoP, else PCM), native, dop or pcm')
     .option('--json', 'play the whole queue without a terminal UI and print a JSON report')
     .action(async (paths: string[], opts: PlayOptions) => {
-      const settings = settingsFrom(opts);
-      const queue = await expandPaths(paths);
-      if (queue.length === 0) throw new AurisError('E_NOT_FOUND', `no playable files in ${paths.join(', ')}`);
-      const playback = new Playback(settings);
+      const overrides = settingsFrom(opts);
+      // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
+      // output may not replace any file of the queue.
+      const files = await audioFilesIn(paths);
+      const core = await startCore({ settings: overrides });
       try {
+        if (core.settingsProblem) process.stderr.write(`! ${core.settingsProblem.message}\n`);
+        await refuseFileOutputAmong(core.settings.get().output.name, files);
+        await core.queue.add(files);
         const interactive = !opts.json && process.stdout.isTTY && process.stdin.isTTY;
-        const report = interactive ? await runInteractive(playback, queue) : await runToEnd(playback, queue, !opts.json);
+        const report = interactive ? await runInteractive(core) : await runToEnd(core, !opts.json);
         if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        if (report.tracks.some((t) => t.error)) process.exitCode = 1;
+        if (report.tracks.some(failed)) process.exitCode = 1;
       } finally {
-        await playback.close();
+        await core.close();
       }
     });
 }
 
-function settingsFrom(opts: PlayOptions): Partial<EngineSettings> {
-  const volumeDb = opts.volume === undefined ? 0 : Number(opts.volume);
-  if (!Number.isFinite(volumeDb) || volumeDb > 0 || volumeDb < -120) throw new AurisError('E_INVALID_ARGUMENT', `--volume must be a number of dB in -120..0, not ${opts.volume}`);
-  if (opts.missingRate !== 'resample' && opts.missingRate !== 'skip') throw new AurisError('E_INVALID_ARGUMENT', `--missing-rate must be resample or skip, not ${opts.missingRate}`);
-  if (!DSD_SETTINGS.includes(opts.dsd as DsdSetting)) throw new AurisError('E_INVALID_ARGUMENT', `--dsd must be ${DSD_SETTINGS.join(', ')}, not ${opts.dsd}`);
-  return {
-    output: opts.output,
-    mode: modeFrom(opts),
-    volumeDb,
-    volumeControl: opts.volumeControl ?? '',
-    eqPreset: opts.eq ? path.resolve(opts.eq) : null,
-    missingRate: opts.missingRate,
-    dsd: opts.dsd as DsdSetting,
-    bufferMs: intOption('buffer-ms', opts.bufferMs, 500, 20, 10_000),
-  };
+/** A track failed: an error, or a bit-perfect path whose proof did not verify after it was heard to its end. */
+function failed(t: TrackReport): boolean {
+  if (t.error) return true;
+  return t.completed === true && t.signalPath?.verdict === 'bit-perfect' && t.proof?.verified === false;
 }
 
-/** Files as given, folders expanded to their playable files (recursively, sorted by name). */
-export async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const exts = new Set(supportedExtensions());
-  const out: string[] = [];
-  const walk = async (p: string): Promise<void> => {
-    const entries = (await readdir(p, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-    for (const e of entries) {
-      const full = path.join(p, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (exts.has(path.extname(e.name).slice(1).toLowerCase())) out.push(full);
-    }
-  };
-  for (const p of paths) {
-    const abs = path.resolve(p);
-    let isDir = false;
-    try {
-      isDir = (await stat(abs)).isDirectory();
-    } catch {
-      // A missing file stays in the queue: the engine reports it as a track error.
-    }
-    if (isDir) await walk(abs);
-    else out.push(abs);
+/** This run's settings from the flags (over the saved settings; nothing is saved). */
+function settingsFrom(opts: PlayOptions): SettingsPatch {
+  const output: NonNullable<SettingsPatch['output']> = {};
+  const patch: SettingsPatch = { output };
+  if (opts.exclusive && opts.shared) throw new AurisError('E_INVALID_ARGUMENT', 'choose --exclusive or --shared, not both');
+  if (opts.output !== undefined) output.name = opts.output;
+  // Naming a device means playing straight to it, unless --shared says otherwise.
+  if (opts.shared) output.mode = 'shared';
+  else if (opts.exclusive || opts.output !== undefined) output.mode = 'exclusive';
+  if (opts.volume !== undefined) {
+    const volumeDb = Number(opts.volume);
+    if (!Number.isFinite(volumeDb) || volumeDb > 0 || volumeDb < -120 || /^\+/.test(opts.volume)) throw new AurisError('E_INVALID_ARGUMENT', `--volume must be a number of dB in -120..0, not ${opts.volume}`);
+    patch.volumeDb = volumeDb;
   }
-  return out;
+  if (opts.missingRate !== undefined) {
+    if (opts.missingRate !== 'resample' && opts.missingRate !== 'skip') throw new AurisError('E_INVALID_ARGUMENT', `--missing-rate must be resample or skip, not ${opts.missingRate}`);
+    output.missingRate = opts.missingRate;
+  }
+  if (opts.dsd !== undefined) {
+    if (!(DSD_TRANSPORTS as readonly string[]).includes(opts.dsd)) throw new AurisError('E_INVALID_ARGUMENT', `--dsd must be ${DSD_TRANSPORTS.join(', ')}, not ${opts.dsd}`);
+    output.dsd = opts.dsd as (typeof DSD_TRANSPORTS)[number];
+  }
+  if (opts.volumeControl !== undefined) output.volumeControl = opts.volumeControl;
+  if (opts.bufferMs !== undefined) output.bufferMs = intOption('buffer-ms', opts.bufferMs, 500, 20, 10_000);
+  if (opts.eq) patch.dsp = { eqPreset: path.resolve(opts.eq), eqEnabled: true };
+  return patch;
 }
 
-/** Collects per-track results from engine events until the queue ends. */
+/**
+ * Collects per-track results from core events until the queue ends: one entry per queue entry
+ * played, however often it was cut and resumed (a seek, a lost device), with its faults counted.
+ */
 class Reporter {
-  readonly tracks: TrackReport[] = [];
+  private readonly byId = new Map<number, TrackReport>();
+  private readonly loose: TrackReport[] = [];
+  private current: number | null = null;
   underruns = 0;
 
-  take(e: EngineEvent): void {
-    if (e.type === 'track-end') {
-      const { verified, md5, expectedMd5, reference, reason } = e.proof;
-      this.tracks.push({ path: e.track.path, signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason } });
-    } else if (e.type === 'track-error') {
-      this.tracks.push({ path: e.path, error: e.error });
-    } else if (e.type === 'queue-end') {
-      this.underruns = e.underruns;
-    } else if (e.type === 'error') {
-      this.tracks.push({ path: '', error: e.error });
+  private entry(id: number, file: string): TrackReport {
+    let r = this.byId.get(id);
+    if (!r) {
+      r = { path: file };
+      this.byId.set(id, r);
+    }
+    return r;
+  }
+
+  take(e: CoreEvent): void {
+    switch (e.type) {
+      case 'track-start':
+        this.entry(e.id, e.path);
+        this.current = e.id;
+        break;
+      case 'track-end': {
+        const { verified, md5, expectedMd5, reference, reason } = e.proof;
+        Object.assign(this.entry(e.id, e.path), { signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason }, completed: e.completed });
+        break;
+      }
+      case 'track-error':
+        this.entry(e.id, e.path).error = { code: e.error.code, message: e.error.message };
+        break;
+      case 'underrun': {
+        this.underruns = e.count;
+        const r = this.current !== null ? this.byId.get(this.current) : undefined;
+        if (r) r.faults = { underruns: (r.faults?.underruns ?? 0) + 1, deviceLosses: r.faults?.deviceLosses ?? 0 };
+        break;
+      }
+      case 'device-lost': {
+        const r = this.current !== null ? this.byId.get(this.current) : undefined;
+        if (r) r.faults = { underruns: r.faults?.underruns ?? 0, deviceLosses: (r.faults?.deviceLosses ?? 0) + 1 };
+        break;
+      }
+      case 'error':
+        this.loose.push({ path: '', error: { code: e.error.code, message: e.error.message } });
+        break;
+      default:
+        break;
     }
   }
 
   result(): { tracks: TrackReport[]; underruns: number } {
-    return { tracks: this.tracks, underruns: this.underruns };
+    return { tracks: [...this.byId.values(), ...this.loose], underruns: this.underruns };
   }
 }
 
 /** Plays the queue to its end with no terminal UI; with `lines`, one line per event on stderr. */
-async function runToEnd(playback: Playback, queue: string[], lines: boolean): Promise<{ tracks: TrackReport[]; underruns: number }> {
+async function runToEnd(core: Core, lines: boolean): Promise<{ tracks: TrackReport[]; underruns: number }> {
   const reporter = new Reporter();
   const done = new Promise<void>((resolve) => {
-    playback.on((e) => {
+    core.on((e) => {
       reporter.take(e);
       if (lines) printLine(e);
       if (e.type === 'queue-end' || e.type === 'error') resolve();
     });
     process.once('SIGINT', () => resolve());
   });
-  playback.send({ type: 'set-queue', paths: queue });
-  playback.send({ type: 'play' });
+  await core.player.play();
   await done;
+  // A track cut off by Ctrl-C is reported as interrupted.
+  await core.player.stop().catch(() => undefined);
   return reporter.result();
 }
 
-function printLine(e: EngineEvent): void {
+function printLine(e: CoreEvent): void {
   const w = (s: string) => process.stderr.write(`${s}\n`);
   switch (e.type) {
-    case 'track-start': w(`▶ ${e.track.path}  ${e.track.codec}, ${formatToString(e.track.format)}`); break;
-    case 'output-open': w(`  output ${e.output.name} (${e.output.mode}) as ${e.output.container}, ${formatToString(e.output.format)}`); break;
+    case 'track-start': w(`▶ ${e.path}`); break;
+    case 'output-open': w(`  output ${e.output.name} (${e.output.mode}) as ${e.output.container}, ${formatText(e.output.format)}`); break;
     case 'track-end': w(`  ${verdictLine(e.signalPath)}; ${proofLine(e.proof)}`); break;
     case 'track-error': w(`✗ ${e.path}: ${e.error.message} [${e.error.code}]`); break;
     case 'device-lost': w(`! device lost: ${e.error.message}; waiting for it to return`); break;
@@ -165,34 +202,44 @@ function printLine(e: EngineEvent): void {
   }
 }
 
+/** "FLAC, 44100 Hz, 2 ch, 16-bit" style text of a wire format. */
+function formatText(f: unknown): string {
+  const x = f as { rate: number; channels: number; sample: string; validBits: number };
+  const depth = x.sample === 'dsd' ? 'DSD' : x.sample.startsWith('f') ? `${x.validBits}-bit float` : `${x.validBits}-bit`;
+  return `${x.rate} Hz, ${x.channels} ch, ${depth}`;
+}
+
 export function verdictLine(sp: SignalPathReport): string {
   return sp.verdict === 'bit-perfect' ? 'bit-perfect' : `${sp.verdict}: ${sp.reasons.join('; ')}`;
 }
 
-export function proofLine(p: TrackProof): string {
+export function proofLine(p: TrackProofWire): string {
   if (p.verified) return `verified bit-perfect (MD5 ${p.md5} = ${p.reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'})`;
   return `not verified: ${p.reason}`;
 }
 
 /** The interactive terminal player. */
-async function runInteractive(playback: Playback, queue: string[]): Promise<{ tracks: TrackReport[]; underruns: number }> {
+async function runInteractive(core: Core): Promise<{ tracks: TrackReport[]; underruns: number }> {
   const reporter = new Reporter();
-  const view = new TerminalView(queue);
+  const view = new TerminalView(core);
   const stdin = process.stdin;
   let finish!: () => void;
   const finished = new Promise<void>((r) => { finish = r; });
-  playback.on((e) => {
+  core.on((e) => {
     reporter.take(e);
     view.take(e);
     if (e.type === 'queue-end' || e.type === 'error') finish();
   });
+  const act = (p: Promise<void>): void => {
+    p.catch((e: unknown) => view.note(e instanceof Error ? e.message : String(e)));
+  };
   const onKey = (key: string) => {
     switch (key) {
-      case ' ': playback.send({ type: 'toggle-pause' }); break;
-      case '\x1b[C': playback.send({ type: 'seek-relative', seconds: SEEK_STEP_SECONDS }); break;
-      case '\x1b[D': playback.send({ type: 'seek-relative', seconds: -SEEK_STEP_SECONDS }); break;
-      case 'n': playback.send({ type: 'next' }); break;
-      case 'p': playback.send({ type: 'previous' }); break;
+      case ' ': act(core.player.togglePause()); break;
+      case '\x1b[C': act(core.player.seek({ relativeMs: SEEK_STEP_MS })); break;
+      case '\x1b[D': act(core.player.seek({ relativeMs: -SEEK_STEP_MS })); break;
+      case 'n': act(core.player.next()); break;
+      case 'p': act(core.player.previous()); break;
       case 'q': case '\x03': finish(); break;
       default: break;
     }
@@ -204,9 +251,9 @@ async function runInteractive(playback: Playback, queue: string[]): Promise<{ tr
   process.stdout.write('\x1b[?25l');
   const timer = setInterval(() => view.render(), 250);
   try {
-    playback.send({ type: 'set-queue', paths: queue });
-    playback.send({ type: 'play' });
+    await core.player.play();
     await finished;
+    await core.player.stop().catch(() => undefined);
   } finally {
     clearInterval(timer);
     stdin.off('data', onKey);
@@ -218,57 +265,64 @@ async function runInteractive(playback: Playback, queue: string[]): Promise<{ tr
   return reporter.result();
 }
 
-/** What the terminal shows, redrawn in place. */
+/** What the terminal shows, redrawn in place from the core's state. */
 class TerminalView {
-  private state: PlayerState | null = null;
-  private track = '';
-  private trackFormat = '';
   private output = '';
-  private path: SignalPathReport | null = null;
   private lastProof = '';
   private notice = '';
   private drawnLines = 0;
+  private ended = false;
 
-  constructor(private readonly queue: readonly string[]) {}
+  constructor(private readonly core: Core) {}
 
-  take(e: EngineEvent): void {
+  note(message: string): void {
+    this.notice = message;
+    this.render();
+  }
+
+  take(e: CoreEvent): void {
     switch (e.type) {
-      case 'state': this.state = e.state; break;
-      case 'track-start':
-        this.track = path.basename(e.track.path);
-        this.trackFormat = `${e.track.codec}, ${formatToString(e.track.format)}`;
-        this.path = e.signalPath;
-        break;
       case 'output-open': this.output = `${e.output.name} (${e.output.mode}) as ${e.output.container}`; break;
       case 'track-end':
-        this.path = e.signalPath;
-        this.lastProof = `${path.basename(e.track.path)}: ${proofLine(e.proof)}`;
+        if (e.completed) this.lastProof = `${this.titleOf(e.id, e.path)}: ${proofLine(e.proof)}`;
         break;
       case 'track-error': this.notice = `skipped ${path.basename(e.path)}: ${e.error.message}`; break;
       case 'device-lost': this.notice = `device lost: ${e.error.message} (waiting for it)`; break;
       case 'device-back': this.notice = 'device back'; break;
       case 'error': this.notice = e.error.message; break;
       case 'warning': this.notice = e.message; break;
+      case 'queue-end': this.ended = true; break;
       default: break;
     }
     if (e.type !== 'state') this.render();
   }
 
+  /** "Artist - Title" when the file is tagged, else its file name. */
+  private titleOf(id: number | null, file: string): string {
+    const item = id !== null ? this.core.queue.snapshot().items.find((x) => x.id === id) : undefined;
+    if (item?.tags.title) return item.tags.artist ? `${item.tags.artist} - ${item.tags.title}` : item.tags.title;
+    return path.basename(file);
+  }
+
   render(): void {
-    const s = this.state;
+    const s: PlayerStateWire = this.core.player.state();
+    const length = this.core.queue.snapshot().items.length;
     const width = Math.max(20, Math.min(process.stdout.columns ?? 80, 120) - 2);
-    const pos = s?.positionSeconds ?? 0;
-    const dur = s?.durationSeconds ?? null;
+    const pos = s.positionMs / 1000;
+    const dur = s.durationMs === null ? null : s.durationMs / 1000;
     const barWidth = Math.max(10, width - 20);
     const filled = dur ? Math.min(barWidth, Math.round((pos / dur) * barWidth)) : 0;
+    const item = s.currentId !== null ? this.core.queue.snapshot().items.find((x) => x.id === s.currentId) : undefined;
+    const source = s.source ? `${s.source.codec}, ${formatText(s.source.format)}` : '';
+    const counter = s.currentPos >= 0 ? `${s.currentPos + 1}/${length}` : `${length} queued`;
     const lines = [
-      `Auris  ${s ? `${s.status} ${s.index + 1}/${this.queue.length}` : 'starting'}`,
-      `  ${this.track}`,
-      `  ${this.trackFormat}${this.output ? `  ->  ${this.output}` : ''}`,
+      `Auris  ${this.ended && s.status === 'stopped' ? 'finished' : s.status} ${counter}`,
+      `  ${item ? this.titleOf(item.id, item.path) : ''}`,
+      `  ${source}${this.output ? `  ->  ${this.output}` : ''}`,
       `  [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${clock(pos)} / ${dur === null ? '--:--' : clock(dur)}`,
-      `  signal path: ${this.path ? verdictLine(this.path) : ''}`,
+      `  signal path: ${s.signalPath ? verdictLine(s.signalPath) : ''}`,
       `  last track: ${this.lastProof}`,
-      `  underruns: ${s?.underruns ?? 0}${this.notice ? `   ${this.notice}` : ''}`,
+      `  underruns: ${s.underruns}${this.notice ? `   ${this.notice}` : ''}`,
       '  space pause · ←/→ seek 10 s · n next · p previous · q quit',
     ].map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F` : '';
