@@ -58,6 +58,7 @@ export function engineSettingsOf(s: Settings): EngineSettings {
     eqAutoPreamp: s.dsp.eqAutoPreamp,
     missingRate: s.output.missingRate,
     bufferMs: s.output.bufferMs,
+    releaseAfterPauseMs: s.output.releaseAfterPauseMs,
     dsd: s.output.dsd,
   };
 }

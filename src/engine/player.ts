@@ -152,6 +152,8 @@ export class Player {
   private upmix = 1;
   /** The DSD transport planned by the last buildChainFor (null for PCM). */
   private dsdPlan: DsdPlan | null = null;
+  /** When the current pause began (for releasing the device after a long pause). */
+  private pausedAt = 0;
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
   private hardwareVolumeMoved = false;
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
@@ -193,6 +195,13 @@ export class Player {
         if (this.deviceLost) await this.onDeviceLost();
         if (this.status === 'waiting-for-device') {
           await this.tryDeviceBack();
+          continue;
+        }
+        if (this.status === 'paused' && this.session && this.settings.releaseAfterPauseMs > 0) {
+          // A long pause gives the device back to the system; resume reopens it at the same sample.
+          const left = this.pausedAt + this.settings.releaseAfterPauseMs - Date.now();
+          if (left <= 0) await this.releaseDevice();
+          else if (this.commands.length === 0) await this.sleep(left);
           continue;
         }
         if (this.status !== 'playing') {
@@ -320,7 +329,25 @@ export class Player {
 
   private pauseOutput(): void {
     this.session?.out.pause();
+    this.pausedAt = Date.now();
     this.setStatus('paused');
+  }
+
+  /**
+   * Closes the output during a pause, keeping the audible position: `resume` then starts the track
+   * there again on a reopened device. The interrupted stream's track is reported as cut off.
+   */
+  private async releaseDevice(): Promise<void> {
+    const pos = this.audiblePosition();
+    await this.stopPlayback();
+    this.status = 'paused';
+    if (pos) {
+      this.current = pos.entry;
+      this.next = null;
+      this.awaitingNextAfter = null;
+      this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined };
+    }
+    this.emitState();
   }
 
   private resumeOutput(): void {
@@ -828,7 +855,11 @@ export class Player {
     while (!settled) {
       while (this.commands.length > 0 && DURING_PLAY_OUT.has(this.commands[0]!.type)) await this.applyCommands(1);
       if ((yieldToCommands && this.commands.length > 0) || this.deviceLost || this.shuttingDown) return false;
-      await this.sleep(60_000);
+      // A long pause during the final play-out hands the device back too (the loop releases it).
+      const release = this.settings.releaseAfterPauseMs;
+      const left = this.status === 'paused' && release > 0 ? this.pausedAt + release - Date.now() : Infinity;
+      if (yieldToCommands && left <= 0) return false;
+      await this.sleep(Math.min(60_000, left));
     }
     if (failure) throw failure;
     return true;

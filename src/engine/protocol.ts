@@ -27,6 +27,8 @@ export interface EngineSettings {
   readonly missingRate: MissingRatePolicy;
   /** Device buffer in ms. */
   readonly bufferMs: number;
+  /** Close the device after this many ms of pause (0: hold it while paused); resume reopens it at the same sample. */
+  readonly releaseAfterPauseMs: number;
   /**
    * How DSD tracks reach the device. `auto`: native DSD when the device has a DSD container, else
    * DoP when it takes 24-bit PCM at the DSD rate / 16, else DSD->PCM (reported degraded). Software
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   eqAutoPreamp: true,
   missingRate: 'resample',
   bufferMs: 500,
+  releaseAfterPauseMs: 5000,
   dsd: 'auto',
 };
 
