@@ -7,13 +7,15 @@ const root = path.resolve(import.meta.dirname, '..');
 /**
  * Layer of each top-level folder under src/ (L0 lowest). Within L0, src/protocol sits on src/audio
  * (its schemas describe audio formats), so it ranks 0.5; src/util may be imported from anywhere.
+ * Within L4, src/cli starts the other front ends (`auris serve` runs the server and the MPD
+ * frontend), so it ranks 4.5: it may import src/server and src/mpd, never the reverse.
  */
 export const LAYER_OF = {
   audio: 0, util: 0, protocol: 0.5,
   decoders: 1, dsp: 1, outputs: 1, analysis: 1, 'signal-path': 1,
   engine: 2, library: 2,
   core: 3,
-  server: 4, mpd: 4, cli: 4,
+  server: 4, mpd: 4, cli: 4.5,
 };
 
 /** Where a file lives: `{ kind: 'src', folder }`, `{ kind: 'native' }`, `{ kind: 'web' }` or null. */

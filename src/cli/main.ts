@@ -37,9 +37,11 @@ function endQuietlyWhenOutputCloses(): void {
   process.stderr.on('error', onError);
 }
 
-/** Runs the CLI; an AurisError becomes one line on stderr and exit code 1 (2 for bad usage). */
-export async function main(argv: string[]): Promise<void> {
+/** Runs the CLI (no arguments: `serve`); an AurisError becomes one line on stderr and exit code 1 (2 for bad usage). */
+export async function main(argvGiven: string[]): Promise<void> {
   endQuietlyWhenOutputCloses();
+  // `auris` alone starts Auris (the server and its web app).
+  const argv = argvGiven.length > 2 ? argvGiven : [...argvGiven, 'serve'];
   const args = argv.slice(2);
   // What the named command prepares (the analysis commands start their workers) begins before
   // anything else loads, commander included (~10 ms), and runs on while the modules load; its

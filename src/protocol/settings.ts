@@ -32,6 +32,8 @@ export const DspSettingsSchema = z.object({
   eqPreset: z.string().min(1).nullable().default(null),
   /** EQ on/off without forgetting the preset. */
   eqEnabled: z.boolean().default(true),
+  /** Lower the EQ's gain so its response never goes above 0 dB (on top of the preset's own preamp), so boosts do not clip. */
+  eqAutoPreamp: z.boolean().default(true),
   /** Crossfeed (Bauer bs2b) on headphones. */
   crossfeed: z.boolean().default(false),
 }).strict();
@@ -80,15 +82,24 @@ export const SettingsSchema = z.object({
 
 export type Settings = z.infer<typeof SettingsSchema>;
 
-/** A change to the settings: any subset of groups, each any subset of its keys. */
+/**
+ * A group's keys, each optional and without its default: zod's `.partial()` keeps the defaults, so
+ * `{ output: { name } }` would come back with every other output key reset to its default.
+ */
+function patchOf<T extends z.ZodRawShape>(group: z.ZodObject<T>) {
+  const keys = Object.entries(group.shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? v.unwrap() as z.ZodType : v as z.ZodType).optional()]);
+  return z.object(Object.fromEntries(keys) as { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I> ? I : T[K]> }).strict();
+}
+
+/** A change to the settings: any subset of groups, each any subset of its keys (nothing it does not name changes). */
 export const SettingsPatchSchema = z.object({
-  output: OutputSettingsSchema.partial().optional(),
-  volumeDb: SettingsSchema.shape.volumeDb.optional(),
-  dsp: DspSettingsSchema.partial().optional(),
-  modes: PlaybackModesSchema.partial().optional(),
-  library: LibrarySettingsSchema.partial().optional(),
-  server: ServerSettingsSchema.partial().optional(),
-  mpd: MpdSettingsSchema.partial().optional(),
+  output: patchOf(OutputSettingsSchema).optional(),
+  volumeDb: SettingsSchema.shape.volumeDb.unwrap().optional(),
+  dsp: patchOf(DspSettingsSchema).optional(),
+  modes: patchOf(PlaybackModesSchema).optional(),
+  library: patchOf(LibrarySettingsSchema).optional(),
+  server: patchOf(ServerSettingsSchema).optional(),
+  mpd: patchOf(MpdSettingsSchema).optional(),
 }).strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   E_DEVICE_LOST: 'the device went away while in use',
   E_DEVICE: 'the audio device reported an error',
   E_STATE: 'the call does not fit the current state (closed, not open, already running)',
+  E_UNAUTHORIZED: 'the request lacks the token this server requires',
+  E_FORBIDDEN: 'the request came from a host name or a page this server does not answer',
   E_INTERNAL: 'a bug in Auris: please report it',
 } as const;
 

@@ -23,6 +23,7 @@ export interface CommandEntry {
 const startAnalysisWorkers = async (args: readonly string[]): Promise<void> => (await import('../analysis/workers.ts')).startAnalysisWorkers(args);
 
 export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'serve', load: async () => (await import('./serve.ts')).registerServe },
   { name: 'play', load: async () => (await import('./play.ts')).registerPlay },
   { name: 'devices', load: async () => (await import('./devices.ts')).registerDevices },
   { name: 'doctor', load: async () => (await import('./doctor.ts')).registerDoctor },

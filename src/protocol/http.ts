@@ -1,0 +1,99 @@
+// Request bodies of the HTTP API (src/server), as zod schemas shared with the web app. Each route
+// is one core call (src/core/api.ts); the server validates a body with the schema named here and
+// answers a failure with `{ error: WireError }` and the status of its code.
+
+import { z } from 'zod';
+import { OutputModeSchema } from './formats.ts';
+import { PlayableSchema } from './player.ts';
+import { PlaybackModesSchema } from './settings.ts';
+
+/** A queue entry id (stable while the entry is in the queue). */
+export const QueueIdSchema = z.number().int().positive();
+
+/** POST /api/player/{play|pause|resume|toggle|stop|next|previous}: `id` only means something to play. */
+export const PlayerCommandSchema = z.object({ id: QueueIdSchema.optional() }).strict();
+
+/** POST /api/player/seek: one target (absolute ms, relative ms or exact frame), optionally of entry `id`. */
+export const SeekRequestSchema = z.union([
+  z.object({ ms: z.number().min(0), id: QueueIdSchema.optional() }).strict(),
+  z.object({ relativeMs: z.number(), id: QueueIdSchema.optional() }).strict(),
+  z.object({ frame: z.number().int().min(0), id: QueueIdSchema.optional() }).strict(),
+]);
+
+/** A queue source over HTTP: an absolute path (or one relative to a library root) or a playable; the server keeps it inside the library roots. */
+export const QueueSourceSchema = z.union([z.string().min(1), PlayableSchema.partial().extend({ path: z.string().min(1) }).strict()]);
+
+/** POST /api/queue/add -> `{ ids }`: files, library tracks or a library album, at position `at` (default: the end). */
+export const QueueAddSchema = z.object({
+  sources: z.array(QueueSourceSchema).optional(),
+  trackIds: z.array(z.number().int().positive()).optional(),
+  albumId: z.number().int().positive().optional(),
+  at: z.number().int().min(0).optional(),
+}).strict().refine((b) => (b.sources?.length ?? 0) + (b.trackIds?.length ?? 0) + (b.albumId === undefined ? 0 : 1) > 0, {
+  message: 'nothing to add: give sources, trackIds or albumId',
+});
+
+export const QueueRemoveSchema = z.object({ ids: z.array(QueueIdSchema).min(1) }).strict();
+/** `to`: 0-based position in the queue after the entry is taken out. */
+export const QueueMoveSchema = z.object({ id: QueueIdSchema, to: z.number().int().min(0) }).strict();
+export const QueueSwapSchema = z.object({ a: QueueIdSchema, b: QueueIdSchema }).strict();
+export const QueueClearSchema = z.object({}).strict();
+/** Positions [start, end), default all. */
+export const QueueShuffleSchema = z.object({ start: z.number().int().min(0).optional(), end: z.number().int().min(0).optional() }).strict();
+export const QueuePrioritySchema = z.object({ ids: z.array(QueueIdSchema).min(1), priority: z.number().int().min(0).max(255) }).strict();
+/** PATCH /api/queue/modes: any subset of the modes. */
+export const QueueModesPatchSchema = PlaybackModesSchema.partial().strict();
+/** GET /api/queue/changes?since=V */
+export const QueueChangesQuerySchema = z.object({ since: z.coerce.number().int().min(0) }).strict();
+
+/** PUT /api/volume */
+export const VolumeRequestSchema = z.object({ db: z.number().min(-120).max(0) }).strict();
+
+/** POST /api/outputs/select */
+export const OutputSelectSchema = z.object({ name: z.string().min(1), mode: OutputModeSchema.optional() }).strict();
+
+/** The error body of every failed request. */
+export interface HttpErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+/** Response header that names an Auris server and its version (how `auris serve` recognises a running Auris on its port). */
+export const AURIS_SERVER_HEADER = 'x-auris-version';
+
+// ---- library ----
+
+/** `?offset=&limit=` of every list: pages of at most 500 (the web app asks for what is visible). */
+export const PageQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+}).strict();
+
+export const ALBUM_SORTS = ['artist', 'title', 'year', 'added', 'dr'] as const;
+/** GET /api/library/albums */
+export const AlbumsQuerySchema = PageQuerySchema.extend({
+  sort: z.enum(ALBUM_SORTS).default('artist'),
+  artist: z.string().min(1).optional(),
+  genre: z.string().min(1).optional(),
+  year: z.coerce.number().int().optional(),
+}).strict();
+
+/** GET /api/library/search: words, each a prefix, over titles, artists, albums, genres and paths. */
+export const SearchQuerySchema = PageQuerySchema.extend({ q: z.string().max(500) }).strict();
+
+/** GET /api/library/folders?uri= ('' = the top). */
+export const FolderQuerySchema = z.object({ uri: z.string().max(4096).default('') }).strict();
+
+export const ART_SIZES = ['thumb', 'large', 'original'] as const;
+/** GET /api/art/{album|track}/:id?size= : a 256 px or 640 px WebP, or the image as stored. */
+export const ArtQuerySchema = z.object({ size: z.enum(ART_SIZES).default('original') }).strict();
+
+/** POST and DELETE /api/library/roots: a music folder. */
+export const LibraryRootSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
+
+/** POST /api/library/scan: every root, or one. Answers at once; progress comes as `scan` events. */
+export const LibraryScanSchema = z.object({ rootId: z.number().int().positive().optional() }).strict();
+
+/** PUT /api/playlists/:name: the entries in order, library track ids or uris. */
+export const PlaylistSaveSchema = z.object({ entries: z.array(z.union([z.number().int().positive(), z.string().min(1)])).max(100_000) }).strict();
+/** POST /api/playlists/:name/rename */
+export const PlaylistRenameSchema = z.object({ to: z.string().min(1).max(255) }).strict();

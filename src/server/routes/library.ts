@@ -1,0 +1,153 @@
+// /api/library/*, /api/art/*, /api/playlists/*, /api/analysis/*: the library facade (LibraryService)
+// one for one. Everything is addressed by library id or uri, never by a file path, except the
+// music folders a user adds. Without a library, every route answers E_STATE.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { LibraryService } from '../../core/library.ts';
+import {
+  AlbumsQuerySchema, ArtQuerySchema, FolderQuerySchema, LibraryRootSchema, LibraryScanSchema, PageQuerySchema,
+  PlaylistRenameSchema, PlaylistSaveSchema, SearchQuerySchema,
+} from '../../protocol/http.ts';
+import { AurisError, asAurisError } from '../../util/errors.ts';
+import { aurisFolders, comparablePath } from '../../util/platform-paths.ts';
+import type { EventHub } from '../event-hub.ts';
+import { parseId, parseRequest } from '../validate.ts';
+
+/** The art image as the answer, cached by the browser for a day (art changes only with a rescan). */
+function sendImage(reply: FastifyReply, image: { mime: string; bytes: Uint8Array }): FastifyReply {
+  return reply.type(image.mime).header('cache-control', 'private, max-age=86400').send(Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength));
+}
+
+export function libraryRoutes(app: FastifyInstance, service: LibraryService | null, events: EventHub): void {
+  const lib = (): LibraryService => {
+    if (!service) throw new AurisError('E_STATE', 'this server runs without a library', {});
+    return service;
+  };
+  const notFound = (what: string, id: number | string): never => {
+    throw new AurisError('E_NOT_FOUND', `no ${what} ${id} in the library`, { id });
+  };
+
+  /** Runs a scan in the background; its progress and end come as `scan` events. */
+  const scanInBackground = (rootId?: number): void => {
+    events.emit({ type: 'scan', phase: 'started', done: 0, total: null, message: 'scanning the music folders' });
+    lib().scan(rootId === undefined ? {} : { rootId }).catch((e: unknown) => {
+      const err = asAurisError(e);
+      events.emit({ type: 'scan', phase: 'failed', done: 0, total: null, message: err.message });
+    });
+  };
+
+  app.get('/api/library/stats', async () => lib().library.stats());
+  app.get('/api/library/albums', async (req) => {
+    const q = parseRequest(AlbumsQuerySchema, req.query, 'albums');
+    return lib().library.albums(q);
+  });
+  app.get<{ Params: { id: string } }>('/api/library/albums/:id', async (req) => {
+    const id = parseId(req.params.id, 'album id');
+    return lib().library.album(id) ?? notFound('album', id);
+  });
+  app.get('/api/library/artists', async (req) => lib().library.artists(parseRequest(PageQuerySchema, req.query, 'artists')));
+  app.get('/api/library/albumartists', async (req) => lib().library.albumArtists(parseRequest(PageQuerySchema, req.query, 'album artists')));
+  app.get('/api/library/genres', async (req) => lib().library.genres(parseRequest(PageQuerySchema, req.query, 'genres')));
+  app.get('/api/library/years', async (req) => lib().library.years(parseRequest(PageQuerySchema, req.query, 'years')));
+  app.get('/api/library/folders', async (req) => lib().library.listFolder(parseRequest(FolderQuerySchema, req.query, 'folder').uri));
+  app.get('/api/library/search', async (req) => {
+    const { q, ...page } = parseRequest(SearchQuerySchema, req.query, 'search');
+    return lib().library.search(q, page);
+  });
+  app.get<{ Params: { id: string } }>('/api/library/tracks/:id', async (req) => {
+    const id = parseId(req.params.id, 'track id');
+    return lib().library.track(id) ?? notFound('track', id);
+  });
+
+  // ---- music folders and scans ----
+
+  app.get('/api/library/roots', async () => lib().library.roots());
+  /** The platform's music folder, offered on a first run with an empty library. */
+  app.get('/api/library/suggestion', async () => {
+    const music = aurisFolders().music;
+    return { path: music, exists: existsSync(music) };
+  });
+  app.post('/api/library/roots', async (req, reply) => {
+    const { path: folder } = parseRequest(LibraryRootSchema, req.body, 'music folder');
+    if (!path.isAbsolute(folder)) throw new AurisError('E_INVALID_ARGUMENT', `a music folder is an absolute path, not ${JSON.stringify(folder)}`, { path: folder });
+    const root = await lib().addRoot(folder);
+    scanInBackground(root.id);
+    return reply.code(201).send(root);
+  });
+  app.delete('/api/library/roots', async (req, reply) => {
+    const { path: folder } = parseRequest(LibraryRootSchema, req.body, 'music folder');
+    const want = comparablePath(folder);
+    const root = lib().library.roots().find((r) => comparablePath(r.path) === want) ?? notFound('music folder', folder);
+    lib().removeRoot(root.id);
+    return reply.code(204).send();
+  });
+  app.post('/api/library/scan', async (req, reply) => {
+    const { rootId } = parseRequest(LibraryScanSchema, req.body, 'scan');
+    if (rootId !== undefined && lib().library.root(rootId) === null) notFound('music folder', rootId);
+    scanInBackground(rootId);
+    return reply.code(202).send();
+  });
+
+  // ---- art, by library id only ----
+
+  const art = async (reply: FastifyReply, artId: number | null, size: 'thumb' | 'large' | 'original', what: string, id: number) => {
+    if (artId === null) return notFound(`${what} art for`, id);
+    if (size === 'original') return sendImage(reply, lib().library.art(artId) ?? notFound('art', artId));
+    return sendImage(reply, await lib().library.thumbnail(artId, size === 'thumb' ? 'small' : 'large'));
+  };
+  app.get<{ Params: { id: string } }>('/api/art/album/:id', async (req, reply) => {
+    const id = parseId(req.params.id, 'album id');
+    const { size } = parseRequest(ArtQuerySchema, req.query, 'art');
+    const album = lib().library.album(id) ?? notFound('album', id);
+    return art(reply, album.album.artId, size, 'album', id);
+  });
+  app.get<{ Params: { id: string } }>('/api/art/track/:id', async (req, reply) => {
+    const id = parseId(req.params.id, 'track id');
+    const { size } = parseRequest(ArtQuerySchema, req.query, 'art');
+    if (lib().library.track(id) === null) notFound('track', id);
+    return art(reply, lib().library.trackArtId(id), size, 'track', id);
+  });
+
+  // ---- stored playlists ----
+
+  app.get('/api/playlists', async () => lib().library.playlists());
+  app.get<{ Params: { name: string } }>('/api/playlists/:name', async (req) => lib().library.playlist(req.params.name) ?? notFound('playlist', req.params.name));
+  app.put<{ Params: { name: string } }>('/api/playlists/:name', async (req, reply) => {
+    const { entries } = parseRequest(PlaylistSaveSchema, req.body, 'playlist');
+    lib().library.savePlaylist(req.params.name, entries);
+    return reply.code(204).send();
+  });
+  app.post<{ Params: { name: string } }>('/api/playlists/:name/rename', async (req, reply) => {
+    const { to } = parseRequest(PlaylistRenameSchema, req.body, 'playlist rename');
+    lib().library.renamePlaylist(req.params.name, to);
+    return reply.code(204).send();
+  });
+  app.delete<{ Params: { name: string } }>('/api/playlists/:name', async (req, reply) => {
+    lib().library.deletePlaylist(req.params.name);
+    return reply.code(204).send();
+  });
+
+  // ---- analysis ----
+
+  /** An album's tracks with their measurements (DR, loudness, true bit depth, authenticity). */
+  app.get<{ Params: { id: string } }>('/api/analysis/album/:id', async (req) => {
+    const id = parseId(req.params.id, 'album id');
+    const found = lib().library.album(id) ?? notFound('album', id);
+    return {
+      album: found.album,
+      tracks: found.tracks.map((t) => ({
+        id: t.id, title: t.title, trackNumber: t.trackNumber, discNumber: t.discNumber, duration: t.duration,
+        analysedAt: t.analysedAt, analysisError: t.analysisError, dr: t.dr, drRounded: t.drRounded, peakDb: t.peakDb,
+        loudnessLufs: t.loudnessLufs, lraLu: t.lraLu, truePeakDbtp: t.truePeakDbtp, rg2TrackGain: t.rg2TrackGain,
+        trueBits: t.trueBits, verdict: t.verdict, cutoffHz: t.cutoffHz,
+      })),
+    };
+  });
+  /** Analyses the tracks not analysed yet, in the background; the library's change flag says when rows change. */
+  app.post('/api/analysis/run', async (_req, reply) => {
+    lib().analyse().catch((e: unknown) => events.emit({ type: 'error', error: asAurisError(e).toJSON() }));
+    return reply.code(202).send();
+  });
+}

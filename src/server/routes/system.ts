@@ -1,0 +1,29 @@
+// Volume, outputs, settings and doctor: the core's VolumeApi, OutputsApi, SettingsApi one for one.
+
+import type { FastifyInstance } from 'fastify';
+import type { AurisCore } from '../../core/api.ts';
+import { diagnose, gatherFacts } from '../../core/doctor.ts';
+import { OutputSelectSchema, VolumeRequestSchema } from '../../protocol/http.ts';
+import { SettingsPatchSchema } from '../../protocol/settings.ts';
+import { parseRequest } from '../validate.ts';
+
+export function systemRoutes(app: FastifyInstance, core: AurisCore): void {
+  app.get('/api/volume', async () => ({ db: core.volume.get() }));
+  app.put('/api/volume', async (req) => {
+    const { db } = parseRequest(VolumeRequestSchema, req.body, 'volume');
+    await core.volume.set(db);
+    return { db: core.volume.get() };
+  });
+
+  app.get('/api/outputs', async () => core.outputs.list());
+  app.post('/api/outputs/select', async (req, reply) => {
+    const { name, mode } = parseRequest(OutputSelectSchema, req.body, 'output select');
+    await core.outputs.select(name, mode);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/settings', async () => core.settings.get());
+  app.patch('/api/settings', async (req) => core.settings.update(parseRequest(SettingsPatchSchema, req.body, 'settings')));
+
+  app.get('/api/doctor', async () => ({ findings: diagnose(await gatherFacts()) }));
+}

@@ -1,0 +1,46 @@
+// A server over the real core for the server tests, with a library root holding real WAV files.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { startCore, type Core } from '../../../src/core/index.ts';
+import { buildServer, type ServerOptions } from '../../../src/server/app.ts';
+import { chunk, intBytesLE, riffWave, wavFmt } from '../../helpers/containers.ts';
+import { tempDir } from '../../helpers/tmp.ts';
+
+/** A 16-bit mono 8 kHz WAV of `seconds` of a tone (its frequency set by `seed`): long enough to be still playing when a test looks, small on disk. */
+export function writeWav(file: string, seconds = 60, seed = 1): void {
+  const samples = Int32Array.from({ length: seconds * 8000 }, (_, i) => Math.round(12000 * Math.sin((2 * Math.PI * 110 * seed * i) / 8000)));
+  writeFileSync(file, riffWave([chunk('fmt ', wavFmt({ tag: 1, channels: 1, rate: 8000, containerBits: 16 })), chunk('data', intBytesLE(samples, 2))]));
+}
+
+export interface TestServer {
+  readonly app: FastifyInstance;
+  readonly core: Core;
+  /** The library root, holding a/1.wav, a/2.wav, a/3.wav. */
+  readonly root: string;
+  readonly tracks: readonly string[];
+  close(): Promise<void>;
+}
+
+export async function openTestServer(options: ServerOptions = {}): Promise<TestServer> {
+  const root = tempDir('auris-server-root-');
+  mkdirSync(path.join(root, 'a'));
+  const tracks = [1, 2, 3].map((n) => path.join(root, 'a', `${n}.wav`));
+  tracks.forEach((t, i) => writeWav(t, 60, i + 1));
+  // The real core, its engine on this thread, settings in a temporary folder, playing to the paced null output.
+  const core = await startCore({
+    settingsFile: path.join(tempDir('auris-server-data-'), 'settings.json'),
+    settings: { library: { roots: [root] }, output: { name: 'null', mode: 'exclusive' } },
+    engine: 'in-process',
+  });
+  const app = await buildServer(core, { webRoot: null, ...options });
+  await app.ready();
+  return {
+    app, core, root, tracks,
+    async close() {
+      await app.close();
+      await core.close();
+    },
+  };
+}
