@@ -357,6 +357,8 @@ test('no file outside the library: absolute paths, .., urls and unknown uris are
   assert.equal((await c.cmd('lsinfo "Alpha Band/../../"')).end, 'ACK [2@0] {lsinfo} Malformed URI');
   assert.equal((await c.cmd('readpicture "nope/x.flac" 0')).end, 'ACK [50@0] {readpicture} No such song');
   assert.equal((await c.cmd('listfiles /')).end, 'OK');
+  assert.equal((await c.cmd('lsinfo "No/Such/Folder"')).end, 'ACK [50@0] {lsinfo} No such directory');
+  assert.equal((await c.cmd('listall "No/Such/Folder"')).end, 'ACK [50@0] {listall} No such directory');
   assert.equal((await c.cmd('add "Alpha Band/cover.jpg"')).end, 'ACK [50@0] {add} No such directory');
   assert.equal(field(await c.ok('status'), 'playlistlength'), '0');
   c.close();

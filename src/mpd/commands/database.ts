@@ -5,7 +5,8 @@
 import { ACK, MpdError } from '../ack.ts';
 import { parseInsertPosition, parseRange, parseUnsigned, type Range } from '../args.ts';
 import { PERMISSION, type CommandContext, type CommandSpec } from '../context.ts';
-import type { LibraryFilter, LibrarySortKey, LibraryTrack } from '../database.ts';
+import type { Library, LibraryFilter, LibrarySortKey, LibraryTrack } from '../database.ts';
+import { isAurisError } from '../../util/errors.ts';
 import { parseFilterArgs, toLibraryFilter } from '../filter.ts';
 import { isoSeconds, printTrack, trackTags } from '../records.ts';
 import { LIBRARY_TAG_OF, parseTagName, type MpdTag } from '../tags.ts';
@@ -50,8 +51,19 @@ function listAll(info: boolean): CommandSpec['run'] {
       await ctx.r.flushIfFull();
     });
     // An unknown folder is MPD's "No such directory" (the library says E_NOT_FOUND).
-    if (!any && uri !== '') ctx.library().listFolder(uri);
+    if (!any && uri !== '') folder(ctx, uri);
   };
+}
+
+/** A folder of the library; the top of a library without folders is empty, an unknown folder MPD's "No such directory". */
+function folder(ctx: CommandContext, uri: string): ReturnType<Library['listFolder']> {
+  try {
+    return ctx.library().listFolder(uri);
+  } catch (e) {
+    if (!isAurisError(e, 'E_NOT_FOUND')) throw e;
+    if (uri === '') return { folders: [], tracks: [], playlists: [] };
+    throw new MpdError(ACK.NO_EXIST, 'No such directory');
+  }
 }
 
 async function lsinfo(ctx: CommandContext, args: string[]): Promise<void> {
@@ -60,7 +72,7 @@ async function lsinfo(ctx: CommandContext, args: string[]): Promise<void> {
     const t = trackByUri(ctx, uri);
     if (t) return printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
   }
-  const listing = ctx.library().listFolder(uri);
+  const listing = folder(ctx, uri);
   for (const t of listing.tracks) {
     printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
     await ctx.r.flushIfFull();
@@ -78,7 +90,7 @@ async function lsinfo(ctx: CommandContext, args: string[]): Promise<void> {
 
 async function listFiles(ctx: CommandContext, args: string[]): Promise<void> {
   const uri = checkUri(args[0] ?? '');
-  const listing = ctx.library().listFolder(uri);
+  const listing = folder(ctx, uri);
   for (const f of listing.folders) ctx.r.kv('directory', f.name);
   for (const t of listing.tracks) {
     ctx.r.kv('file', t.uri.slice(t.uri.lastIndexOf('/') + 1));
