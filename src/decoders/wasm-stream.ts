@@ -41,6 +41,8 @@ export interface WasmCodecSpec {
   readonly createCodec: () => Promise<StreamingCodec>;
   /** Fields of StreamInfo the plugin knows from the container (codec name, total frames...). */
   readonly info: Omit<StreamInfo, 'md5' | 'lossless'>;
+  /** True when the codec reports truncation itself (Ogg), so fewer frames than `info.totalFrames` is no damage by itself. */
+  readonly selfChecked?: boolean;
 }
 
 const FEED_BYTES = 64 * 1024;
@@ -141,7 +143,7 @@ class WasmStreamDecoder implements Decoder {
 
   /** At the end of the input: fewer frames than the container declares is a truncation. */
   private checkLength(): void {
-    const total = this.info.totalFrames;
+    const total = this.spec.selfChecked ? null : this.info.totalFrames;
     const decoded = this.position + this.pending.reduce((n, c) => n + c.frames - c.used, 0);
     if (total !== null && decoded < total) this.damage('E_TRUNCATED', `${decoded} of ${total} frames decoded (truncated)`);
   }
