@@ -33,6 +33,11 @@ export interface StreamingCodec {
   decode(bytes: Uint8Array): PlanarAudio | PlanarAudio[] | Promise<PlanarAudio | PlanarAudio[]>;
   /** Decodes what is still buffered at the end of the input (codecs without a flush return nothing). */
   flush(): Promise<PlanarAudio | PlanarAudio[] | null>;
+  /**
+   * Optional: frames that `info.totalFrames` counts before the stream's first frame (an Ogg stream
+   * that starts at a late granule), known once the first audio is decoded; null while unknown.
+   */
+  startOffset?(): number | null;
   free(): void;
 }
 
@@ -69,7 +74,7 @@ export async function openWasmStream(source: ByteSource, spec: WasmCodecSpec, op
 
 class WasmStreamDecoder implements Decoder {
   format: AudioFormat = floatFormat(48000, 2, 32);
-  readonly info: StreamInfo;
+  info: StreamInfo;
   private codec: StreamingCodec | null = null;
   private byteOffset = 0;
   private flushed = false;
@@ -102,6 +107,9 @@ class WasmStreamDecoder implements Decoder {
       throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded${this.warnings.length > 0 ? ` (${this.warnings.join('; ')})` : ''}`, { path: this.source.name });
     }
     this.format = first.format;
+    const offset = this.codec?.startOffset?.() ?? 0;
+    const total = this.info.totalFrames;
+    if (offset > 0 && total !== null) this.info = { ...this.info, totalFrames: Math.max(0, total - offset) };
   }
 
   /** Feeds the codec until at least one frame is pending or the input is exhausted. */

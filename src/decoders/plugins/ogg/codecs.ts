@@ -163,16 +163,3 @@ function decodeFitting(
   return { ...out, errors: [...errors, ...out.errors] };
 }
 
-/**
- * Samples (at 48 kHz) an Opus packet decodes to, from its TOC byte (RFC 6716 section 3.1), or 0
- * for a packet too short to say.
- */
-export function opusPacketSamples(p: Uint8Array): number {
-  if (p.length < 1) return 0;
-  const config = p[0]! >> 3;
-  // Frame length in units of 2.5 ms: SILK 10/20/40/60 ms, hybrid 10/20 ms, CELT 2.5/5/10/20 ms.
-  const units = config < 12 ? [4, 8, 16, 24][config & 3]! : config < 16 ? [4, 8][config & 1]! : [1, 2, 4, 8][config & 3]!;
-  const code = p[0]! & 3;
-  const frames = code === 0 ? 1 : code < 3 ? 2 : p.length >= 2 ? p[1]! & 0x3f : 0;
-  return frames * units * 120;
-}

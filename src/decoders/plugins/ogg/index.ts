@@ -9,8 +9,8 @@ import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
 import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
 import { openWasmStream } from '../../wasm-stream.ts';
-import { opusCodec, opusPacketSamples, parseOpusHead, vorbisCodec } from './codecs.ts';
-import { MAX_PAGE_BYTES, PacketAssembler, firstPacket, lastGranule, pageAt, startsWith, streamsAtStart } from './pages.ts';
+import { opusCodec, parseOpusHead, vorbisCodec } from './codecs.ts';
+import { MAX_PAGE_BYTES, firstPacket, lastGranule, pageAt, startsWith, streamsAtStart } from './pages.ts';
 import { OggCodecStream, type OggCodec } from './stream.ts';
 
 const VORBIS_ID = [0x01, 0x76, 0x6f, 0x72, 0x62, 0x69, 0x73]; // "\x01vorbis"
@@ -46,36 +46,14 @@ async function openOgg(source: ByteSource, options: DecoderOptions, preferred: O
   }
   // The header is checked again when the stream opens; here only the Opus pre-skip is needed.
   const preSkip = codec === opusCodec ? parseOpusHead(mine.first, source.name).preSkip : 0;
-  const origin = codec === opusCodec ? await opusOrigin(source, mine.serial) : 0;
   const granule = await lastGranule(source, mine.serial);
   return openWasmStream(source, {
     createCodec: async () => new OggCodecStream(codec, source.name),
-    info: { codec: codec.name, container: 'Ogg', totalFrames: granule === null ? null : Math.max(0, Number(granule) - origin - preSkip), bitrate: null },
+    info: { codec: codec.name, container: 'Ogg', totalFrames: granule === null ? null : Math.max(0, Number(granule) - preSkip), bitrate: null },
     // A cut-off page or a missing end-of-stream page is how an Ogg stream says it is truncated;
     // the last granule is no count to hold the decode to (a Vorbis stream may start late).
     selfChecked: true,
   }, options);
-}
-
-/**
- * The granule position at which an Opus stream starts: above 0 for a recording that begins in the
- * middle of a live stream (RFC 7845 section 4.5). Read from the first page that ends an audio
- * packet, whose granule is the origin plus the samples of the packets so far (from their TOC).
- */
-async function opusOrigin(source: ByteSource, serial: number): Promise<number> {
-  const head = await source.read(0, Math.min(source.size, 256 * 1024));
-  const assembler = new PacketAssembler();
-  let packets = 0;
-  let samples = 0;
-  for (let at = 0; at < head.length;) {
-    const page = pageAt(head, at);
-    if (typeof page === 'string') break;
-    at += page.bytes.length;
-    if (page.serial !== serial) continue;
-    for (const p of assembler.add(page).packets) if (++packets > 2) samples += opusPacketSamples(p);
-    if (packets > 2 && page.granule >= 0n) return page.eos ? 0 : Math.max(0, Number(page.granule) - samples);
-  }
-  return 0;
 }
 
 /** FLAC in Ogg through the native FLAC decoder, reported as FLAC in an Ogg container. */

@@ -56,6 +56,7 @@ interface LogicalStream {
 export class OggCodecStream implements StreamingCodec {
   private readonly reader = new OggPageReader();
   private stream: LogicalStream | null = null;
+  private firstOrigin: number | null = null;
 
   constructor(private readonly codec: OggCodec, private readonly name: string) {}
 
@@ -76,6 +77,11 @@ export class OggCodecStream implements StreamingCodec {
       errors.push({ message: `the ${this.codec.name} stream ends without its end-of-stream page (truncated)`, code: 'E_TRUNCATED' });
     }
     return withErrors([], errors);
+  }
+
+  /** The first stream's origin on the granule scale (0, or more when it starts late), once decoded up to a granule. */
+  startOffset(): number | null {
+    return this.firstOrigin;
   }
 
   free(): void {
@@ -115,6 +121,7 @@ export class OggCodecStream implements StreamingCodec {
       // The first granule places the stream: one above the samples decoded so far means it starts
       // late (RFC 7845 4.5, Vorbis I A.2). A last page alone says only where the stream ends.
       s.origin = page.eos ? 0 : Math.max(0, Number(page.granule) - (s.decoded + d.samplesDecoded));
+      this.firstOrigin ??= s.origin;
     }
     // Only the last page may end inside its last packet (end trimming).
     if (page.eos && page.granule >= 0n) keep = Math.max(0, Math.min(keep, Number(page.granule) - (s.origin ?? 0) - s.decoded));
