@@ -98,7 +98,7 @@ class WasmStreamDecoder implements Decoder {
   }
 
   async start(): Promise<void> {
-    this.codec = await this.guard(() => this.spec.createCodec());
+    this.codec = await this.spec.createCodec();
     await this.fill();
     const first = this.pending[0];
     if (!first) {
@@ -132,7 +132,7 @@ class WasmStreamDecoder implements Decoder {
   }
 
   /**
-   * Runs a call into the codec library. Anything it throws other than an AurisError (a TypeError
+   * Runs a decode call into the codec library. Anything it throws other than an AurisError (a TypeError
    * from its parser, a trap of its WebAssembly memory) is damage it could not handle: E_CORRUPT,
    * and the library instance is not called again.
    */
@@ -241,7 +241,7 @@ class WasmStreamDecoder implements Decoder {
   /** A fresh codec at byte 0: the only exact way back for codecs with inter-frame state. */
   private async restart(): Promise<void> {
     this.freeCodec();
-    this.codec = await this.guard(() => this.spec.createCodec());
+    this.codec = await this.spec.createCodec();
     this.byteOffset = 0;
     this.flushed = false;
     this.pending.length = 0;
