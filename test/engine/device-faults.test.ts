@@ -1,0 +1,67 @@
+// The player over a fake DAC that drops out (issue 18), judged by what the DAC actually played
+// (test/alsa/fakedac.c appends every frame it played to <capture>.played, over every open): an
+// xrun with half a second queued, and an unplug followed by a replug, must both leave the played
+// audio equal to the file, with no frame skipped or repeated.
+import { fakeDacLog, fakeDacPlayed, lcgInts, needFakeDac, resetFakeDac } from '../helpers/alsa.ts';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { packInt, packMd5Layout } from '../../src/audio/pack.ts';
+import { needTools, run } from '../helpers/tools.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { ofType, playAll } from './play-all.ts';
+
+const dir = tempDir('auris-faults-');
+
+/** A 16-bit stereo 44.1 kHz FLAC of noise; returns its path and its samples as S16_LE bytes. */
+function flacOf(name: string, frames: number, seed: number): { file: string; bytes: Buffer } {
+  const samples = lcgInts(frames * 2, 16, seed);
+  const raw = path.join(dir, `${name}.raw`);
+  writeFileSync(raw, packMd5Layout(samples, 16));
+  const file = path.join(dir, `${name}.flac`);
+  run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', '--bps=16', '--sample-rate=44100', '-o', file, raw]);
+  return { file, bytes: Buffer.from(packInt(samples, 16, 'S16_LE')) };
+}
+
+/** The first frame where `played` and `want` differ, or -1. */
+function firstDifference(played: Buffer, want: Buffer): number {
+  const n = Math.min(played.length, want.length);
+  for (let i = 0; i < n; i++) if (played[i] !== want[i]) return Math.floor(i / 4);
+  return played.length === want.length ? -1 : n / 4;
+}
+
+test('player: an xrun with 500 ms queued in the device loses nothing the listener would hear', { timeout: 60_000 }, async (t) => {
+  if (!needTools(t, 'flac') || !needFakeDac(t)) return;
+  resetFakeDac('dacxrun');
+  const { file, bytes } = flacOf('xrun', 44100, 31);
+  const events = await playAll([
+    { type: 'configure', settings: { output: 'alsa:dacxrun', bufferMs: 500 } },
+    { type: 'set-queue', paths: [file] },
+    { type: 'play' },
+  ]);
+  const xrun = fakeDacLog('dacxrun').find((e) => e.kind === 'xrun');
+  assert.ok(xrun && xrun.dropped > 10_000, `the DAC dropped a buffer's worth at its xrun: ${JSON.stringify(xrun)}`);
+  assert.equal(ofType(events, 'queue-end')[0]!.underruns, 1);
+  assert.equal(firstDifference(fakeDacPlayed('dacxrun'), bytes), -1, 'the played audio is the file');
+  assert.equal(ofType(events, 'track-end')[0]!.proof.verified, true, 'and the proof may say so');
+});
+
+test('player: unplugged after 8820 frames and plugged back, the DAC plays the file once, exactly', { timeout: 60_000 }, async (t) => {
+  if (!needTools(t, 'flac') || !needFakeDac(t)) return;
+  for (const bufferMs of [40, 500]) {
+    resetFakeDac('dacgone');
+    // Shorter than twice 8820 frames: dacgone goes after 8820 frames of each open.
+    const { file, bytes } = flacOf(`gone-${bufferMs}`, 16000, 32);
+    const events = await playAll([
+      { type: 'configure', settings: { output: 'alsa:dacgone', bufferMs } },
+      { type: 'set-queue', paths: [file] },
+      { type: 'play' },
+    ]);
+    assert.ok(ofType(events, 'device-lost').length === 1 && ofType(events, 'device-back').length === 1, `${bufferMs} ms: lost and back once`);
+    const waiting = ofType(events, 'state').find((e) => e.state.status === 'waiting-for-device');
+    assert.equal(waiting?.state.positionFrames, 8820, `${bufferMs} ms: the player waits at the frame the DAC played`);
+    assert.equal(ofType(events, 'queue-end')[0]!.underruns, 0, `${bufferMs} ms: an unplug is not an underrun`);
+    assert.equal(firstDifference(fakeDacPlayed('dacgone'), bytes), -1, `${bufferMs} ms: the played audio, over both opens, is the file`);
+  }
+});
