@@ -37,6 +37,18 @@ async function writeUntilLost(out: OpenOutput, bytes: Uint8Array): Promise<numbe
   return frames;
 }
 
+/** Opens `dac` and plays noise into it until it is unplugged, then closes it. */
+async function playUntilUnplugged(dac: AlsaOutputPlugin): Promise<void> {
+  const out = await dac.open(FORMAT, 'exclusive', { bufferMs: 100 });
+  try {
+    const gone = new Promise<void>((resolve) => out.on('device-lost', () => resolve()));
+    await writeUntilLost(out, noiseBytes(1, 23));
+    await gone;
+  } finally {
+    await out.close();
+  }
+}
+
 for (const bufferMs of [500, 2000]) {
   test(`an xrun with ${bufferMs} ms of audio queued in the device loses nothing: the played capture is the source`, HANG_GUARD, async (t) => {
     if (!needFakeDac(t)) return;
@@ -120,14 +132,7 @@ test('a device that does not come back: the cached probe still answers, a fresh 
   resetFakeDac('dacgonefor');
   const dac = new AlsaOutputPlugin('dacgonefor');
   await dac.capabilities(); // cached now, as the engine's first open does
-  const out = await dac.open(FORMAT, 'exclusive', { bufferMs: 100 });
-  try {
-    const gone = new Promise<void>((resolve) => out.on('device-lost', () => resolve()));
-    await writeUntilLost(out, noiseBytes(1, 23));
-    await gone;
-  } finally {
-    await out.close();
-  }
+  await playUntilUnplugged(dac);
   assert.ok((await dac.capabilities()).formats !== 'any', 'the cache answers as if the device were there');
   await assert.rejects(dac.capabilities({ fresh: true }), (e: unknown) => isAurisError(e, 'E_NOT_FOUND'));
   await assert.rejects(dac.open(FORMAT, 'exclusive'), (e: unknown) => isAurisError(e, 'E_NOT_FOUND'));
@@ -139,14 +144,7 @@ test('a device that comes back later: a fresh probe fails while it is away and s
   if (!needFakeDac(t)) return;
   resetFakeDac('dacgonebrief');
   const dac = new AlsaOutputPlugin('dacgonebrief');
-  const out = await dac.open(FORMAT, 'exclusive', { bufferMs: 100 });
-  try {
-    const gone = new Promise<void>((resolve) => out.on('device-lost', () => resolve()));
-    await writeUntilLost(out, noiseBytes(1, 24));
-    await gone;
-  } finally {
-    await out.close();
-  }
+  await playUntilUnplugged(dac);
   await assert.rejects(dac.capabilities({ fresh: true }), (e: unknown) => isAurisError(e, 'E_NOT_FOUND'));
   const deadline = Date.now() + 10_000;
   let back = false;
