@@ -182,6 +182,9 @@ class DeviceContext {
     seq_.fetch_add(1, std::memory_order_acq_rel);
   }
 
+  // Device thread: when the delay was last published (a reading of the device's position).
+  int64_t published_at_ns() const { return delay_time_ns_.load(std::memory_order_relaxed); }
+
   // JS thread: device-side delay now, extrapolated from the last published value.
   int64_t DeviceDelay(int64_t now_ns) const {
     for (int tries = 0; tries < 100; tries++) {

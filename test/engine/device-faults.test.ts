@@ -58,10 +58,14 @@ test('player: unplugged after 8820 frames and plugged back, the DAC plays the fi
       { type: 'set-queue', paths: [file] },
       { type: 'play' },
     ]);
-    assert.ok(ofType(events, 'device-lost').length === 1 && ofType(events, 'device-back').length === 1, `${bufferMs} ms: lost and back once`);
+    const story = () => `events ${events.filter((e) => e.type !== 'state').map((e) => e.type).join(' ')}; DAC log ${fakeDacLog('dacgone').map((e) => `${e.kind} ${e.played}/${e.dropped}/${e.received}`).join(', ')}`;
+    assert.ok(ofType(events, 'device-lost').length === 1 && ofType(events, 'device-back').length === 1, `${bufferMs} ms: lost and back once: ${story()}`);
     const waiting = ofType(events, 'state').find((e) => e.state.status === 'waiting-for-device');
     assert.equal(waiting?.state.positionFrames, 8820, `${bufferMs} ms: the player waits at the frame the DAC played`);
-    assert.equal(ofType(events, 'queue-end')[0]!.underruns, 0, `${bufferMs} ms: an unplug is not an underrun`);
+    // A 40 ms buffer can run dry on a loaded machine: every underrun counted must be an xrun of
+    // the DAC, and the unplug is none.
+    const xruns = fakeDacLog('dacgone').filter((e) => e.kind === 'xrun').length;
+    assert.ok(ofType(events, 'queue-end')[0]!.underruns <= xruns, `${bufferMs} ms: an unplug is not an underrun: ${story()}`);
     assert.equal(firstDifference(fakeDacPlayed('dacgone'), bytes), -1, `${bufferMs} ms: the played audio, over both opens, is the file`);
   }
 });

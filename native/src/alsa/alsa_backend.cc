@@ -259,6 +259,7 @@ class AlsaStream final : public Backend {
     can_pause_ = a_->pcm_hw_params_can_pause(cur.p) == 1;
 
     const int type = a_->pcm_type(pcm_);
+    pointer_modulo_buffer_ = type == kTypeIoplug;
     const std::string type_name = a_->pcm_type_name(type) ? a_->pcm_type_name(type) : "?";
     const std::string name = a_->pcm_name(pcm_) ? a_->pcm_name(pcm_) : req.device;
     out->container = got->name;
@@ -307,8 +308,16 @@ class AlsaStream final : public Backend {
   // it stopped at, which the ring still retains). When the device cannot say where it stopped,
   // those frames are reported lost instead. Returns the prepare's error (0 = prepared).
   int PrepareKeepingQueued(DeviceContext& ctx) {
-    const int64_t unplayed = UnplayedInDevice();
-    const int64_t guess = unplayed >= 0 ? 0 : ctx.DeviceDelay(MonotonicNs());
+    const int64_t now = MonotonicNs();
+    int64_t unplayed = UnplayedInDevice();
+    // An ioplug PCM reports its pointer modulo the buffer: after a whole buffer's time without a
+    // reading (a starved, late thread), a buffer played out and a buffer not played at all look
+    // the same. Time then says the device ran dry; sending a played buffer again would repeat it.
+    if (unplayed > 0 && pointer_modulo_buffer_ &&
+        (now - ctx.published_at_ns()) * static_cast<int64_t>(rate_) >= static_cast<int64_t>(buffer_frames_) * 1000000000) {
+      unplayed = ctx.DeviceDelay(now);
+    }
+    const int64_t guess = unplayed >= 0 ? 0 : ctx.DeviceDelay(now);
     const int err = a_->pcm_prepare(pcm_);
     if (err < 0) return err;
     const size_t fb = frame_bytes_;
@@ -398,6 +407,7 @@ class AlsaStream final : public Backend {
   bool can_pause_ = false;
   std::unique_ptr<PcmStatus> status_;
   int64_t call_ns_ = 0;
+  bool pointer_modulo_buffer_ = false;  // an ioplug PCM: see PrepareKeepingQueued
 };
 
 // Hinted PCMs that are converters, the default alias or the discard device, not outputs.
