@@ -21,7 +21,7 @@ export function registerAnalyze(program: Command): void {
     .option('--json', 'print JSON')
     .option('--png <dir>', 'write a spectrogram PNG per file into this folder')
     .action(async (paths: string[], opts: { json?: boolean; png?: string }) => {
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       const { analyses, failed } = await analyseFiles(files, [
         { name: 'authenticity', options: { spectrogram: opts.png !== undefined } },
         { name: 'dr' },

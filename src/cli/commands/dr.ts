@@ -43,7 +43,7 @@ export function registerDr(program: Command): void {
     .option('--variant <name>', 'log layout: classic (dB) or 1.0.8 (dBFS)', 'classic')
     .option('--per-channel', 'with --variant 1.0.8: per-channel DR and RMS columns (automatic above 2 channels)')
     .action(async (paths: string[], opts: DrCommandOptions) => {
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       // Tags come with the analysis when the decoder had them (FLAC); other files' are read with
       // music-metadata as their analyses arrive, one file after another, while the workers go on
       // (readTags never rejects; one at a time keeps a whole library from opening every file at once).

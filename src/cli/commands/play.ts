@@ -54,7 +54,7 @@ export function registerPlay(program: Command): void {
       const settings = settingsFrom(opts);
       // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
       // output may not replace any file of the queue.
-      const queue = await audioFilesIn(paths);
+      const { files: queue } = await audioFilesIn(paths);
       await refuseFileOutputAmong(settings.output ?? '', queue);
       const playback = new Playback(settings);
       try {
