@@ -129,12 +129,13 @@ test('dr: the same library gives a DR for each readable file and reports the res
   if (!user) return;
   const { dir, lib } = library();
   try {
-    const r = auris(user, 'dr', '--json', path.join(dir, 'missing.flac'), lib);
+    // A name too long and a file in an unreadable folder, named directly, before the folder.
+    const r = auris(user, 'dr', '--json', path.join(dir, 'missing.flac'), path.join(dir, `${'n'.repeat(300)}.flac`), path.join(lib, 'locked', 'hidden.wav'), lib);
     assert.notEqual(r.status, null, 'dr hung');
     assert.equal(r.status, 1, r.stderr);
     const json = JSON.parse(r.stdout) as { tracks: { path: string }[] };
     assert.deepEqual(json.tracks.map((x) => path.basename(x.path)).sort(), ['01 a.wav', '02 b.wav', '03 link.wav', '04 new\nline.wav']);
-    for (const what of [/missing\.flac: no such file or folder \[E_NOT_FOUND\]/, /pipe\.flac: not a regular file/, /locked: permission denied \[E_PERMISSION\]/, /longer than the system allows \[E_IO\]/]) {
+    for (const what of [/locked\/hidden\.wav: permission denied \[E_PERMISSION\]/, /n{300}\.flac: the path is longer/, /missing\.flac: no such file or folder \[E_NOT_FOUND\]/, /pipe\.flac: not a regular file/, /locked: permission denied \[E_PERMISSION\]/, /longer than the system allows \[E_IO\]/]) {
       assert.match(r.stderr, what);
     }
     // The newline in a name is escaped in the error lines too: every stderr line is one report.
