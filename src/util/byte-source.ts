@@ -88,6 +88,20 @@ export class FileByteSource implements ByteSource {
   }
 }
 
+/**
+ * The whole of a regular file (a small one: a preset, a playlist). A FIFO, device or folder is
+ * refused with E_NOT_A_FILE before it is opened, so reading one never hangs. E_NOT_FOUND,
+ * E_PERMISSION or E_IO otherwise.
+ */
+export async function readRegularFile(path: string): Promise<Uint8Array> {
+  const source = await FileByteSource.open(path);
+  try {
+    return await source.read(0, source.size);
+  } finally {
+    await source.close();
+  }
+}
+
 export class BufferByteSource implements ByteSource {
   readonly size: number;
   constructor(private readonly bytes: Uint8Array, readonly name = '<buffer>') {

@@ -13,6 +13,7 @@ import { fileInfo } from '../../src/cli/commands/info.ts';
 import { printable } from '../../src/cli/paths.ts';
 import { resultLine } from '../../src/cli/commands/verify.ts';
 import { openFile } from '../../src/decoders/registry.ts';
+import { loadEqPreset } from '../../src/dsp/presets/load.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { writeWav } from '../analysis/files.ts';
 import { lcgInts } from '../helpers/alsa.ts';
@@ -95,6 +96,10 @@ test('the decoder refuses a FIFO at once (E_NOT_A_FILE): info, decode and verify
   assert.equal(existsSync(path.join(dir, 'out.wav')), false);
   // A folder is not a file either.
   await assert.rejects(openFile(dir), notAFile);
+  // Nor is an EQ preset that is a FIFO (play --eq, convert --eq, auris eq).
+  const preset = path.join(dir, 'preset.txt');
+  execFileSync('mkfifo', [preset]);
+  await assert.rejects(loadEqPreset(preset), notAFile);
 });
 
 test('verify: every bad path is reported and skipped, every good file verified, exit 1; one line per file', { timeout: HANG_GUARD_MS * 2 }, (t) => {
