@@ -293,31 +293,30 @@ class AlsaStream final : public Backend {
   // answers a status tells exactly how much it held unplayed; otherwise the delay is extrapolated
   // to the start of the call that found it gone (not to now: time passes before a loss is handled).
   void Lost(DeviceContext& ctx, long os_error) {
-    ctx.DeviceLost(os_error, UnplayedInDevice(), call_ns_);
+    ctx.DeviceLost(os_error, UnplayedInDevice(ctx), call_ns_);
   }
 
   // Frames the device held and had not played when it stopped (read before a prepare drops them):
-  // the buffer less the room the device reports. -1 when the device cannot say.
-  int64_t UnplayedInDevice() {
+  // the buffer less the room the device reports. -1 when the device cannot say, or when its answer
+  // cannot be believed: an ioplug PCM reports its pointer modulo the buffer, so after a whole
+  // buffer's time without a reading (a starved, late thread) a buffer played out and a buffer not
+  // played at all look the same.
+  int64_t UnplayedInDevice(DeviceContext& ctx) {
     if (a_->pcm_status(pcm_, status_->p) < 0) return -1;
     const snd_pcm_uframes_t avail = a_->pcm_status_get_avail(status_->p);
-    return avail >= buffer_frames_ ? 0 : static_cast<int64_t>(buffer_frames_ - avail);
+    if (avail >= buffer_frames_) return 0;
+    const int64_t since_reading_ns = MonotonicNs() - ctx.published_at_ns();
+    if (pointer_modulo_buffer_ && since_reading_ns * static_cast<int64_t>(rate_) >= static_cast<int64_t>(buffer_frames_) * 1000000000) return -1;
+    return static_cast<int64_t>(buffer_frames_ - avail);
   }
 
   // Prepares the device after it stopped, and sends again what it held unplayed (from the frame
   // it stopped at, which the ring still retains). When the device cannot say where it stopped,
-  // those frames are reported lost instead. Returns the prepare's error (0 = prepared).
+  // what it held by the clock (0 when it would have run dry by now) is reported lost instead.
+  // Returns the prepare's error (0 = prepared).
   int PrepareKeepingQueued(DeviceContext& ctx) {
-    const int64_t now = MonotonicNs();
-    int64_t unplayed = UnplayedInDevice();
-    // An ioplug PCM reports its pointer modulo the buffer: after a whole buffer's time without a
-    // reading (a starved, late thread), a buffer played out and a buffer not played at all look
-    // the same. Time then says the device ran dry; sending a played buffer again would repeat it.
-    if (unplayed > 0 && pointer_modulo_buffer_ &&
-        (now - ctx.published_at_ns()) * static_cast<int64_t>(rate_) >= static_cast<int64_t>(buffer_frames_) * 1000000000) {
-      unplayed = ctx.DeviceDelay(now);
-    }
-    const int64_t guess = unplayed >= 0 ? 0 : ctx.DeviceDelay(now);
+    const int64_t unplayed = UnplayedInDevice(ctx);
+    const int64_t guess = unplayed >= 0 ? 0 : ctx.DeviceDelay(MonotonicNs());
     const int err = a_->pcm_prepare(pcm_);
     if (err < 0) return err;
     const size_t fb = frame_bytes_;
@@ -407,7 +406,7 @@ class AlsaStream final : public Backend {
   bool can_pause_ = false;
   std::unique_ptr<PcmStatus> status_;
   int64_t call_ns_ = 0;
-  bool pointer_modulo_buffer_ = false;  // an ioplug PCM: see PrepareKeepingQueued
+  bool pointer_modulo_buffer_ = false;  // an ioplug PCM: see UnplayedInDevice
 };
 
 // Hinted PCMs that are converters, the default alias or the discard device, not outputs.
