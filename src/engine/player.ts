@@ -152,6 +152,8 @@ export class Player {
   private upmix = 1;
   /** The DSD transport planned by the last buildChainFor (null for PCM). */
   private dsdPlan: DsdPlan | null = null;
+  /** The output that went away while in use: reopening it may say E_NOT_FOUND until it is back. */
+  private lostOutput: string | null = null;
   /** When the current pause began (for releasing the device after a long pause). */
   private pausedAt = 0;
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
@@ -289,6 +291,7 @@ export class Player {
         break;
       case 'stop':
         await this.stopPlayback();
+        this.setStatus('stopped'); // also ends a wait for the device
         this.lastEndedId = null;
         this.current = null;
         this.next = null;
@@ -648,7 +651,7 @@ export class Player {
   private settleEnds(cutOff = false, drained = false): void {
     while (this.pendingEnds.length > 0) {
       const p = this.pendingEnds[0]!;
-      const heard = drained || (p.session === this.session && p.session.written - p.session.out.delay() >= p.streamEnd);
+      const heard = drained || (p.session === this.session && p.session.out.playedFrames() >= p.streamEnd);
       if (!heard && !cutOff) return;
       this.pendingEnds.shift();
       if (heard) this.emit(p.event);
@@ -776,7 +779,10 @@ export class Player {
       out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl });
     } catch (e) {
       const err = asAurisError(e);
-      if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY') {
+      // A device that went away while playing and is not back yet (gone from the system: E_NOT_FOUND)
+      // is waited for, as a lost one is; a device that was never there is an error.
+      const vanished = err.code === 'E_NOT_FOUND' && this.lostOutput === this.settings.output;
+      if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY' || vanished) {
         this.deviceLost = err;
         return;
       }
@@ -917,6 +923,7 @@ export class Player {
   private async onDeviceLost(): Promise<void> {
     const err = this.deviceLost!;
     this.deviceLost = null;
+    this.lostOutput = this.settings.output;
     const pos = this.audiblePosition();
     const entry = pos?.entry ?? this.track?.entry ?? this.current;
     this.status = 'waiting-for-device';
@@ -934,7 +941,8 @@ export class Player {
     await this.sleep(DEVICE_RETRY_MS);
     if (this.commands.length > 0) return;
     try {
-      await this.deps.outputPlugin(this.settings.output).capabilities();
+      // A fresh probe: the cached capabilities say nothing about whether the device is back.
+      await this.deps.outputPlugin(this.settings.output).capabilities({ fresh: true });
     } catch {
       return;
     }
@@ -948,7 +956,8 @@ export class Player {
   private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
     const s = this.session;
     if (s && s.marks.length > 0) {
-      const audible = Math.max(0, s.written - s.out.delay());
+      // What the device itself says it played (exact, and frozen at a device loss).
+      const audible = Math.max(0, s.out.playedFrames());
       let m = s.marks[0]!;
       for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
       const frame = Math.max(0, m.sourceFrame - m.entry.startFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate)));
