@@ -83,6 +83,14 @@ export function sameFormat(a: AudioFormat, b: AudioFormat): boolean {
   return a.rate === b.rate && a.channels === b.channels && a.sample === b.sample && a.validBits === b.validBits;
 }
 
+/**
+ * Frames per second of a stream in this format: the rate for PCM; for DSD, whose frames are one
+ * byte (8 one-bit samples) per channel, the rate / 8. Durations are frames / framesPerSecond.
+ */
+export function framesPerSecond(f: AudioFormat): number {
+  return f.sample === 'dsd' ? f.rate / 8 : f.rate;
+}
+
 /** "44100 Hz, 2 ch, 16-bit", "96000 Hz, 2 ch, 24-bit (s32)", "2822400 Hz, 2 ch, DSD64". */
 export function formatToString(f: AudioFormat): string {
   const depth =

@@ -18,8 +18,28 @@ export async function buildProgram(entries: readonly CommandEntry[] = COMMANDS):
   return program;
 }
 
+let closedOutputHandled = false;
+
+/**
+ * A reader that went away (`auris verify DIR | head -1`) ends the run quietly, as Unix tools end
+ * on SIGPIPE: Node ignores SIGPIPE, so a write to the closed pipe fails with EPIPE, and that error
+ * (on stdout or stderr) exits at once with the exit code so far, instead of an unhandled 'error'
+ * event with a stack trace. Installed once per process.
+ */
+function endQuietlyWhenOutputCloses(): void {
+  if (closedOutputHandled) return;
+  closedOutputHandled = true;
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(Number(process.exitCode ?? 0));
+    throw e;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 /** Runs the CLI (no arguments: `serve`); an AurisError becomes one line on stderr and exit code 1 (2 for bad usage). */
 export async function main(argvGiven: string[]): Promise<void> {
+  endQuietlyWhenOutputCloses();
   // `auris` alone starts Auris (the server and its web app).
   const argv = argvGiven.length > 2 ? argvGiven : [...argvGiven, 'serve'];
   const args = argv.slice(2);

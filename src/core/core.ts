@@ -74,6 +74,8 @@ export class Core implements AurisCore {
   private saved: Settings;
   private current: Settings;
   private readonly overrides: SettingsPatch;
+  /** The last settings save (saves are chained). */
+  private saving: Promise<void> = Promise.resolve();
 
   /** The engine's last state, and when it came (to move the position on between states). */
   private engineState: EngineState = { status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, output: null };
@@ -92,7 +94,7 @@ export class Core implements AurisCore {
   constructor(options: CoreOptions) {
     this.store = options.store;
     this.saved = options.store.loaded;
-    this.overrides = options.overrides ? SettingsPatchSchema.parse(options.overrides) : {};
+    this.overrides = options.overrides ? validPatch(options.overrides) : {};
     this.current = mergeSettings(this.saved, this.overrides);
     this.q = new Queue(options.random);
     this.q.setModes(this.current.modes);
@@ -459,20 +461,17 @@ export class Core implements AurisCore {
   // ---- settings and outputs ------------------------------------------------------------------
 
   private async updateSettings(patch: SettingsPatch): Promise<Settings> {
-    const parsed = SettingsPatchSchema.safeParse(patch);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const key = issue.path.join('.');
-      throw new AurisError('E_INVALID_ARGUMENT', `setting "${key}": ${issue.message}`, { key, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
-    }
+    const valid = validPatch(patch);
     const before = this.current;
-    const saved = mergeSettings(this.saved, parsed.data);
-    const movedTo = this.store.save(saved);
-    this.saved = saved;
-    this.current = mergeSettings(this.current, parsed.data);
+    this.saved = mergeSettings(this.saved, valid);
+    this.current = mergeSettings(this.current, valid);
+    // Saves run one after another, each writing the settings as they are by then (none is lost).
+    const saving = this.saving.then(() => this.store.save(this.saved));
+    this.saving = saving.then(() => undefined, () => undefined);
+    const movedTo = await saving;
     if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     const flags: ChangeFlag[] = ['settings'];
-    if (parsed.data.modes) {
+    if (valid.modes) {
       this.q.setModes(this.current.modes, this.currentId);
       flags.push('options');
       this.refreshPreload();
@@ -517,6 +516,18 @@ export class Core implements AurisCore {
 /** The signal path as plain mutable data for the wire. */
 function pathWire(sp: SignalPathReport): NonNullable<PlayerStateWire['signalPath']> {
   return { verdict: sp.verdict, reasons: [...sp.reasons], stages: sp.stages.map((x) => ({ ...x })) };
+}
+
+/**
+ * The patch itself once the schema accepts it: E_INVALID_ARGUMENT naming the key otherwise. (The
+ * parsed value is not used, since parsing a partial group fills in the defaults of the keys left out.)
+ */
+function validPatch(patch: SettingsPatch): SettingsPatch {
+  const parsed = SettingsPatchSchema.safeParse(patch);
+  if (parsed.success) return patch;
+  const issue = parsed.error.issues[0]!;
+  const key = issue.path.join('.');
+  throw new AurisError('E_INVALID_ARGUMENT', `setting "${key}": ${issue.message}`, { key, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
 }
 
 function wireOf(e: { code: string; message: string; details?: Readonly<Record<string, unknown>> }): WireErrorShape {

@@ -6,11 +6,11 @@
 // from the defaults and reports the key and line at fault; the file stays as it is until the
 // first change is saved, which first moves it aside to `<name>.damaged-<time>` and says so.
 
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { ZodError } from 'zod';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../protocol/settings.ts';
-import { writeFileAtomic } from '../util/atomic-write.ts';
+import { writeSafely } from '../util/safe-write.ts';
 import { AurisError } from '../util/errors.ts';
 import { aurisFolders } from '../util/platform-paths.ts';
 
@@ -47,14 +47,15 @@ export class SettingsStore {
   }
 
   /** Writes the settings atomically; a damaged file is first moved aside (returns its new name). */
-  save(settings: Settings): string | null {
+  async save(settings: Settings): Promise<string | null> {
     let movedTo: string | null = null;
     if (this.damaged && existsSync(this.file)) {
       movedTo = `${this.file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       renameSync(this.file, movedTo);
     }
     this.damaged = false;
-    writeFileAtomic(this.file, `${JSON.stringify(settings, null, 2)}\n`);
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    await writeSafely(this.file, {}, async (out) => { await out.handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`); });
     return movedTo;
   }
 }

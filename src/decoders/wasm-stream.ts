@@ -2,6 +2,11 @@
 // family). The codec is fed the file in large chunks and returns planar Float32 audio; this class
 // interleaves it into f32 FloatBlocks, counts frames, and seeks exactly by decoding and discarding
 // (forward from where it is, or from the start after a fresh codec for a backward seek).
+//
+// Damaged input follows one rule: decode what can be decoded and say what was damaged. A codec
+// library that throws or traps on damaged data is caught here (the plugin boundary) and becomes
+// E_CORRUPT naming the file; in strict mode a stream that ends early (a cut-off page, fewer frames
+// than the container declares) throws E_TRUNCATED once, after its last decodable frame was read.
 
 import { floatBlock, type FloatBlock } from '../audio/block.ts';
 import { floatFormat, sameFormat, type AudioFormat } from '../audio/format.ts';
@@ -14,14 +19,20 @@ export interface PlanarAudio {
   readonly channelData: Float32Array[];
   readonly samplesDecoded: number;
   readonly sampleRate: number;
-  readonly errors: ReadonlyArray<{ readonly message: string }>;
+  /**
+   * Damage met. `code`: E_CORRUPT (the default) for data that could not be decoded; E_TRUNCATED
+   * when the input ends early (reported after the audio); `warning` for a recoverable oddity
+   * (skipped garbage), recorded in integrity().warnings in either mode.
+   */
+  readonly errors: ReadonlyArray<{ readonly message: string; readonly code?: 'E_CORRUPT' | 'E_TRUNCATED' | 'warning' }>;
 }
 
 /** One streaming codec instance: fed bytes in order, returns what it could decode so far. */
 export interface StreamingCodec {
-  decode(bytes: Uint8Array): PlanarAudio | Promise<PlanarAudio>;
+  /** Decodes the next bytes of the file; chunks returned in order (a list when the format may change between them). */
+  decode(bytes: Uint8Array): PlanarAudio | PlanarAudio[] | Promise<PlanarAudio | PlanarAudio[]>;
   /** Decodes what is still buffered at the end of the input (codecs without a flush return nothing). */
-  flush(): Promise<PlanarAudio | null>;
+  flush(): Promise<PlanarAudio | PlanarAudio[] | null>;
   free(): void;
 }
 
@@ -65,6 +76,11 @@ class WasmStreamDecoder implements Decoder {
   private position = 0;
   private decodeErrors = 0;
   private readonly warnings: string[] = [];
+  /** Strict mode: the truncation to throw once the decodable frames are read; null once thrown or when none. */
+  private truncation: AurisError | null = null;
+  private truncationReported = false;
+  /** The error a codec library failed with: it is not used again. */
+  private broken: AurisError | null = null;
 
   constructor(
     private readonly source: ByteSource,
@@ -75,39 +91,85 @@ class WasmStreamDecoder implements Decoder {
   }
 
   async start(): Promise<void> {
-    this.codec = await this.spec.createCodec();
+    this.codec = await this.guard(() => this.spec.createCodec());
     await this.fill();
     const first = this.pending[0];
-    if (!first) throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded`, { path: this.source.name });
+    if (!first) {
+      // A file cut before its first audio is truncated, not corrupt.
+      if (this.truncation) throw this.truncation;
+      throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded${this.warnings.length > 0 ? ` (${this.warnings.join('; ')})` : ''}`, { path: this.source.name });
+    }
     this.format = first.format;
   }
 
   /** Feeds the codec until at least one frame is pending or the input is exhausted. */
   private async fill(): Promise<void> {
+    if (this.broken) throw this.broken;
     const codec = this.codec;
     if (!codec) throw new AurisError('E_STATE', `${this.source.name} is closed`);
     while (this.pending.length === 0 && !this.flushed) {
       if (this.byteOffset < this.source.size) {
         const bytes = await this.source.read(this.byteOffset, FEED_BYTES);
         this.byteOffset += bytes.length;
-        this.accept(await codec.decode(bytes));
+        this.acceptAll(await this.guard(() => codec.decode(bytes)));
       } else {
         this.flushed = true;
-        const tail = await codec.flush();
-        if (tail) this.accept(tail);
+        const tail = await this.guard(() => codec.flush());
+        if (tail) this.acceptAll(tail);
+        this.checkLength();
       }
     }
   }
 
-  private accept(out: PlanarAudio): void {
-    if (out.errors.length > 0) {
-      this.decodeErrors += out.errors.length;
-      const message = out.errors[0]!.message;
-      if (this.mode === 'strict') {
-        throw new AurisError('E_CORRUPT', `${this.source.name}: ${this.info.codec} decode error near byte ${this.byteOffset}: ${message}`, { path: this.source.name, errors: out.errors.length });
-      }
-      if (this.warnings.length < 20) this.warnings.push(`${this.info.codec} decode error near byte ${this.byteOffset}: ${message}`);
+  /**
+   * Runs a call into the codec library. Anything it throws other than an AurisError (a TypeError
+   * from its parser, a trap of its WebAssembly memory) is damage it could not handle: E_CORRUPT,
+   * and the library instance is not called again.
+   */
+  private async guard<T>(call: () => T | Promise<T>): Promise<T> {
+    if (this.broken) throw this.broken;
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof AurisError) throw e;
+      const why = e instanceof Error ? e.message : String(e);
+      this.broken = new AurisError('E_CORRUPT', `${this.source.name}: the ${this.info.codec} decoder failed on damaged data near byte ${this.byteOffset}: ${why}`, { path: this.source.name }, { cause: e });
+      this.freeCodec();
+      throw this.broken;
     }
+  }
+
+  /** At the end of the input: fewer frames than the container declares is a truncation. */
+  private checkLength(): void {
+    const total = this.info.totalFrames;
+    const decoded = this.position + this.pending.reduce((n, c) => n + c.frames - c.used, 0);
+    if (total !== null && decoded < total) this.damage('E_TRUNCATED', `${decoded} of ${total} frames decoded (truncated)`);
+  }
+
+  private acceptAll(out: PlanarAudio | PlanarAudio[]): void {
+    for (const chunk of Array.isArray(out) ? out : [out]) this.accept(chunk);
+  }
+
+  /** Damage: strict mode throws E_CORRUPT now and E_TRUNCATED after the last frame; lenient mode records it. */
+  private damage(code: 'E_CORRUPT' | 'E_TRUNCATED', message: string, count = 1): void {
+    if (code === 'E_CORRUPT') this.decodeErrors += count;
+    const text = code === 'E_CORRUPT' ? `${this.info.codec} decode error near byte ${this.byteOffset}: ${message}` : message;
+    if (this.mode === 'strict') {
+      const err = new AurisError(code, `${this.source.name}: ${text}`, { path: this.source.name, errors: count });
+      if (code === 'E_CORRUPT') throw err;
+      this.truncation ??= err;
+      return;
+    }
+    if (this.warnings.length < 20 && !this.warnings.includes(text)) this.warnings.push(text);
+  }
+
+  private accept(out: PlanarAudio): void {
+    const corrupt = out.errors.filter((e) => e.code === undefined || e.code === 'E_CORRUPT');
+    for (const e of out.errors) {
+      if (e.code === 'E_TRUNCATED') this.damage('E_TRUNCATED', e.message);
+      else if (e.code === 'warning' && this.warnings.length < 20 && !this.warnings.includes(e.message)) this.warnings.push(e.message);
+    }
+    if (corrupt.length > 0) this.damage('E_CORRUPT', corrupt[0]!.message, corrupt.length);
     if (out.samplesDecoded <= 0 || out.channelData.length === 0) return;
     const format = floatFormat(out.sampleRate, out.channelData.length, 32);
     // The codec reuses its output memory between calls: keep copies.
@@ -119,7 +181,13 @@ class WasmStreamDecoder implements Decoder {
     if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new AurisError('E_INVALID_ARGUMENT', `maxFrames must be a positive integer, got ${maxFrames}`);
     await this.fill();
     const head = this.pending[0];
-    if (!head) return null;
+    if (!head) {
+      if (this.truncation && !this.truncationReported) {
+        this.truncationReported = true;
+        throw this.truncation;
+      }
+      return null;
+    }
     // One block never mixes formats: stop at a chunk whose format differs (a chained stream).
     const format = head.format;
     const ch = format.channels;
@@ -162,9 +230,8 @@ class WasmStreamDecoder implements Decoder {
 
   /** A fresh codec at byte 0: the only exact way back for codecs with inter-frame state. */
   private async restart(): Promise<void> {
-    this.codec?.free();
-    this.codec = null;
-    this.codec = await this.spec.createCodec();
+    this.freeCodec();
+    this.codec = await this.guard(() => this.spec.createCodec());
     this.byteOffset = 0;
     this.flushed = false;
     this.pending.length = 0;
@@ -176,9 +243,15 @@ class WasmStreamDecoder implements Decoder {
     return { md5: 'absent', crcErrors: this.decodeErrors, warnings: [...this.warnings] };
   }
 
-  async close(): Promise<void> {
-    this.codec?.free();
+  /** Frees the codec library instance; one that trapped may fail again while freeing, which changes nothing. */
+  private freeCodec(): void {
+    const codec = this.codec;
     this.codec = null;
+    try { codec?.free(); } catch { /* its memory is gone with it */ }
+  }
+
+  async close(): Promise<void> {
+    this.freeCodec();
     this.pending.length = 0;
   }
 }

@@ -27,7 +27,7 @@ import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
 import { prepareFilter } from '../dsp/registry.ts';
-import { loadApoConfig } from '../dsp/presets/apo.ts';
+import { loadEqPreset } from '../dsp/presets/load.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { pcmContainerOf } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
@@ -149,7 +149,7 @@ export class Player {
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
   private hardwareVolumeMoved = false;
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
-  private resumeAt: { id: number; frame: number; seconds?: number } | null = null;
+  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number } | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {}
 
@@ -234,7 +234,7 @@ export class Player {
         if (reopen) this.caps = null;
         // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
         if (reopen) await this.restartAtAudiblePosition();
-        else if (rechain && !(volumeOnly && this.applyHardwareVolume())) await this.restartAtAudiblePosition();
+        else if (rechain && !(volumeOnly && this.applyHardwareVolume())) await this.rechainInPlace();
         break;
       }
       case 'load':
@@ -282,21 +282,21 @@ export class Player {
       case 'seek': {
         const pos = this.audiblePosition();
         if (!pos) throw new AurisError('E_STATE', 'nothing is playing to seek in');
-        await this.seekTo(pos.entry, c.frame);
+        await this.seekTo(pos.entry, c.frame, undefined, pos.rate || undefined);
         break;
       }
       case 'seek-time': {
         const pos = this.audiblePosition();
         if (!pos) throw new AurisError('E_STATE', 'nothing is playing to seek in');
         // Rate 0: the track has not opened yet, so the frame is worked out when it does.
-        await this.seekTo(pos.entry, pos.rate > 0 ? Math.round(c.seconds * pos.rate) : 0, pos.rate > 0 ? undefined : c.seconds);
+        await this.seekTo(pos.entry, pos.rate > 0 ? Math.round(c.seconds * pos.rate) : 0, pos.rate > 0 ? undefined : c.seconds, pos.rate || undefined);
         break;
       }
       case 'seek-relative': {
         const pos = this.audiblePosition();
         if (!pos) throw new AurisError('E_STATE', 'nothing is playing to seek in');
         if (pos.rate === 0) throw new AurisError('E_STATE', 'the track has not started yet: a relative seek needs a position');
-        await this.seekTo(pos.entry, Math.max(0, Math.round(pos.frame + c.seconds * pos.rate)));
+        await this.seekTo(pos.entry, Math.max(0, Math.round(pos.frame + c.seconds * pos.rate)), undefined, pos.rate);
         break;
       }
       case 'shutdown':
@@ -322,18 +322,40 @@ export class Player {
   }
 
   /** Restarts playback of `entry` at source frame `frame` (relative to its start), dropping what is queued. */
-  private async seekTo(entry: EngineTrack, frame: number, seconds?: number): Promise<void> {
+  private async seekTo(entry: EngineTrack, frame: number, seconds?: number, rate?: number): Promise<void> {
     const status = this.status === 'stopped' ? 'playing' : this.status;
     await this.stopPlayback();
     this.current = entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = { id: entry.id, frame, seconds };
+    this.resumeAt = { id: entry.id, frame, seconds, rate };
     this.setStatus(status === 'paused' ? 'paused' : 'playing');
     if (status === 'paused') {
       // Open the track at the new position now, so the position shows it while paused.
       await this.startTrack();
     }
+  }
+
+  /**
+   * After a volume, EQ or DSD setting changed: the track goes on through a new chain from the next
+   * block, on the same open output (no reopen, nothing dropped), when the new chain's output has the
+   * stream's format; otherwise playback restarts at the audible position. The track's proof says a
+   * setting changed it mid-way.
+   */
+  private async rechainInPlace(): Promise<void> {
+    const t = this.track;
+    const s = this.session;
+    if (!t) return; // between tracks, or playing out the end: the next track is built with the new settings
+    if (!s || t.info.format.sample === 'dsd') return this.restartAtAudiblePosition();
+    const chain = await this.buildChainFor(t.info.format);
+    if (!sameFormat(chain.outputFormat, s.format)) return this.restartAtAudiblePosition();
+    while (this.pending && this.session === s) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
+    const tail = t.chain.flush();
+    if (tail && tail.frames > 0) await this.deliver(tail);
+    t.chain = chain;
+    t.dsd = this.dsdPlan;
+    t.proofSpoiled ||= 'a setting (volume, EQ) changed the samples mid-track';
+    this.emit({ type: 'signal-path', id: t.info.id, signalPath: this.signalPath() });
   }
 
   /** After a settings change: close everything and continue where the listener is. */
@@ -345,7 +367,7 @@ export class Player {
     this.current = pos.entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = { id: pos.entry.id, frame: pos.frame };
+    this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined };
     this.setStatus(status === 'waiting-for-device' ? 'playing' : status);
   }
 
@@ -662,7 +684,8 @@ export class Player {
   /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
   private async eqFilter(presetPath: string): Promise<PreparedFilter> {
     if (this.eq?.path !== presetPath) {
-      const config = await loadApoConfig(presetPath);
+      // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
+      const config = await loadEqPreset(presetPath);
       for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
       this.eq = { path: presetPath, filter: prepareFilter('eq', config.settings) };
     }
@@ -815,7 +838,14 @@ export class Player {
     this.pending = null;
     const t = this.track;
     this.track = null;
-    if (t) await t.file.close().catch(() => undefined);
+    if (t) {
+      // A track that was being heard is reported as cut off, with a proof that does not verify.
+      if (this.session?.marks.some((m) => m.entry === t.entry)) {
+        const proof = this.proofFor(t, false, t.file.decoder.integrity().md5);
+        this.emit({ type: 'track-end', track: t.info, signalPath: this.signalPath(t), proof, completed: false });
+      }
+      await t.file.close().catch(() => undefined);
+    }
     const s = this.session;
     this.session = null;
     if (s) await s.out.close().catch(() => undefined);
@@ -878,9 +908,11 @@ export class Player {
       return { entry: this.track.entry, frame, rate, seconds: frame / rate };
     }
     if (this.current && this.status !== 'stopped') {
-      // About to start (a load or seek not yet decoded): where it will start.
-      const frame = this.resumeAt?.id === this.current.id ? this.resumeAt.frame : 0;
-      return { entry: this.current, frame, rate: 0, seconds: 0 };
+      // About to start (a load or seek not yet decoded): where it will start; rate 0 when not known yet.
+      const r = this.resumeAt?.id === this.current.id ? this.resumeAt : null;
+      const rate = r?.rate ?? 0;
+      const frame = r ? (r.seconds !== undefined && rate > 0 ? Math.round(r.seconds * rate) : r.frame) : 0;
+      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0) };
     }
     return null;
   }

@@ -62,58 +62,73 @@ export function folderImageRank(fileName: string): number | null {
 }
 
 /**
- * The album id for a key, creating the album when it is new (its facts are filled by
- * refreshAlbums). Album ids are as stable as their keys.
+ * The album id for a key, creating the album when it is new with its first track's title, artist
+ * and year (refreshAlbums then fills the rest, and rarely has to move it in the grid's indexes).
+ * Album ids are as stable as their keys.
  */
-export function albumIdFor(db: Database, key: string, rootId: number, folder: string, now: number): number {
+export function albumIdFor(db: Database, key: string, first: { rootId: number; folder: string; title: string; artist: string; year: number | null }, now: number): number {
   const row = cached(db, 'SELECT id FROM albums WHERE key = ?').get(key) as { id: number } | undefined;
   if (row) return row.id;
-  return Number(cached(db, "INSERT INTO albums (key, root_id, folder, title, artist, added_at) VALUES (?, ?, ?, '', '', ?)").run(key, rootId, albumFolderOf(folder), now).lastInsertRowid);
+  return Number(cached(db, 'INSERT INTO albums (key, root_id, folder, title, artist, year, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(key, first.rootId, albumFolderOf(first.folder), first.title, first.artist, first.year, now).lastInsertRowid);
+}
+
+interface AlbumFacts {
+  id: number; n: number; title: string | null; albumArtist: string | null; artists: number; artist: string | null; year: number | null; date: string | null;
+  genre: string | null; compilation: number; mb: string | null; discs: number; duration: number; added: number; analysed: number; dr: number | null;
+}
+
+interface AlbumRow {
+  id: number; rootId: number; folder: string; title: string; artist: string; year: number | null; added: number; dr: number | null;
 }
 
 /**
  * Recomputes the facts of the given albums from their tracks (title, artist, year, counts,
  * duration, art, DR) and deletes those left without tracks. Runs inside the caller's transaction.
+ * One query per kind of fact for all the albums at once; the columns the album grid's indexes hold
+ * (title, artist, year, date added, DR) are written only when they changed.
  */
 export function refreshAlbums(db: Database, ids: Iterable<number>): void {
-  const facts = cached(db, `
-    SELECT COUNT(*) AS n, MIN(album) AS title, MAX(album_artist) AS albumArtist,
+  const list = [...new Set(ids)];
+  if (list.length === 0) return;
+  const json = JSON.stringify(list);
+  const facts = new Map((cached(db, `
+    SELECT album_id AS id, COUNT(*) AS n, MIN(album) AS title, MAX(album_artist) AS albumArtist,
            COUNT(DISTINCT artist) AS artists, MIN(artist) AS artist, MIN(year) AS year, MIN(date) AS date,
            MIN(genre) AS genre, MAX(compilation) AS compilation, MIN(mb_album_id) AS mb,
            COUNT(DISTINCT COALESCE(disc_no, 1)) AS discs, COALESCE(SUM(duration), 0) AS duration,
            MIN(added_at) AS added, COUNT(dr) AS analysed, AVG(dr) AS dr
-    FROM tracks WHERE album_id = ?`);
-  const embedded = cached(db, 'SELECT art_id FROM tracks WHERE album_id = ? AND art_id IS NOT NULL ORDER BY disc_no, track_no, uri LIMIT 1');
-  const albumRow = cached(db, 'SELECT root_id AS rootId, folder FROM albums WHERE id = ?');
+    FROM tracks WHERE album_id IN (SELECT value FROM json_each(?)) GROUP BY album_id`).all(json) as AlbumFacts[]).map((f) => [f.id, f]));
+  const embedded = new Map<number, number>();
+  for (const r of cached(db, `SELECT album_id AS id, art_id AS artId FROM tracks WHERE album_id IN (SELECT value FROM json_each(?)) AND art_id IS NOT NULL
+    ORDER BY album_id, disc_no, track_no, uri`).all(json) as { id: number; artId: number }[]) if (!embedded.has(r.id)) embedded.set(r.id, r.artId);
+  const rows = cached(db, `SELECT id, root_id AS rootId, folder, title, artist, year, added_at AS added, dr FROM albums
+    WHERE id IN (SELECT value FROM json_each(?))`).all(json) as AlbumRow[];
   // Folder images in the album folder or below: a range on (root_id, folder), which the index serves.
   const folderImages = cached(db, "SELECT art_id AS artId, rel FROM files WHERE root_id = ? AND (folder = ? OR (folder >= ? AND folder < ?)) AND kind = 'image' AND art_id IS NOT NULL");
-  const update = cached(db, `UPDATE albums SET title = ?, artist = ?, year = ?, date = ?, genre = ?, compilation = ?, mb_album_id = ?,
-    track_count = ?, disc_count = ?, duration = ?, art_id = ?, added_at = ?, dr = ? WHERE id = ?`);
+  const update = cached(db, 'UPDATE albums SET date = ?, genre = ?, compilation = ?, mb_album_id = ?, track_count = ?, disc_count = ?, duration = ?, art_id = ? WHERE id = ?');
+  const updateIndexed = cached(db, 'UPDATE albums SET title = ?, artist = ?, year = ?, added_at = ?, dr = ? WHERE id = ?');
   const remove = cached(db, 'DELETE FROM albums WHERE id = ?');
-  for (const id of new Set(ids)) {
-    const f = facts.get(id) as {
-      n: number; title: string | null; albumArtist: string | null; artists: number; artist: string | null; year: number | null; date: string | null;
-      genre: string | null; compilation: number; mb: string | null; discs: number; duration: number; added: number; analysed: number; dr: number | null;
-    };
-    if (f.n === 0) {
-      remove.run(id);
+  for (const row of rows) {
+    const f = facts.get(row.id);
+    if (!f) {
+      remove.run(row.id);
       continue;
     }
     const artist = f.albumArtist ?? (f.compilation || f.artists > 1 ? VARIOUS_ARTISTS : (f.artist ?? ''));
-    const where = albumRow.get(id) as { rootId: number; folder: string } | undefined;
-    let artId: number | null = null;
-    if (where) {
-      // A folder image in the album folder or one of its disc folders; the album folder's own first.
-      const images = folderImages.all(where.rootId, where.folder, `${where.folder}/`, `${where.folder}0`) as { artId: number; rel: string }[];
-      const ranked = images
-        .map((i) => ({ ...i, depth: i.rel.split('/').length, rank: folderImageRank(i.rel.slice(i.rel.lastIndexOf('/') + 1)) ?? 9 }))
-        .sort((a, b) => a.depth - b.depth || a.rank - b.rank || (a.rel < b.rel ? -1 : 1));
-      artId = ranked[0]?.artId ?? null;
-    }
-    artId ??= (embedded.get(id) as { art_id: number } | undefined)?.art_id ?? null;
+    // A folder image in the album folder or one of its disc folders; the album folder's own first.
+    const images = folderImages.all(row.rootId, row.folder, `${row.folder}/`, `${row.folder}0`) as { artId: number; rel: string }[];
+    const ranked = images
+      .map((i) => ({ ...i, depth: i.rel.split('/').length, rank: folderImageRank(i.rel.slice(i.rel.lastIndexOf('/') + 1)) ?? 9 }))
+      .sort((a, b) => a.depth - b.depth || a.rank - b.rank || (a.rel < b.rel ? -1 : 1));
+    const artId = ranked[0]?.artId ?? embedded.get(row.id) ?? null;
     // Album DR as foobar2000 gives it: the rounded mean of the track values, once all are measured.
     const dr = f.analysed === f.n && f.dr !== null ? Math.round(f.dr) : null;
-    update.run(f.title ?? '', artist, f.year, f.date, f.genre, f.compilation, f.mb, f.n, f.discs, f.duration, artId, f.added, dr, id);
+    const title = f.title ?? '';
+    update.run(f.date, f.genre, f.compilation, f.mb, f.n, f.discs, f.duration, artId, row.id);
+    if (row.title !== title || row.artist !== artist || row.year !== f.year || row.added !== f.added || row.dr !== dr) {
+      updateIndexed.run(title, artist, f.year, f.added, dr, row.id);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // ByteSource: random-access bytes of a file or buffer. Decoders read large ranges through it and
 // parse synchronously (no await per token on a hot path).
 
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { AurisError, asAurisError } from './errors.ts';
 
@@ -22,6 +23,9 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+/** O_NONBLOCK where it exists (not on Windows, which has no FIFOs to guard against). */
+const NON_BLOCKING = constants.O_NONBLOCK ?? 0;
+
 export class FileByteSource implements ByteSource {
   private constructor(
     readonly name: string,
@@ -29,12 +33,18 @@ export class FileByteSource implements ByteSource {
     private handle: FileHandle | null,
   ) {}
 
+  /**
+   * Opens a regular file for reading. Anything else (a FIFO, socket, device or folder) is refused
+   * with E_NOT_A_FILE without waiting: the open is non-blocking (a FIFO without a writer would
+   * otherwise block a thread-pool thread forever, and the process with it), and the type is
+   * checked on the opened handle, so nothing can be swapped in between a check and the open.
+   */
   static async open(path: string): Promise<FileByteSource> {
     let handle: FileHandle | undefined;
     try {
-      handle = await open(path, 'r');
+      handle = await open(path, constants.O_RDONLY | NON_BLOCKING);
       const st = await handle.stat();
-      if (!st.isFile()) throw new AurisError('E_INVALID_ARGUMENT', `${path} is not a regular file`);
+      if (!st.isFile()) throw new AurisError('E_NOT_A_FILE', `${path}: not a regular file (a FIFO, socket, device or folder)`, { path });
       return new FileByteSource(path, st.size, handle);
     } catch (e) {
       await handle?.close();

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   E_IO: 'reading or writing failed at the operating-system level',
   E_PERMISSION: 'the operating system refused access to a file or folder',
   E_NOT_A_FILE: 'the path is not a regular file (a FIFO, socket or device)',
+  E_OUTPUT_IS_INPUT: 'the output file is one of the inputs (by any name): writing it would destroy what is read',
   E_UNSUPPORTED_FORMAT: 'the file is not in a format any decoder handles',
   E_UNSUPPORTED_FEATURE: 'the file uses a feature of its format that this decoder refuses',
   E_CORRUPT: 'the data breaks its format (bad header, bad CRC, impossible value)',

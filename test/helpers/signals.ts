@@ -77,3 +77,30 @@ export function dsdNoise(frames: number, channels: number, seed = 1): Uint8Array
   return out;
 }
 
+/**
+ * Second-order sigma-delta modulator (noise transfer (1 - z^-1)^2) at `dsdRate`: sines of `hz` with
+ * the given amplitudes (1 = full modulation) per channel, packed MSB-first, byte-interleaved.
+ */
+export function sigmaDelta(dsdRate: number, seconds: number, hz: number, amplitudes: number[]): Uint8Array {
+  const ch = amplitudes.length;
+  const bytesPerChannel = Math.floor((dsdRate * seconds) / 8);
+  const out = new Uint8Array(bytesPerChannel * ch);
+  for (let c = 0; c < ch; c++) {
+    let e1 = 0;
+    let e2 = 0;
+    const w = (2 * Math.PI * hz) / dsdRate;
+    for (let b = 0; b < bytesPerChannel; b++) {
+      let byte = 0;
+      for (let k = 0; k < 8; k++) {
+        const x = amplitudes[c]! * Math.sin(w * (b * 8 + k));
+        const u = x + 2 * e1 - e2;
+        const y = u >= 0 ? 1 : -1;
+        e2 = e1;
+        e1 = u - y;
+        byte = (byte << 1) | (y > 0 ? 1 : 0);
+      }
+      out[b * ch + c] = byte;
+    }
+  }
+  return out;
+}

@@ -1,40 +1,13 @@
-// What the analysis commands (dr, loudness, analyze) share: expanding paths into audio files,
-// grouping them by album folder, running them on the worker pool with a progress bar, and tags.
+// What the analysis commands (dr, loudness, analyze) share (their files come from
+// src/cli/paths.ts): grouping them by album folder, running them on the worker pool with a progress bar, and tags.
 
-import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
-import { supportedExtensions } from '../../decoders/registry.ts';
 import type { BasicTags } from '../../protocol/tags.ts';
-import { AurisError, asAurisError } from '../../util/errors.ts';
+import { type AurisError, asAurisError } from '../../util/errors.ts';
+import { printable } from '../paths.ts';
 import { takeAnalysisPool } from './workers.ts';
-
-/** Every decodable file under the given paths (files as given, folders recursively), sorted. */
-export async function expandPaths(inputs: readonly string[]): Promise<string[]> {
-  const exts = new Set(supportedExtensions());
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && exts.has(path.extname(e.name).slice(1).toLowerCase())) out.push(full);
-    }
-  };
-  for (const p of inputs) {
-    let st;
-    try {
-      st = await stat(p);
-    } catch (e) {
-      throw asAurisError(e);
-    }
-    if (st.isDirectory()) await walk(path.resolve(p));
-    else out.push(path.resolve(p));
-  }
-  if (out.length === 0) throw new AurisError('E_NOT_FOUND', `no audio files in ${inputs.join(', ')}`);
-  return [...new Set(out)].sort();
-}
 
 let collator: Intl.Collator | null = null;
 
@@ -178,7 +151,9 @@ class ProgressBar {
 
 /** Prints failures to stderr and sets exit code 1 when there were any. */
 export function reportFailures(failed: readonly FailedFile[]): void {
-  for (const f of failed) process.stderr.write(`auris: ${f.path}: ${f.error.message} [${f.error.code}]\n`);
+  // Decoder errors name the file already: the path is printed once.
+  for (const f of failed) process.stderr.write(`auris: ${printable(`${f.error.message.includes(f.path) ? '' : `${f.path}: `}${f.error.message}`)} [${f.error.code}]
+`);
   if (failed.length > 0) process.exitCode = 1;
 }
 

@@ -18,7 +18,7 @@ let started: AnalysisPool | null = null;
 /**
  * At most how many files a command's words name, before the command has parsed them: the words
  * that are regular files (option values among them only make it more), or null when one is a
- * folder (any number of files). Words that name nothing are not files: expandPaths reports them.
+ * folder (any number of files). Words that name nothing are not files: the command reports them.
  */
 export function filesNamedBy(words: readonly string[]): number | null {
   let files = 0;

@@ -9,7 +9,8 @@ import { spectrogramPng } from '../../analysis/plugins/authenticity/spectrogram.
 import { albumDr, type DrResult } from '../../analysis/plugins/dr/meter.ts';
 import type { LoudnessResult } from '../../analysis/plugins/loudness/meter.ts';
 import { asAurisError } from '../../util/errors.ts';
-import { analyseFiles, expandPaths, groupByAlbum, reportFailures, toJson } from '../analysis/common.ts';
+import { analyseFiles, groupByAlbum, reportFailures, toJson } from '../analysis/common.ts';
+import { audioFilesIn, printable } from '../paths.ts';
 import { albumLoudnessFields, loudnessFields } from './loudness.ts';
 
 export function registerAnalyze(program: Command): void {
@@ -20,7 +21,7 @@ export function registerAnalyze(program: Command): void {
     .option('--json', 'print JSON')
     .option('--png <dir>', 'write a spectrogram PNG per file into this folder')
     .action(async (paths: string[], opts: { json?: boolean; png?: string }) => {
-      const files = await expandPaths(paths);
+      const files = await audioFilesIn(paths);
       const { analyses, failed } = await analyseFiles(files, [
         { name: 'authenticity', options: { spectrogram: opts.png !== undefined } },
         { name: 'dr' },
@@ -70,7 +71,7 @@ export function registerAnalyze(program: Command): void {
         process.stdout.write(toJson({ tracks, albums }) + '\n');
       } else {
         for (const t of tracks) {
-          process.stdout.write(`${String(t.path)}\n  ${String(t.verdict)}: ${String(t.summary)}\n  DR${String(t.drRounded)}, ${Number(t.integratedLufs).toFixed(1)} LUFS, true peak ${Number(t.truePeakDbtp).toFixed(2)} dBTP\n`);
+          process.stdout.write(`${printable(String(t.path))}\n  ${String(t.verdict)}: ${String(t.summary)}\n  DR${String(t.drRounded)}, ${Number(t.integratedLufs).toFixed(1)} LUFS, true peak ${Number(t.truePeakDbtp).toFixed(2)} dBTP\n`);
         }
       }
       reportFailures(failed);

@@ -4,7 +4,6 @@
 // volume -> clip detection -> dither + quantiser. With nothing to do the samples are copied
 // bit-perfect (no float round trip, no dither).
 
-import { open } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { AudioFormat } from '../../audio/format.ts';
 import { formatToString, sameFormat } from '../../audio/format.ts';
@@ -15,7 +14,8 @@ import type { PreparedFilter } from '../../dsp/interface.ts';
 import type { DitherMode } from '../../dsp/plugins/dither/shaping.ts';
 import { loadEqPreset } from '../../dsp/presets/load.ts';
 import { findFilterPlugin, prepareFilter } from '../../dsp/registry.ts';
-import { AurisError, asAurisError, isAurisError } from '../../util/errors.ts';
+import { AurisError, isAurisError } from '../../util/errors.ts';
+import { writeSafely } from '../../util/safe-write.ts';
 import { parseDither } from './debug-filter.ts';
 import { parsePositiveInt } from './eq.ts';
 
@@ -68,20 +68,16 @@ export async function convertFile(inPath: string, outPath: string, s: ConvertSet
     });
     const format = chain.outputFormat;
     if (format.sample === 'dsd') throw new AurisError('E_FORMAT_REFUSED', 'DSD cannot be written to WAV');
-    let handle;
-    try {
-      handle = await open(outPath, 'w');
-    } catch (e) {
-      throw asAurisError(e, 'E_IO');
-    }
-    let position = 0;
-    let dataBytes = 0;
-    let frames = 0;
-    const put = async (bytes: Uint8Array) => {
-      await handle.write(bytes, 0, bytes.length, position);
-      position += bytes.length;
-    };
-    try {
+    // A temporary file beside the output, renamed over it only when the whole file converted: a
+    // failure leaves an existing file as it was, and an output that is the input is refused.
+    const frames = await writeSafely(outPath, { inputs: [inPath] }, async ({ handle }) => {
+      let position = 0;
+      let dataBytes = 0;
+      let written = 0;
+      const put = async (bytes: Uint8Array) => {
+        await handle.write(bytes, 0, bytes.length, position);
+        position += bytes.length;
+      };
       await put(wavHeader(format, null));
       for (;;) {
         const block = await file.decoder.read(65536);
@@ -91,22 +87,21 @@ export async function convertFile(inPath: string, outPath: string, s: ConvertSet
         if (out.frames === 0) continue;
         const bytes = wavDataBytes(out);
         dataBytes += bytes.length;
-        frames += out.frames;
+        written += out.frames;
         await put(bytes);
       }
       const tail = chain.flush();
       if (tail && tail.frames > 0) {
         const bytes = wavDataBytes(tail);
         dataBytes += bytes.length;
-        frames += tail.frames;
+        written += tail.frames;
         await put(bytes);
       }
       await put(wavTrailer(dataBytes));
       const header = wavHeader(format, dataBytes);
       await handle.write(header, 0, header.length, 0);
-    } finally {
-      await handle.close();
-    }
+      return written;
+    });
     return { chain, frames };
   } finally {
     await file.close();

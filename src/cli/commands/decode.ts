@@ -2,13 +2,17 @@
 // WAV (OUT ending in .wav) or to raw interleaved signed little-endian samples in ceil(bits/8) bytes,
 // the layout FLAC's MD5 covers (OUT ending in .raw; floats as f32le/f64le, DSD bytes as they are).
 
-import { open } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { AudioFormat } from '../../audio/format.ts';
+import type { Decoder } from '../../decoders/interface.ts';
 import { formatToString } from '../../audio/format.ts';
 import { wavDataBytes, wavHeader, wavTrailer } from '../../audio/wav.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
+import { openSafeOutput } from '../../util/safe-write.ts';
+import { listFiles } from '../../util/walk.ts';
 import { decodeRange, parseFrames, rawBytes } from '../decode-stream.ts';
+import { printable } from '../paths.ts';
 
 interface DecodeOptions {
   readonly output: string;
@@ -16,17 +20,21 @@ interface DecodeOptions {
   readonly end?: string;
 }
 
-/** Decodes `input` into `output` as the output's extension says; returns the frames written and their format. */
-export async function decodeToFile(input: string, output: string, start: number, end: number | null): Promise<{ frames: number; format: AudioFormat }> {
+/**
+ * Decodes `input` into `output` as the output's extension says; returns the frames written, their
+ * format, and the oddities the decoder met and recovered from (skipped garbage, placeholder sizes).
+ */
+export async function decodeToFile(input: string, output: string, start: number, end: number | null): Promise<{ frames: number; format: AudioFormat; warnings: readonly string[] }> {
   const kind = output.toLowerCase().endsWith('.wav') ? 'wav' : output.toLowerCase().endsWith('.raw') ? 'raw' : null;
   if (!kind) throw new AurisError('E_INVALID_ARGUMENT', `output ${output} must end in .wav or .raw`);
-  let handle;
-  try {
-    handle = await open(output, 'w');
-  } catch (e) {
-    throw asAurisError(e, 'E_IO');
-  }
-  const out = handle;
+  // A temporary file beside the output, renamed over it only at the end: an input with nothing
+  // decodable or a failed write leaves an existing file as it was, and an output that is the input
+  // is refused. Damaged input (truncated, a bad CRC) keeps what could be decoded in a valid new
+  // file (never over an existing one, which a failed run leaves as it was), and the error (non-zero
+  // exit) names the damage, the input and how much was written.
+  const replacing = existsSync(output);
+  const safe = await openSafeOutput(output, { inputs: [input] });
+  const out = safe.handle;
   let format: AudioFormat | null = null;
   let dataBytes = 0;
   let position = 0;
@@ -34,24 +42,43 @@ export async function decodeToFile(input: string, output: string, start: number,
     await out.write(bytes, 0, bytes.length, position);
     position += bytes.length;
   };
-  try {
-    const frames = await decodeRange(input, { start, end }, async (f) => {
-      format = f;
-      // Reserve the header; it is rewritten with the real sizes at the end.
-      if (kind === 'wav') await put(wavHeader(f, null));
-    }, async (block) => {
-      const bytes = kind === 'wav' ? wavDataBytes(block) : rawBytes(block);
-      dataBytes += bytes.length;
-      await put(bytes);
-    });
+  let written = 0;
+  let decoder: Decoder | null = null;
+  const finish = async () => {
     if (kind === 'wav' && format) {
       await put(wavTrailer(dataBytes));
       const header = wavHeader(format, dataBytes);
       await out.write(header, 0, header.length, 0);
     }
-    return { frames, format: format! };
+    await safe.commit();
+  };
+  try {
+    const frames = await decodeRange(input, { start, end }, async (f, d) => {
+      format = f;
+      decoder = d;
+      // Reserve the header; it is rewritten with the real sizes at the end.
+      if (kind === 'wav') await put(wavHeader(f, null));
+    }, async (block) => {
+      const bytes = kind === 'wav' ? wavDataBytes(block) : rawBytes(block);
+      dataBytes += bytes.length;
+      written += block.frames;
+      await put(bytes);
+    });
+    await finish();
+    return { frames, format: format!, warnings: (decoder as Decoder | null)?.integrity().warnings ?? [] };
+  } catch (e) {
+    const err = asAurisError(e);
+    const named = err.message.includes(input) ? err.message : `${input}: ${err.message}`;
+    const damaged = err.code === 'E_TRUNCATED' || err.code === 'E_CORRUPT' || err.code === 'E_MD5_MISMATCH';
+    if (format === null || !damaged || replacing) {
+      await safe.abort();
+      const kept = damaged && replacing ? `; ${output} was left as it was` : '';
+      throw named === err.message && !kept ? err : new AurisError(err.code, `${named}${kept}`, { ...err.details, path: input }, { cause: err });
+    }
+    await finish();
+    throw new AurisError(err.code, `${named}; ${output} holds the ${written} frames decoded before it`, { ...err.details, path: input, framesWritten: written }, { cause: err });
   } finally {
-    await out.close();
+    await safe.abort();
   }
 }
 
@@ -66,7 +93,11 @@ export function registerDecode(program: Command): void {
     .action(async (file: string, opts: DecodeOptions) => {
       const start = parseFrames(opts.start ?? '0', '--start');
       const end = opts.end === undefined ? null : parseFrames(opts.end, '--end');
-      const { frames, format } = await decodeToFile(file, opts.output, start, end);
-      process.stderr.write(`${opts.output}: ${frames} frames, ${formatToString(format)}\n`);
+      // A missing path, a FIFO or a path too long is a typed error before anything is opened.
+      const { problems } = await listFiles([file]);
+      if (problems[0]) throw problems[0].error;
+      const { frames, format, warnings } = await decodeToFile(file, opts.output, start, end);
+      for (const w of warnings) process.stderr.write(`${printable(file)}: warning: ${printable(w)}\n`);
+      process.stderr.write(`${printable(opts.output)}: ${frames} frames, ${formatToString(format)}\n`);
     });
 }

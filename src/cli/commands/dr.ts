@@ -10,8 +10,9 @@ import type { FileAnalysis } from '../../analysis/run.ts';
 import { AURIS_VERSION } from '../../util/version.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import {
-  analyseFiles, comparePaths, expandPaths, groupByAlbum, prepareComparePaths, readTags, reportFailures, toJson, trackTags, type TrackTags,
+  analyseFiles, comparePaths, groupByAlbum, prepareComparePaths, readTags, reportFailures, toJson, trackTags, type TrackTags,
 } from '../analysis/common.ts';
+import { audioFilesIn } from '../paths.ts';
 
 export const DR_LOG_HOST = `Auris ${AURIS_VERSION} / DR Meter (foobar2000 DR Meter 1.0.8 algorithm)`;
 
@@ -42,7 +43,7 @@ export function registerDr(program: Command): void {
     .option('--variant <name>', 'log layout: classic (dB) or 1.0.8 (dBFS)', 'classic')
     .option('--per-channel', 'with --variant 1.0.8: per-channel DR and RMS columns (automatic above 2 channels)')
     .action(async (paths: string[], opts: DrCommandOptions) => {
-      const files = await expandPaths(paths);
+      const files = await audioFilesIn(paths);
       // Tags come with the analysis when the decoder had them (FLAC); other files' are read with
       // music-metadata as their analyses arrive, one file after another, while the workers go on
       // (readTags never rejects; one at a time keeps a whole library from opening every file at once).

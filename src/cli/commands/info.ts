@@ -1,14 +1,20 @@
 // `auris info FILE... [--json] [--verify]`: what each file is (format, true bit depth, rate,
 // channels, duration, codec, container, lossless or not, MD5 status) and its tags. `--verify`
-// decodes the whole file and reports whether the stored MD5 matches. The JSON shape is stable:
+// decodes the whole file and reports whether the stored MD5 matches. The true bit depth (the bits
+// the samples use, which a 24-bit container of 16-bit audio does not) is measured on the first
+// 30 s of lossless integer audio, or on the whole file with --verify. The JSON shape is stable:
 // an array with one object per file, `error` set instead of the rest when a file cannot be read.
 
 import type { Command } from 'commander';
-import { formatToString, type AudioFormat } from '../../audio/format.ts';
+import { formatToString, framesPerSecond, isIntegerKind, sameFormat, type AudioFormat } from '../../audio/format.ts';
+import { analysisChunk } from '../../analysis/interface.ts';
+import { BitDepthAnalyser } from '../../analysis/plugins/authenticity/bit-depth.ts';
 import type { IntegrityReport, StreamInfo } from '../../decoders/interface.ts';
-import { openFile } from '../../decoders/registry.ts';
+import { openFile, supportedExtensions } from '../../decoders/registry.ts';
 import { readTags, type Tags } from '../../decoders/tags.ts';
 import { asAurisError, type ErrorCode } from '../../util/errors.ts';
+import { walkFiles } from '../../util/walk.ts';
+import { printable } from '../paths.ts';
 
 /** MD5 status: `present`/`absent` from the file; `match`/`mismatch` after --verify decoded it. */
 export type Md5Status = 'present' | 'absent' | 'match' | 'mismatch';
@@ -20,7 +26,14 @@ export interface FileInfo {
   readonly container: string;
   readonly lossless: boolean;
   readonly sample: AudioFormat['sample'];
+  /** Bits per sample as the file declares them (the container's, or FLAC's STREAMINFO). */
   readonly bits: number;
+  /**
+   * Bits the samples really use (fewer than `bits` for padded or re-scaled audio), measured over
+   * `trueBitsOver`; null for lossy, float and DSD sources, or silence.
+   */
+  readonly trueBits: number | null;
+  readonly trueBitsOver: 'file' | 'first 30 s' | null;
   readonly rate: number;
   readonly channels: number;
   readonly frames: number | null;
@@ -38,19 +51,30 @@ export interface FileInfoError {
 
 const roundOrNull = (v: number | null) => (v === null ? null : Math.round(v));
 
+/** Seconds of audio `info` decodes for the true bit depth when it does not decode the whole file. */
+const TRUE_BITS_SECONDS = 30;
+
 /** Reads one file's info; decodes it fully when `verify` is set. */
 export async function fileInfo(path: string, verify: boolean): Promise<FileInfo> {
   const file = await openFile(path, { integrity: 'lenient' });
   let info: StreamInfo;
   let format: AudioFormat;
   let integrity: IntegrityReport | null = null;
+  let depth: BitDepthAnalyser | null = null;
+  let measured = 0;
   try {
     info = file.decoder.info;
     format = file.decoder.format;
-    if (verify) {
-      while (await file.decoder.read(65536)) { /* decode to the end so the MD5 is compared */ }
-      integrity = file.decoder.integrity();
+    depth = info.lossless && isIntegerKind(format.sample) ? new BitDepthAnalyser(format) : null;
+    // Decode to the end so the MD5 is compared (--verify), else as far as the depth needs.
+    const limit = verify ? Infinity : depth ? TRUE_BITS_SECONDS * format.rate : 0;
+    while (measured < limit) {
+      const block = await file.decoder.read(65536);
+      if (!block) break;
+      measured += block.frames;
+      if (depth && block.kind === 'int' && sameFormat(block.format, format)) depth.push(analysisChunk(block));
     }
+    if (verify) integrity = file.decoder.integrity();
   } finally {
     await file.close();
   }
@@ -60,7 +84,9 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
   } catch {
     tags = null; // a file Auris decodes but music-metadata cannot read simply has no tags to show
   }
-  const frames = info.totalFrames;
+  // A length the stream does not state is unknown unless --verify decoded it: a tag reader's guess
+  // was 27 hours for a WavPack file of unknown length and 24 s for a 5.4 s MP3 (issue 17).
+  const frames = info.totalFrames ?? (verify ? measured : null);
   const status: Md5Status = info.md5 === null ? 'absent'
     : integrity?.md5 === 'match' ? 'match' : integrity?.md5 === 'mismatch' ? 'mismatch' : 'present';
   return {
@@ -70,10 +96,12 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
     lossless: info.lossless,
     sample: format.sample,
     bits: format.validBits,
+    trueBits: depth?.finish().effectiveBits ?? null,
+    trueBitsOver: depth === null ? null : verify || (frames !== null && measured >= frames) ? 'file' : 'first 30 s',
     rate: format.rate,
     channels: format.channels,
     frames,
-    durationSeconds: frames !== null ? frames / format.rate : tags?.duration ?? null,
+    durationSeconds: frames !== null ? frames / framesPerSecond(format) : null,
     bitrate: roundOrNull(info.bitrate ?? tags?.bitrate ?? null),
     md5: { stored: info.md5, status },
     tags: tags && { ...tags, cover: tags.cover && { mime: tags.cover.mime, bytes: tags.cover.bytes.length } },
@@ -92,8 +120,8 @@ export function formatDuration(seconds: number): string {
 function humanInfo(i: FileInfo): string {
   const lines: [string, string][] = [
     ['codec', `${i.codec} in ${i.container}, ${i.lossless ? 'lossless' : 'lossy'}`],
-    ['format', `${formatToString({ rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })}`],
-    ['duration', i.durationSeconds === null ? 'unknown' : `${formatDuration(i.durationSeconds)}${i.frames !== null ? ` (${i.frames} frames)` : ''}`],
+    ['format', `${formatToString({ rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })}${i.trueBits !== null && i.trueBits < i.bits ? `, ${i.trueBits} bits used (in the ${i.trueBitsOver === 'file' ? 'whole file' : i.trueBitsOver})` : ''}`],
+    ['duration', i.durationSeconds === null ? 'unknown (not stated by the file; --verify decodes it to measure)' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : i.sample === 'dsd' ? ` (${i.frames * 8} one-bit samples per channel)` : ` (${i.frames} frames)`}`],
   ];
   if (i.bitrate !== null) lines.push(['bitrate', `${Math.round(i.bitrate / 1000)} kbit/s`]);
   lines.push(['md5', i.md5.stored === null ? 'absent' : `${i.md5.status === 'present' ? 'present' : i.md5.status === 'match' ? 'verified, matches' : 'MISMATCH'} (${i.md5.stored})`]);
@@ -113,29 +141,35 @@ function humanInfo(i: FileInfo): string {
     }
     if (t.cover) lines.push(['cover', `${t.cover.mime}, ${t.cover.bytes} bytes`]);
   }
-  return `${i.path}\n${lines.map(([k, v]) => `  ${k.padEnd(13)}${v}`).join('\n')}\n`;
+  return `${printable(i.path)}\n${lines.map(([k, v]) => `  ${k.padEnd(13)}${v}`).join('\n')}\n`;
 }
 
 export function registerInfo(program: Command): void {
   program
     .command('info')
     .description('show format, true bit depth, rate, channels, duration, codec, lossless or not, MD5 status and tags')
-    .argument('<files...>', 'audio files')
+    .argument('<files...>', 'audio files (folders: every audio file in them)')
     .option('--json', 'print a JSON array, one object per file')
     .option('--verify', 'decode each file fully and check its stored MD5')
     .action(async (files: string[], opts: { json?: boolean; verify?: boolean }) => {
       const results: (FileInfo | FileInfoError)[] = [];
-      for (const path of files) {
+      // Through the folder lister: a missing path, a FIFO or an unreadable folder is an entry with
+      // its error (never opened, so never a hang), and the rest goes on.
+      for await (const item of walkFiles(files, { extensions: new Set(supportedExtensions()) })) {
+        if (item.kind === 'problem') {
+          results.push({ path: item.path, error: { code: item.error.code, message: item.error.message } });
+          continue;
+        }
         try {
-          results.push(await fileInfo(path, opts.verify === true));
+          results.push(await fileInfo(item.path, opts.verify === true));
         } catch (e) {
           const err = asAurisError(e);
-          results.push({ path, error: { code: err.code, message: err.message } });
+          results.push({ path: item.path, error: { code: err.code, message: err.message } });
         }
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {
-        process.stdout.write(results.map((r) => ('error' in r ? `${r.path}\n  error        ${r.error.message} [${r.error.code}]\n` : humanInfo(r))).join('\n'));
+        process.stdout.write(results.map((r) => ('error' in r ? `${printable(r.path)}\n  error        ${printable(r.error.message)} [${r.error.code}]\n` : humanInfo(r))).join('\n'));
       }
       const failed = results.some((r) => 'error' in r || r.md5.status === 'mismatch');
       if (failed) process.exitCode = 1;

@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { albumLoudness, type LoudnessResult } from '../../analysis/plugins/loudness/meter.ts';
 import { replayGainDb } from '../../analysis/plugins/loudness/replaygain.ts';
-import { analyseFiles, expandPaths, reportFailures, toJson } from '../analysis/common.ts';
+import { analyseFiles, reportFailures, toJson } from '../analysis/common.ts';
+import { audioFilesIn, printable } from '../paths.ts';
 
 /** The per-track JSON fields of the loudness report. */
 export function loudnessFields(r: LoudnessResult): Record<string, number> {
@@ -35,7 +36,7 @@ export function registerLoudness(program: Command): void {
     .argument('<paths...>', 'audio files or folders (searched recursively); all together form the album')
     .option('--json', 'print JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
-      const files = await expandPaths(paths);
+      const files = await audioFilesIn(paths);
       const { analyses, failed } = await analyseFiles(files, [{ name: 'loudness' }]);
       const tracks = files.filter((f) => analyses.has(f)).map((f) => ({ path: f, r: analyses.get(f)!.results.loudness as LoudnessResult }));
       const album = albumLoudnessFields(tracks.map((t) => t.r));
@@ -44,7 +45,7 @@ export function registerLoudness(program: Command): void {
       } else {
         for (const t of tracks) {
           const f = loudnessFields(t.r);
-          process.stdout.write(`${fmt(f.integratedLufs!, 'LUFS').padStart(11)}  LRA ${fmt(f.lraLu!, 'LU').padStart(8)}  TP ${fmt(f.truePeakDbtp!, 'dBTP').padStart(10)}  RG ${f.trackGainDb!.toFixed(2).padStart(6)} dB  ${t.path}\n`);
+          process.stdout.write(`${fmt(f.integratedLufs!, 'LUFS').padStart(11)}  LRA ${fmt(f.lraLu!, 'LU').padStart(8)}  TP ${fmt(f.truePeakDbtp!, 'dBTP').padStart(10)}  RG ${f.trackGainDb!.toFixed(2).padStart(6)} dB  ${printable(t.path)}\n`);
         }
         process.stdout.write(`${fmt(album.integratedLufs!, 'LUFS').padStart(11)}  LRA ${fmt(album.lraLu!, 'LU').padStart(8)}  album gain ${album.albumGainDb!.toFixed(2)} dB, peak ${album.albumPeak!.toFixed(6)}\n`);
       }

@@ -10,10 +10,9 @@ import type { CoreEvent } from '../../protocol/events.ts';
 import type { PlayerStateWire, TrackProofWire } from '../../protocol/player.ts';
 import { DSD_TRANSPORTS, type SettingsPatch } from '../../protocol/settings.ts';
 import type { SignalPathReport } from '../../protocol/signal-path.ts';
-import { supportedExtensions } from '../../decoders/registry.ts';
 import { AurisError } from '../../util/errors.ts';
-import { listFiles } from '../../util/walk.ts';
 import { intOption } from './output-options.ts';
+import { audioFilesIn, refuseFileOutputAmong } from '../paths.ts';
 
 interface PlayOptions {
   output?: string;
@@ -37,6 +36,8 @@ interface TrackReport {
   proof?: Pick<TrackProofWire, 'verified' | 'md5' | 'expectedMd5' | 'reference' | 'reason'>;
   /** False when the track was cut off before its end was heard. */
   completed?: boolean;
+  /** Underruns and device losses while the track played. */
+  faults?: { underruns: number; deviceLosses: number };
   error?: WireError;
 }
 
@@ -59,17 +60,16 @@ export function registerPlay(program: Command): void {
     .option('--json', 'play the whole queue without a terminal UI and print a JSON report')
     .action(async (paths: string[], opts: PlayOptions) => {
       const overrides = settingsFrom(opts);
-      const { files, problems } = await listFiles(paths, { extensions: new Set(supportedExtensions()) });
-      const skipped: TrackReport[] = problems.map((p) => ({ path: p.path, error: { code: p.error.code, message: p.error.message } }));
-      for (const p of problems) process.stderr.write(`✗ ${p.error.message} [${p.error.code}]\n`);
-      if (files.length === 0) throw new AurisError('E_NOT_FOUND', `no playable files in ${paths.join(', ')}`);
+      // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
+      // output may not replace any file of the queue.
+      const files = await audioFilesIn(paths);
       const core = await startCore({ settings: overrides });
       try {
         if (core.settingsProblem) process.stderr.write(`! ${core.settingsProblem.message}\n`);
-        await core.queue.add(files.map((f) => f.path));
+        await refuseFileOutputAmong(core.settings.get().output.name, files);
+        await core.queue.add(files);
         const interactive = !opts.json && process.stdout.isTTY && process.stdin.isTTY;
         const report = interactive ? await runInteractive(core) : await runToEnd(core, !opts.json);
-        report.tracks.unshift(...skipped);
         if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         if (report.tracks.some(failed)) process.exitCode = 1;
       } finally {
@@ -112,26 +112,60 @@ function settingsFrom(opts: PlayOptions): SettingsPatch {
   return patch;
 }
 
-/** Collects per-track results from core events until the queue ends: one entry per track played. */
+/**
+ * Collects per-track results from core events until the queue ends: one entry per queue entry
+ * played, however often it was cut and resumed (a seek, a lost device), with its faults counted.
+ */
 class Reporter {
-  readonly tracks: TrackReport[] = [];
+  private readonly byId = new Map<number, TrackReport>();
+  private readonly loose: TrackReport[] = [];
+  private current: number | null = null;
   underruns = 0;
 
+  private entry(id: number, file: string): TrackReport {
+    let r = this.byId.get(id);
+    if (!r) {
+      r = { path: file };
+      this.byId.set(id, r);
+    }
+    return r;
+  }
+
   take(e: CoreEvent): void {
-    if (e.type === 'track-end') {
-      const { verified, md5, expectedMd5, reference, reason } = e.proof;
-      this.tracks.push({ path: e.path, signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason }, completed: e.completed });
-    } else if (e.type === 'track-error') {
-      this.tracks.push({ path: e.path, error: { code: e.error.code, message: e.error.message } });
-    } else if (e.type === 'underrun') {
-      this.underruns = e.count;
-    } else if (e.type === 'error') {
-      this.tracks.push({ path: '', error: { code: e.error.code, message: e.error.message } });
+    switch (e.type) {
+      case 'track-start':
+        this.entry(e.id, e.path);
+        this.current = e.id;
+        break;
+      case 'track-end': {
+        const { verified, md5, expectedMd5, reference, reason } = e.proof;
+        Object.assign(this.entry(e.id, e.path), { signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason }, completed: e.completed });
+        break;
+      }
+      case 'track-error':
+        this.entry(e.id, e.path).error = { code: e.error.code, message: e.error.message };
+        break;
+      case 'underrun': {
+        this.underruns = e.count;
+        const r = this.current !== null ? this.byId.get(this.current) : undefined;
+        if (r) r.faults = { underruns: (r.faults?.underruns ?? 0) + 1, deviceLosses: r.faults?.deviceLosses ?? 0 };
+        break;
+      }
+      case 'device-lost': {
+        const r = this.current !== null ? this.byId.get(this.current) : undefined;
+        if (r) r.faults = { underruns: r.faults?.underruns ?? 0, deviceLosses: (r.faults?.deviceLosses ?? 0) + 1 };
+        break;
+      }
+      case 'error':
+        this.loose.push({ path: '', error: { code: e.error.code, message: e.error.message } });
+        break;
+      default:
+        break;
     }
   }
 
   result(): { tracks: TrackReport[]; underruns: number } {
-    return { tracks: this.tracks, underruns: this.underruns };
+    return { tracks: [...this.byId.values(), ...this.loose], underruns: this.underruns };
   }
 }
 

@@ -2,48 +2,21 @@
 // its integrity (FLAC MD5 and CRCs, truncation, garbage). One line per file on stdout, a progress
 // bar on stderr when it is a terminal, a summary, and exit code 1 when any file failed.
 
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { supportedExtensions } from '../../decoders/registry.ts';
-import { AurisError, asAurisError } from '../../util/errors.ts';
+import { AurisError } from '../../util/errors.ts';
+import { audioFilesIn, printable } from '../paths.ts';
 import type { VerifyResult } from '../verify-file.ts';
 import { verifyInPool } from '../verify-pool.ts';
 
-/** The files to verify: files as given, folders searched recursively for supported extensions, sorted. */
-export async function collectFiles(args: readonly string[]): Promise<string[]> {
-  const exts = new Set(supportedExtensions());
-  const out: string[] = [];
-  const walk = async (dir: string) => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && exts.has(path.extname(e.name).slice(1).toLowerCase())) out.push(full);
-    }
-  };
-  for (const arg of args) {
-    let st;
-    try {
-      st = await stat(arg);
-    } catch (e) {
-      throw asAurisError(e, 'E_IO');
-    }
-    if (st.isDirectory()) await walk(arg);
-    else out.push(arg);
-  }
-  return out;
-}
-
-function resultLine(r: VerifyResult): string {
+/** One result as one line (control characters in names escaped). */
+export function resultLine(r: VerifyResult): string {
   if (!r.ok) {
     const message = r.error?.message ?? 'failed';
-    return `FAIL  ${message.startsWith(r.path) ? message : `${r.path}: ${message}`} [${r.error?.code ?? 'E_INTERNAL'}]`;
+    return `FAIL  ${printable(message.startsWith(r.path) ? message : `${r.path}: ${message}`)} [${r.error?.code ?? 'E_INTERNAL'}]`;
   }
   const md5 = r.md5 === 'match' ? 'MD5 ok' : r.md5 === 'absent' ? 'no MD5 stored' : `MD5 ${r.md5 ?? 'unchecked'}`;
   const warn = r.warnings.length > 0 ? `, ${r.warnings.length} warning(s): ${r.warnings[0]}` : '';
-  return `OK    ${r.path} (${r.codec ?? '?'}, ${r.frames} frames, ${md5}${warn})`;
+  return `OK    ${printable(r.path)} (${r.codec ?? '?'}, ${r.frames} frames, ${md5}${warn})`;
 }
 
 /** A one-line progress bar: "[#######.............]  12/40". */
@@ -59,8 +32,9 @@ export function registerVerify(program: Command): void {
     .argument('<paths...>', 'files or folders (searched recursively)')
     .option('-j, --jobs <n>', 'worker threads (default: number of cores)')
     .action(async (paths: string[], opts: { jobs?: string }) => {
-      const files = await collectFiles(paths);
-      if (files.length === 0) throw new AurisError('E_NOT_FOUND', `no audio files found in ${paths.join(', ')}`);
+      // Paths that cannot be verified (missing, unreadable, not a regular file) are reported on
+      // stderr and make the exit code 1; the rest is verified.
+      const files = await audioFilesIn(paths);
       const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
       if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new AurisError('E_INVALID_ARGUMENT', `--jobs takes a positive integer, not "${opts.jobs}"`);
       const tty = process.stderr.isTTY === true;

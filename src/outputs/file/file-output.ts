@@ -1,13 +1,15 @@
 // File output: `file:<path>.wav`. Writes exactly the bytes it is given into a WAV file (RF64 past
-// 4 GiB, header rewritten at close, src/audio/wav.ts). write() never blocks: it queues into a
+// 4 GiB, header rewritten at close, src/audio/wav.ts), through a temporary file that replaces the
+// target at close (src/util/safe-write.ts). write() never blocks: it queues into a
 // bounded in-memory buffer that is flushed to disk asynchronously, and returns 0 when it is full.
 
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { AudioFormat } from '../../audio/format.ts';
 import { formatToString, validateFormat } from '../../audio/format.ts';
 import { frameBytes } from '../../audio/pack.ts';
 import { wavContainerFor, wavHeader, wavHeaderSize, wavTrailer } from '../../audio/wav.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
+import { filesOpenInThisProcess, openSafeOutput, type SafeOutput } from '../../util/safe-write.ts';
 import { OutputEvents } from '../events.ts';
 import type { OpenOptions, OpenOutput, OutputCapabilities, OutputEvent, OutputListener, OutputMode, OutputPlugin } from '../interface.ts';
 
@@ -30,14 +32,16 @@ export class FileOutputPlugin implements OutputPlugin {
   async open(format: AudioFormat, _mode: OutputMode, _options: OpenOptions = {}): Promise<OpenOutput> {
     validateFormat(format);
     wavHeader(format, null); // refuses DSD and more than 8 channels
-    let handle: FileHandle;
+    // A temporary file beside the target, renamed over it at close: a failed write leaves an
+    // existing file as it was. The file being played from (open in this process) is refused.
+    const out = await openSafeOutput(this.path, { inputIds: await filesOpenInThisProcess() });
     try {
-      handle = await open(this.path, 'w');
-      await handle.write(wavHeader(format, null), 0, wavHeaderSize(format), 0);
+      await out.handle.write(wavHeader(format, null), 0, wavHeaderSize(format), 0);
     } catch (e) {
+      await out.abort();
       throw asAurisError(e, 'E_IO');
     }
-    return new FileOutput(this.name, this.path, format, handle);
+    return new FileOutput(this.name, this.path, format, out);
   }
 }
 
@@ -57,7 +61,10 @@ class FileOutput implements OpenOutput {
   private failure: AurisError | null = null;
   private closed = false;
 
-  constructor(readonly name: string, private readonly path: string, readonly format: AudioFormat, private handle: FileHandle) {
+  private readonly handle: FileHandle;
+
+  constructor(readonly name: string, private readonly path: string, readonly format: AudioFormat, private readonly file: SafeOutput) {
+    this.handle = file.handle;
     this.container = wavContainerFor(format);
     this.frameBytes = frameBytes(this.container, format.channels);
     this.stage = {
@@ -120,7 +127,10 @@ class FileOutput implements OpenOutput {
   pause(): void {}
   resume(): void {}
 
-  /** Flushes what was written (a file keeps every byte), then writes the final header. */
+  /**
+   * Flushes what was written (a file keeps every byte), writes the final header and puts the file
+   * in place of the target. After a write failure the target is left as it was.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -130,11 +140,12 @@ class FileOutput implements OpenOutput {
         const trailer = wavTrailer(this.dataBytes);
         if (trailer.length) await this.handle.write(trailer, 0, trailer.length, wavHeaderSize(this.format) + this.dataBytes);
         await this.handle.write(wavHeader(this.format, this.dataBytes), 0, wavHeaderSize(this.format), 0);
+        await this.file.commit();
       }
     } catch (e) {
       this.failure = asAurisError(e, 'E_IO');
     } finally {
-      await this.handle.close();
+      await this.file.abort(); // no-op after a commit
     }
     if (this.failure) throw this.failure;
   }

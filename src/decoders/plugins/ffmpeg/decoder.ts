@@ -2,6 +2,12 @@
 // source's native depth to a pipe. Seeking restarts ffmpeg: with `-ss` before `-i` for codecs where
 // that is verified sample-exact, otherwise with `atrim=start_sample=N`, which decodes from the start
 // and drops exactly N frames. Closing kills the child and waits for it.
+//
+// AAC in MP4 is decoded gapless from the file's own numbers (mp4-gapless.ts): ffmpeg is told to
+// ignore the edit list and the iTunSMPB skip and hand out every decoded frame; the priming is dropped with
+// atrim, so the length is the iTunSMPB or edit-list count, not ffprobe's (which may include the
+// priming, and made every such file look truncated). DSD in WavPack comes out of ffmpeg as PCM: it is
+// reported as that conversion (not lossless, a warning), never as the file's own samples.
 
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
@@ -10,6 +16,7 @@ import type { AudioFormat } from '../../../audio/format.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
 import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from '../../interface.ts';
+import { readMp4Gapless, type Mp4Gapless } from './mp4-gapless.ts';
 import { ffprobe, toolMissing, type FfprobeResult } from './probe.ts';
 
 const BYTES_PER_SAMPLE = { s16le: 2, s32le: 4, f32le: 4, f64le: 8 } as const;
@@ -34,14 +41,21 @@ class FfmpegDecoder implements Decoder {
     private readonly path: string,
     private readonly probe: FfprobeResult,
     private readonly mode: 'strict' | 'lenient',
+    /** Priming to drop and real length, for AAC in MP4; null to take ffmpeg's output as it is. */
+    private readonly gapless: Mp4Gapless | null = null,
+    /** A DSD stream that ffmpeg's decoder turns into PCM: reported as a conversion, not lossless. */
+    dsdAsPcm = false,
   ) {
     this.format = probe.format;
     this.frameBytes = BYTES_PER_SAMPLE[probe.layout] * probe.format.channels;
+    if (dsdAsPcm) {
+      this.warnings.push(`DSD audio, converted to ${probe.format.rate} Hz float PCM by ffmpeg's decoder: the samples are not the file's DSD bits`);
+    }
     this.info = {
-      codec: probe.codec,
+      codec: dsdAsPcm ? `${probe.codec} DSD` : probe.codec,
       container: probe.container,
-      lossless: probe.lossless,
-      totalFrames: probe.totalFrames,
+      lossless: probe.lossless && !dsdAsPcm,
+      totalFrames: gapless?.frames ?? probe.totalFrames,
       bitrate: probe.bitrate,
       md5: null,
     };
@@ -51,9 +65,12 @@ class FfmpegDecoder implements Decoder {
   async start(frame: number): Promise<void> {
     await this.stop();
     const p = this.probe;
-    const seekArgs = frame > 0 && p.exactInputSeek ? ['-ss', (frame / p.format.rate).toFixed(6)] : [];
-    const trimArgs = frame > 0 && !p.exactInputSeek ? ['-af', `atrim=start_sample=${frame}`] : [];
-    const args = ['-nostdin', '-hide_banner', '-v', 'error', ...seekArgs, '-i', this.path, '-map', '0:a:0', '-vn',
+    const skip = frame + (this.gapless?.priming ?? 0);
+    const seekArgs = frame > 0 && p.exactInputSeek && !this.gapless ? ['-ss', (frame / p.format.rate).toFixed(6)] : [];
+    const trimArgs = skip > 0 && (!p.exactInputSeek || this.gapless) ? ['-af', `atrim=start_sample=${skip}`] : [];
+    // Neither the edit list nor the iTunSMPB tag (which ffmpeg reads too, as a skip) may trim.
+    const inputArgs = this.gapless ? ['-ignore_editlist', '1', '-flags2', '+skip_manual'] : [];
+    const args = ['-nostdin', '-hide_banner', '-v', 'error', ...seekArgs, ...inputArgs, '-i', this.path, '-map', '0:a:0', '-vn',
       ...trimArgs, '-c:a', `pcm_${p.layout}`, '-f', p.layout, 'pipe:1'];
     const child = spawn('ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.stderr = '';
@@ -87,7 +104,7 @@ class FfmpegDecoder implements Decoder {
   private async finish(): Promise<void> {
     const code = await this.exited;
     const message = this.stderr.trim();
-    const total = this.probe.totalFrames;
+    const total = this.info.totalFrames;
     if (code !== 0 || message !== '') {
       const first = message.split('\n')[0] ?? '';
       const err = new AurisError('E_CORRUPT', `${this.path}: ffmpeg ${code !== 0 ? `exited ${code}` : 'reported errors'}: ${first}`, { path: this.path, stderr: message });
@@ -104,7 +121,7 @@ class FfmpegDecoder implements Decoder {
     if (!Number.isInteger(maxFrames) || maxFrames < 1) throw new AurisError('E_INVALID_ARGUMENT', `maxFrames must be a positive integer, got ${maxFrames}`);
     if (this.ended) return null;
     if (!this.chunks) throw new AurisError('E_STATE', `${this.path} is closed`);
-    const total = this.probe.totalFrames;
+    const total = this.info.totalFrames;
     // Codecs with end padding (AAC) decode past the stream's duration: stop at it.
     const limit = total === null ? maxFrames : Math.min(maxFrames, total - this.position);
     const want = Math.max(0, limit) * this.frameBytes;
@@ -169,12 +186,24 @@ class FfmpegDecoder implements Decoder {
   }
 }
 
+/** WavPack 5 block header flags (offset 24): bit 31 marks DSD audio. */
+const WAVPACK_DSD_FLAG = 0x80000000;
+
+/** True when the first WavPack block of a file holds DSD audio. */
+function isWavpackDsd(head: Uint8Array): boolean {
+  if (head.length < 28 || String.fromCharCode(...head.subarray(0, 4)) !== 'wvpk') return false;
+  return (new DataView(head.buffer, head.byteOffset, head.length).getUint32(24, true) & WAVPACK_DSD_FLAG) !== 0;
+}
+
 /** Opens an ffmpeg-decoded file; needs `options.path`, since ffmpeg reads the file itself. */
 export async function openFfmpeg(source: ByteSource, options: DecoderOptions): Promise<Decoder> {
   const path = options.path;
   if (!path) throw new AurisError('E_INVALID_ARGUMENT', `${source.name}: the ffmpeg decoder reads files by path`);
   const probe = await ffprobe(path);
-  const decoder = new FfmpegDecoder(path, probe, options.integrity ?? 'strict');
+  let gapless = probe.codecId === 'aac' && probe.container === 'MP4' ? await readMp4Gapless(source) : null;
+  // Edit-list numbers count in the track's timescale; used only when that is the decoded rate.
+  if (gapless?.timescale != null && gapless.timescale !== probe.format.rate) gapless = null;
+  const decoder = new FfmpegDecoder(path, probe, options.integrity ?? 'strict', gapless, probe.codecId === 'wavpack' && isWavpackDsd(await source.read(0, 32)));
   await decoder.start(0);
   return decoder;
 }

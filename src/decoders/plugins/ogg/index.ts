@@ -1,51 +1,66 @@
 // Ogg Vorbis (libvorbis in WASM, npm @wasm-audio-decoders/ogg-vorbis) and Ogg Opus (libopus in
-// WASM, npm ogg-opus-decoder). Both trim to the granule positions, so the output is gapless: Opus
-// drops its pre-skip and the end padding, Vorbis the samples past the last granule.
+// WASM, npm opus-decoder). Pages are parsed and CRC-checked here (pages.ts, stream.ts) and the
+// libraries get whole packets; the output is trimmed to the granule positions, so it is gapless:
+// Opus drops its pre-skip and the end padding, both drop the samples past the last granule.
+// An Ogg file of another codec (Speex, FLAC, Theora) is refused, naming the codec.
 
-import type { DecoderPlugin } from '../../interface.ts';
-import { openWasmStream, type StreamingCodec } from '../../wasm-stream.ts';
-import { firstPacket, lastGranule, startsWith } from './pages.ts';
+import type { ByteSource } from '../../../util/byte-source.ts';
+import { AurisError } from '../../../util/errors.ts';
+import type { Decoder, DecoderOptions, DecoderPlugin } from '../../interface.ts';
+import { openWasmStream } from '../../wasm-stream.ts';
+import { opusCodec, parseOpusHead, vorbisCodec } from './codecs.ts';
+import { MAX_PAGE_BYTES, firstPacket, lastGranule, pageAt, startsWith, streamsAtStart } from './pages.ts';
+import { OggCodecStream, type OggCodec } from './stream.ts';
 
 const VORBIS_ID = [0x01, 0x76, 0x6f, 0x72, 0x62, 0x69, 0x73]; // "\x01vorbis"
 const OPUS_HEAD = [0x4f, 0x70, 0x75, 0x73, 0x48, 0x65, 0x61, 0x64]; // "OpusHead"
+
+const CODECS: Record<string, OggCodec> = { Vorbis: vorbisCodec, Opus: opusCodec };
+
+/** How to tell someone holding an Ogg file of a codec Auris does not decode what to do. */
+const REFUSALS: Record<string, string> = {
+  Speex: 'it holds Speex speech audio, which Auris does not decode',
+  FLAC: 'it holds FLAC in an Ogg container, which Auris does not decode; `ffmpeg -i IN -c:a copy OUT.flac` makes a native FLAC file of it, losslessly',
+};
+
+/**
+ * Opens the first logical stream of `codec` in an Ogg file, after checking that the file has one:
+ * E_UNSUPPORTED_FORMAT naming the codec(s) it holds instead.
+ */
+async function openOgg(source: ByteSource, options: DecoderOptions, preferred: OggCodec): Promise<Decoder> {
+  const streams = await streamsAtStart(source);
+  // The plugin was chosen by the first stream or the extension: a multiplexed file whose audio is
+  // the other codec (Opus in a .ogg behind a Skeleton stream) is decoded as what it holds.
+  const mine = streams.find((s) => s.codec === preferred.name) ?? streams.find((s) => CODECS[s.codec]);
+  const codec = mine && CODECS[mine.codec];
+  if (!mine || !codec) {
+    if (streams.length === 0) {
+      if (pageAt(await source.read(0, MAX_PAGE_BYTES), 0) === 'short') throw new AurisError('E_TRUNCATED', `${source.name}: the file ends inside its first Ogg page`, { path: source.name });
+      throw new AurisError('E_CORRUPT', `${source.name}: no valid Ogg page at the start of the file`, { path: source.name });
+    }
+    const other = streams.find((s) => REFUSALS[s.codec]) ?? streams[0]!;
+    const why = REFUSALS[other.codec] ?? `it holds ${streams.map((s) => s.codec).join(' and ')}, no Vorbis or Opus audio`;
+    throw new AurisError('E_UNSUPPORTED_FORMAT', `${source.name}: Ogg ${other.codec}: ${why}`, { path: source.name, codec: other.codec });
+  }
+  // The header is checked again when the stream opens; here only the Opus pre-skip is needed.
+  const preSkip = codec === opusCodec ? parseOpusHead(mine.first, source.name).preSkip : 0;
+  const granule = await lastGranule(source, mine.serial);
+  return openWasmStream(source, {
+    createCodec: async () => new OggCodecStream(codec, source.name),
+    info: { codec: codec.name, container: 'Ogg', totalFrames: granule === null ? null : Math.max(0, Number(granule) - preSkip), bitrate: null },
+  }, options);
+}
 
 export const oggVorbisPlugin: DecoderPlugin = {
   name: 'ogg-vorbis',
   extensions: ['ogg', 'oga'],
   probe: (head) => startsWith(firstPacket(head), VORBIS_ID),
-  async open(source, options) {
-    const granule = await lastGranule(source);
-    const createCodec = async (): Promise<StreamingCodec> => {
-      const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis'); // loaded with the first file
-      const codec = new OggVorbisDecoder();
-      await codec.ready;
-      return { decode: (b) => codec.decode(b), flush: () => codec.flush(), free: () => codec.free() };
-    };
-    return openWasmStream(source, {
-      createCodec,
-      info: { codec: 'Vorbis', container: 'Ogg', totalFrames: granule === null ? null : Number(granule), bitrate: null },
-    }, options);
-  },
+  open: (source, options) => openOgg(source, options, vorbisCodec),
 };
 
 export const oggOpusPlugin: DecoderPlugin = {
   name: 'ogg-opus',
   extensions: ['opus'],
   probe: (head) => startsWith(firstPacket(head), OPUS_HEAD),
-  async open(source, options) {
-    const packet = firstPacket(await source.read(0, 4096));
-    // OpusHead (RFC 7845 section 5.1): pre-skip at offset 10, 48 kHz samples to drop at the start.
-    const preSkip = packet && packet.length >= 12 ? packet[10]! | (packet[11]! << 8) : 0;
-    const granule = await lastGranule(source);
-    const createCodec = async (): Promise<StreamingCodec> => {
-      const { OggOpusDecoder } = await import('ogg-opus-decoder'); // loaded with the first file
-      const codec = new OggOpusDecoder();
-      await codec.ready;
-      return { decode: (b) => codec.decode(b), flush: () => codec.flush(), free: () => codec.free() };
-    };
-    return openWasmStream(source, {
-      createCodec,
-      info: { codec: 'Opus', container: 'Ogg', totalFrames: granule === null ? null : Math.max(0, Number(granule) - preSkip), bitrate: null },
-    }, options);
-  },
+  open: (source, options) => openOgg(source, options, opusCodec),
 };

@@ -14,13 +14,18 @@ import { Dsd2PcmStage1 } from './stage1.ts';
 export interface DsdToPcmSettings {
   /** PCM output rate in Hz. */
   readonly rate: number;
-  /** Gain after decimation: 0, +3 or +6 dB (default +6: the SACD 0 dB level is -6.02 dBFS). */
+  /** Gain after decimation: 0 (default), +3 or +6 dB. The SACD 0 dB level comes out at -6.02 dBFS at 0 dB. */
   readonly gainDb: 0 | 3 | 6;
   /** Ultrasonic low-pass corner in Hz for targets above 48 kHz, or null for none (default 50 kHz). */
   readonly lowpassHz: 30000 | 50000 | null;
 }
 
-export const DSD_TO_PCM_DEFAULTS: DsdToPcmSettings = { rate: 176400, gainDb: 6, lowpassHz: 50000 };
+/**
+ * Default gain 0 dB, not dsp.md's +6 dB (Roon's): at +6 dB the SACD 0 dB reference (50%
+ * modulation) reaches full scale, and the +3.1 dB peaks the Scarlet Book allows, plus the DSD
+ * noise, clipped without a word (issue 16, item 10). At 0 dB they peak near -2.9 dBFS.
+ */
+export const DSD_TO_PCM_DEFAULTS: DsdToPcmSettings = { rate: 176400, gainDb: 0, lowpassHz: 50000 };
 
 /** Where the ultrasonic low-pass reaches its full stop band, as a multiple of its corner. */
 export const LOWPASS_STOP_RATIO = 1.25;

@@ -28,7 +28,12 @@ export function openDsdToPcm(input: AudioFormat, settings: DsdToPcmSettings): Ds
     inputFormat: input,
     outputFormat: output,
     identity: false,
-    report: stageReport('filter', 'DSD to PCM', input, output, false, detail),
+    /** The report as of now: it names the samples clipped so far, so a clip is never silent. */
+    get report() {
+      const clipped = conv.clipStats().clipped.reduce((a, b) => a + b, 0);
+      const clips = clipped > 0 ? `; ${clipped} sample${clipped === 1 ? '' : 's'} clipped (lower the gain)` : '';
+      return stageReport('filter', 'DSD to PCM', input, output, false, detail + clips);
+    },
     latencyFrames: conv.latencyFrames,
     process(block: AudioBlock): FloatBlock {
       if (block.kind !== 'dsd' || !sameFormat(block.format, input)) {
@@ -51,7 +56,7 @@ export function prepareDsdToPcm(settings: DsdToPcmSettings): PreparedFilter {
 
 export const dsdToPcmPlugin: FilterPlugin<DsdToPcmSettings> = {
   kind: 'dsd2pcm',
-  description: 'DSD to PCM: dsd2pcm FIR /8, VHQ resampler to rate (default 176400), ultrasonic low-pass 30k/50k/none, gain 0/3/6 dB (default 6), clip counting',
+  description: 'DSD to PCM: dsd2pcm FIR /8, VHQ resampler to rate (default 176400), ultrasonic low-pass 30k/50k/none, gain 0/3/6 dB (default 0: the SACD 0 dB level at -6 dBFS, peaks not clipped), clips counted in its report',
   parseSettings(raw: unknown): DsdToPcmSettings {
     const o = (raw !== null && typeof raw === 'object' ? raw : {}) as { rate?: unknown; gainDb?: unknown; lowpass?: unknown };
     const rate = o.rate === undefined ? DSD_TO_PCM_DEFAULTS.rate : Number(o.rate);

@@ -8,6 +8,7 @@ import { DsdToPcm } from '../../../../src/dsp/plugins/dsd2pcm/convert.ts';
 import type { DsdToPcmSettings } from '../../../../src/dsp/plugins/dsd2pcm/convert.ts';
 import { blackmanHarris7Window, powerSpectrum } from '../../../../src/util/fft.ts';
 import { fitTone, nextPow2 } from '../resampler/measure.ts';
+import { sigmaDelta } from '../../../helpers/signals.ts';
 
 test('stage 1 lookup tables compute exactly the 96-tap FIR over the +-1 bit stream', () => {
   const h = dsd2pcmTaps();
@@ -34,34 +35,6 @@ test('stage 1 lookup tables compute exactly the 96-tap FIR over the +-1 bit stre
   assert.ok(Math.abs(sum - 0.999997) < 5e-7, `sum of taps ${sum}`);
   assert.ok(Math.abs(dc[39]! - sum) < 1e-15);
 });
-
-/**
- * Second-order sigma-delta modulator (noise transfer (1 - z^-1)^2) at `dsdRate`: sines of `hz` with
- * the given amplitudes (1 = full modulation) per channel, packed MSB-first, byte-interleaved.
- */
-function sigmaDelta(dsdRate: number, seconds: number, hz: number, amplitudes: number[]): Uint8Array {
-  const ch = amplitudes.length;
-  const bytesPerChannel = Math.floor((dsdRate * seconds) / 8);
-  const out = new Uint8Array(bytesPerChannel * ch);
-  for (let c = 0; c < ch; c++) {
-    let e1 = 0;
-    let e2 = 0;
-    const w = (2 * Math.PI * hz) / dsdRate;
-    for (let b = 0; b < bytesPerChannel; b++) {
-      let byte = 0;
-      for (let k = 0; k < 8; k++) {
-        const x = amplitudes[c]! * Math.sin(w * (b * 8 + k));
-        const u = x + 2 * e1 - e2;
-        const y = u >= 0 ? 1 : -1;
-        e2 = e1;
-        e1 = u - y;
-        byte = (byte << 1) | (y > 0 ? 1 : 0);
-      }
-      out[b * ch + c] = byte;
-    }
-  }
-  return out;
-}
 
 /** Decodes all of `dsd`, flushes, and returns channel `c` alone. */
 function decode(dsd: Uint8Array, dsdRate: number, channels: number, settings: DsdToPcmSettings): { pcm: Float64Array[]; conv: DsdToPcm } {
