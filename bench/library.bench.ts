@@ -9,11 +9,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { LibraryService } from '../src/core/library.ts';
 import { openLibrary } from '../src/library/library.ts';
+import { mpdCommand, must, procCpu } from './helpers.ts';
 import { makeSyntheticDatabase, prng, words } from './synthetic-library.ts';
 
 const FILES = 10_000;
@@ -21,12 +21,6 @@ const SYNTHETIC_TRACKS = 100_000;
 const RUNS = 3;
 const data = path.join(import.meta.dirname, 'data', 'library');
 const tree = path.join(data, 'tree');
-
-function must(cmd: string, args: string[]): Buffer {
-  const r = spawnSync(cmd, args, { maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr?.toString()}`);
-  return r.stdout;
-}
 
 /** The VORBIS_COMMENT block body for `tags`. */
 function vorbisComment(tags: Record<string, string>): Buffer {
@@ -102,13 +96,6 @@ function ownCpu(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** CPU seconds (utime + stime, every thread) of another process, from /proc (10 ms ticks). */
-function procCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 async function auris(): Promise<ScanTimes & { files: number }> {
   const dataDir = path.join(data, 'auris');
   rmSync(dataDir, { recursive: true, force: true });
@@ -125,20 +112,6 @@ async function auris(): Promise<ScanTimes & { files: number }> {
   } finally {
     await service.close();
   }
-}
-
-function mpdCommand(socketPath: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(socketPath);
-    let buf = '';
-    let greeted = false;
-    sock.on('error', reject);
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      if (!greeted && buf.includes('\n')) { greeted = true; buf = ''; sock.write(`${command}\n`); return; }
-      if (/(^|\n)(OK|ACK .*)\n$/.test(buf)) { sock.end(); if (buf.includes('ACK ')) reject(new Error(buf)); else resolve(buf); }
-    });
-  });
 }
 
 /** Waits until MPD's status has no `updating_db` line. */

@@ -4,9 +4,9 @@
 // Prints one markdown section on stdout (bench/run.ts collects it into RESULTS.md).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fakeDacLib, mpdCommand, must, procCpu, procMemMiB } from './helpers.ts';
 import { makeSyntheticDatabase } from './synthetic-library.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
@@ -14,12 +14,6 @@ const data = path.join(repo, 'bench', 'data', 'server');
 const RUNS = 7;
 const IDLE_SECONDS = 10;
 mkdirSync(data, { recursive: true });
-
-function must(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 for (const tool of ['flac', 'sox', 'mpd', 'gcc']) {
   if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
@@ -39,12 +33,8 @@ if (!existsSync(flacPath)) {
   rmSync(wav);
 }
 
-// The paced device: the fake DAC, built like the tests build it.
-const fakedacLib = path.join(repo, '.cache', 'alsa-plugins', 'libasound_module_pcm_fakedac.so');
-if (!existsSync(fakedacLib)) {
-  mkdirSync(path.dirname(fakedacLib), { recursive: true });
-  must('gcc', ['-O2', '-shared', '-fPIC', '-DPIC', '-o', fakedacLib, path.join(repo, 'test', 'alsa', 'fakedac.c'), '-lasound']);
-}
+// The paced device: the fake DAC.
+const fakedacLib = fakeDacLib();
 const capture = path.join(data, 'serverdac.raw');
 const asoundrc = path.join(data, 'asoundrc');
 writeFileSync(asoundrc, [
@@ -67,14 +57,6 @@ async function firstSample(since: number, limitMs = 10_000): Promise<number> {
     if (performance.now() - since > limitMs) return NaN;
     await sleep(1);
   }
-}
-
-/** CPU seconds (utime + stime) and current RSS of a process, from /proc. */
-function procUsage(pid: number): { cpuS: number; rssMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuS: (Number(fields[11]) + Number(fields[12])) / 100, rssMiB: Number(rss?.[1] ?? 0) / 1024 };
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -135,29 +117,16 @@ async function auris(): Promise<number[]> {
   }
 }
 
-function mpdCommand(socketPath: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(socketPath);
-    let buf = '';
-    let greeted = false;
-    sock.on('error', reject);
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      if (!greeted && buf.includes('\n')) { greeted = true; buf = ''; sock.write(`${command}\n`); return; }
-      if (/(^|\n)(OK|ACK .*)\n$/.test(buf)) { sock.end(); if (buf.includes('ACK ')) reject(new Error(buf)); else resolve(buf); }
-    });
-  });
-}
-
 /** MPD (Debian's): one running daemon; each run stops, then times its `play` command. */
 async function mpd(): Promise<number[]> {
   rmSync(capture, { force: true });
   const dir = path.join(data, 'mpd');
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  // An empty music folder: MPD plays the file by its absolute path (as a local client may), with no database race.
+  mkdirSync(path.join(dir, 'library'), { recursive: true });
   const socketPath = path.join(dir, 'socket');
   writeFileSync(path.join(dir, 'mpd.conf'), [
-    `music_directory "${music}"`, `db_file "${dir}/db"`, `log_file "${dir}/log"`, `bind_to_address "${socketPath}"`,
+    `music_directory "${dir}/library"`, `db_file "${dir}/db"`, `log_file "${dir}/log"`, `bind_to_address "${socketPath}"`,
     'zeroconf_enabled "no"', 'audio_output {', '  type "alsa"', '  name "bench"', '  device "serverdac"', '  mixer_type "none"', '}', '',
   ].join('\n'));
   const child = spawn('mpd', ['--no-daemon', '--stderr', path.join(dir, 'mpd.conf')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -203,10 +172,11 @@ async function idle(): Promise<{ cpuPct: number; rssMiB: number; firstPageMs: nu
     await api(url, 'GET', 'library/search?q=ka&limit=50');
     const searchMs = performance.now() - start;
     await sleep(3000);
-    const before = procUsage(child.pid!);
+    const before = procCpu(child.pid!);
     await sleep(IDLE_SECONDS * 1000);
-    const after = procUsage(child.pid!);
-    return { cpuPct: ((after.cpuS - before.cpuS) / IDLE_SECONDS) * 100, rssMiB: after.rssMiB, firstPageMs, searchMs };
+    const after = procCpu(child.pid!);
+    const rssMiB = procMemMiB(child.pid!, 'VmRSS');
+    return { cpuPct: ((after - before) / IDLE_SECONDS) * 100, rssMiB, firstPageMs, searchMs };
   } finally {
     await stopProcess(child);
   }

@@ -4,18 +4,10 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openLibrary } from '../src/library/library.ts';
+import { uniform } from '../test/helpers/signals.ts';
 
-/** A deterministic PRNG (mulberry32), so every run makes the same tree and database. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform numbers in [0, 1) from a seed (mulberry32), so every run makes the same tree and database. */
+export const prng = uniform;
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'sa', 'to', 'vel', 'dor', 'ia', 'bé', 'na', 'shi', 'ur', 'zö', 'el', 'mar', 'quin', 'ta', 'ro', 'li', 'fa', 'ne', 'gor', 'pa'];
 function word(rand: () => number): string {
