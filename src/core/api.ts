@@ -11,8 +11,11 @@ import type { OutputListingWire } from '../protocol/formats.ts';
 import type { ChangeFlag, Playable, PlayerStateWire, QueueItem, QueueSnapshot, SeekTarget } from '../protocol/player.ts';
 import type { PlaybackModes, Settings, SettingsPatch } from '../protocol/settings.ts';
 
-/** What to add to the queue: a file path (absolute or relative to the working folder), or a playable (library track, CUE range). */
-export type QueueSource = string | Partial<Playable> & { path: string };
+/**
+ * What to add to the queue: a file path (absolute or relative to the working folder), a playable
+ * (a CUE range of a file), or a library track by id (E_STATE when the core has no library).
+ */
+export type QueueSource = string | Partial<Playable> & { path: string } | { trackId: number };
 
 /** Changes of the queue after a version: the entries added or moved since, with their positions (MPD's plchanges). */
 export interface QueueChanges {

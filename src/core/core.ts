@@ -22,6 +22,7 @@ import type {
 } from './api.ts';
 import { ChangeHub } from './changes.ts';
 import { EngineLink, fromWire, type EngineMode } from './engine-link.ts';
+import type { LibraryService } from './library.ts';
 import { Queue, type NewEntry, type Random } from './queue.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -35,6 +36,8 @@ export interface CoreOptions {
   readonly engine?: EngineMode;
   /** Randomness for shuffle and random mode (tests pass a seeded one). */
   readonly random?: Random;
+  /** The library the core owns (closed with it), or null for a core that plays files only. */
+  readonly library?: LibraryService | null;
 }
 
 const NO_TAGS: ItemTags = { title: null, artist: null, album: null, albumArtist: null, trackNumber: null, discNumber: null, date: null, genre: null };
@@ -64,6 +67,8 @@ export class Core implements AurisCore {
   readonly volume: VolumeApi;
   readonly outputs: OutputsApi;
   readonly settings: SettingsApi;
+  /** The music library, when this core has one: front ends query `library.library` and call the service for scans and files. */
+  readonly library: LibraryService | null;
 
   private readonly q: Queue;
   private readonly engine: EngineLink;
@@ -102,6 +107,23 @@ export class Core implements AurisCore {
     this.engine = new EngineLink(options.engine ?? 'worker', (e) => this.onEngineEvent(e));
     this.engine.send({ type: 'configure', settings: engineSettingsOf(this.current) });
     if (options.store.problem) this.message = options.store.problem.message;
+    this.library = options.library ?? null;
+    this.library?.on((e) => {
+      switch (e.type) {
+        case 'scan-progress':
+          this.changes.raise('update');
+          this.emit({ type: 'scan', phase: 'progress', done: e.progress.read, total: e.progress.toRead, message: e.progress.phase });
+          break;
+        case 'scan-done':
+          this.changes.raise('update', 'database');
+          this.emit({ type: 'scan', phase: 'done', done: e.results.length, total: e.results.length, message: '' });
+          break;
+        case 'database-changed': this.changes.raise('database'); break;
+        case 'playlist-changed': this.changes.raise('stored_playlist'); break;
+        case 'sticker-changed': this.changes.raise('sticker'); break;
+        default: break;
+      }
+    });
     this.queue = this.makeQueueApi();
     this.player = this.makePlayerApi();
     this.volume = {
@@ -145,6 +167,7 @@ export class Core implements AurisCore {
     if (this.closed) return;
     this.closed = true;
     await this.engine.close();
+    await this.library?.close();
   }
 
   // ---- queue ---------------------------------------------------------------------------------
@@ -187,6 +210,7 @@ export class Core implements AurisCore {
 
   /** A queue entry for a path or a playable: the file must exist; tags are read when they can be (a bad file is reported when it plays). */
   private async entryOf(source: QueueSource): Promise<NewEntry> {
+    if (typeof source !== 'string' && 'trackId' in source && !('path' in source)) return this.libraryEntry(source.trackId);
     const given = typeof source === 'string' ? { path: source } : source;
     const playable: Playable = PlayableSchema.parse({ ...given, path: path.resolve(given.path) });
     let st;
@@ -207,6 +231,18 @@ export class Core implements AurisCore {
       // Untagged or unreadable: the entry shows its file name; playing it reports what is wrong.
     }
     return { playable, tags, durationMs };
+  }
+
+  /** A queue entry for a library track: its file (or CUE range) and the tags the library holds. */
+  private libraryEntry(trackId: number): NewEntry {
+    if (!this.library) throw new AurisError('E_STATE', 'this Auris has no library', { trackId });
+    const t = this.library.library.track(trackId);
+    if (!t) throw new AurisError('E_NOT_FOUND', `no library track with id ${trackId}`, { trackId });
+    return {
+      playable: { path: t.path, trackId: t.id, uri: this.library.library.publicUri(t), startFrame: t.startFrame ?? 0, endFrame: t.endFrame },
+      tags: { title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, trackNumber: t.trackNumber, discNumber: t.discNumber, date: t.date, genre: t.genre },
+      durationMs: t.duration !== null ? t.duration * 1000 : null,
+    };
   }
 
   /** The current entry left the queue: play on with what followed it, or forget it when stopped. */
@@ -394,6 +430,8 @@ export class Core implements AurisCore {
         this.setSignalPath(e.track.id, e.signalPath);
         if (e.completed) {
           this.lastProof = { id: e.track.id, path: e.track.path, proof: e.proof };
+          const trackId = this.q.has(e.track.id) ? this.q.get(e.track.id).trackId : null;
+          if (trackId !== null) this.library?.library.recordPlay(trackId);
           this.changes.raise('proof');
           if (this.q.modes().consume && this.q.has(e.track.id)) {
             this.q.remove([e.track.id]);
@@ -460,16 +498,15 @@ export class Core implements AurisCore {
 
   // ---- settings and outputs ------------------------------------------------------------------
 
+  /**
+   * Validates a patch, applies it at once (the queue's modes, what `get()` answers), then persists
+   * it and hands the engine what changed for it; resolves when both are done.
+   */
   private async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const valid = validPatch(patch);
     const before = this.current;
     this.saved = mergeSettings(this.saved, valid);
     this.current = mergeSettings(this.current, valid);
-    // Saves run one after another, each writing the settings as they are by then (none is lost).
-    const saving = this.saving.then(() => this.store.save(this.saved));
-    this.saving = saving.then(() => undefined, () => undefined);
-    const movedTo = await saving;
-    if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     const flags: ChangeFlag[] = ['settings'];
     if (valid.modes) {
       this.q.setModes(this.current.modes, this.currentId);
@@ -481,7 +518,12 @@ export class Core implements AurisCore {
     const engineBefore = engineSettingsOf(before);
     const engineAfter = engineSettingsOf(this.current);
     const changed = Object.fromEntries(Object.entries(engineAfter).filter(([k, v]) => engineBefore[k as keyof EngineSettings] !== v)) as Partial<EngineSettings>;
-    if (Object.keys(changed).length > 0) await this.engine.request({ type: 'configure', settings: changed });
+    const configured = Object.keys(changed).length > 0 ? this.engine.request({ type: 'configure', settings: changed }) : Promise.resolve();
+    // Saves run one after another, each writing the settings as they are by then (none is lost).
+    const saving = this.saving.then(() => this.store.save(this.saved));
+    this.saving = saving.then(() => undefined, () => undefined);
+    const [movedTo] = await Promise.all([saving, configured]);
+    if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     this.changes.raise(...flags);
     return this.current;
   }

@@ -2,7 +2,9 @@
 
 import path from 'node:path';
 import type { SettingsPatch } from '../protocol/settings.ts';
+import { aurisFolders } from '../util/platform-paths.ts';
 import { Core } from './core.ts';
+import { LibraryService } from './library.ts';
 import type { EngineMode } from './engine-link.ts';
 import type { Random } from './queue.ts';
 import { defaultSettingsFile, SettingsStore, SETTINGS_FILE_NAME } from './settings-store.ts';
@@ -17,12 +19,19 @@ export interface StartOptions {
   /** `worker` (default): the engine on its own thread; `in-process`: on this one (tests, one-shot tools). */
   readonly engine?: EngineMode;
   readonly random?: Random;
+  /** Open the music library (its database in the data folder). Off for one-shot tools such as `auris play`. */
+  readonly library?: boolean;
+  /** Module the library's analysis workers open files with (see LibraryService). */
+  readonly analysisSourceModule?: string;
 }
 
 export async function startCore(options: StartOptions = {}): Promise<Core> {
   const file = options.settingsFile ?? (options.dataDir ? path.join(options.dataDir, SETTINGS_FILE_NAME) : defaultSettingsFile());
   const store = SettingsStore.open(file);
-  return new Core({ store, overrides: options.settings, engine: options.engine, random: options.random });
+  const library = options.library
+    ? new LibraryService({ dataDir: options.dataDir ?? aurisFolders().data, analysisSourceModule: options.analysisSourceModule })
+    : null;
+  return new Core({ store, overrides: options.settings, engine: options.engine, random: options.random, library });
 }
 
 export type { Core } from './core.ts';

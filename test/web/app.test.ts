@@ -1,0 +1,399 @@
+// The web app in a real browser against a real server: Debian's Chromium (playwright-core) on the
+// built web/dist, served by src/server over a real core with a generated FLAC library. What the
+// page shows is checked against what the server and the captured output bytes say.
+
+import '../helpers/alsa.ts'; // ALSA's test devices (captest) before anything opens ALSA
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { CoreEvent } from '../../src/protocol/events.ts';
+import type { OutputListingWire } from '../../src/protocol/formats.ts';
+import type { QueueSnapshot } from '../../src/protocol/player.ts';
+import { needAlsa } from '../helpers/alsa.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { hasTool, run } from '../helpers/tools.ts';
+import {
+  apiCall, launchBrowser, makeLibrary, screenshot, startApp, wavData,
+  type Browser, type MadeTrack, type RunningApp,
+} from './helpers/app.ts';
+
+const toolsHere = ['chromium', 'flac', 'sox'].every(hasTool);
+
+const ALBUMS = [
+  {
+    folder: 'Alpha Artist/Alpha Album', artist: 'Alpha Artist', album: 'Alpha Album', date: '2001', rate: 44100, bits: 16 as const,
+    tracks: [
+      { title: 'First Light', seconds: 3, synth: ['sine', '440', 'sine', '660'] },
+      { title: 'Second Wind', seconds: 2, synth: ['pinknoise'] },
+      { title: 'Third Rail', seconds: 2.5, synth: ['square', '220', 'sine', '330'] },
+    ],
+  },
+  {
+    folder: 'Beta Band/Beta Sessions', artist: 'Beta Band', album: 'Beta Sessions', date: '2012', rate: 96000, bits: 24 as const,
+    tracks: [
+      { title: 'Hi-Res One', seconds: 0.8, synth: ['sine', '1000', 'sine', '1500'] },
+      { title: 'Hi-Res Two', seconds: 0.7, synth: ['whitenoise'] },
+    ],
+  },
+];
+
+describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1' ? 'needs chromium, flac, sox (install: see .ci/run)' : false }, () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let library: Map<string, MadeTrack[]>;
+  let libDir: string;
+  let capture: string;
+  const events: CoreEvent[] = [];
+
+  before(async () => {
+    if (!toolsHere) throw new Error('AURIS_REQUIRE_TOOLS=1 and needs chromium, flac, sox (install: see .ci/run)');
+    libDir = tempDir('auris-weblib-');
+    library = makeLibrary(libDir, ALBUMS);
+    capture = path.join(tempDir('auris-webcap-'), 'out.wav');
+    app = await startApp({ output: { name: `file:${capture}`, mode: 'exclusive' } });
+    app.core.on((e) => events.push(e));
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** Resolves at the next event matching `match` after `from`. */
+  const waitEvent = (match: (e: CoreEvent) => boolean, from: number, ms = 20_000): Promise<CoreEvent> => new Promise((resolve, reject) => {
+    const seen = events.slice(from).find(match);
+    if (seen) return resolve(seen);
+    const timer = setTimeout(() => { off(); reject(new Error('timed out waiting for an event')); }, ms);
+    const off = app.core.on((e) => {
+      if (match(e)) { clearTimeout(timer); off(); resolve(e); }
+    });
+  });
+
+  const queueSources = async (tracks: readonly MadeTrack[]): Promise<number[]> => {
+    await apiCall(app, 'POST', '/api/queue/clear', {});
+    return (await apiCall<{ ids: number[] }>(app, 'POST', '/api/queue/add', { sources: tracks.map((t) => t.path) })).ids;
+  };
+
+  const open = async (route: string, viewport?: { width: number; height: number }): Promise<Page> => {
+    const page = await browser.open(`${app.url}#/${route}`, viewport);
+    // Connected: the connection notice is gone once the event socket is open.
+    await page.waitForSelector('.shell');
+    await page.waitForFunction(() => !document.querySelector('.connection'));
+    return page;
+  };
+
+  test('first load: the app shell, connected, in few compressed bytes', async () => {
+    const page = await open('settings');
+    const bytes = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => !r.name.includes('/api/'));
+      return {
+        transferred: [nav, ...res].reduce((s, r) => s + r.encodedBodySize, 0),
+        decoded: [nav, ...res].reduce((s, r) => s + r.decodedBodySize, 0),
+        files: res.map((r) => r.name.split('/').pop()),
+      };
+    });
+    console.log(`first load: ${bytes.transferred} bytes compressed (${bytes.decoded} decoded) in ${bytes.files.length + 1} files`);
+    assert.ok(bytes.files.some((f) => f?.endsWith('.js')) && bytes.files.some((f) => f?.endsWith('.css')), `the app's script and style load: ${bytes.files.join(', ')}`);
+    assert.ok(bytes.transferred < bytes.decoded / 2, `served compressed: ${bytes.transferred} of ${bytes.decoded} bytes`);
+    assert.ok(bytes.transferred < 60_000, `first load ${bytes.transferred} bytes compressed, budget 60 kB`);
+    await page.close();
+  });
+
+  test('settings: every output with what it accepts, the one in use, and no sound device as a normal state', async () => {
+    const page = await open('settings');
+    const listed = await apiCall<OutputListingWire[]>(app, 'GET', '/api/outputs');
+    await page.waitForSelector('[data-output]');
+    const shown = await page.$$eval('[data-output]', (els) => els.map((e) => e.getAttribute('data-output')));
+    assert.deepEqual(shown, listed.map((o) => o.name));
+    assert.equal(await page.textContent('[data-testid=output-in-use]'), `file:${capture}`);
+    // Exclusive and shared are explained in the words of the issue.
+    const explain = await page.textContent('.mode-choice .explain');
+    assert.match(explain!, /bypasses the system mixer/);
+    assert.match(explain!, /system volume no longer applies/);
+    const devices = listed.filter((o) => !o.name.startsWith('file:') && !o.name.startsWith('null'));
+    assert.equal(await page.isVisible('[data-testid=no-device]'), devices.length === 0, `devices listed: ${devices.map((d) => d.name).join(', ') || 'none'}`);
+    await screenshot(page, 'settings-output');
+    await page.close();
+  });
+
+  test('first run: the empty library says how to add a folder; adding one shows its albums', async () => {
+    const page = await open('library');
+    await page.waitForSelector('[data-testid=first-run]');
+    assert.match((await page.textContent('[data-testid=first-run]'))!, /Add your music/);
+    const suggestion = await apiCall<{ path: string; exists: boolean }>(app, 'GET', '/api/library/suggestion');
+    assert.equal(await page.inputValue('[data-testid=first-run] input[aria-label="Music folder"]'), suggestion.exists ? suggestion.path : '');
+    await screenshot(page, 'library-first-run');
+    await page.fill('[data-testid=first-run] input[aria-label="Music folder"]', libDir);
+    await page.click('[data-testid=first-run] button[type=submit]');
+    await page.waitForSelector('.album-card[data-album-id]', { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.album-card[data-album-id]').length === 2);
+    const titles = await page.$$eval('.album-card[data-album-id] .album-title', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(titles, ['Alpha Album', 'Beta Sessions']);
+    const artists = await page.$$eval('.album-card[data-album-id] .album-artist', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(artists, ['Alpha Artist · 2001', 'Beta Band · 2012']);
+    await screenshot(page, 'library-albums');
+    await page.close();
+  });
+
+  test('search as you type', async () => {
+    const page = await open('library');
+    await page.waitForSelector('.album-card[data-album-id]');
+    await page.click('#search');
+    await page.keyboard.type('hi-res', { delay: 30 });
+    await page.waitForSelector('[data-testid=search-results] .track-row[data-track-id]');
+    const found = await page.$$eval('[data-testid=search-results] .track-row .t-title', (els) => els.map((e) => e.firstChild?.textContent));
+    const api = await apiCall<{ items: { title: string }[]; total: number }>(app, 'GET', '/api/library/search?q=hi-res');
+    assert.deepEqual(found, api.items.map((t) => t.title));
+    assert.deepEqual([...found].sort(), ['Hi-Res One', 'Hi-Res Two']);
+    await page.fill('#search', 'second');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=search-results] .track-row .t-title')].map((e) => e.firstChild?.textContent).join() === 'Second Wind');
+    await screenshot(page, 'library-search');
+    // '/' from another view jumps to the search field.
+    await page.goto(`${app.url}#/queue`);
+    await page.waitForSelector('[data-testid=queue]');
+    await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement?.id === 'search');
+    await page.close();
+  });
+
+  test('album page: format badges; Play sends the album into a file: output byte for byte; bit-perfect and the proof show', async () => {
+    const tracks = library.get('Alpha Artist/Alpha Album')!;
+    const page = await open('library');
+    await page.click('.album-card:has-text("Alpha Album")');
+    await page.waitForSelector('[data-testid=album-page]');
+    assert.equal(await page.textContent('.album-head h1'), 'Alpha Album');
+    assert.deepEqual(await page.$$eval('.album-head .badge.fmt', (els) => els.map((e) => e.textContent)), ['16/44.1']);
+    assert.deepEqual(await page.$$eval('.tracks tbody tr td:nth-child(2) button', (els) => els.map((e) => e.textContent)), ['First Light', 'Second Wind', 'Third Rail']);
+    await screenshot(page, 'album-page');
+    const from = events.length;
+    await page.click('.album-head button:has-text("Play")');
+    await waitEvent((e) => e.type === 'queue-end' || e.type === 'error' || e.type === 'track-error', from);
+    const ends = events.slice(from).filter((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
+    assert.deepEqual(ends.map((e) => path.basename(e.path)), tracks.map((t) => path.basename(t.path)), 'every track ended, in order');
+    // One gapless stream: the WAV holds the three tracks' samples back to back, byte for byte.
+    const wav = wavData(capture);
+    assert.equal(wav.bits, 16);
+    assert.equal(wav.rate, 44100);
+    assert.ok(Buffer.concat(tracks.map((t) => t.raw)).equals(wav.data), 'captured bytes equal the decoded source');
+
+    await page.goto(`${app.url}#/now`);
+    await page.waitForSelector('[data-testid=proof][data-verified=true]');
+    const lastMd5 = run('metaflac', ['--show-md5sum', tracks[2]!.path]).toString().trim();
+    assert.match((await page.textContent('[data-testid=proof]'))!, new RegExp(`MD5 of delivered samples = STREAMINFO.*${lastMd5}`));
+    assert.equal(await page.getAttribute('.signal-path .verdict', 'data-verdict'), 'bit-perfect');
+    const stageKinds = await page.$$eval('.signal-path .stage', (els) => els.map((e) => e.getAttribute('data-kind')));
+    assert.deepEqual(stageKinds, ends.at(-1)!.signalPath.stages.map((s) => s.kind), 'every stage of the path is shown');
+    await screenshot(page, 'now-playing-proof');
+    await page.close();
+  });
+
+  test('analysis: an album\'s DR table fills in after Analyse, with the values the library measured', async () => {
+    const page = await open('library');
+    await page.click('.album-card:has-text("Alpha Album")');
+    await page.click('a:has-text("DR & analysis")');
+    await page.waitForSelector('[data-testid=dr-table]');
+    await page.click('[data-testid=analysis] button:has-text("Analyse")');
+    await page.waitForSelector('[data-testid=album-dr]', { timeout: 60_000 });
+    const albumId = Number(new URL(page.url()).hash.split('/').pop());
+    const measured = await apiCall<{ album: { dr: number }; tracks: { drRounded: number; loudnessLufs: number; trueBits: number }[] }>(app, 'GET', `/api/analysis/album/${albumId}`);
+    const cells = await page.$$eval('[data-testid=dr-table] tbody .dr-cell', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(cells, measured.tracks.map((t) => `DR${t.drRounded}`));
+    assert.equal(await page.textContent('[data-testid=album-dr]'), `Official DR value: DR${measured.album.dr}`);
+    const trueBits = await page.$$eval('[data-testid=dr-table] tbody tr td:nth-child(10)', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(trueBits, measured.tracks.map((t) => String(t.trueBits)));
+    await screenshot(page, 'analysis-dr-table');
+    await page.close();
+  });
+
+  test('queue: drag the last entry to the top, then remove one', async () => {
+    const tracks = library.get('Alpha Artist/Alpha Album')!;
+    const ids = await queueSources(tracks);
+    const page = await open('queue');
+    await page.waitForSelector(`[data-queue-id="${ids[2]}"]`);
+    const handle = page.locator(`[data-queue-id="${ids[2]}"] .handle`);
+    const box = (await handle.boundingBox())!;
+    const first = (await page.locator(`[data-queue-id="${ids[0]}"]`).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, first.y + 5, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction((id) => document.querySelector('.queue-list li.queue-item')?.getAttribute('data-queue-id') === String(id), ids[2]);
+    const after = await apiCall<QueueSnapshot>(app, 'GET', '/api/queue');
+    assert.deepEqual(after.items.map((i) => i.id), [ids[2], ids[0], ids[1]]);
+    await screenshot(page, 'queue-reordered');
+    await page.click(`[data-queue-id="${ids[0]}"] button[aria-label=Remove]`);
+    await page.waitForFunction((id) => !document.querySelector(`[data-queue-id="${id}"]`), ids[0]);
+    assert.deepEqual((await apiCall<QueueSnapshot>(app, 'GET', '/api/queue')).items.map((i) => i.id), [ids[2], ids[1]]);
+    await page.close();
+  });
+
+  test('a long queue (1,000 entries) keeps only the rows in view in the page, and scrolls to its end', async () => {
+    const one = library.get('Alpha Artist/Alpha Album')![0]!.path;
+    await apiCall(app, 'POST', '/api/queue/clear', {});
+    const { ids } = await apiCall<{ ids: number[] }>(app, 'POST', '/api/queue/add', { sources: Array.from({ length: 1000 }, () => one) });
+    const page = await open('queue');
+    await page.waitForSelector(`[data-queue-id="${ids[0]}"]`);
+    const rows = () => page.$$eval('.queue-list li.queue-item', (els) => els.length);
+    assert.ok((await rows()) < 60, `${await rows()} rows in the page`);
+    await page.$eval('.queue-list', (el) => { el.scrollTop = el.scrollHeight; });
+    await page.waitForSelector(`[data-queue-id="${ids.at(-1)}"]`);
+    assert.ok((await rows()) < 60, `${await rows()} rows in the page after scrolling`);
+    await apiCall(app, 'POST', '/api/queue/clear', {});
+    await page.close();
+  });
+
+  test('exclusive/shared: switching the mode in Settings changes the signal path', async (t: TestContext) => {
+    if (!needAlsa(t)) return;
+    const tracks = library.get('Beta Band/Beta Sessions')!;
+    const page = await open('settings');
+    const playOnce = async (): Promise<Extract<CoreEvent, { type: 'track-end' }>> => {
+      await queueSources(tracks.slice(0, 1));
+      const from = events.length;
+      await apiCall(app, 'POST', '/api/player/play', {});
+      await waitEvent((e) => e.type === 'queue-end' || e.type === 'error', from);
+      const end = events.slice(from).find((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
+      assert.ok(end, 'the track ended');
+      return end;
+    };
+    await page.fill('input[aria-label="Output name"]', 'alsa:captest');
+    await page.click('form:has(input[aria-label="Output name"]) button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=output-in-use]')?.textContent === 'alsa:captest');
+    await page.click('.mode-choice [data-mode=exclusive]');
+    await page.waitForFunction(() => document.querySelector('.mode-choice [data-mode=exclusive]')?.getAttribute('aria-checked') === 'true');
+    const exclusive = await playOnce();
+
+    await page.click('.mode-choice [data-mode=shared]');
+    await page.waitForFunction(() => document.querySelector('.mode-choice [data-mode=shared]')?.getAttribute('aria-checked') === 'true');
+    assert.equal((await apiCall<{ output: { mode: string } }>(app, 'GET', '/api/settings')).output.mode, 'shared');
+    const shared = await playOnce();
+
+    await page.goto(`${app.url}#/now`);
+    await page.waitForSelector('.signal-path .stage');
+    const shownStages = await page.$$eval('.signal-path .stage', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(shownStages.length, shared.signalPath.stages.length);
+    assert.notDeepEqual(shared.signalPath, exclusive.signalPath, 'the path differs between exclusive and shared');
+    assert.equal(await page.getAttribute('.signal-path .verdict', 'data-verdict'), shared.signalPath.verdict);
+    assert.match(shownStages.join(' '), /shared/i, 'the shown path says shared');
+    await screenshot(page, 'now-playing-shared');
+    await apiCall(app, 'POST', '/api/outputs/select', { name: `file:${capture}`, mode: 'exclusive' });
+    await page.close();
+  });
+
+  test('two tabs see the same state: a volume key in one moves the other; a change from a script reaches both', async () => {
+    const a = await open('now');
+    const b = await open('queue');
+    const shown = (page: Page) => page.textContent('.player-bar .vol-db');
+    assert.equal(await shown(a), '0 dB');
+    await a.keyboard.press('-');
+    await b.waitForFunction(() => document.querySelector('.player-bar .vol-db')?.textContent === '-1.0');
+    assert.equal((await apiCall<{ db: number }>(app, 'GET', '/api/volume')).db, -1);
+    await apiCall(app, 'PUT', '/api/volume', { db: 0 });
+    for (const page of [a, b]) await page.waitForFunction(() => document.querySelector('.player-bar .vol-db')?.textContent === '0 dB');
+    await a.close();
+    await b.close();
+  });
+
+  test('now playing at real time (null output): play, space pauses and resumes, the progress bar seeks', async () => {
+    const long = makeLibrary(tempDir('auris-weblong-'), [{
+      folder: 'Long', artist: 'Long Player', album: 'Long', date: '2020', rate: 44100, bits: 16,
+      tracks: [{ title: 'Six Seconds', seconds: 6, synth: ['sine', '300'] }],
+    }]).get('Long')!;
+    await apiCall(app, 'POST', '/api/outputs/select', { name: 'null', mode: 'exclusive' });
+    await apiCall(app, 'PATCH', '/api/settings', { library: { roots: [libDir, path.dirname(long[0]!.path)] } });
+    await queueSources(long);
+    const page = await open('now');
+    const state = () => apiCall<{ status: string; positionMs: number }>(app, 'GET', '/api/state');
+    await page.click('[data-testid=play-pause]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'playing');
+    assert.equal(await page.textContent('[data-testid=np-title]'), 'Six Seconds');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'paused');
+    assert.equal((await state()).status, 'paused');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'playing');
+    // Drag the seek bar to 2 s, while playing: the range input's change event is what a release sends.
+    const seekAt = Date.now();
+    await page.$eval('[data-testid=seek]', (el) => {
+      const input = el as HTMLInputElement;
+      input.value = '2000';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    // The position runs on at real time after the seek: 2000 ms plus the time since, give or take 300 ms.
+    const near = (pos: number) => pos >= 1700 && pos <= 2000 + (Date.now() - seekAt) + 300;
+    const deadline = Date.now() + 3000;
+    let pos = (await state()).positionMs;
+    while (!near(pos) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      pos = (await state()).positionMs;
+    }
+    assert.ok(near(pos), `position after the seek: ${pos} ms, ${Date.now() - seekAt} ms after seeking to 2000`);
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid=seek]') as HTMLInputElement).value) >= 2000);
+    await screenshot(page, 'now-playing-seeked');
+    await apiCall(app, 'POST', '/api/player/stop', {});
+    await apiCall(app, 'POST', '/api/outputs/select', { name: `file:${capture}`, mode: 'exclusive' });
+    await page.close();
+  });
+
+  test('installable: the manifest and the service worker; the theme follows the choice in Settings', async () => {
+    const page = await open('settings');
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel=manifest]')!.getAttribute('href')!;
+      return (await fetch(href)).json() as Promise<{ name: string; display: string; icons: { src: string }[]; start_url: string }>;
+    });
+    assert.equal(manifest.name, 'Auris');
+    assert.equal(manifest.display, 'standalone');
+    assert.ok(manifest.icons.length > 0);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    assert.equal(scope, app.url);
+    for (const theme of ['Dark', 'Light'] as const) {
+      await page.click(`[aria-label=Theme] button:text-is("${theme}")`);
+      assert.equal(await page.getAttribute('html', 'data-theme'), theme.toLowerCase());
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, theme === 'Dark' ? 'rgb(21, 23, 28)' : 'rgb(247, 247, 249)');
+    }
+    await page.click('[aria-label=Theme] button:text-is("Dark")');
+    await page.goto(`${app.url}#/now`);
+    await page.waitForSelector('[data-testid=now-playing]');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark', 'the choice is kept across loads');
+    await screenshot(page, 'now-playing-dark');
+    await page.close();
+  });
+
+  test('keyboard: digits switch views, ? opens the help', async () => {
+    const page = await open('now');
+    await page.keyboard.press('3');
+    await page.waitForSelector('[data-testid=queue]');
+    await page.keyboard.press('7');
+    await page.waitForSelector('[data-testid=settings]');
+    await page.keyboard.press('?');
+    await page.waitForSelector('.overlay .help');
+    assert.match((await page.textContent('.help'))!, /Play \/ pause/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.overlay', { state: 'detached' });
+    await page.close();
+  });
+
+  test('phone viewport (375 px): nothing overflows sideways, the tab bar and the player bar show', async () => {
+    for (const view of ['now', 'queue', 'settings']) {
+      const page = await open(view, { width: 375, height: 812 });
+      await page.waitForSelector(`[data-testid=${view === 'now' ? 'now-playing' : view}]`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${view}: page is ${overflow} px wider than the screen`);
+      const nav = (await page.locator('.nav').boundingBox())!;
+      const bar = (await page.locator('.player-bar').boundingBox())!;
+      assert.ok(nav.y + nav.height <= 812 + 1 && nav.y > 600, `${view}: tab bar at the bottom (y ${nav.y})`);
+      assert.ok(bar.y + bar.height <= nav.y + 1, `${view}: player bar above the tab bar`);
+      await screenshot(page, `phone-${view}`);
+      await page.close();
+    }
+  });
+
+  test('no page error or console error in any of the above', () => {
+    // A failed fetch the app reports (a 404 of a route the server lacks) shows here as a console error.
+    assert.deepEqual(browser.errors, []);
+  });
+});
