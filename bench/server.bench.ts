@@ -69,7 +69,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 /** `auris serve` (compiled dist/, as installed) on a free port; resolves with the process and its address. */
 async function startServer(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(repo, 'bin', 'auris.js'), 'serve', '--port', '0', '--no-open', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(repo, 'bin', 'auris.js'), 'serve', '--port', '0', '--mpd-port', '0', '--no-open', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += String(d); });
   child.stderr!.on('data', (d: Buffer) => { out += String(d); });
