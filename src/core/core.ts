@@ -55,8 +55,10 @@ export function engineSettingsOf(s: Settings): EngineSettings {
     volumeDb: s.volumeDb,
     volumeControl: s.output.volumeControl,
     eqPreset: s.dsp.eqEnabled && s.dsp.eqPreset ? s.dsp.eqPreset : null,
+    eqAutoPreamp: s.dsp.eqAutoPreamp,
     missingRate: s.output.missingRate,
     bufferMs: s.output.bufferMs,
+    releaseAfterPauseMs: s.output.releaseAfterPauseMs,
     dsd: s.output.dsd,
   };
 }
@@ -83,7 +85,9 @@ export class Core implements AurisCore {
   private saving: Promise<void> = Promise.resolve();
 
   /** The engine's last state, and when it came (to move the position on between states). */
-  private engineState: EngineState = { status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, output: null };
+  private engineState: EngineState = {
+    status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, clippedSamples: 0, output: null,
+  };
   private engineStateAt = 0;
   /** The entry that `play` starts; it stays current after stop and at the end of the queue. */
   private currentId: number | null = null;
@@ -387,6 +391,7 @@ export class Core implements AurisCore {
       lastProof: this.lastProof,
       volumeDb: this.current.volumeDb,
       underruns: s.underruns,
+      clippedSamples: live ? s.clippedSamples : 0,
       message: this.message,
     };
   }
