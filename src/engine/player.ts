@@ -792,6 +792,12 @@ export class Player {
       this.underruns++;
       this.emit({ type: 'underrun', count: typeof n === 'number' ? n : this.underruns });
     });
+    out.on('frames-lost', (n) => {
+      // The device dropped audio it could not be given again: the track heard is not the file.
+      const t = this.track;
+      if (t && typeof n === 'number' && n > 0) t.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
+      this.emit({ type: 'warning', message: `${n} frames were lost at the device (underrun)` });
+    });
     out.on('device-lost', (e) => {
       this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
       this.wakeUp();
@@ -924,6 +930,7 @@ export class Player {
     const err = this.deviceLost!;
     this.deviceLost = null;
     this.lostOutput = this.settings.output;
+    this.caps = null; // probed again when the device is back: it may come back different
     const pos = this.audiblePosition();
     const entry = pos?.entry ?? this.track?.entry ?? this.current;
     this.status = 'waiting-for-device';
