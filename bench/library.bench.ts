@@ -12,8 +12,14 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { LibraryService } from '../src/core/library.ts';
-import { openLibrary } from '../src/library/library.ts';
+import type * as CoreLibrary from '../src/core/library.ts';
+import type * as LibraryModule from '../src/library/library.ts';
+
+// The library runs compiled (dist/, as installed): from sources, every worker thread would first
+// compile the TypeScript it loads.
+const dist = new URL('../dist/src/', import.meta.url);
+const { LibraryService } = (await import(new URL('core/library.js', dist).href)) as typeof CoreLibrary;
+const { openLibrary } = (await import(new URL('library/library.js', dist).href)) as typeof LibraryModule;
 
 const FILES = 10_000;
 const SYNTHETIC_TRACKS = 100_000;
@@ -309,6 +315,7 @@ for (const tool of ['sox', 'flac', 'mpd']) {
   }
 }
 
+must('npm', ['run', '--silent', 'build']);
 makeTree();
 warmCache();
 const load0 = os.loadavg()[0]!;
@@ -334,7 +341,7 @@ const f = (x: number, d = 2): string => x.toFixed(d);
 process.stdout.write(`## Library (bench/library.bench.ts)
 
 Scan: ${FILES} tagged FLAC files (0.1 s of audio each, 7 Vorbis comments, 100 artists x 10 albums x 10 tracks) on a warm cache.
-Auris: \`LibraryService.scan()\` on a fresh database (header-only FLAC reader in worker threads, batched transactions), timed
+Auris: \`LibraryService.scan()\` (compiled dist/) on a fresh database (header-only FLAC reader in worker threads, batched transactions), timed
 in-process. MPD ${/\d+\.\d+\.\d+/.exec(must('mpd', ['--version']).toString())?.[0] ?? ''}: \`rescan\` (re-reads every file; an unmeasured \`update\` built its database first) and \`update\`
 with nothing changed, timed from the command until \`status\` shows no \`updating_db\`. CPU = user + system seconds of every thread of
 the scanning process over the same span. Best of ${RUNS}. Load average (1 min) at start ${f(load0)}, at end ${f(load1)}.

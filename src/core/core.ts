@@ -55,8 +55,10 @@ export function engineSettingsOf(s: Settings): EngineSettings {
     volumeDb: s.volumeDb,
     volumeControl: s.output.volumeControl,
     eqPreset: s.dsp.eqEnabled && s.dsp.eqPreset ? s.dsp.eqPreset : null,
+    eqAutoPreamp: s.dsp.eqAutoPreamp,
     missingRate: s.output.missingRate,
     bufferMs: s.output.bufferMs,
+    releaseAfterPauseMs: s.output.releaseAfterPauseMs,
     dsd: s.output.dsd,
   };
 }
@@ -83,7 +85,9 @@ export class Core implements AurisCore {
   private saving: Promise<void> = Promise.resolve();
 
   /** The engine's last state, and when it came (to move the position on between states). */
-  private engineState: EngineState = { status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, output: null };
+  private engineState: EngineState = {
+    status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, clippedSamples: 0, output: null,
+  };
   private engineStateAt = 0;
   /** The entry that `play` starts; it stays current after stop and at the end of the queue. */
   private currentId: number | null = null;
@@ -387,6 +391,7 @@ export class Core implements AurisCore {
       lastProof: this.lastProof,
       volumeDb: this.current.volumeDb,
       underruns: s.underruns,
+      clippedSamples: live ? s.clippedSamples : 0,
       message: this.message,
     };
   }
@@ -498,16 +503,15 @@ export class Core implements AurisCore {
 
   // ---- settings and outputs ------------------------------------------------------------------
 
+  /**
+   * Validates a patch, applies it at once (the queue's modes, what `get()` answers), then persists
+   * it and hands the engine what changed for it; resolves when both are done.
+   */
   private async updateSettings(patch: SettingsPatch): Promise<Settings> {
     const valid = validPatch(patch);
     const before = this.current;
     this.saved = mergeSettings(this.saved, valid);
     this.current = mergeSettings(this.current, valid);
-    // Saves run one after another, each writing the settings as they are by then (none is lost).
-    const saving = this.saving.then(() => this.store.save(this.saved));
-    this.saving = saving.then(() => undefined, () => undefined);
-    const movedTo = await saving;
-    if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     const flags: ChangeFlag[] = ['settings'];
     if (valid.modes) {
       this.q.setModes(this.current.modes, this.currentId);
@@ -519,7 +523,12 @@ export class Core implements AurisCore {
     const engineBefore = engineSettingsOf(before);
     const engineAfter = engineSettingsOf(this.current);
     const changed = Object.fromEntries(Object.entries(engineAfter).filter(([k, v]) => engineBefore[k as keyof EngineSettings] !== v)) as Partial<EngineSettings>;
-    if (Object.keys(changed).length > 0) await this.engine.request({ type: 'configure', settings: changed });
+    const configured = Object.keys(changed).length > 0 ? this.engine.request({ type: 'configure', settings: changed }) : Promise.resolve();
+    // Saves run one after another, each writing the settings as they are by then (none is lost).
+    const saving = this.saving.then(() => this.store.save(this.saved));
+    this.saving = saving.then(() => undefined, () => undefined);
+    const [movedTo] = await Promise.all([saving, configured]);
+    if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     this.changes.raise(...flags);
     return this.current;
   }

@@ -11,6 +11,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   E_IO: 500,
   E_PERMISSION: 403,
   E_NOT_A_FILE: 422,
+  E_OUTPUT_IS_INPUT: 409,
   E_UNSUPPORTED_FORMAT: 422,
   E_UNSUPPORTED_FEATURE: 422,
   E_CORRUPT: 422,

@@ -322,7 +322,7 @@ class TerminalView {
       `  [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${clock(pos)} / ${dur === null ? '--:--' : clock(dur)}`,
       `  signal path: ${s.signalPath ? verdictLine(s.signalPath) : ''}`,
       `  last track: ${this.lastProof}`,
-      `  underruns: ${s.underruns}${this.notice ? `   ${this.notice}` : ''}`,
+      `  underruns: ${s.underruns}${s.clippedSamples > 0 ? `   \x1b[31mCLIPPED ${s.clippedSamples} samples\x1b[0m` : ''}${this.notice ? `   ${this.notice}` : ''}`,
       '  space pause · ←/→ seek 10 s · n next · p previous · q quit',
     ].map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F` : '';
