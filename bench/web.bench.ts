@@ -1,8 +1,8 @@
 // The web app's first load and its library views at 100,000 tracks: bytes transferred (compressed)
 // and time until the album grid shows, a jump with the A-Z scrubber, search as you type, and a
 // jump to the middle of the grid, in Debian's Chromium (playwright-core) against a real server.
-// The library is the synthetic 100,000-track database that bench/library.bench.ts writes (it runs
-// before this one in `npm run bench`); each page load starts from a fresh browser profile.
+// The library is the synthetic 100,000-track database of bench/synthetic-library.ts (the one the
+// library and server benches use); each page load starts from a fresh browser profile.
 
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startCore } from '../src/core/index.ts';
 import { buildServer } from '../src/server/app.ts';
+import { makeSyntheticDatabase } from './synthetic-library.ts';
 
 const RUNS = 5;
 const synthetic = path.join(import.meta.dirname, 'data', 'library', 'synthetic');
@@ -40,13 +41,14 @@ const CARDS_IN_VIEW = `[...document.querySelectorAll('.album-card')].filter((c) 
   return r.bottom > box.top + 10 && r.top < box.bottom;
 })`;
 
-if (!existsSync(path.join(synthetic, 'library.db')) || !existsSync(path.join(webDist, 'index.html'))) {
+if (!existsSync(path.join(webDist, 'index.html'))) {
   process.stdout.write(`## Web app (bench/web.bench.ts)
 
-Not run: it needs the synthetic library of bench/library.bench.ts (\`npm run bench -- library\`) and the built app (\`npm run build:web\`).
+Not run: it needs the built app (\`npm run build:web\`, which \`npm install\` runs).
 `);
   process.exit(0);
 }
+makeSyntheticDatabase(synthetic, 100_000);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'auris-webbench-'));
 copyFileSync(path.join(synthetic, 'library.db'), path.join(dataDir, 'library.db'));
@@ -98,7 +100,7 @@ const f = (x: number, d = 0): string => x.toFixed(d);
 process.stdout.write(`## Web app (bench/web.bench.ts)
 
 The built app (web/dist, served pre-compressed) from \`buildServer\` on loopback, library of ${stats.songs.toLocaleString('en')} tracks in ${stats.albums.toLocaleString('en')} albums
-(bench/library.bench.ts's synthetic database), Debian Chromium headless at 1280x860, a fresh profile per load (cold cache), median of ${RUNS}.
+(bench/synthetic-library.ts), Debian Chromium headless at 1280x860, a fresh profile per load (cold cache), median of ${RUNS}.
 Times are the page's own clock (performance.now()).
 
 | | median | runs |
