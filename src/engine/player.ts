@@ -668,8 +668,10 @@ export class Player {
     const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
     const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
     const changed = t.chain.reports.filter((r) => r.changesSamples);
+    const damage = damageOf(t);
     let reason = '';
     if (!completed) reason = 'the track did not play to its end';
+    else if (damage) reason = `the file is damaged: ${damage}`;
     else if (t.proofSpoiled) reason = t.proofSpoiled;
     else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
     else if (!this.session?.out.bitPerfect) reason = 'the output is not bit-perfect';
@@ -1026,7 +1028,7 @@ export class Player {
       const d = t.file.decoder;
       stages.push({
         kind: 'decoder', name: `${d.info.codec} decoder`, input: null, output: d.format, changesSamples: false, chosenByUser: false,
-        lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}`,
+        lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}${damageOf(t) ? `; damaged: ${damageOf(t)}` : ''}`,
       });
       const forced = this.forcedReason;
       const dsd = t.dsd;
@@ -1076,6 +1078,23 @@ export class Player {
     }
     return evaluateSignalPath(stages);
   }
+}
+
+/**
+ * What the decoder found wrong with the file while it played, in words ('' when nothing): frames
+ * whose checksum failed, or fewer frames than the file states (a truncated file).
+ */
+function damageOf(t: ActiveTrack): string {
+  const found: string[] = [];
+  const integrity = t.file.decoder.integrity();
+  const crc = integrity.crcErrors;
+  // Warnings that tell of lost or damaged audio (not the harmless oddities, such as a streaming WAV's placeholder size).
+  for (const w of integrity.warnings) if (/truncat|garbage|damag|corrupt|missing/i.test(w)) found.push(w);
+  if (crc > 0) found.push(`${crc} frame${crc === 1 ? '' : 's'} failed their checksum (CRC)`);
+  const stated = t.file.decoder.info.totalFrames;
+  const end = t.entry.endFrame ?? stated;
+  if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
+  return found.join('; ');
 }
 
 /** Samples the chain's processing clipped so far, all channels. */
