@@ -74,12 +74,12 @@ function gcSpans(trace: string): GcSpan[] {
 }
 
 /** A core started in a child process (bench/core-child.mjs), the album queued; play is timed from the IPC message. */
-async function auris(): Promise<AurisResult> {
+async function auris(nodeFlags: readonly string[] = []): Promise<AurisResult> {
   resetCapture(dac);
   const dataDir = path.join(data, 'auris-data');
   rmSync(dataDir, { recursive: true, force: true });
   const child = spawn(process.execPath, [
-    '--expose-gc', '--trace-gc', '--require', path.join(repo, 'bench', 'gc-probe.cjs'),
+    ...nodeFlags, '--expose-gc', '--trace-gc', '--require', path.join(repo, 'bench', 'gc-probe.cjs'),
     path.join(repo, 'bench', 'core-child.mjs'), repo, dataDir, `alsa:${dac.device}`, ...album,
   ], { env: dac.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let trace = '';
@@ -114,20 +114,28 @@ async function auris(): Promise<AurisResult> {
 }
 
 must('npm', ['run', '--silent', 'build']);
+/** The core as shipped, and with V8's young generation capped at 1 MiB semi-spaces (a memory experiment). */
+const SMALL_YOUNG = ['--max-semi-space-size=1'];
 const a: AurisResult[] = [];
+const small: AurisResult[] = [];
 const m: PlayResult[] = [];
 for (let i = 0; i < RUNS; i++) {
   a.push(await auris());
   process.stderr.write(`bench: core run ${i + 1}: ${JSON.stringify(a.at(-1))}\n`);
   m.push(await mpdPlays(dac, data, album, SECONDS));
   process.stderr.write(`bench: mpd run ${i + 1}: ${JSON.stringify(m.at(-1))}\n`);
+  small.push(await auris(SMALL_YOUNG));
+  process.stderr.write(`bench: core ${SMALL_YOUNG.join(' ')} run ${i + 1}: ${JSON.stringify(small.at(-1))}\n`);
 }
 const min = (xs: number[]) => Math.min(...xs);
 const best = (rs: PlayResult[]): PlayResult => ({ cpuS: min(rs.map((r) => r.cpuS)), rssMiB: min(rs.map((r) => r.rssMiB)), firstMs: min(rs.map((r) => r.firstMs)) });
 const A = best(a);
+const S = best(small);
 const M = best(m);
 const f = (x: number, d = 2) => x.toFixed(d);
-const gcRows = a.flatMap((r, run) => r.gc.map((g) => `| ${run + 1} | ${g.thread} | ${f(g.seconds, 1)} | ${f(g.allocatedMiB, 1)} | ${f(g.allocatedMiB / g.seconds)} | ${f(g.scavenges / g.seconds)} | ${g.markCompacts} |`));
+const gcRows = [...a.map((r) => ['', r] as const), ...small.map((r) => [` ${SMALL_YOUNG.join(' ')}`, r] as const)]
+  .flatMap(([flags, r], run) => r.gc.map((g) => `| ${(run % RUNS) + 1}${flags} | ${g.thread} | ${f(g.seconds, 1)} | ${f(g.allocatedMiB, 1)} | ${f(g.allocatedMiB / g.seconds)} | ${f(g.scavenges / g.seconds)} | ${g.markCompacts} |`));
+const row = (name: string, r: PlayResult) => `| ${name} | ${f(r.cpuS)} | ${f((r.cpuS / SECONDS) * 100, 1)} | ${f(r.rssMiB, 0)} | ${f(r.firstMs, 0)} | **${f(r.cpuS / M.cpuS)}** | **${f(r.rssMiB / M.rssMiB)}** | ${f(r.firstMs / M.firstMs, 1)} |`;
 process.stdout.write([
   '## Playback through the core vs MPD (bench/core.bench.ts)',
   '',
@@ -138,11 +146,11 @@ process.stdout.write([
   'device (Auris: its `queue-end` event; MPD: the capture stops growing). RSS = peak (VmHWM) of the process, start-up included.',
   'First sample = from sending play (an IPC message to the core\'s process; MPD\'s socket) to the first bytes in the capture.',
   '',
-  '| player | CPU s | CPU % of real time | peak RSS MiB | first sample ms |',
-  '|---|---:|---:|---:|---:|',
-  `| Auris (core) | ${f(A.cpuS)} | ${f((A.cpuS / SECONDS) * 100, 1)} | ${f(A.rssMiB, 0)} | ${f(A.firstMs, 0)} |`,
-  `| MPD | ${f(M.cpuS)} | ${f((M.cpuS / SECONDS) * 100, 1)} | ${f(M.rssMiB, 0)} | ${f(M.firstMs, 0)} |`,
-  `| ratio Auris / MPD | **${f(A.cpuS / M.cpuS)}** | | **${f(A.rssMiB / M.rssMiB)}** | ${f(A.firstMs / M.firstMs)} |`,
+  '| player | CPU s | CPU % of real time | peak RSS MiB | first sample ms | CPU / MPD | RSS / MPD | first sample / MPD |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  row('Auris (core)', A),
+  row(`Auris (core), node ${SMALL_YOUNG.join(' ')}`, S),
+  `| MPD | ${f(M.cpuS)} | ${f((M.cpuS / SECONDS) * 100, 1)} | ${f(M.rssMiB, 0)} | ${f(M.firstMs, 0)} | 1 | 1 | 1 |`,
   '',
   'Goals (issue 12): CPU <= 1.0x MPD, RSS <= 80 MiB, first sample <= 100 ms.',
   '',
