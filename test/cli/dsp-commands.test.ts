@@ -128,6 +128,31 @@ test('auris convert --eq equals the library chain on the same decoded samples (s
   assert.ok(!Buffer.from(got).equals(Buffer.from(wavData(readFileSync(file)))), 'the EQ changed the samples');
 });
 
+test('auris convert --crossfeed [preset] runs bs2b after the source, equal to the library chain; a bad preset is a typed error', async () => {
+  const dir = tempDir();
+  const { file, format } = makeWav(dir, 44100, 0.3, 16);
+  for (const preset of [null, 'cmoy'] as const) {
+    const out = path.join(dir, `crossfeed-${preset ?? 'default'}.wav`);
+    const r = auris(['convert', file, out, '--crossfeed', ...(preset ? [preset] : []), '--seed', '5']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, preset ? /Crossfeed \(bs2b\): cmoy: 700 Hz, 6 dB/ : /Crossfeed \(bs2b\): default: 700 Hz, 4\.5 dB/);
+    const chain = buildChain([prepareFilter('crossfeed', { preset: preset ?? 'default' })], format, { dither: 'tpdf', seed: 5 });
+    const opened = await openFile(file);
+    const parts: Uint8Array[] = [];
+    try {
+      for (let b: AudioBlock | null; (b = await opened.decoder.read(10000));) parts.push(wavDataBytes(chain.process(b)));
+    } finally {
+      await opened.close();
+    }
+    const got = Buffer.from(wavData(readFileSync(out)));
+    assert.ok(got.equals(Buffer.concat(parts)), `convert --crossfeed ${preset ?? ''} differs from the library chain`);
+    assert.ok(!got.equals(Buffer.from(wavData(readFileSync(file)))), 'the crossfeed changed the samples');
+  }
+  const bad = auris(['convert', file, path.join(dir, 'bad.wav'), '--crossfeed', 'loud']);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /preset must be default, cmoy, jmeier, got loud \[E_INVALID_ARGUMENT\]/);
+});
+
 test('auris convert --volume 0 --dither none is byte-exact to the source (16 and 24 bit), and widens by zero-padding', () => {
   const dir = tempDir();
   for (const bits of [16, 24]) {
