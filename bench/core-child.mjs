@@ -3,6 +3,7 @@
 //   -> {ready}        the core is up and the album queued (the engine worker has started)
 //   <- 'play'          core.player.play(); the bench times from sending it to the first sample
 //   -> {ended}        the queue has ended (or {error})
+//   <- 'play'          (again) play from the first track: the bench times a second play
 //   <- 'quit'          close the core and exit
 // Before play and after the end it posts on the `auris-bench-gc` channel (bench/gc-probe.cjs) so
 // every thread's --trace-gc output marks the playback span.
@@ -13,8 +14,10 @@ const [repo, dataDir, output, ...files] = process.argv.slice(2);
 const { startCore } = await import(pathToFileURL(path.join(repo, 'dist', 'src', 'core', 'index.js')).href);
 const core = await startCore({ dataDir, settings: { output: { name: output, mode: 'exclusive' } }, engine: 'worker' });
 const marks = new BroadcastChannel('auris-bench-gc');
+let ended = false;
 core.on((e) => {
-  if (e.type === 'queue-end') {
+  if (e.type === 'queue-end' && !ended) {
+    ended = true;
     marks.postMessage('end');
     setTimeout(() => process.send({ ended: true }), 200);
   } else if (e.type === 'error' || e.type === 'track-error') {
@@ -27,7 +30,7 @@ await new Promise((r) => setTimeout(r, 1500));
 marks.postMessage('start');
 await new Promise((r) => setTimeout(r, 300));
 process.on('message', async (m) => {
-  if (m === 'play') await core.player.play();
+  if (m === 'play') await core.player.play(core.queue.snapshot().items[0].id);
   if (m === 'quit') { await core.close(); marks.close(); process.disconnect(); }
 });
 process.send({ ready: true });
