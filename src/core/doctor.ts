@@ -145,6 +145,10 @@ export function diagnose(f: SystemFacts): Finding[] {
       out.push(finding('problem', 'device-busy', `${d.name} is held by another program`, d.error.message, 'Release it (see above), or pick it in shared mode (not bit-perfect).'));
     } else if (d.error) {
       out.push(finding('warning', 'device-probe-failed', `${d.name} could not be probed`, `${d.error.message} [${d.error.code}]`, 'Check the device is connected and powered.'));
+    } else if (d.capabilities?.keepsSamples === false) {
+      out.push(finding('warning', 'device-converts', `${d.name} goes through a plugin that may alter samples`,
+        `Its ALSA chain (a plug, rate or dmix plugin, or a sound server) can convert what Auris sends, so playing to it is not bit-perfect; ${describeRates(d)}.`,
+        'Play to the card itself: pick its hw: device from `auris devices`.'));
     } else if (d.capabilities) {
       out.push(finding('ok', 'device-ok', `${d.name} can play bit-perfect in exclusive mode`, describeRates(d)));
       if (!d.capabilities.hardwareVolume) {

@@ -44,6 +44,13 @@ test('no sound card at all: ALSA still lists `default`, which cannot be opened; 
   assert.doesNotMatch(f.map((x) => x.detail).join(' '), /system mixers/);
 });
 
+test('a device whose chain may convert (an ALSA plug) is a warning, never "can play bit-perfect"', () => {
+  const plug: OutputListing = { ...dac, name: 'alsa:plugdac', capabilities: { ...dac.capabilities!, name: 'alsa:plugdac', keepsSamples: false } };
+  const f = diagnose({ ...base, outputs: [plug] });
+  assert.deepEqual(f.map((x) => `${x.level}:${x.id}`), ['warning:device-converts']);
+  assert.match(f[0]!.detail, /not bit-perfect/);
+});
+
 test('auris doctor --json runs on this machine and prints findings', () => {
   const repo = path.resolve(import.meta.dirname, '..', '..');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', '--json'], { cwd: repo, encoding: 'utf8' });
