@@ -3,7 +3,8 @@
 // album to the same paced fake DAC. Measured the same way for both: CPU (every thread, /proc) from
 // the play command until the album has reached the device, peak RSS, and the time from sending play
 // to the first bytes at the device. For Auris also the JavaScript heap allocated per second while
-// playing, per thread, from V8's own GC trace (see gcSpans).
+// playing, per thread: the JavaScript heap from V8's own GC trace (see gcSpans), ArrayBuffers sampled
+// by bench/gc-probe.cjs.
 // Prints one markdown section on stdout (bench/run.ts collects it into RESULTS.md).
 
 import { spawn } from 'node:child_process';
@@ -38,7 +39,8 @@ album.forEach((flac, i) => {
 const dac = fakeDac(data, 'coredac', [96000]);
 
 interface GcSpan { thread: string; seconds: number; allocatedMiB: number; scavenges: number; markCompacts: number }
-interface AurisResult extends PlayResult { gc: GcSpan[]; againMs: number }
+interface ArrayBufferSpan { thread: 'main' | 'worker'; seconds: number; arrayBufferMiB: number; arrayBufferPeakMiB: number }
+interface AurisResult extends PlayResult { gc: GcSpan[]; arrayBuffers: ArrayBufferSpan[]; againMs: number }
 
 /**
  * Per thread (V8 isolate), from `--trace-gc` lines: between the two forced GCs that mark the start
@@ -87,10 +89,10 @@ async function auris(nodeFlags: readonly string[] = []): Promise<AurisResult> {
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => { trace += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const message = (key: string) => new Promise<void>((resolve, reject) => {
+  const message = (key: string) => new Promise<Record<string, unknown>>((resolve, reject) => {
     const onMessage = (m: Record<string, unknown>) => {
       if (m.error) reject(new Error(`Auris: ${String(m.error)}`));
-      if (m[key]) { child.off('message', onMessage); resolve(); }
+      if (m[key]) { child.off('message', onMessage); resolve(m); }
     };
     child.on('message', onMessage);
     child.once('exit', () => reject(new Error(`the core's process exited: ${stderr}`)));
@@ -102,7 +104,7 @@ async function auris(nodeFlags: readonly string[] = []): Promise<AurisResult> {
     const start = performance.now();
     child.send('play');
     const firstMs = await firstSample(dac, start);
-    await ended;
+    const arrayBuffers = (await ended).arrayBuffers as ArrayBufferSpan[];
     const after = procUsage(child.pid!);
     // Play again in the same process (decoder and kernel already built): the warm path.
     resetCapture(dac);
@@ -112,7 +114,7 @@ async function auris(nodeFlags: readonly string[] = []): Promise<AurisResult> {
     const exited = new Promise((r) => child.once('exit', r));
     child.send('quit');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    return { cpuS: after.cpuS - before.cpuS, rssMiB: after.rssMiB, firstMs, againMs, gc: gcSpans(trace) };
+    return { cpuS: after.cpuS - before.cpuS, rssMiB: after.rssMiB, firstMs, againMs, gc: gcSpans(trace), arrayBuffers };
   } finally {
     await stopChild(child);
     rmSync(`${dac.capture}.lock`, { force: true });
@@ -141,7 +143,11 @@ const S = best(small);
 const M = best(m);
 const f = (x: number, d = 2) => x.toFixed(d);
 const gcRows = [...a.map((r) => ['', r] as const), ...small.map((r) => [` ${SMALL_YOUNG.join(' ')}`, r] as const)]
-  .flatMap(([flags, r], run) => r.gc.map((g) => `| ${(run % RUNS) + 1}${flags} | ${g.thread} | ${f(g.seconds, 1)} | ${f(g.allocatedMiB, 1)} | ${f(g.allocatedMiB / g.seconds)} | ${f(g.scavenges / g.seconds)} | ${g.markCompacts} |`));
+  .flatMap(([flags, r], run) => r.gc.map((g) => {
+    const ab = r.arrayBuffers.find((x) => (x.thread === 'main') === g.thread.startsWith('main'));
+    const abCells = ab ? `${f(ab.arrayBufferMiB / ab.seconds)} | ${f(ab.arrayBufferPeakMiB, 1)}` : '- | -';
+    return `| ${(run % RUNS) + 1}${flags} | ${g.thread} | ${f(g.seconds, 1)} | ${f(g.allocatedMiB, 1)} | ${f(g.allocatedMiB / g.seconds)} | ${f(g.scavenges / g.seconds)} | ${g.markCompacts} | ${abCells} |`;
+  }));
 const row = (name: string, r: PlayResult) => `| ${name} | ${f(r.cpuS)} | ${f((r.cpuS / SECONDS) * 100, 1)} | ${f(r.rssMiB, 0)} | ${f(r.firstMs, 0)} | **${f(r.cpuS / M.cpuS)}** | **${f(r.rssMiB / M.rssMiB)}** | ${f(r.firstMs / M.firstMs, 1)} |`;
 process.stdout.write([
   '## Playback through the core vs MPD (bench/core.bench.ts)',
@@ -165,12 +171,13 @@ process.stdout.write([
   '',
   'Goals (issue 12): CPU <= 1.0x MPD, RSS <= 80 MiB, first sample <= 100 ms.',
   '',
-  'JavaScript heap allocated while playing, per thread, from `node --trace-gc` (between two forced GCs that mark the start and',
-  'the end of playback; allocated = sum of the heap size before each GC minus the size after the previous one). Buffers and',
-  'typed arrays keep their bytes outside this heap and are not counted.',
+  'Allocations while playing, per thread. JavaScript heap: from `node --trace-gc`, between two forced GCs that mark the start and',
+  'the end of playback (allocated = sum of the heap size before each GC minus the size after the previous one). ArrayBuffers',
+  '(Buffers, typed arrays; their bytes live outside the heap): the thread\'s live ArrayBuffer bytes sampled every 100 ms, the',
+  'increases summed (a lower bound: what a GC frees between two samples is not seen), and their peak.',
   '',
-  '| run | thread | seconds | allocated MiB | MiB/s | scavenges/s | full GCs |',
-  '|---|---|---:|---:|---:|---:|---:|',
+  '| run | thread | seconds | JS heap allocated MiB | JS heap MiB/s | scavenges/s | full GCs | ArrayBuffer MiB/s | ArrayBuffer peak MiB |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ...gcRows,
   '',
 ].join('\n'));
