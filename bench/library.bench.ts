@@ -9,11 +9,11 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { LibraryService } from '../src/core/library.ts';
 import { openLibrary } from '../src/library/library.ts';
+import { mpdCommand } from './players.ts';
 
 const FILES = 10_000;
 const SYNTHETIC_TRACKS = 100_000;
@@ -148,20 +148,6 @@ async function auris(): Promise<ScanTimes & { files: number }> {
   } finally {
     await service.close();
   }
-}
-
-function mpdCommand(socketPath: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(socketPath);
-    let buf = '';
-    let greeted = false;
-    sock.on('error', reject);
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      if (!greeted && buf.includes('\n')) { greeted = true; buf = ''; sock.write(`${command}\n`); return; }
-      if (/(^|\n)(OK|ACK .*)\n$/.test(buf)) { sock.end(); if (buf.includes('ACK ')) reject(new Error(buf)); else resolve(buf); }
-    });
-  });
 }
 
 /** Waits until MPD's status has no `updating_db` line. */
