@@ -7,6 +7,7 @@
 //   <- 'quit'          close the core and exit
 // Before play and after the end it posts on the `auris-bench-gc` channel (bench/gc-probe.cjs) so
 // every thread's --trace-gc output marks the playback span.
+/* global BroadcastChannel */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 

@@ -7,6 +7,8 @@
 // the increases (the ArrayBuffer bytes allocated, less any freed by a GC between two samples) and
 // the peak.
 'use strict';
+/* global require, process, BroadcastChannel, performance, setInterval, clearInterval */
+/* eslint-disable @typescript-eslint/no-require-imports -- a `--require` preload is CommonJS (workers run no `--import` on Node 20) */
 const { isMainThread } = require('node:worker_threads');
 
 const channel = new BroadcastChannel('auris-bench-gc');
