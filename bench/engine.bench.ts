@@ -3,22 +3,20 @@
 // device; and the time from the play command to the first sample at the device.
 // Prints one markdown section on stdout (bench/run.ts collects it into RESULTS.md).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fakeDacLib, mpdCommand, must, procCpu, procMemMiB } from './helpers.ts';
+import { fakeDac, firstSample, missingTool, mpdPlays, must, repo, resetCapture, type PlayResult } from './players.ts';
 
-const repo = path.resolve(import.meta.dirname, '..');
 const data = path.join(repo, 'bench', 'data', 'engine');
 const SECONDS = 15;
 const RUNS = 2;
 mkdirSync(data, { recursive: true });
 
-for (const tool of ['flac', 'sox', 'mpd', 'gcc']) {
-  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
-    process.stdout.write(`## Playback engine vs MPD\n\nSkipped: ${tool} is not installed.\n`);
-    process.exit(0);
-  }
+const missing = missingTool(['flac', 'sox', 'mpd', 'gcc']);
+if (missing) {
+  process.stdout.write(`## Playback engine vs MPD\n\nSkipped: ${missing} is not installed.\n`);
+  process.exit(0);
 }
 
 // The file: 24-bit/192 kHz stereo, music-like (pink noise and tones).
@@ -30,91 +28,23 @@ if (!existsSync(flacPath)) {
   rmSync(wav);
 }
 
-// The paced device: the fake DAC (real-time pacing).
-const fakedacLib = fakeDacLib();
-const capture = path.join(data, 'benchdac.raw');
-const asoundrc = path.join(data, 'asoundrc');
-writeFileSync(asoundrc, [
-  `pcm_type.fakedac { lib "${fakedacLib}" }`,
-  'pcm.benchdac {', '  type fakedac', `  file "${capture}"`, '  formats [ "S24_3LE" "S32_LE" ]', '  rates [ 192000 ]',
-  '  channels_min 2', '  channels_max 2', '  realtime 1', '}', '',
-].join('\n'));
-const env = { ...process.env, ALSA_CONFIG_PATH: `/usr/share/alsa/alsa.conf:${asoundrc}` };
-
-/** Milliseconds until the capture file holds its first bytes, polled every 2 ms from `since`. */
-async function firstSample(since: number, limitMs = 30_000): Promise<number> {
-  for (;;) {
-    if (existsSync(capture) && statSync(capture).size > 0) return Date.now() - since;
-    if (Date.now() - since > limitMs) return NaN;
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-interface Result { cpuS: number; rssMiB: number; firstMs: number }
+// The paced device: the fake DAC (real-time pacing), 192 kHz only.
+const dac = fakeDac(data, 'benchdac', [192000]);
+type Result = PlayResult;
 
 /** `auris play` (compiled dist/, as installed) under GNU time: CPU and max RSS of the whole process. */
 async function auris(): Promise<Result> {
-  rmSync(capture, { force: true });
-  rmSync(`${capture}.lock`, { force: true });
+  resetCapture(dac);
   const timeFile = path.join(data, 'time.txt');
-  const start = Date.now();
-  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, path.join(repo, 'bin', 'auris.js'), 'play', flacPath, '--output', 'alsa:benchdac', '--json'], { env, stdio: 'ignore' });
-  const firstMs = await firstSample(start);
+  const start = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, path.join(repo, 'bin', 'auris.js'), 'play', flacPath, '--output', `alsa:${dac.device}`, '--json'], { env: dac.env, stdio: 'ignore' });
+  const firstMs = await firstSample(dac, start);
   await new Promise((r) => child.once('exit', r));
   const [u, s, m] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
   return { cpuS: u! + s!, rssMiB: m! / 1024, firstMs };
 }
 
-/** CPU seconds (utime + stime) and peak RSS of a running process, from /proc. */
-function procUsage(pid: number): { cpuS: number; rssMiB: number } {
-  return { cpuS: procCpu(pid), rssMiB: procMemMiB(pid, 'VmHWM') };
-}
-
-/** MPD (Debian's) playing the same file to the same device; CPU counted from `play` to the end. */
-async function mpd(): Promise<Result> {
-  rmSync(capture, { force: true });
-  const dir = path.join(data, 'mpd');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, 'library'), { recursive: true });
-  const socketPath = path.join(dir, 'socket');
-  writeFileSync(path.join(dir, 'mpd.conf'), [
-    `music_directory "${dir}/library"`, `db_file "${dir}/db"`, `log_file "${dir}/log"`, `bind_to_address "${socketPath}"`,
-    'zeroconf_enabled "no"', 'audio_output {', '  type "alsa"', '  name "bench"', '  device "benchdac"', '  mixer_type "none"', '}', '',
-  ].join('\n'));
-  const child = spawn('mpd', ['--no-daemon', '--stderr', path.join(dir, 'mpd.conf')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  try {
-    for (let i = 0; !existsSync(socketPath); i++) {
-      if (i > 200 || child.exitCode !== null) throw new Error(`MPD did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await mpdCommand(socketPath, `add "${flacPath}"`);
-    const before = procUsage(child.pid!);
-    const start = Date.now();
-    await mpdCommand(socketPath, 'play');
-    const firstMs = await firstSample(start);
-    // Done when the capture stops growing for a second (the whole track has reached the device).
-    let last = -1;
-    for (let still = 0, i = 0; still < 10; i++) {
-      const size = existsSync(capture) ? statSync(capture).size : 0;
-      still = size === last && size > 0 ? still + 1 : 0;
-      last = size;
-      if (i > (SECONDS + 30) * 10) throw new Error(`MPD did not finish: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const after = procUsage(child.pid!);
-    return { cpuS: after.cpuS - before.cpuS, rssMiB: after.rssMiB, firstMs };
-  } finally {
-    // MPD may sit in the ALSA plugin and ignore SIGTERM; SIGKILL after 3 s.
-    const exited = new Promise((r) => { if (child.exitCode !== null || child.signalCode !== null) r(null); else child.once('exit', r); });
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-    rmSync(`${capture}.lock`, { force: true });
-  }
-}
+const mpd = (): Promise<Result> => mpdPlays(dac, data, [flacPath], SECONDS);
 
 must('npm', ['run', '--silent', 'build']);
 const best = (rs: Result[]): Result => ({

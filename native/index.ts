@@ -61,6 +61,8 @@ export interface NativeCapabilities {
   readonly formats: readonly NativeFormatCaps[];
   readonly rateMin: number;
   readonly rateMax: number;
+  /** False when a plugin in the device's chain may change samples (ALSA plug, dmix, rate, a sound server's PCM). */
+  readonly keepsSamples: boolean;
 }
 
 export interface NativeOpenRequest {

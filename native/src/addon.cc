@@ -109,7 +109,7 @@ Napi::Value ListDevices(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// probe(backend, device, mode) -> { formats: [{ container, validBits, rates, channelsMin, channelsMax }], rateMin, rateMax }
+// probe(backend, device, mode) -> { formats: [{ container, validBits, rates, channelsMin, channelsMax }], rateMin, rateMax, keepsSamples }
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   BackendModule* m = FindModule(env, info[0]);
@@ -133,6 +133,7 @@ Napi::Value Probe(const Napi::CallbackInfo& info) {
   out.Set("formats", formats);
   out.Set("rateMin", caps.rate_min);
   out.Set("rateMax", caps.rate_max);
+  out.Set("keepsSamples", caps.keeps_samples);
   return out;
 }
 

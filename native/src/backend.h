@@ -107,6 +107,7 @@ struct Capabilities {
   std::vector<FormatCaps> formats;  // only formats the device accepts
   uint32_t rate_min = 0;
   uint32_t rate_max = 0;
+  bool keeps_samples = true;  // no plugin in the device's chain can change samples (ALSA: not plug, dmix, rate...)
 };
 
 struct DeviceInfo {

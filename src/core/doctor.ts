@@ -125,13 +125,15 @@ export function diagnose(f: SystemFacts): Finding[] {
       out.push(finding('problem', 'wasapi-unavailable', 'WASAPI output is unavailable', u.reason, 'Reinstall Auris so its Windows addon is present.'));
     }
   }
-  const devices = f.outputs.filter((o) => o.name.startsWith('alsa:') || o.name.startsWith('wasapi:'));
+  // A listed name that cannot be opened because nothing is behind it (ALSA's `default` on a system
+  // with no card) is not a device.
+  const devices = f.outputs.filter((o) => (o.name.startsWith('alsa:') || o.name.startsWith('wasapi:')) && o.error?.code !== 'E_NOT_FOUND');
   const exclusive = devices.filter((o) => o.modes.includes('exclusive'));
   if (devices.length > 0 && exclusive.length === 0) {
     out.push(finding('problem', 'no-exclusive-device', 'No device can be opened exclusively',
       'Only system mixers were found, so every path goes through a mixer (not bit-perfect).',
       f.platform === 'win32' ? 'Connect a DAC, or allow exclusive mode in Sound settings > device > Properties > Advanced.' : 'Connect a DAC; check `aplay -l` lists it.'));
-  } else if (devices.length === 0 && f.unavailable.length === 0) {
+  } else if (devices.length === 0 && !out.some((x) => x.id.endsWith('-unavailable'))) {
     out.push(finding('problem', 'no-device', 'No sound device found', 'No playback device was listed; the file and null outputs still work.',
       f.platform === 'linux' ? 'Connect a DAC and check `aplay -l`; inside a container or VM, pass /dev/snd through.' : 'Connect a DAC.'));
   }
@@ -143,6 +145,10 @@ export function diagnose(f: SystemFacts): Finding[] {
       out.push(finding('problem', 'device-busy', `${d.name} is held by another program`, d.error.message, 'Release it (see above), or pick it in shared mode (not bit-perfect).'));
     } else if (d.error) {
       out.push(finding('warning', 'device-probe-failed', `${d.name} could not be probed`, `${d.error.message} [${d.error.code}]`, 'Check the device is connected and powered.'));
+    } else if (d.capabilities?.keepsSamples === false) {
+      out.push(finding('warning', 'device-converts', `${d.name} goes through a plugin that may alter samples`,
+        `Its ALSA chain (a plug, rate or dmix plugin, or a sound server) can convert what Auris sends, so playing to it is not bit-perfect; ${describeRates(d)}.`,
+        'Play to the card itself: pick its hw: device from `auris devices`.'));
     } else if (d.capabilities) {
       out.push(finding('ok', 'device-ok', `${d.name} can play bit-perfect in exclusive mode`, describeRates(d)));
       if (!d.capabilities.hardwareVolume) {
@@ -152,7 +158,7 @@ export function diagnose(f: SystemFacts): Finding[] {
       }
     }
   }
-  const defaults = f.outputs.filter((o) => o.isDefault && o.modes.length === 1 && o.modes[0] === 'shared');
+  const defaults = devices.filter((o) => o.isDefault && o.modes.length === 1 && o.modes[0] === 'shared');
   for (const d of defaults) {
     out.push(finding('warning', 'default-is-mixer', `The system default (${d.name}) is a mixer`,
       'Playing to the default device goes through the system mixer (dmix, PulseAudio or PipeWire), which may resample and mix.',

@@ -3,10 +3,12 @@
 //
 // `worker` runs the engine on its own thread (the product: decoding and DSP never wait on the
 // server or the UI); `in-process` runs the same Player on the calling thread (tests, and tools
-// that have nothing else to run).
+// that have nothing else to run). The Player's modules (decoders, DSP, outputs) load only for
+// `in-process`: in `worker` mode they live in the worker, and loading them here too cost the
+// process their memory twice.
 
 import type { Worker } from 'node:worker_threads';
-import { Player } from '../engine/player.ts';
+import type { Player } from '../engine/player.ts';
 import type { EngineCommand, EngineEvent, WireError } from '../engine/protocol.ts';
 import { AurisError, ERROR_CODES, type ErrorCode } from '../util/errors.ts';
 import { siblingModule, startWorker } from '../util/workers.ts';
@@ -36,9 +38,16 @@ export class EngineLink {
       this.onEvent(event);
     };
     if (mode === 'in-process') {
-      const player = new Player(deliver);
-      this.post = (c) => player.handle(c);
-      this.finish = () => player.closed();
+      // Commands sent before the Player's modules have loaded wait, in order.
+      let player: Player | null = null;
+      const pending: EngineCommand[] = [];
+      const started = import('../engine/player.ts').then(({ Player: PlayerClass }) => {
+        player = new PlayerClass(deliver);
+        for (const c of pending.splice(0)) player.handle(c);
+        return player;
+      });
+      this.post = (c) => { if (player) player.handle(c); else pending.push(c); };
+      this.finish = async () => (await started).closed();
     } else {
       const worker: Worker = startWorker(siblingModule(import.meta.url, '../engine/worker'));
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));

@@ -35,6 +35,12 @@ export interface OutputCapabilities {
   readonly rateRange: readonly [number, number] | null;
   /** A hardware volume control exists (volume without touching the samples). */
   readonly hardwareVolume: boolean;
+  /**
+   * False when something between Auris and the DAC may change samples even in exclusive mode (an
+   * ALSA plug, rate or dmix plugin, a sound server's PCM): playing to it is never bit-perfect.
+   * Absent: nothing known to convert.
+   */
+  readonly keepsSamples?: boolean;
 }
 
 /** What write() takes: a PCM container, or one of ALSA's native DSD containers (bytes verbatim, see src/audio/dop.ts). */

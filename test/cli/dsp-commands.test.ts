@@ -13,6 +13,7 @@ import { buildChain } from '../../src/dsp/chain.ts';
 import { eqResponse } from '../../src/dsp/plugins/eq/eq.ts';
 import { loadEqPreset } from '../../src/dsp/presets/load.ts';
 import { findFilterPlugin, prepareFilter } from '../../src/dsp/registry.ts';
+import type { PreparedFilter } from '../../src/dsp/interface.ts';
 import { crc32 } from '../../src/util/png.ts';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -105,6 +106,19 @@ test('auris eq refuses a missing preset and a bad frequency list with typed erro
   assert.match(bad.stderr, /E_INVALID_ARGUMENT/);
 });
 
+/** The WAV data bytes the library's chain of `filters` (TPDF dither, `seed`) makes of `file`: what convert must write. */
+async function libraryChainBytes(file: string, format: AudioFormat, filters: PreparedFilter[], seed: number): Promise<Buffer> {
+  const chain = buildChain(filters, format, { dither: 'tpdf', seed });
+  const opened = await openFile(file);
+  const parts: Uint8Array[] = [];
+  try {
+    for (let b: AudioBlock | null; (b = await opened.decoder.read(10000));) parts.push(wavDataBytes(chain.process(b)));
+  } finally {
+    await opened.close();
+  }
+  return Buffer.concat(parts);
+}
+
 test('auris convert --eq equals the library chain on the same decoded samples (same dither seed)', async () => {
   const dir = tempDir();
   const { file, format } = makeWav(dir);
@@ -113,19 +127,29 @@ test('auris convert --eq equals the library chain on the same decoded samples (s
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /Parametric EQ: 10 bands, preamp -6\.10 dB/);
   const { settings } = await loadEqPreset(HD650);
-  const chain = buildChain([prepareFilter('eq', settings)], format, { dither: 'tpdf', seed: 3 });
-  const opened = await openFile(file);
-  const parts: Uint8Array[] = [];
-  try {
-    for (let b: AudioBlock | null; (b = await opened.decoder.read(10000));) parts.push(wavDataBytes(chain.process(b)));
-  } finally {
-    await opened.close();
-  }
-  const expected = Buffer.concat(parts);
+  const expected = await libraryChainBytes(file, format, [prepareFilter('eq', settings)], 3);
   const got = wavData(readFileSync(out));
   assert.equal(got.length, expected.length);
   assert.ok(Buffer.from(got).equals(expected), 'convert output differs from the library result');
   assert.ok(!Buffer.from(got).equals(Buffer.from(wavData(readFileSync(file)))), 'the EQ changed the samples');
+});
+
+test('auris convert --crossfeed [preset] runs bs2b after the source, equal to the library chain; a bad preset is a typed error', async () => {
+  const dir = tempDir();
+  const { file, format } = makeWav(dir, 44100, 0.3, 16);
+  for (const preset of [null, 'cmoy'] as const) {
+    const out = path.join(dir, `crossfeed-${preset ?? 'default'}.wav`);
+    const r = auris(['convert', file, out, '--crossfeed', ...(preset ? [preset] : []), '--seed', '5']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, preset ? /Crossfeed \(bs2b\): cmoy: 700 Hz, 6 dB/ : /Crossfeed \(bs2b\): default: 700 Hz, 4\.5 dB/);
+    const expected = await libraryChainBytes(file, format, [prepareFilter('crossfeed', { preset: preset ?? 'default' })], 5);
+    const got = Buffer.from(wavData(readFileSync(out)));
+    assert.ok(got.equals(expected), `convert --crossfeed ${preset ?? ''} differs from the library chain`);
+    assert.ok(!got.equals(Buffer.from(wavData(readFileSync(file)))), 'the crossfeed changed the samples');
+  }
+  const bad = auris(['convert', file, path.join(dir, 'bad.wav'), '--crossfeed', 'loud']);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /preset must be default, cmoy, jmeier, got loud \[E_INVALID_ARGUMENT\]/);
 });
 
 test('auris convert --volume 0 --dither none is byte-exact to the source (16 and 24 bit), and widens by zero-padding', () => {

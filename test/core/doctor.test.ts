@@ -36,6 +36,21 @@ test('no ALSA library, no device, no permission: each is a problem with a fix', 
   assert.deepEqual(ids({ ...base, outputs: [mixer] }), ['problem:no-exclusive-device', 'warning:default-is-mixer']);
 });
 
+test('no sound card at all: ALSA still lists `default`, which cannot be opened; that is no device, not "only system mixers"', () => {
+  const missingDefault: OutputListing = { ...mixer, error: { code: 'E_NOT_FOUND', message: 'ALSA cannot open "default": No such file or directory' } };
+  // As on Linux: the addon has no WASAPI backend, which is no reason to stay silent.
+  const f = diagnose({ ...base, outputs: [missingDefault], sndAccess: null, unavailable: [{ kind: 'wasapi', reason: 'this build of the addon has no wasapi backend' }] });
+  assert.deepEqual(f.map((x) => `${x.level}:${x.id}`), ['problem:no-device']);
+  assert.doesNotMatch(f.map((x) => x.detail).join(' '), /system mixers/);
+});
+
+test('a device whose chain may convert (an ALSA plug) is a warning, never "can play bit-perfect"', () => {
+  const plug: OutputListing = { ...dac, name: 'alsa:plugdac', capabilities: { ...dac.capabilities!, name: 'alsa:plugdac', keepsSamples: false } };
+  const f = diagnose({ ...base, outputs: [plug] });
+  assert.deepEqual(f.map((x) => `${x.level}:${x.id}`), ['warning:device-converts']);
+  assert.match(f[0]!.detail, /not bit-perfect/);
+});
+
 test('auris doctor --json runs on this machine and prints findings', () => {
   const repo = path.resolve(import.meta.dirname, '..', '..');
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'doctor', '--json'], { cwd: repo, encoding: 'utf8' });

@@ -70,3 +70,21 @@ test('without a usable libasound, ALSA reports why and the file output still pla
   assert.equal(played.status, 0, played.stderr);
   assert.ok(readFileSync(wav).subarray(wavHeaderSize(format)).equals(Buffer.from(data)));
 });
+
+test('the probe tells a plug PCM from one that keeps samples, and the doctor does not call the plug bit-perfect', async (t) => {
+  if (!needAlsa(t)) return;
+  const { diagnose } = await import('../../src/core/doctor.ts');
+  const listing = async (pcm: string) => {
+    const caps = await new AlsaOutputPlugin(pcm).capabilities();
+    return { name: caps.name, description: pcm, modes: caps.modes, isDefault: false, capabilities: caps, error: null };
+  };
+  const plug = await listing('capplug');
+  const file = await listing('captest');
+  assert.equal(plug.capabilities.keepsSamples, false, 'capplug is an ALSA plug');
+  assert.equal(file.capabilities.keepsSamples, true, 'captest writes what it gets');
+  const findings = diagnose({ platform: 'linux', outputs: [plug, file], unavailable: [], soundServers: [], pipewireAllowedRates: null, sndAccess: true });
+  const about = (name: string) => findings.filter((f) => f.title.startsWith(name)).map((f) => `${f.level}:${f.id}`);
+  assert.deepEqual(about('alsa:capplug'), ['warning:device-converts']);
+  assert.ok(about('alsa:captest').includes('ok:device-ok'));
+  assert.match(findings.find((f) => f.id === 'device-converts')!.fix, /hw: device/);
+});

@@ -69,6 +69,13 @@ static bool TypeKeepsSamples(int type) {
   return type == kTypeHw || type == kTypeFile || type == kTypeNull || type == kTypeHooks || type == kTypeIoplug;
 }
 
+// An open PCM whose chain keeps samples: its top plugin is one of the above and it is not a
+// sound server's PCM (pulse, pipewire). The same rule for a probe and for an open stream.
+static bool ChainKeepsSamples(const Api* a, snd_pcm_t* pcm, const std::string& device) {
+  const std::string name = a->pcm_name(pcm) ? a->pcm_name(pcm) : device;
+  return TypeKeepsSamples(a->pcm_type(pcm)) && name.find("pulse") == std::string::npos && name.find("pipewire") == std::string::npos;
+}
+
 class AlsaStream final : public Backend {
  public:
   explicit AlsaStream(const Api* api) : a_(api) {}
@@ -268,8 +275,7 @@ class AlsaStream final : public Backend {
     out->buffer_frames = buffer;
     out->period_frames = period;
     out->can_pause = can_pause_;
-    out->bit_perfect = req.mode == Mode::kExclusive && TypeKeepsSamples(type) &&
-                       name.find("pulse") == std::string::npos && name.find("pipewire") == std::string::npos;
+    out->bit_perfect = req.mode == Mode::kExclusive && ChainKeepsSamples(a_, pcm_, req.device);
     out->mixer_rate = 0;
     out->detail = std::string("ALSA ") + name + " (" + type_name + "), " + got->name;
     return Status::Ok();
@@ -445,6 +451,7 @@ class AlsaModuleImpl final : public BackendModule {
     snd_pcm_t* pcm = nullptr;
     int err = a->pcm_open(&pcm, device.c_str(), kStreamPlayback, OpenFlags(mode));
     if (err < 0) return OpenError(a, device, err);
+    out->keeps_samples = ChainKeepsSamples(a, pcm, device);
     HwParams hw(a);
     out->rate_min = 0;
     out->rate_max = 0;

@@ -1,7 +1,7 @@
 // `auris convert IN OUT.wav [--rate R] [--bits 16|24|32|f32|f64] [--eq PRESET] [--auto-preamp]
-//   [--volume DB] [--dither tpdf|none|<shaping>] [--seed N]`: a file through decoder -> DSP chain ->
-// WAV writer, like sox. Chain order follows dsp.md section 0: (DSD -> PCM) -> EQ -> resampler ->
-// volume -> clip detection -> dither + quantiser. With nothing to do the samples are copied
+//   [--crossfeed [PRESET]] [--volume DB] [--dither tpdf|none|<shaping>] [--seed N]`: a file through
+// decoder -> DSP chain -> WAV writer, like sox. Chain order follows dsp.md section 0: (DSD -> PCM)
+// -> EQ -> crossfeed -> resampler -> volume -> clip detection -> dither + quantiser. With nothing to do the samples are copied
 // bit-perfect (no float round trip, no dither).
 
 import type { Command } from 'commander';
@@ -25,6 +25,8 @@ export interface ConvertSettings {
   readonly output?: ChainOptions['output'];
   readonly eqPreset?: string;
   readonly autoPreamp?: boolean;
+  /** bs2b crossfeed preset (default, cmoy, jmeier); absent: none. */
+  readonly crossfeed?: string;
   readonly volumeDb?: number;
   readonly dither: DitherMode;
   readonly seed?: number;
@@ -42,6 +44,7 @@ export async function convertFilters(input: AudioFormat, s: ConvertSettings): Pr
     for (const w of loaded.warnings) process.stderr.write(`auris: ${w}\n`);
     filters.push(prepareFilter('eq', { ...loaded.settings, ...(s.autoPreamp ? { autoPreamp: true } : {}) }));
   }
+  if (s.crossfeed !== undefined) filters.push(prepareFilter('crossfeed', { preset: s.crossfeed }));
   if (s.rate !== undefined) {
     try {
       filters.push(prepareFilter('resample', { rate: s.rate }));
@@ -129,6 +132,8 @@ interface ConvertOptions {
   readonly bits?: string;
   readonly eq?: string;
   readonly autoPreamp?: boolean;
+  /** true for `--crossfeed` alone (the default preset). */
+  readonly crossfeed?: string | true;
   readonly volume?: string;
   readonly dither: string;
   readonly seed?: string;
@@ -137,13 +142,14 @@ interface ConvertOptions {
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('run a file through the DSP chain into a WAV (EQ, resampling, volume, dither)')
+    .description('run a file through the DSP chain into a WAV (EQ, crossfeed, resampling, volume, dither)')
     .argument('<in>', 'audio file to read')
     .argument('<out>', 'WAV file to write')
     .option('--rate <hz>', 'resample to this rate')
     .option('--bits <n>', 'output depth: 16, 24, 32, f32 or f64 (default: the source\'s)')
     .option('--eq <preset>', 'EQ preset (Equalizer APO/AutoEq text or JSON)')
     .option('--auto-preamp', 'lower the EQ preamp so no frequency is boosted above 0 dB')
+    .option('--crossfeed [preset]', 'bs2b headphone crossfeed: default (700 Hz, 4.5 dB), cmoy (700 Hz, 6 dB) or jmeier (650 Hz, 9.5 dB)')
     .option('--volume <db>', 'volume in dB (0 leaves the samples untouched)')
     .option('--dither <mode>', 'tpdf, tpdf-sloped, none, or a noise shaping: first-order, lipshitz, f-weighted, modified-e-weighted, improved-e-weighted, shibata', 'tpdf')
     .option('--seed <n>', 'dither seed (reproducible output)')
@@ -155,6 +161,7 @@ export function registerConvert(program: Command): void {
         ...(opts.bits ? { output: parseOutputBits(opts.bits) } : {}),
         ...(opts.eq ? { eqPreset: opts.eq } : {}),
         ...(opts.autoPreamp ? { autoPreamp: true } : {}),
+        ...(opts.crossfeed !== undefined ? { crossfeed: opts.crossfeed === true ? 'default' : opts.crossfeed } : {}),
         ...(opts.volume !== undefined ? { volumeDb: parseVolume(opts.volume) } : {}),
         ...(opts.seed ? { seed: parsePositiveInt(opts.seed, '--seed') } : {}),
       };

@@ -94,6 +94,7 @@ export class AlsaOutputPlugin implements OutputPlugin {
       formats: caps.formats,
       rateRange: caps.rateMax > 0 ? [caps.rateMin, caps.rateMax] : null,
       hardwareVolume: volume !== null,
+      keepsSamples: caps.keepsSamples !== false,
     };
   }
 

@@ -2,10 +2,14 @@
 // 4 GiB, header rewritten at close, src/audio/wav.ts), through a temporary file that replaces the
 // target at close (src/util/safe-write.ts). write() never blocks: it queues into a
 // bounded in-memory buffer that is flushed to disk asynchronously, and returns 0 when it is full.
+// A WAV holds one format: when a later open in the same process asks for another format (a queue
+// that changes rate or depth), it writes the next numbered file beside the first (`out.wav`,
+// `out-2.wav`, `out-3.wav`...) so nothing already written is replaced; the output stage names the file.
 
 import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import type { AudioFormat } from '../../audio/format.ts';
-import { formatToString, validateFormat } from '../../audio/format.ts';
+import { formatToString, sameFormat, validateFormat } from '../../audio/format.ts';
 import { frameBytes } from '../../audio/pack.ts';
 import { wavContainerFor, wavHeader, wavHeaderSize, wavTrailer } from '../../audio/wav.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
@@ -16,6 +20,34 @@ import type { OpenOptions, OpenOutput, OutputCapabilities, OutputEvent, OutputLi
 export const FILE_PREFIX = 'file:';
 /** Bytes queued in memory before write() returns 0 (about 1 s of 768 kHz/32-bit stereo). */
 const QUEUE_LIMIT = 8 * 1024 * 1024;
+
+/** Per target path, in this process: the file the last open wrote, its format, and how many files were started. */
+const written = new Map<string, { file: string; format: AudioFormat; files: number }>();
+
+/** `out.wav` -> `out-<n>.wav` (the same extension, in the same folder). */
+export function numberedWavPath(target: string, n: number): string {
+  const ext = path.extname(target);
+  return `${target.slice(0, target.length - ext.length)}-${n}${ext}`;
+}
+
+/**
+ * The file an open of `target` in `format` writes: the target itself the first time and while the
+ * format stays the same (a reopen replaces the file it reopens), the next numbered file when the
+ * format changed since the last open.
+ */
+function fileFor(target: string, format: AudioFormat): string {
+  const key = path.resolve(target);
+  const last = written.get(key);
+  if (!last) {
+    written.set(key, { file: target, format, files: 1 });
+    return target;
+  }
+  if (sameFormat(last.format, format)) return last.file;
+  const files = last.files + 1;
+  const file = numberedWavPath(target, files);
+  written.set(key, { file, format, files });
+  return file;
+}
 
 export class FileOutputPlugin implements OutputPlugin {
   readonly name: string;
@@ -34,14 +66,15 @@ export class FileOutputPlugin implements OutputPlugin {
     wavHeader(format, null); // refuses DSD and more than 8 channels
     // A temporary file beside the target, renamed over it at close: a failed write leaves an
     // existing file as it was. The file being played from (open in this process) is refused.
-    const out = await openSafeOutput(this.path, { inputIds: await filesOpenInThisProcess() });
+    const file = fileFor(this.path, format);
+    const out = await openSafeOutput(file, { inputIds: await filesOpenInThisProcess() });
     try {
       await out.handle.write(wavHeader(format, null), 0, wavHeaderSize(format), 0);
     } catch (e) {
       await out.abort();
       throw asAurisError(e, 'E_IO');
     }
-    return new FileOutput(this.name, this.path, format, out);
+    return new FileOutput(this.name, file, format, out);
   }
 }
 

@@ -441,6 +441,11 @@ function flacModule(): object {
   return compiled;
 }
 
+/** Generates and compiles the module now (a player warms it while idle, so the first FLAC it plays does not wait). */
+export function prepareFlacModule(): void {
+  flacModule();
+}
+
 type Fn<A extends number[], R = void> = (...args: A) => R;
 type Exports = Record<string, Fn<number[], number>>;
 type Stereo = Fn<[left: number, right: number, n: number]>;

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthenticityAnalyser, type AuthenticityResult } from '../../../../src/analysis/plugins/authenticity/index.ts';
-import { spectrogramPng } from '../../../../src/analysis/plugins/authenticity/spectrogram.ts';
+import { spectrogramImage, spectrogramPng, type SpectrogramData } from '../../../../src/analysis/plugins/authenticity/spectrogram.ts';
+import { drawText } from '../../../../src/util/pixel-font.ts';
 import { lameBitrateFor } from '../../../../src/analysis/plugins/authenticity/cutoff.ts';
 import { analysisChunk } from '../../../../src/analysis/interface.ts';
 import { floatBlock, intBlock } from '../../../../src/audio/block.ts';
@@ -123,7 +124,55 @@ test('the spectrogram renders to a valid PNG with the cutoff visible', () => {
   const png = spectrogramPng(s);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   const v = new DataView(png.buffer, png.byteOffset);
-  assert.equal(v.getUint32(16), s.columns + 24);
-  assert.equal(v.getUint32(20), 512);
+  const image = spectrogramImage(s);
+  assert.equal(v.getUint32(16), image.width);
+  assert.equal(v.getUint32(20), image.height);
   assert.equal(v.getUint32(29), crc32(png.subarray(12, 29)));
+});
+
+test('the 3x5 font draws "10" as its bitmap at scale 1', () => {
+  const r = { width: 8, height: 6, rgb: new Uint8Array(8 * 6 * 3) };
+  drawText(r, 1, 0, '10', [255, 255, 255], 1);
+  const rows = Array.from({ length: 6 }, (_, y) => Array.from({ length: 8 }, (_, x) => (r.rgb[(y * 8 + x) * 3] ? '#' : '.')).join(''));
+  assert.deepEqual(rows, ['..#..###', '.##..#.#', '..#..#.#', '..#..#.#', '.###.###', '........']);
+});
+
+test('spectrogram image: kHz axis, time axis and a dB scale, labelled, around the plot of the data', () => {
+  // 4 s at 44.1 kHz with a full-scale stripe at 11 kHz and silence elsewhere; 1 column per 1024 frames.
+  const rows = 512;
+  const columns = Math.floor((4 * 44100) / 1024);
+  const db = new Float32Array(columns * rows).fill(-120);
+  const stripe = Math.floor((11000 / 22050) * rows);
+  for (let c = 0; c < columns; c++) db[c * rows + stripe] = 0;
+  const s: SpectrogramData = { columns, rows, rate: 44100, secondsPerColumn: 1024 / 44100, db };
+  const img = spectrogramImage(s);
+  const { plot, kHzTicks, timeTicks, dbTicks, scaleX } = img.layout;
+  const px = (x: number, y: number) => [...img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
+  const inkIn = (x0: number, x1: number, y0: number, y1: number) => {
+    let n = 0;
+    for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y++) for (let x = Math.max(0, x0); x < Math.min(img.width, x1); x++) if (px(x, y).some((v) => v > 150)) n++;
+    return n;
+  };
+  assert.ok(img.width > plot.x + plot.width && img.height > plot.y + plot.height, 'margins around the plot');
+  // The data: the 11 kHz stripe is white (0 dB) at its row, black (-120 dB) elsewhere.
+  assert.deepEqual(px(plot.x + 10, plot.y + rows - 1 - stripe), [255, 255, 230]);
+  assert.deepEqual(px(plot.x + 10, plot.y + rows - 1 - stripe + 40), [0, 0, 0]);
+  // Frequency ticks every 2 kHz (1 kHz is 23 px at 44.1 kHz, 2 kHz the first step 40 px apart), 0 to 22 kHz.
+  assert.deepEqual(kHzTicks.map((t) => t.kHz), Array.from({ length: 12 }, (_, i) => 2 * i));
+  const ten = kHzTicks.find((t) => t.kHz === 10)!;
+  assert.equal(ten.y, plot.y + rows - 1 - Math.round(10000 / (22050 / rows)));
+  assert.ok(inkIn(0, plot.x - 4, ten.y - 5, ten.y + 5) >= 20, 'a label left of the 10 kHz tick');
+  assert.ok(inkIn(0, 30, 0, plot.y) >= 20, 'the "kHz" title above the axis');
+  // Time ticks: 0, 1, 2, 3 s under the plot, each with its label.
+  assert.deepEqual(timeTicks.map((t) => t.seconds), [0, 1, 2, 3]);
+  for (const t of timeTicks) {
+    assert.equal(t.x, plot.x + Math.round(t.seconds / s.secondsPerColumn));
+    assert.ok(inkIn(t.x - 12, t.x + 12, plot.y + plot.height + 5, img.height) >= 15, `a label under ${t.seconds} s`);
+  }
+  // The dB scale: -120 at the bottom (black), 0 at the top (white), labelled every 20 dB.
+  assert.deepEqual(dbTicks.map((t) => t.db), [-120, -100, -80, -60, -40, -20, 0]);
+  assert.deepEqual(px(scaleX + 5, plot.y), [255, 255, 230]);
+  assert.deepEqual(px(scaleX + 5, plot.y + rows - 1), [0, 0, 0]);
+  for (const t of dbTicks) assert.ok(inkIn(scaleX + 14, img.width, t.y - 5, t.y + 5) >= 15, `a label at ${t.db} dB`);
+  assert.ok(inkIn(scaleX, img.width, 0, plot.y) >= 10, 'the "dB" title above the scale');
 });
