@@ -527,9 +527,10 @@ export class Core implements AurisCore {
     // Saves run one after another, each writing the settings as they are by then (none is lost).
     const saving = this.saving.then(() => this.store.save(this.saved));
     this.saving = saving.then(() => undefined, () => undefined);
+    // Front ends hear of the change at once (what get() answers has changed); the promise resolves when it is saved and applied.
+    this.changes.raise(...flags);
     const [movedTo] = await Promise.all([saving, configured]);
     if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
-    this.changes.raise(...flags);
     return this.current;
   }
 

@@ -152,6 +152,8 @@ export class Player {
   private upmix = 1;
   /** The DSD transport planned by the last buildChainFor (null for PCM). */
   private dsdPlan: DsdPlan | null = null;
+  /** The output that went away while in use: reopening it may say E_NOT_FOUND until it is back. */
+  private lostOutput: string | null = null;
   /** When the current pause began (for releasing the device after a long pause). */
   private pausedAt = 0;
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
@@ -289,6 +291,7 @@ export class Player {
         break;
       case 'stop':
         await this.stopPlayback();
+        this.setStatus('stopped'); // also ends a wait for the device
         this.lastEndedId = null;
         this.current = null;
         this.next = null;
@@ -648,7 +651,7 @@ export class Player {
   private settleEnds(cutOff = false, drained = false): void {
     while (this.pendingEnds.length > 0) {
       const p = this.pendingEnds[0]!;
-      const heard = drained || (p.session === this.session && p.session.written - p.session.out.delay() >= p.streamEnd);
+      const heard = drained || (p.session === this.session && p.session.out.playedFrames() >= p.streamEnd);
       if (!heard && !cutOff) return;
       this.pendingEnds.shift();
       if (heard) this.emit(p.event);
@@ -665,8 +668,10 @@ export class Player {
     const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
     const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
     const changed = t.chain.reports.filter((r) => r.changesSamples);
+    const damage = damageOf(t);
     let reason = '';
     if (!completed) reason = 'the track did not play to its end';
+    else if (damage) reason = `the file is damaged: ${damage}`;
     else if (t.proofSpoiled) reason = t.proofSpoiled;
     else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
     else if (!this.session?.out.bitPerfect) reason = 'the output is not bit-perfect';
@@ -776,7 +781,10 @@ export class Player {
       out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl });
     } catch (e) {
       const err = asAurisError(e);
-      if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY') {
+      // A device that went away while playing and is not back yet (gone from the system: E_NOT_FOUND)
+      // is waited for, as a lost one is; a device that was never there is an error.
+      const vanished = err.code === 'E_NOT_FOUND' && this.lostOutput === this.settings.output;
+      if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY' || vanished) {
         this.deviceLost = err;
         return;
       }
@@ -785,6 +793,12 @@ export class Player {
     out.on('underrun', (n) => {
       this.underruns++;
       this.emit({ type: 'underrun', count: typeof n === 'number' ? n : this.underruns });
+    });
+    out.on('frames-lost', (n) => {
+      // The device dropped audio it could not be given again: the track heard is not the file.
+      const t = this.track;
+      if (t && typeof n === 'number' && n > 0) t.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
+      this.emit({ type: 'warning', message: `${n} frames were lost at the device (underrun)` });
     });
     out.on('device-lost', (e) => {
       this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
@@ -917,6 +931,8 @@ export class Player {
   private async onDeviceLost(): Promise<void> {
     const err = this.deviceLost!;
     this.deviceLost = null;
+    this.lostOutput = this.settings.output;
+    this.caps = null; // probed again when the device is back: it may come back different
     const pos = this.audiblePosition();
     const entry = pos?.entry ?? this.track?.entry ?? this.current;
     this.status = 'waiting-for-device';
@@ -934,7 +950,8 @@ export class Player {
     await this.sleep(DEVICE_RETRY_MS);
     if (this.commands.length > 0) return;
     try {
-      await this.deps.outputPlugin(this.settings.output).capabilities();
+      // A fresh probe: the cached capabilities say nothing about whether the device is back.
+      await this.deps.outputPlugin(this.settings.output).capabilities({ fresh: true });
     } catch {
       return;
     }
@@ -948,7 +965,8 @@ export class Player {
   private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
     const s = this.session;
     if (s && s.marks.length > 0) {
-      const audible = Math.max(0, s.written - s.out.delay());
+      // What the device itself says it played (exact, and frozen at a device loss).
+      const audible = Math.max(0, s.out.playedFrames());
       let m = s.marks[0]!;
       for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
       const frame = Math.max(0, m.sourceFrame - m.entry.startFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate)));
@@ -1010,7 +1028,7 @@ export class Player {
       const d = t.file.decoder;
       stages.push({
         kind: 'decoder', name: `${d.info.codec} decoder`, input: null, output: d.format, changesSamples: false, chosenByUser: false,
-        lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}`,
+        lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}${damageOf(t) ? `; damaged: ${damageOf(t)}` : ''}`,
       });
       const forced = this.forcedReason;
       const dsd = t.dsd;
@@ -1060,6 +1078,23 @@ export class Player {
     }
     return evaluateSignalPath(stages);
   }
+}
+
+/**
+ * What the decoder found wrong with the file while it played, in words ('' when nothing): frames
+ * whose checksum failed, or fewer frames than the file states (a truncated file).
+ */
+function damageOf(t: ActiveTrack): string {
+  const found: string[] = [];
+  const integrity = t.file.decoder.integrity();
+  const crc = integrity.crcErrors;
+  // Warnings that tell of lost or damaged audio (not the harmless oddities, such as a streaming WAV's placeholder size).
+  for (const w of integrity.warnings) if (/truncat|garbage|damag|corrupt|missing/i.test(w)) found.push(w);
+  if (crc > 0) found.push(`${crc} frame${crc === 1 ? '' : 's'} failed their checksum (CRC)`);
+  const stated = t.file.decoder.info.totalFrames;
+  const end = t.entry.endFrame ?? stated;
+  if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
+  return found.join('; ');
 }
 
 /** Samples the chain's processing clipped so far, all channels. */

@@ -9,7 +9,7 @@ import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { noise, sine } from '../helpers/signals.ts';
 import { packMd5Layout, packInt } from '../../src/audio/pack.ts';
-import { wavHeaderSize } from '../../src/audio/wav.ts';
+import { wavHeader, wavHeaderSize } from '../../src/audio/wav.ts';
 import { pcmFormat } from '../../src/audio/format.ts';
 import { nextEvent, ofType, playAll, testCore } from '../helpers/core.ts';
 import type { CoreEvent } from '../../src/protocol/events.ts';
@@ -246,4 +246,29 @@ test('a JSON preset works in play as in convert; a boost clips without the autom
   const cool = ofType(safe, 'track-end')[0]!;
   assert.ok(!cool.signalPath.stages.some((s) => /clipped/.test(s.detail)), 'the automatic preamp keeps the boost below full scale');
   assert.ok(cool.signalPath.stages.some((s) => /preamp -\d+\.\d+ dB \(auto\)/.test(s.detail)), cool.signalPath.stages.map((s) => s.detail).join(' | '));
+});
+
+test('damage is named on the track and never verified: a FLAC frame with a bad CRC, a WAV shorter than its header says', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const samples = signal(44100, 2, 16, 14);
+  const good = flacFile('crc', samples, 44100, 2, 16);
+  const bytes = readFileSync(good);
+  bytes[Math.floor(bytes.length * 0.6)] ^= 0x10;
+  const damaged = path.join(dir, 'crc-damaged.flac');
+  writeFileSync(damaged, bytes);
+  // A WAV whose header promises 20000 frames and holds 15000.
+  const wav = path.join(dir, 'short.wav');
+  const header = Buffer.from(wavHeader(pcmFormat(44100, 2, 16), 20000 * 4));
+  writeFileSync(wav, Buffer.concat([header, Buffer.from(packInt(samples.subarray(0, 15000 * 2), 16, 'S16_LE'))]));
+  const events = await playAll({ output: 'null:unpaced' }, [damaged, wav]);
+  const ends = ofType(events, 'track-end');
+  const errors = ofType(events, 'track-error');
+  assert.deepEqual(errors, [], 'damaged files still play (lenient decoding)');
+  const crc = ends.find((e) => e.path === damaged)!;
+  assert.equal(crc.proof.verified, false);
+  assert.match(crc.proof.reason, /damaged: .*failed their checksum \(CRC\)/);
+  const short = ends.find((e) => e.path === wav)!;
+  assert.equal(short.proof.verified, false, 'a truncated file is not verified');
+  assert.match(short.proof.reason, /truncated/);
+  assert.ok(short.signalPath.stages[0]!.detail.includes('damaged'), short.signalPath.stages[0]!.detail);
 });

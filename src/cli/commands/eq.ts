@@ -3,13 +3,13 @@
 // given and as computed from the true maximum of the response, and its response in dB (preamp
 // included, as the EQ runs) at the frequencies asked; `--png` plots the response of each channel.
 
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { biquadF0 } from '../../dsp/plugins/eq/biquad.ts';
 import { channelNames, resolveChannels } from '../../dsp/plugins/eq/channels.ts';
 import { autoPreampDb, eqResponse, planChannels, type EqSettings } from '../../dsp/plugins/eq/eq.ts';
 import { loadEqPreset } from '../../dsp/presets/load.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
+import { writeFileSafely } from '../../util/safe-write.ts';
 import { renderResponsePng } from '../response-plot.ts';
 
 /** ISO 1/3-octave centres, the default frequency list. */
@@ -92,7 +92,7 @@ export function registerEq(program: Command): void {
         }));
         const png = renderResponsePng({ width: Number(m[1]), height: Number(m[2]), minHz: 10, maxHz: Math.min(rate / 2, 40000), curves });
         try {
-          await writeFile(opts.png, png);
+          await writeFileSafely(opts.png, png);
         } catch (e) {
           throw asAurisError(e, 'E_IO');
         }

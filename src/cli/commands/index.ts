@@ -37,6 +37,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'analyze', load: async () => (await import('./analyze.ts')).registerAnalyze, prepare: startAnalysisWorkers },
   { name: 'library', load: async () => (await import('./library.ts')).registerLibrary },
   { name: 'playlist', load: async () => (await import('./playlist.ts')).registerPlaylist },
+  { name: 'mpd', load: async () => (await import('./mpd.ts')).registerMpd },
   {
     name: 'debug',
     load: async () => {

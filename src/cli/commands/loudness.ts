@@ -36,7 +36,7 @@ export function registerLoudness(program: Command): void {
     .argument('<paths...>', 'audio files or folders (searched recursively); all together form the album')
     .option('--json', 'print JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       const { analyses, failed } = await analyseFiles(files, [{ name: 'loudness' }]);
       const tracks = files.filter((f) => analyses.has(f)).map((f) => ({ path: f, r: analyses.get(f)!.results.loudness as LoudnessResult }));
       // No album line (null in JSON) when no track was measured: -inf LUFS would read as a measurement.

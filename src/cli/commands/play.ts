@@ -62,7 +62,7 @@ export function registerPlay(program: Command): void {
       const overrides = settingsFrom(opts);
       // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
       // output may not replace any file of the queue.
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       const core = await startCore({ settings: overrides });
       try {
         if (core.settingsProblem) process.stderr.write(`! ${core.settingsProblem.message}\n`);
