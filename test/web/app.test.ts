@@ -77,6 +77,17 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     return (await apiCall<{ ids: number[] }>(app, 'POST', '/api/queue/add', { sources: tracks.map((t) => t.path) })).ids;
   };
 
+  /** Queues `tracks`, plays them through the API to the end of the queue, and answers the last track-end event. */
+  const playOnce = async (tracks: readonly MadeTrack[]): Promise<Extract<CoreEvent, { type: 'track-end' }>> => {
+    await queueSources(tracks);
+    const from = events.length;
+    await apiCall(app, 'POST', '/api/player/play', {});
+    await waitEvent((e) => e.type === 'queue-end' || e.type === 'error', from);
+    const end = events.slice(from).filter((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end').at(-1);
+    assert.ok(end, 'the track ended');
+    return end;
+  };
+
   const open = async (route: string, viewport?: { width: number; height: number }): Promise<Page> => {
     const page = await browser.open(`${app.url}#/${route}`, viewport);
     // Connected: the connection notice is gone once the event socket is open.
@@ -250,26 +261,17 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     if (!needAlsa(t)) return;
     const tracks = library.get('Beta Band/Beta Sessions')!;
     const page = await open('settings');
-    const playOnce = async (): Promise<Extract<CoreEvent, { type: 'track-end' }>> => {
-      await queueSources(tracks.slice(0, 1));
-      const from = events.length;
-      await apiCall(app, 'POST', '/api/player/play', {});
-      await waitEvent((e) => e.type === 'queue-end' || e.type === 'error', from);
-      const end = events.slice(from).find((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
-      assert.ok(end, 'the track ended');
-      return end;
-    };
     await page.fill('input[aria-label="Output name"]', 'alsa:captest');
     await page.click('form:has(input[aria-label="Output name"]) button[type=submit]');
     await page.waitForFunction(() => document.querySelector('[data-testid=output-in-use]')?.textContent === 'alsa:captest');
     await page.click('.mode-choice [data-mode=exclusive]');
     await page.waitForFunction(() => document.querySelector('.mode-choice [data-mode=exclusive]')?.getAttribute('aria-checked') === 'true');
-    const exclusive = await playOnce();
+    const exclusive = await playOnce(tracks.slice(0, 1));
 
     await page.click('.mode-choice [data-mode=shared]');
     await page.waitForFunction(() => document.querySelector('.mode-choice [data-mode=shared]')?.getAttribute('aria-checked') === 'true');
     assert.equal((await apiCall<{ output: { mode: string } }>(app, 'GET', '/api/settings')).output.mode, 'shared');
-    const shared = await playOnce();
+    const shared = await playOnce(tracks.slice(0, 1));
 
     await page.goto(`${app.url}#/now`);
     await page.waitForSelector('.signal-path .stage');
@@ -287,15 +289,6 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     const preset = path.join(tempDir('auris-webeq-'), 'ParametricEQ.txt');
     writeFileSync(preset, 'Preamp: -6.2 dB\nFilter 1: ON LSC Fc 105 Hz Gain 5.5 dB Q 0.70\nFilter 2: ON PK Fc 2500 Hz Gain -3.1 dB Q 1.41\n');
     const track = library.get('Alpha Artist/Alpha Album')!.slice(1, 2);
-    const playOnce = async (): Promise<Extract<CoreEvent, { type: 'track-end' }>> => {
-      await queueSources(track);
-      const from = events.length;
-      await apiCall(app, 'POST', '/api/player/play', {});
-      await waitEvent((e) => e.type === 'queue-end' || e.type === 'error', from);
-      const end = events.slice(from).find((e): e is Extract<CoreEvent, { type: 'track-end' }> => e.type === 'track-end');
-      assert.ok(end, 'the track ended');
-      return end;
-    };
     const page = await open('eq');
     await page.waitForSelector('[data-testid=eq]');
     if (await page.isVisible('input[aria-label="Preset file"]')) {
@@ -307,13 +300,13 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     }
     await page.waitForFunction(async () => ((await (await fetch('/api/settings')).json()) as { dsp: { eqPreset: string | null } }).dsp.eqPreset !== null);
     assert.equal((await apiCall<{ dsp: { eqEnabled: boolean } }>(app, 'GET', '/api/settings')).dsp.eqEnabled, true);
-    const on = await playOnce();
+    const on = await playOnce(track);
     assert.equal(on.signalPath.verdict, 'enhanced');
     assert.ok(on.signalPath.stages.some((s) => s.kind === 'filter' && s.chosenByUser), 'an EQ stage the user chose');
     await screenshot(page, 'eq');
     await page.click('[data-testid=eq-enabled]');
     await page.waitForFunction(async () => !((await (await fetch('/api/settings')).json()) as { dsp: { eqEnabled: boolean } }).dsp.eqEnabled);
-    const off = await playOnce();
+    const off = await playOnce(track);
     assert.equal(off.signalPath.verdict, 'bit-perfect');
     await page.goto(`${app.url}#/now`);
     await page.waitForFunction(() => document.querySelector('.signal-path .verdict')?.getAttribute('data-verdict') === 'bit-perfect');

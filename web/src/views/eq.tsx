@@ -105,10 +105,7 @@ export function EqView() {
     <div class="eq scroll" data-testid="eq">
       <div class="row list-head">
         <h1>Equalizer</h1>
-        <label class="switch">
-          <input type="checkbox" checked={enabled} onChange={(e) => void patchSettings({ dsp: { eqEnabled: (e.currentTarget as HTMLInputElement).checked } })} data-testid="eq-enabled" />
-          {enabled ? 'On' : 'Off'}
-        </label>
+        <EqSwitch enabled={enabled} />
         <span class="muted">{answer?.preset ? <>preset <code>{answer.preset.split(/[\\/]/).pop()}</code></> : 'no preset'}</span>
         <span class="spacer" />
         <span class={`clips${answer && answer.clips > 0 ? ' hot' : ''}`} data-testid="clips" title="Samples clipped after the EQ since playback started">clips: {answer?.clips ?? 0}</span>
@@ -155,6 +152,16 @@ export function EqView() {
   );
 }
 
+/** EQ on/off: instant (the core swaps the chain), and the signal path shows it. */
+function EqSwitch({ enabled }: { enabled: boolean }) {
+  return (
+    <label class="switch">
+      <input type="checkbox" checked={enabled} onChange={(e) => void patchSettings({ dsp: { eqEnabled: (e.currentTarget as HTMLInputElement).checked } })} data-testid="eq-enabled" />
+      {enabled ? 'On' : 'Off'}
+    </label>
+  );
+}
+
 const F_MIN = 20;
 const F_MAX = 20000;
 
@@ -195,10 +202,7 @@ function PresetOnly({ enabled, preset }: { enabled: boolean; preset: string | nu
     <div class="eq scroll" data-testid="eq">
       <div class="row list-head">
         <h1>Equalizer</h1>
-        <label class="switch">
-          <input type="checkbox" checked={enabled} onChange={(e) => void patchSettings({ dsp: { eqEnabled: (e.currentTarget as HTMLInputElement).checked } })} data-testid="eq-enabled" />
-          {enabled ? 'On' : 'Off'}
-        </label>
+        <EqSwitch enabled={enabled} />
       </div>
       <p class="muted">This server does not offer the band editor and the response plot yet. The EQ plays from a preset file on the
         server's computer: an Equalizer APO config, an AutoEq “ParametricEQ.txt”, or EQ settings as JSON. On/off is instant and shows in
