@@ -56,6 +56,7 @@ export function engineSettingsOf(s: Settings): EngineSettings {
     volumeControl: s.output.volumeControl,
     eqPreset: s.dsp.eqEnabled && s.dsp.eqPreset ? s.dsp.eqPreset : null,
     eqAutoPreamp: s.dsp.eqAutoPreamp,
+    crossfeed: s.dsp.crossfeed,
     missingRate: s.output.missingRate,
     bufferMs: s.output.bufferMs,
     releaseAfterPauseMs: s.output.releaseAfterPauseMs,

@@ -246,9 +246,9 @@ export class Player {
         const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs
           || before.volumeControl !== this.settings.volumeControl;
         const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd
-          || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp;
+          || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp || before.crossfeed !== this.settings.crossfeed;
         const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
-          && before.eqAutoPreamp === this.settings.eqAutoPreamp;
+          && before.eqAutoPreamp === this.settings.eqAutoPreamp && before.crossfeed === this.settings.crossfeed;
         if (reopen) this.caps = null;
         // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
         if (reopen) await this.restartAtAudiblePosition();
@@ -699,6 +699,7 @@ export class Player {
     }
     const filters: PreparedFilter[] = [];
     if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
+    if (this.settings.crossfeed && format.channels === 2) filters.push(prepareFilter('crossfeed', { preset: 'default' }));
     if (this.settings.volumeDb !== 0 && !caps.hardwareVolume) filters.push(prepareFilter('volume', { db: this.settings.volumeDb }));
     if (plan.rate !== null) filters.push(prepareFilter('resample', { rate: plan.rate }));
     let chain = buildChain(filters, format, plan.bits !== null ? { output: { kind: 'int', bits: plan.bits } } : {});
@@ -718,7 +719,8 @@ export class Player {
    */
   private async buildDsdChain(format: AudioFormat, caps: OutputCapabilities): Promise<FilterChain> {
     const softVolume = this.settings.volumeDb !== 0 && !caps.hardwareVolume;
-    const processing = [this.settings.eqPreset ? 'EQ' : '', softVolume ? `software volume ${this.settings.volumeDb} dB` : ''].filter(Boolean).join(' and ');
+    const crossfeed = this.settings.crossfeed && format.channels === 2;
+    const processing = [this.settings.eqPreset ? 'EQ' : '', crossfeed ? 'crossfeed' : '', softVolume ? `software volume ${this.settings.volumeDb} dB` : ''].filter(Boolean).join(' and ');
     const dsd = planDsd(format, caps, this.settings.dsd, processing, this.settings.volumeDb);
     this.dsdPlan = dsd;
     this.forcedReason = '';
@@ -727,6 +729,7 @@ export class Player {
     const rate = target.rate ?? DSD_PCM_RATE;
     const filters: PreparedFilter[] = [prepareFilter('dsd2pcm', { rate })];
     if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
+    if (crossfeed) filters.push(prepareFilter('crossfeed', { preset: 'default' }));
     if (softVolume) filters.push(prepareFilter('volume', { db: this.settings.volumeDb }));
     if (!dsd.chosen) this.forcedReason = [dsd.reason, target.reason].filter(Boolean).join('; ');
     return buildChain(filters, format, { output: { kind: 'int', bits: target.bits ?? 24 } });
@@ -1067,7 +1070,8 @@ export class Player {
       });
       stages.push(s.out.stage);
     } else if (s) {
-      const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${this.settings.volumeDb} dB` : '';
+      // The level the device reports it set (it rounds down to its steps), not the one asked for.
+      const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${roundDb(s.out.volume.get())} dB` : '';
       const dop = s.dsd !== null; // DoP: the carrier words are what gets packed
       const mono = s.upmix > 1 ? `; the ${s.format.channels === 1 ? 'mono' : `${s.format.channels}-channel`} samples go unchanged to all ${s.out.format.channels} channels of the device (it has no ${s.format.channels}-channel mode)` : '';
       stages.push({
@@ -1095,6 +1099,11 @@ function damageOf(t: ActiveTrack): string {
   const end = t.entry.endFrame ?? stated;
   if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
   return found.join('; ');
+}
+
+/** dB to two decimals, for people. */
+function roundDb(db: number): number {
+  return Math.round(db * 100) / 100;
 }
 
 /** Samples the chain's processing clipped so far, all channels. */

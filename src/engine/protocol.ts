@@ -24,6 +24,8 @@ export interface EngineSettings {
   readonly eqPreset: string | null;
   /** Add the gain that keeps the EQ's response at or below 0 dB (automatic preamp). */
   readonly eqAutoPreamp: boolean;
+  /** Bauer bs2b crossfeed (default level) on stereo sources, after the EQ. */
+  readonly crossfeed: boolean;
   readonly missingRate: MissingRatePolicy;
   /** Device buffer in ms. */
   readonly bufferMs: number;
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   volumeControl: '',
   eqPreset: null,
   eqAutoPreamp: true,
+  crossfeed: false,
   missingRate: 'resample',
   bufferMs: 500,
   releaseAfterPauseMs: 5000,

@@ -85,7 +85,8 @@ export const FolderQuerySchema = z.object({ uri: z.string().max(4096).default(''
 
 export const ART_SIZES = ['thumb', 'large', 'original'] as const;
 /** GET /api/art/{album|track}/:id?size= : a 256 px or 640 px WebP, or the image as stored. */
-export const ArtQuerySchema = z.object({ size: z.enum(ART_SIZES).default('original') }).strict();
+/** `token` is the access token an <img> sends in its URL when the server needs one (it cannot send a header). */
+export const ArtQuerySchema = z.object({ size: z.enum(ART_SIZES).default('original'), token: z.string().optional() }).strict();
 
 /** POST and DELETE /api/library/roots: a music folder. */
 export const LibraryRootSchema = z.object({ path: z.string().min(1).max(4096) }).strict();

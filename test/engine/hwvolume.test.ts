@@ -120,3 +120,12 @@ test('the volume control named in the settings is the one the engine moves', HAN
   assert.deepEqual(state.get('Headphone')!.volume, [242, 242], '-6 dB on Headphone');
   assert.deepEqual(state.get('PCM')!.volume, [254, 254], 'the usual choice (PCM) untouched');
 });
+
+test('the path shows the level the DAC set (rounded down to its 0.5 dB step), not the level asked for', HANG_GUARD, async (t) => {
+  if (!needTools(t, 'flac') || !needFakeMixer(t)) return;
+  const { file } = track('hw-step', 4);
+  const end = await playAt('alsa:dacvol', -10.3, file);
+  const details = end.signalPath.stages.map((s) => s.detail).join(' | ');
+  assert.ok(details.includes('hardware volume -10.5 dB'), details);
+  assert.ok(!details.includes('-10.3'), details);
+});

@@ -272,3 +272,15 @@ test('damage is named on the track and never verified: a FLAC frame with a bad C
   assert.match(short.proof.reason, /truncated/);
   assert.ok(short.signalPath.stages[0]!.detail.includes('damaged'), short.signalPath.stages[0]!.detail);
 });
+
+test('crossfeed in play: a stereo track goes through bs2b after the EQ and the path says enhanced; a mono one is left alone', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  const stereo = flacFile('xfeed', signal(30000, 2, 24, 15), 44100, 2, 24);
+  const mono = flacFile('xfeed-mono', signal(30000, 1, 24, 16), 44100, 1, 24);
+  const events = await playAll({ output: 'null:unpaced', crossfeed: true }, [stereo, mono]);
+  const [a, b] = ofType(events, 'track-end');
+  assert.equal(a!.signalPath.verdict, 'enhanced');
+  assert.ok(a!.signalPath.stages.some((s) => /bs2b/i.test(s.name)), a!.signalPath.stages.map((s) => s.name).join(', '));
+  assert.equal(b!.signalPath.verdict, 'bit-perfect', 'crossfeed needs two channels');
+  assert.equal(b!.proof.verified, true, b!.proof.reason);
+});

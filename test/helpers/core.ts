@@ -15,6 +15,7 @@ export interface PlaySettings {
   readonly volumeControl?: string;
   readonly eqPreset?: string | null;
   readonly eqAutoPreamp?: boolean;
+  readonly crossfeed?: boolean;
   readonly missingRate?: 'resample' | 'skip';
   readonly dsd?: 'auto' | 'native' | 'dop' | 'pcm';
   readonly releaseAfterPauseMs?: number;
@@ -30,6 +31,7 @@ export function patchOf(s: PlaySettings): SettingsPatch {
   const patch: SettingsPatch = { output };
   if (s.volumeDb !== undefined) patch.volumeDb = s.volumeDb;
   if (s.eqPreset !== undefined) patch.dsp = { eqPreset: s.eqPreset, eqEnabled: true, ...(s.eqAutoPreamp !== undefined ? { eqAutoPreamp: s.eqAutoPreamp } : {}) };
+  if (s.crossfeed) patch.dsp = { ...patch.dsp, crossfeed: true };
   return patch;
 }
 

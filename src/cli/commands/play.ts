@@ -20,6 +20,7 @@ interface PlayOptions {
   shared?: boolean;
   json?: boolean;
   eq?: string;
+  crossfeed?: boolean;
   volume?: string;
   volumeControl?: string;
   missingRate?: string;
@@ -52,6 +53,7 @@ export function registerPlay(program: Command): void {
     .option('--exclusive', 'straight to the device, nothing converted (the default when --output names a device)')
     .option('--shared', 'through the system mixer (not bit-perfect)')
     .option('--eq <preset>', 'Equalizer APO or AutoEq preset file')
+    .option('--crossfeed', 'Bauer bs2b headphone crossfeed on stereo sources (after the EQ)')
     .option('--volume <dB>', 'volume in dB (0 = untouched; hardware volume when the device has it)')
     .option('--volume-control <name>', 'ALSA mixer element for the hardware volume (default: Master, PCM, Digital, Speaker, Headphone, else the first with dB)')
     .option('--missing-rate <policy>', 'when the device lacks a rate: resample or skip')
@@ -108,7 +110,12 @@ function settingsFrom(opts: PlayOptions): SettingsPatch {
   }
   if (opts.volumeControl !== undefined) output.volumeControl = opts.volumeControl;
   if (opts.bufferMs !== undefined) output.bufferMs = intOption('buffer-ms', opts.bufferMs, 500, 20, 10_000);
-  if (opts.eq) patch.dsp = { eqPreset: path.resolve(opts.eq), eqEnabled: true };
+  if (opts.eq || opts.crossfeed) {
+    patch.dsp = {
+      ...(opts.eq ? { eqPreset: path.resolve(opts.eq), eqEnabled: true } : {}),
+      ...(opts.crossfeed ? { crossfeed: true } : {}),
+    };
+  }
   return patch;
 }
 
