@@ -7,7 +7,7 @@ import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
 import type { BasicTags } from '../../protocol/tags.ts';
 import { type AurisError, asAurisError } from '../../util/errors.ts';
 import { printable } from '../paths.ts';
-import { takeAnalysisPool } from './workers.ts';
+import { takeJobService } from './workers.ts';
 
 let collator: Intl.Collator | null = null;
 
@@ -84,7 +84,7 @@ export async function analyseFiles(
   requests: readonly AnalyserRequest[],
   options: { workers?: number; progress?: boolean; onResult?: (file: string, analysis: FileAnalysis) => void } = {},
 ): Promise<{ analyses: Map<string, FileAnalysis>; failed: FailedFile[] }> {
-  const pool = takeAnalysisPool(Math.min(options.workers ?? availableParallelism(), files.length));
+  const pool = takeJobService(Math.min(options.workers ?? availableParallelism(), files.length));
   const bar = options.progress ?? process.stderr.isTTY === true ? new ProgressBar(files.length) : null;
   const analyses = new Map<string, FileAnalysis>();
   const failed: FailedFile[] = [];

@@ -6,13 +6,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { startCore } from '../../core/index.ts';
-import { LibraryService } from '../../core/library.ts';
 import type { SettingsPatch } from '../../protocol/settings.ts';
 import { startMpris, type MprisService } from '../../server/mpris/index.ts';
 import { listen, type PortHolder } from '../../server/start.ts';
 import { AurisError, isAurisError } from '../../util/errors.ts';
-import { aurisFolders } from '../../util/platform-paths.ts';
-import { sourceModuleUrl } from '../analysis/workers.ts';
 
 interface ServeOptions {
   host?: string;
@@ -60,13 +57,9 @@ export function registerServe(program: Command): void {
       if (opts.mpdPort !== undefined) run.mpd = { port: portOf(opts.mpdPort, '--mpd-port') };
       const port = opts.port === undefined ? undefined : portOf(opts.port, '--port');
       const dataDir = opts.data ? path.resolve(opts.data) : undefined;
-      const core = await startCore({ ...(dataDir ? { dataDir } : {}), settings: run });
-      // The library beside the core until the core carries it (core.library).
-      const library = new LibraryService({ dataDir: dataDir ?? aurisFolders().data, analysisSourceModule: sourceModuleUrl() });
-      const closeAll = async (): Promise<void> => {
-        await library.close();
-        await core.close();
-      };
+      const core = await startCore({ ...(dataDir ? { dataDir } : {}), settings: run, library: true });
+      const library = core.library!;
+      const closeAll = (): Promise<void> => core.close();
       const host = opts.host ?? core.settings.get().server.host;
       let server;
       try {
