@@ -22,6 +22,10 @@ import { TagReaderPool } from '../library/tag-pool.ts';
 import type { Root } from '../library/types.ts';
 import type { JobPriority, JobService } from './jobs.ts';
 
+/** The library's records and scan reports, for the front ends (which import only src/core). */
+export type { ScanProgress, ScanResult } from '../library/scanner.ts';
+export type { Track } from '../library/types.ts';
+
 /** What the library reports. `database-changed` follows any scan, analysis or root change that altered rows (MPD's `database` idle flag). */
 export type LibraryEvent =
   | { readonly type: 'scan-progress'; readonly progress: ScanProgress }

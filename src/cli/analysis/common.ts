@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
+import type { AnalyserRequest, FileAnalysis } from '../../core/files.ts';
 import type { BasicTags } from '../../protocol/tags.ts';
 import { type AurisError, asAurisError } from '../../util/errors.ts';
 import { printable } from '../paths.ts';

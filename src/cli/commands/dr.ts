@@ -3,10 +3,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { DrResult } from '../../analysis/plugins/dr/meter.ts';
-import { albumDr, toDb } from '../../analysis/plugins/dr/meter.ts';
-import { renderDrLog, type DrLogAlbum, type DrLogTrack } from '../../analysis/plugins/dr/log.ts';
-import type { FileAnalysis } from '../../analysis/run.ts';
+import { albumDr, type DrLogAlbum, type DrLogTrack, type DrResult, type FileAnalysis, renderDrLog, toDb } from '../../core/files.ts';
 import { AURIS_VERSION } from '../../util/version.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import {

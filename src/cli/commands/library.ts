@@ -4,9 +4,7 @@
 
 import type { Command } from 'commander';
 import { JobService } from '../../core/jobs.ts';
-import { LibraryService } from '../../core/library.ts';
-import type { ScanProgress, ScanResult } from '../../library/scanner.ts';
-import type { Track } from '../../library/types.ts';
+import { LibraryService, type ScanProgress, type ScanResult, type Track } from '../../core/library.ts';
 import { aurisFolders } from '../../util/platform-paths.ts';
 import { AurisError } from '../../util/errors.ts';
 
