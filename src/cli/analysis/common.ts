@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { AnalyserRequest, FileAnalysis } from '../../core/files.ts';
+import { readTags as readFileTags, type AnalyserRequest, type FileAnalysis } from '../../core/files.ts';
 import type { BasicTags } from '../../protocol/tags.ts';
 import { type AurisError, asAurisError } from '../../util/errors.ts';
 import { printable } from '../paths.ts';
@@ -51,18 +51,11 @@ export function trackTags(tags: BasicTags, file: string): TrackTags {
 
 const NO_TAGS: BasicTags = { artist: null, albumArtist: null, album: null, title: null, trackNumber: null };
 
-/** Reads tags with music-metadata; a file without tags (or with unreadable ones) gets its file name as title. */
+/** Reads tags with the one tag reader (src/decoders/tags.ts); a file without tags (or with unreadable ones) gets its file name as title. */
 export async function readTags(file: string): Promise<TrackTags> {
   try {
-    const { parseFile } = await import('music-metadata'); // loaded on first use, as in decoders/tags.ts
-    const { common } = await parseFile(file, { duration: false, skipCovers: true });
-    return trackTags({
-      artist: common.artist ?? null,
-      albumArtist: common.albumartist ?? null,
-      album: common.album ?? null,
-      title: common.title ?? null,
-      trackNumber: common.track.no ?? null,
-    }, file);
+    const t = await readFileTags(file, { cover: false });
+    return trackTags({ artist: t.artist, albumArtist: t.albumArtist, album: t.album, title: t.title, trackNumber: t.trackNumber }, file);
   } catch {
     return trackTags(NO_TAGS, file);
   }
