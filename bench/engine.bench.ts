@@ -5,20 +5,14 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import path from 'node:path';
+import { fakeDacLib, mpdCommand, must, procCpu, procMemMiB } from './helpers.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const data = path.join(repo, 'bench', 'data', 'engine');
 const SECONDS = 15;
 const RUNS = 2;
 mkdirSync(data, { recursive: true });
-
-function must(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 for (const tool of ['flac', 'sox', 'mpd', 'gcc']) {
   if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
@@ -36,12 +30,8 @@ if (!existsSync(flacPath)) {
   rmSync(wav);
 }
 
-// The paced device: the fake DAC (real-time pacing), built like the tests build it.
-const fakedacLib = path.join(repo, '.cache', 'alsa-plugins', 'libasound_module_pcm_fakedac.so');
-if (!existsSync(fakedacLib)) {
-  mkdirSync(path.dirname(fakedacLib), { recursive: true });
-  must('gcc', ['-O2', '-shared', '-fPIC', '-DPIC', '-o', fakedacLib, path.join(repo, 'test', 'alsa', 'fakedac.c'), '-lasound']);
-}
+// The paced device: the fake DAC (real-time pacing).
+const fakedacLib = fakeDacLib();
 const capture = path.join(data, 'benchdac.raw');
 const asoundrc = path.join(data, 'asoundrc');
 writeFileSync(asoundrc, [
@@ -75,27 +65,9 @@ async function auris(): Promise<Result> {
   return { cpuS: u! + s!, rssMiB: m! / 1024, firstMs };
 }
 
-function mpdCommand(socketPath: string, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(socketPath);
-    let buf = '';
-    let greeted = false;
-    sock.on('error', reject);
-    sock.on('data', (d) => {
-      buf += d.toString('utf8');
-      if (!greeted && buf.includes('\n')) { greeted = true; buf = ''; sock.write(`${command}\n`); return; }
-      if (/(^|\n)(OK|ACK .*)\n$/.test(buf)) { sock.end(); if (buf.includes('ACK ')) reject(new Error(buf)); else resolve(buf); }
-    });
-  });
-}
-
 /** CPU seconds (utime + stime) and peak RSS of a running process, from /proc. */
 function procUsage(pid: number): { cpuS: number; rssMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuS: ticks / 100, rssMiB: Number(hwm?.[1] ?? 0) / 1024 };
+  return { cpuS: procCpu(pid), rssMiB: procMemMiB(pid, 'VmHWM') };
 }
 
 /** MPD (Debian's) playing the same file to the same device; CPU counted from `play` to the end. */

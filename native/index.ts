@@ -101,16 +101,24 @@ export interface NativeNegotiated {
   readonly fallbackReason: string;
 }
 
-export type NativeEventKind = 'underrun' | 'drained' | 'device-lost' | 'error';
-/** value: underrun count so far, or the OS error (-errno, HRESULT) for device-lost/error. */
+export type NativeEventKind = 'underrun' | 'drained' | 'device-lost' | 'error' | 'frames-lost';
+/**
+ * value: underrun count so far; the OS error (-errno, HRESULT) for device-lost/error; for
+ * frames-lost, frames the device dropped unplayed at an xrun that could not be sent again
+ * (the device did not say where it stopped).
+ */
 export type NativeEventListener = (kind: NativeEventKind, value: number) => void;
 
 export interface NativeStats {
   readonly underruns: number;
   readonly lost: boolean;
   readonly failed: boolean;
-  /** Frames the device thread has taken from the ring since open. */
+  /** Frames sent to the device since open (frames sent again after an xrun count once). */
+  readonly sentFrames: number;
+  /** Frames the device has played since open: sent less what it still holds; frozen where it stopped at a loss. */
   readonly playedFrames: number;
+  /** Frames dropped unplayed at xruns and never sent again (see the frames-lost event). */
+  readonly framesLost: number;
   readonly ringFrames: number;
   readonly closed: boolean;
 }

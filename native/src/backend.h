@@ -133,7 +133,7 @@ class Volume {
 // reach JS through a non-blocking thread-safe function call that only happens on state changes.
 class DeviceContext {
  public:
-  enum Event : uint32_t { kUnderrun = 1, kDrained = 2, kDeviceLost = 3, kError = 4 };
+  enum Event : uint32_t { kUnderrun = 1, kDrained = 2, kDeviceLost = 3, kError = 4, kFramesLost = 5 };
 
   DeviceContext(SpscRing* ring, uint32_t rate) : ring_(ring), rate_(rate) {}
 
@@ -148,14 +148,23 @@ class DeviceContext {
     drain_.store(false, std::memory_order_release);
     Post(kDrained, 0);
   }
-  // Device thread: the device ran dry and was restarted; no queued byte was dropped.
+  // Device thread: the device stopped (an xrun) and was restarted. Whatever it held unplayed was
+  // sent again, unless FramesLost follows.
   void Underrun() { Post(kUnderrun, underruns_.fetch_add(1, std::memory_order_acq_rel) + 1); }
-  // Device thread: the device is gone (unplugged, driver reset); Run must return.
-  void DeviceLost(long os_error) {
-    // The device stopped playing here: freeze the delay so the audible position stops with it
-    // (otherwise it would go on being extrapolated until JS reads it).
+  // Device thread: frames queued that were never played and could not be sent again (the device
+  // did not say where it stopped). Counted since open in frames_lost().
+  void FramesLost(uint64_t frames) {
+    frames_lost_.fetch_add(frames, std::memory_order_acq_rel);
+    Post(kFramesLost, static_cast<long>(frames > 0x7fffffffu ? 0x7fffffffu : frames));
+  }
+  // Device thread: the device is gone (unplugged, driver reset); Run must return. The delay
+  // freezes where the device stopped, so the audible position (and the frames played) stop with
+  // it: `held` is what the device reported holding unplayed (-1: it could not say), else the
+  // delay is extrapolated to `stopped_ns`, the last moment the device was known to play.
+  void DeviceLost(long os_error, int64_t held = -1, int64_t stopped_ns = 0) {
     const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-    PublishDelay(DeviceDelay(now), false, now);
+    const int64_t at = stopped_ns > 0 && stopped_ns <= now ? stopped_ns : now;
+    PublishDelay(held >= 0 ? held : DeviceDelay(at), false, now);
     lost_.store(true, std::memory_order_release);
     Post(kDeviceLost, os_error);
   }
@@ -172,6 +181,9 @@ class DeviceContext {
     running_.store(running, std::memory_order_relaxed);
     seq_.fetch_add(1, std::memory_order_acq_rel);
   }
+
+  // Device thread: when the delay was last published (a reading of the device's position).
+  int64_t published_at_ns() const { return delay_time_ns_.load(std::memory_order_relaxed); }
 
   // JS thread: device-side delay now, extrapolated from the last published value.
   int64_t DeviceDelay(int64_t now_ns) const {
@@ -196,6 +208,7 @@ class DeviceContext {
   bool lost() const { return lost_.load(std::memory_order_acquire); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   uint64_t underruns() const { return underruns_.load(std::memory_order_acquire); }
+  uint64_t frames_lost() const { return frames_lost_.load(std::memory_order_acquire); }
 
   // Set by Stream before the device thread starts; nullptr = events are dropped.
   void set_event_sink(napi_threadsafe_function tsfn) { tsfn_ = tsfn; }
@@ -212,7 +225,7 @@ class DeviceContext {
   const uint32_t rate_;
   napi_threadsafe_function tsfn_ = nullptr;
   std::atomic<bool> stop_{false}, pause_{false}, drain_{false}, lost_{false}, failed_{false}, running_{false};
-  std::atomic<uint64_t> underruns_{0};
+  std::atomic<uint64_t> underruns_{0}, frames_lost_{0};
   std::atomic<uint64_t> seq_{0};
   std::atomic<int64_t> delay_frames_{0}, delay_time_ns_{0};
 };

@@ -17,6 +17,7 @@ const char* EventName(uint32_t e) {
     case DeviceContext::kUnderrun: return "underrun";
     case DeviceContext::kDrained: return "drained";
     case DeviceContext::kDeviceLost: return "device-lost";
+    case DeviceContext::kFramesLost: return "frames-lost";
     default: return "error";
   }
 }
@@ -168,7 +169,12 @@ Napi::Value Stream::Stats(const Napi::CallbackInfo& info) {
   o.Set("underruns", Napi::Number::New(env, ctx_ ? static_cast<double>(ctx_->underruns()) : 0));
   o.Set("lost", Napi::Boolean::New(env, ctx_ && ctx_->lost()));
   o.Set("failed", Napi::Boolean::New(env, ctx_ && ctx_->failed()));
-  o.Set("playedFrames", Napi::Number::New(env, ring_ ? static_cast<double>(ring_->TotalConsumed() / frame_bytes_) : 0));
+  // Sent to the device, and played: sent less what the device still holds (frozen at a loss).
+  const double sent = ring_ ? static_cast<double>(ring_->TotalConsumed() / frame_bytes_) : 0;
+  const double held = ctx_ && !closed_ ? static_cast<double>(ctx_->DeviceDelay(NowNs())) : 0;
+  o.Set("sentFrames", Napi::Number::New(env, sent));
+  o.Set("playedFrames", Napi::Number::New(env, sent > held ? sent - held : 0));
+  o.Set("framesLost", Napi::Number::New(env, ctx_ ? static_cast<double>(ctx_->frames_lost()) : 0));
   o.Set("ringFrames", Napi::Number::New(env, ring_ ? static_cast<double>(ring_->capacity() / frame_bytes_) : 0));
   o.Set("closed", Napi::Boolean::New(env, closed_));
   return o;

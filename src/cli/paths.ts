@@ -32,23 +32,27 @@ export function reportProblem(problem: WalkProblem): void {
 
 /**
  * The audio files under `paths` (files named directly as given, folders recursively, symlinks
- * followed, each folder once), in walk order, absolute. Every path skipped (missing, unreadable,
- * too long, not a regular file) is reported on stderr as it is found and makes the exit code 1;
- * the rest goes on. Throws E_NOT_FOUND only when no file at all is left.
+ * followed, each folder once), in walk order, absolute, and how many paths were skipped. Every
+ * path skipped (missing, unreadable, too long, not a regular file) is reported on stderr as it is
+ * found and makes the exit code 1; the rest goes on. Throws E_NOT_FOUND only when no file at all
+ * is left.
  */
-export async function audioFilesIn(paths: readonly string[], options: { signal?: AbortSignal } = {}): Promise<string[]> {
+export async function audioFilesIn(paths: readonly string[], options: { signal?: AbortSignal } = {}): Promise<{ files: string[]; skipped: number }> {
   const extensions = new Set(supportedExtensions());
   const files: string[] = [];
   const seen = new Set<string>();
+  let skipped = 0;
   for await (const item of walkFiles(paths, { extensions, ...(options.signal ? { signal: options.signal } : {}) })) {
-    if (item.kind === 'problem') reportProblem(item);
-    else if (!seen.has(item.path)) {
+    if (item.kind === 'problem') {
+      reportProblem(item);
+      skipped++;
+    } else if (!seen.has(item.path)) {
       seen.add(item.path);
       files.push(item.path);
     }
   }
   if (files.length === 0) throw new AurisError('E_NOT_FOUND', `no audio files in ${paths.map(printable).join(', ')}`);
-  return files;
+  return { files, skipped };
 }
 
 /**

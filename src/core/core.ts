@@ -58,8 +58,10 @@ export function engineSettingsOf(s: Settings): EngineSettings {
     volumeDb: s.volumeDb,
     volumeControl: s.output.volumeControl,
     eqPreset: s.dsp.eqEnabled && s.dsp.eqPreset ? s.dsp.eqPreset : null,
+    eqAutoPreamp: s.dsp.eqAutoPreamp,
     missingRate: s.output.missingRate,
     bufferMs: s.output.bufferMs,
+    releaseAfterPauseMs: s.output.releaseAfterPauseMs,
     dsd: s.output.dsd,
   };
 }
@@ -88,7 +90,9 @@ export class Core implements AurisCore {
   private saving: Promise<void> = Promise.resolve();
 
   /** The engine's last state, and when it came (to move the position on between states). */
-  private engineState: EngineState = { status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, output: null };
+  private engineState: EngineState = {
+    status: 'stopped', currentId: null, positionFrames: 0, positionSeconds: 0, durationSeconds: null, underruns: 0, clippedSamples: 0, output: null,
+  };
   private engineStateAt = 0;
   /** The entry that `play` starts; it stays current after stop and at the end of the queue. */
   private currentId: number | null = null;
@@ -395,6 +399,7 @@ export class Core implements AurisCore {
       lastProof: this.lastProof,
       volumeDb: this.current.volumeDb,
       underruns: s.underruns,
+      clippedSamples: live ? s.clippedSamples : 0,
       message: this.message,
     };
   }
@@ -530,9 +535,10 @@ export class Core implements AurisCore {
     // Saves run one after another, each writing the settings as they are by then (none is lost).
     const saving = this.saving.then(() => this.store.save(this.saved));
     this.saving = saving.then(() => undefined, () => undefined);
+    // Front ends hear of the change at once (what get() answers has changed); the promise resolves when it is saved and applied.
+    this.changes.raise(...flags);
     const [movedTo] = await Promise.all([saving, configured]);
     if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
-    this.changes.raise(...flags);
     return this.current;
   }
 

@@ -63,6 +63,8 @@ export class LibraryService {
   private readonly watchers = new Map<number, FSWatcher>();
   private readonly pendingWatch = new Map<number, Set<string>>();
   private watchTimer: NodeJS.Timeout | null = null;
+  /** watch() was called (and not unwatch()): roots added later are watched too. */
+  private watching = false;
   private closed = false;
 
   constructor(private readonly options: LibraryServiceOptions) {
@@ -113,6 +115,7 @@ export class LibraryService {
     for (let i = 2; roots.some((r) => r.name === unique); i++) unique = `${base} (${i})`;
     const id = Number(cached(this.library.db, 'INSERT INTO roots (path, name, added_at) VALUES (?, ?, ?)').run(real, unique, Date.now()).lastInsertRowid);
     this.emit({ type: 'database-changed' });
+    if (this.watching) this.watch();
     return this.library.root(id)!;
   }
 
@@ -160,11 +163,12 @@ export class LibraryService {
   // ---- watching ----
 
   /**
-   * Watches every root for files added, changed, removed or renamed, and scans the folders they
-   * touched once the events settle (watchDelayMs). Uses the OS's recursive watch (inotify on
+   * Watches every root (and roots added later) for files added, changed, removed or renamed, and
+   * scans the folders they touched once the events settle (watchDelayMs). Uses the OS's recursive watch (inotify on
    * Linux, ReadDirectoryChangesW on Windows, FSEvents on macOS).
    */
   watch(): void {
+    this.watching = true;
     for (const root of this.library.roots()) {
       if (this.watchers.has(root.id) || !root.available) continue;
       try {
@@ -178,6 +182,7 @@ export class LibraryService {
   }
 
   unwatch(): void {
+    this.watching = false;
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     if (this.watchTimer) clearTimeout(this.watchTimer);

@@ -87,8 +87,14 @@ export async function openFile(filePath: string, options: DecoderOptions = {}): 
     };
   } catch (e) {
     await source.close();
-    throw e;
+    throw namingFile(e, filePath);
   }
+}
+
+/** `e` with the file's path in its message, for plugins whose open errors do not name it. */
+function namingFile(e: unknown, filePath: string): unknown {
+  if (!(e instanceof AurisError) || e.message.includes(filePath)) return e;
+  return new AurisError(e.code, `${filePath}: ${e.message}`, { ...e.details, path: filePath }, { cause: e });
 }
 
 /** Every extension some decoder claims, sorted (loads no decoder). */

@@ -1,10 +1,13 @@
 // The library's one tag reader: a track's format facts and its full tags, for the scanner.
 //
-// FLAC is read header-only here: one open, one read of the first 64 KiB (more only when the
+// FLAC is read header-only here: one open, one read of the first 4 KiB (more only when the
 // metadata blocks run past it), the blocks parsed with the FLAC decoder's own block parsers, and no
-// decoder, no stream and no promise per block. Every other format goes through music-metadata
-// (tags.ts), which reads headers too but at several times the cost per file. Both paths fill the
-// same TrackFacts, field for field, so a file reads the same whichever way its tags came.
+// decoder, no stream and no promise per block. WAV/RF64, AIFF/AIFC, DSF and DSDIFF take their format
+// from Auris's own header parsers (the decoders' parseX, which read headers only) and go to
+// music-metadata for tags only when the file has a tag chunk (LIST, ID3, NAME/AUTH..., DSF's
+// metadata pointer). Every other format goes through music-metadata (tags.ts), which reads headers
+// too but at several times the cost per file. All paths fill the same TrackFacts, field for field,
+// so a file reads the same whichever way its tags came.
 //
 // Everything here is synchronous for FLAC on purpose: the scanner calls it in worker threads, where
 // a blocking read costs nothing and saves the promise machinery on 10,000 small files.
@@ -17,6 +20,9 @@ import {
   id3v2Size, parseBlockHeader, parsePicture, parseStreamInfo, parseVorbisComment,
 } from './plugins/flac/metadata.ts';
 import { tagsOf, type CoverArt, type ReplayGain } from './tags.ts';
+import { AIFF_CHUNKS, DSDIFF_CHUNKS, MAX_CHUNKS, RIFF_CHUNKS, WindowedSource, nextChunkOffset, readChunkHeader, type ChunkStyle } from './chunks.ts';
+import { streamInfoFor, type FrameLayout } from './interleaved.ts';
+import { FileByteSource } from '../util/byte-source.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 
 /** Every tag the library stores. Text is null when absent; multi-valued genres and composers are joined with "; ". */
@@ -71,7 +77,13 @@ export interface TrackFactsOptions {
   readonly cover?: boolean;
 }
 
-const HEAD_BYTES = 64 * 1024;
+/**
+ * The first read: STREAMINFO and a VORBIS_COMMENT block fit in 4 KiB in nearly every file; what
+ * runs past it (a picture, a long comment block) is read where it lies.
+ */
+const HEAD_BYTES = 4096;
+/** The first read's buffer, reused: every value the parsers keep is copied out of it. */
+const head = Buffer.alloc(HEAD_BYTES);
 
 /**
  * Reads the facts of the file at `file`. FLAC header-only, else music-metadata. Throws AurisError:
@@ -84,7 +96,96 @@ export async function readTrackFacts(file: string, options: TrackFactsOptions = 
     const facts = readFlacFacts(file, options);
     if (facts) return facts;
   }
+  const container = UNCOMPRESSED[ext];
+  if (container) return readUncompressedFacts(file, container, options);
   return readWithMusicMetadata(file, options);
+}
+
+type Uncompressed = 'wav' | 'aiff' | 'dsf' | 'dsdiff';
+const UNCOMPRESSED: Readonly<Record<string, Uncompressed>> = {
+  wav: 'wav', wave: 'wav', rf64: 'wav', bw64: 'wav', aif: 'aiff', aiff: 'aiff', aifc: 'aiff', dsf: 'dsf', dff: 'dsdiff', dsdiff: 'dsdiff',
+};
+
+/** Chunks that hold tags music-metadata reads, per container. */
+const TAG_CHUNKS: Readonly<Record<Exclude<Uncompressed, 'dsf'>, { style: ChunkStyle; first: number; ids: ReadonlySet<string> }>> = {
+  wav: { style: RIFF_CHUNKS, first: 12, ids: new Set(['LIST', 'id3 ', 'ID3 ']) },
+  aiff: { style: AIFF_CHUNKS, first: 12, ids: new Set(['NAME', 'AUTH', '(c) ', 'ANNO', 'ID3 ', 'id3 ']) },
+  dsdiff: { style: DSDIFF_CHUNKS, first: 16, ids: new Set(['ID3 ', 'DIIN']) },
+};
+
+const NO_TAGS: LibraryTags = {
+  title: null, artist: null, albumArtist: null, album: null, trackNumber: null, trackTotal: null, discNumber: null, discTotal: null,
+  date: null, genre: null, composer: null, compilation: false, mbTrackId: null, mbAlbumId: null, mbArtistId: null, mbAlbumArtistId: null, replayGain: null,
+};
+
+/**
+ * WAV, AIFF, DSF, DSDIFF: the format from the decoders' header parsers; tags from music-metadata
+ * only when a tag chunk is there. `totalFrames` counts the decoder's frames (for DSD, bytes per
+ * channel: 8 samples each).
+ */
+async function readUncompressedFacts(file: string, kind: Uncompressed, options: TrackFactsOptions): Promise<TrackFacts> {
+  let source: FileByteSource;
+  try {
+    source = await FileByteSource.open(file);
+  } catch (e) {
+    throw withPath(asAurisError(e, 'E_IO'), file);
+  }
+  let layout: FrameLayout;
+  let container: string;
+  let tagged: boolean;
+  try {
+    const warnings: string[] = [];
+    if (kind === 'wav') ({ layout, container } = await (await import('./plugins/wav/index.ts')).parseWav(source, warnings));
+    else if (kind === 'aiff') ({ layout, container } = await (await import('./plugins/aiff/index.ts')).parseAiff(source, warnings));
+    else if (kind === 'dsf') [layout, container] = [await (await import('./plugins/dsf/index.ts')).parseDsf(source, warnings), 'DSF'];
+    else [layout, container] = [await (await import('./plugins/dsdiff/index.ts')).parseDsdiff(source, warnings), 'DSDIFF'];
+    tagged = await hasTagChunk(source, kind);
+  } catch (e) {
+    throw withPath(asAurisError(e, 'E_CORRUPT'), file);
+  } finally {
+    await source.close();
+  }
+  const info = streamInfoFor(layout, container);
+  const f = layout.format;
+  const dsd = f.sample === 'dsd';
+  const base: TrackFacts = {
+    codec: info.codec,
+    container,
+    lossless: true,
+    rate: f.rate,
+    bits: f.validBits,
+    channels: f.channels,
+    totalFrames: layout.frames,
+    duration: (layout.frames * (dsd ? 8 : 1)) / f.rate,
+    bitrate: info.bitrate,
+    md5: null,
+    tags: NO_TAGS,
+    cover: null,
+    cuesheet: null,
+  };
+  if (!tagged) return base;
+  const withTags = await readWithMusicMetadata(file, options);
+  return { ...base, tags: withTags.tags, cover: withTags.cover };
+}
+
+/** True when the file has a chunk music-metadata reads tags from (DSF: a non-zero metadata pointer). */
+async function hasTagChunk(file: FileByteSource, kind: Uncompressed): Promise<boolean> {
+  const source = new WindowedSource(file);
+  if (kind === 'dsf') {
+    const head = await source.read(20, 8);
+    return head.length === 8 && head.some((b) => b !== 0);
+  }
+  const { style, first, ids } = TAG_CHUNKS[kind];
+  let offset = first;
+  for (let n = 0; n < MAX_CHUNKS; n++) {
+    const chunk = await readChunkHeader(source, offset, source.size, style);
+    if (!chunk) return false;
+    if (ids.has(chunk.id)) return true;
+    // A chunk claiming to run past the file (a streaming writer's data size) ends the walk.
+    if (chunk.size > source.size) return false;
+    offset = nextChunkOffset(chunk.bodyStart, chunk.size);
+  }
+  return false;
 }
 
 /** FLAC facts from the metadata blocks, or null when the file is not plain FLAC (an ID3v2 tag first: music-metadata merges both). */
@@ -96,7 +197,6 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
     throw withPath(asAurisError(e, 'E_IO'), file);
   }
   try {
-    const head = Buffer.allocUnsafe(HEAD_BYTES);
     const got = readSync(fd, head, 0, HEAD_BYTES, 0);
     const b = head.subarray(0, got);
     if (got >= 10 && id3v2Size(b) > 0) return null;

@@ -33,6 +33,11 @@ export interface StreamingCodec {
   decode(bytes: Uint8Array): PlanarAudio | PlanarAudio[] | Promise<PlanarAudio | PlanarAudio[]>;
   /** Decodes what is still buffered at the end of the input (codecs without a flush return nothing). */
   flush(): Promise<PlanarAudio | PlanarAudio[] | null>;
+  /**
+   * Optional: frames that `info.totalFrames` counts before the stream's first frame (an Ogg stream
+   * that starts at a late granule), known once the first audio is decoded; null while unknown.
+   */
+  startOffset?(): number | null;
   free(): void;
 }
 
@@ -41,6 +46,8 @@ export interface WasmCodecSpec {
   readonly createCodec: () => Promise<StreamingCodec>;
   /** Fields of StreamInfo the plugin knows from the container (codec name, total frames...). */
   readonly info: Omit<StreamInfo, 'md5' | 'lossless'>;
+  /** True when the codec reports truncation itself (Ogg), so fewer frames than `info.totalFrames` is no damage by itself. */
+  readonly selfChecked?: boolean;
 }
 
 const FEED_BYTES = 64 * 1024;
@@ -67,7 +74,7 @@ export async function openWasmStream(source: ByteSource, spec: WasmCodecSpec, op
 
 class WasmStreamDecoder implements Decoder {
   format: AudioFormat = floatFormat(48000, 2, 32);
-  readonly info: StreamInfo;
+  info: StreamInfo;
   private codec: StreamingCodec | null = null;
   private byteOffset = 0;
   private flushed = false;
@@ -91,7 +98,7 @@ class WasmStreamDecoder implements Decoder {
   }
 
   async start(): Promise<void> {
-    this.codec = await this.guard(() => this.spec.createCodec());
+    this.codec = await this.spec.createCodec();
     await this.fill();
     const first = this.pending[0];
     if (!first) {
@@ -100,6 +107,9 @@ class WasmStreamDecoder implements Decoder {
       throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded${this.warnings.length > 0 ? ` (${this.warnings.join('; ')})` : ''}`, { path: this.source.name });
     }
     this.format = first.format;
+    const offset = this.codec?.startOffset?.() ?? 0;
+    const total = this.info.totalFrames;
+    if (offset > 0 && total !== null) this.info = { ...this.info, totalFrames: Math.max(0, total - offset) };
   }
 
   /** Feeds the codec until at least one frame is pending or the input is exhausted. */
@@ -122,7 +132,7 @@ class WasmStreamDecoder implements Decoder {
   }
 
   /**
-   * Runs a call into the codec library. Anything it throws other than an AurisError (a TypeError
+   * Runs a decode call into the codec library. Anything it throws other than an AurisError (a TypeError
    * from its parser, a trap of its WebAssembly memory) is damage it could not handle: E_CORRUPT,
    * and the library instance is not called again.
    */
@@ -141,7 +151,7 @@ class WasmStreamDecoder implements Decoder {
 
   /** At the end of the input: fewer frames than the container declares is a truncation. */
   private checkLength(): void {
-    const total = this.info.totalFrames;
+    const total = this.spec.selfChecked ? null : this.info.totalFrames;
     const decoded = this.position + this.pending.reduce((n, c) => n + c.frames - c.used, 0);
     if (total !== null && decoded < total) this.damage('E_TRUNCATED', `${decoded} of ${total} frames decoded (truncated)`);
   }
@@ -231,7 +241,7 @@ class WasmStreamDecoder implements Decoder {
   /** A fresh codec at byte 0: the only exact way back for codecs with inter-frame state. */
   private async restart(): Promise<void> {
     this.freeCodec();
-    this.codec = await this.guard(() => this.spec.createCodec());
+    this.codec = await this.spec.createCodec();
     this.byteOffset = 0;
     this.flushed = false;
     this.pending.length = 0;

@@ -33,7 +33,10 @@ export interface FilterChain {
   readonly outputFormat: AudioFormat;
   /** The stages that run, in order (identity filters already dropped). */
   readonly stages: readonly OpenFilter[];
-  /** Reports of the stages that change samples or the format, in order; empty on a bit-perfect path. */
+  /**
+   * Reports of the stages that change samples or the format, in order; empty on a bit-perfect
+   * path. Read anew on each access: a stage's report may change as it runs (DSD->PCM counts clips).
+   */
   readonly reports: readonly StageReport[];
   /** True when blocks pass through unchanged (no stage at all). */
   readonly bitPerfect: boolean;
@@ -230,14 +233,14 @@ export function buildChain(filters: readonly PreparedFilter[], input: AudioForma
     }
   }
   const outputFormat = stages.length > 0 ? stages[stages.length - 1]!.outputFormat : input;
-  const reports = stages.filter((s) => !conversions.has(s)).map((s) => s.report);
+  const reported = stages.filter((s) => !conversions.has(s));
   const q = quantiser;
 
   const chain: FilterChain = {
     inputFormat: input,
     outputFormat,
     stages,
-    reports,
+    get reports() { return reported.map((s) => s.report); },
     bitPerfect: stages.length === 0,
     latencyFrames: stages.reduce((n, s) => n + s.latencyFrames, 0),
     process(block) {

@@ -27,6 +27,7 @@ import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
 import { floatFormat, isIntegerKind } from '../audio/format.ts';
 import type { StageKind, StageReport } from '../protocol/signal-path.ts';
+import { AurisError } from '../util/errors.ts';
 
 /** A filter opened on one input format: the running state of one stream. */
 export interface OpenFilter {
@@ -40,7 +41,11 @@ export interface OpenFilter {
    * `process` returns its input unchanged.
    */
   readonly identity: boolean;
-  /** What the stage does, for the signal path. `changesSamples` is false exactly when `identity`. */
+  /**
+   * What the stage does, for the signal path. An identity filter reports `changesSamples: false`;
+   * a filter that only carries the samples in another form (DoP packing) does too, though it is
+   * not identity.
+   */
   readonly report: StageReport;
   /** Frames of delay the filter adds (output lags input by this much); 0 for IIR/gain stages. */
   readonly latencyFrames: number;
@@ -84,6 +89,13 @@ export interface FilterPlugin<S = unknown> {
   parseSettings(raw: unknown): S;
   /** Prepares a filter from settings already checked by `parseSettings`. */
   prepare(settings: S): PreparedFilter;
+}
+
+/** Raw settings as an object (absent: no settings); E_INVALID_ARGUMENT naming the filter for anything else. */
+export function settingsObject(kind: string, raw: unknown): Record<string, unknown> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new AurisError('E_INVALID_ARGUMENT', `${kind}: settings must be an object, got ${JSON.stringify(raw)}`);
+  return raw as Record<string, unknown>;
 }
 
 /** The f64 form of a PCM format, as PCM filters are opened on it (same rate and channels). */

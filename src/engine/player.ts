@@ -40,7 +40,7 @@ import type {
   EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
-import { planForDevice } from './negotiate.ts';
+import { accepts, planForDevice } from './negotiate.ts';
 import { DsdStreamPacker, planDsd, type DsdPlan } from './dsd.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
@@ -75,6 +75,8 @@ interface ActiveTrack {
   chain: FilterChain;
   /** How a DSD source reaches the device (null for PCM). */
   dsd: DsdPlan | null;
+  /** Device channels per source channel (2: mono to both channels of a stereo device). */
+  upmix: number;
   /** MD5 over the decoded samples (reference for formats without a stored MD5). */
   readonly decodedHash: Hash | null;
   /** MD5 over the samples handed to the output, container padding removed. */
@@ -93,6 +95,8 @@ interface OutputSession {
   readonly out: OpenOutput;
   /** Format of the samples going into the output (the chain's output format). */
   readonly format: AudioFormat;
+  /** Device channels per sample channel: 2 when a mono stream goes to both channels of a stereo device. */
+  readonly upmix: number;
   /** Frames accepted by the output since it was opened. */
   written: number;
   /** Device frames per second (native DSD_U32_BE at DSD64: 88200). */
@@ -141,11 +145,17 @@ export class Player {
   /** Capabilities of the output in use, probed once per output name and mode. */
   private caps: { key: string; caps: OutputCapabilities } | null = null;
   /** The EQ prepared from the preset in the settings. */
-  private eq: { path: string; filter: PreparedFilter } | null = null;
+  private eq: { path: string; autoPreamp: boolean; filter: PreparedFilter } | null = null;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
+  /** Device channels per source channel planned by the last buildChainFor: 2 for mono sent to both channels of a stereo device, else 1. */
+  private upmix = 1;
   /** The DSD transport planned by the last buildChainFor (null for PCM). */
   private dsdPlan: DsdPlan | null = null;
+  /** The output that went away while in use: reopening it may say E_NOT_FOUND until it is back. */
+  private lostOutput: string | null = null;
+  /** When the current pause began (for releasing the device after a long pause). */
+  private pausedAt = 0;
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
   private hardwareVolumeMoved = false;
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
@@ -189,6 +199,13 @@ export class Player {
           await this.tryDeviceBack();
           continue;
         }
+        if (this.status === 'paused' && this.session && this.settings.releaseAfterPauseMs > 0) {
+          // A long pause gives the device back to the system; resume reopens it at the same sample.
+          const left = this.pausedAt + this.settings.releaseAfterPauseMs - Date.now();
+          if (left <= 0) await this.releaseDevice();
+          else if (this.commands.length === 0) await this.sleep(left);
+          continue;
+        }
         if (this.status !== 'playing') {
           if (this.commands.length === 0) await this.sleep(60_000);
           continue;
@@ -229,8 +246,9 @@ export class Player {
         const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs
           || before.volumeControl !== this.settings.volumeControl;
         const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd
-          || before.missingRate !== this.settings.missingRate;
-        const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate;
+          || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp;
+        const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
+          && before.eqAutoPreamp === this.settings.eqAutoPreamp;
         if (reopen) this.caps = null;
         // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
         if (reopen) await this.restartAtAudiblePosition();
@@ -273,6 +291,7 @@ export class Player {
         break;
       case 'stop':
         await this.stopPlayback();
+        this.setStatus('stopped'); // also ends a wait for the device
         this.lastEndedId = null;
         this.current = null;
         this.next = null;
@@ -313,7 +332,25 @@ export class Player {
 
   private pauseOutput(): void {
     this.session?.out.pause();
+    this.pausedAt = Date.now();
     this.setStatus('paused');
+  }
+
+  /**
+   * Closes the output during a pause, keeping the audible position: `resume` then starts the track
+   * there again on a reopened device. The interrupted stream's track is reported as cut off.
+   */
+  private async releaseDevice(): Promise<void> {
+    const pos = this.audiblePosition();
+    await this.stopPlayback();
+    this.status = 'paused';
+    if (pos) {
+      this.current = pos.entry;
+      this.next = null;
+      this.awaitingNextAfter = null;
+      this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined };
+    }
+    this.emitState();
   }
 
   private resumeOutput(): void {
@@ -435,7 +472,7 @@ export class Player {
   /** Packs a processed block for the output (opening or reopening it as needed) and queues it. */
   private async deliver(block: AudioBlock): Promise<void> {
     const t = this.track!;
-    if (!this.session || !sameFormat(this.session.format, block.format)) {
+    if (!this.session || !sameFormat(this.session.format, block.format) || this.session.upmix !== t.upmix) {
       await this.openOutputFor(block.format);
       if (!this.session) return;
     }
@@ -454,6 +491,16 @@ export class Player {
         this.pending = packed.device;
         this.writePending();
       }
+      return;
+    }
+    if (s.upmix > 1 && block.kind !== 'dsd') {
+      // Each sample goes unchanged to both channels; the proof reads one channel back from the device bytes.
+      const bytes = packBlock(duplicateChannels(block, s.upmix), pcmContainerOf(s.out));
+      t.deliveredHash.update(block.kind === 'int'
+        ? packMd5Layout(everyNth(unpackInt(bytes, block.format.validBits, pcmContainerOf(s.out)), s.upmix), block.format.validBits)
+        : blockMd5Bytes(block));
+      this.pending = bytes;
+      this.writePending();
       return;
     }
     const bytes = packBlock(block, pcmContainerOf(s.out));
@@ -534,7 +581,7 @@ export class Player {
     const wholeFile = entry.startFrame === 0 && entry.endFrame === null;
     const track: ActiveTrack = {
       entry,
-      info, file, chain, dsd: this.dsdPlan,
+      info, file, chain, dsd: this.dsdPlan, upmix: this.upmix,
       decodedHash: decoder.info.md5 && wholeFile ? null : createHash('md5'),
       deliveredHash: createHash('md5'),
       proofSpoiled: '',
@@ -604,7 +651,7 @@ export class Player {
   private settleEnds(cutOff = false, drained = false): void {
     while (this.pendingEnds.length > 0) {
       const p = this.pendingEnds[0]!;
-      const heard = drained || (p.session === this.session && p.session.written - p.session.out.delay() >= p.streamEnd);
+      const heard = drained || (p.session === this.session && p.session.out.playedFrames() >= p.streamEnd);
       if (!heard && !cutOff) return;
       this.pendingEnds.shift();
       if (heard) this.emit(p.event);
@@ -641,7 +688,9 @@ export class Player {
     const caps = await this.outputCapabilities();
     this.dsdPlan = null;
     if (format.sample === 'dsd') return this.buildDsdChain(format, caps);
-    const plan = planForDevice(format, caps);
+    // A mono source on a device without a mono mode goes to both of its channels, unchanged.
+    this.upmix = format.channels === 1 && !accepts(caps, format) && accepts(caps, { ...format, channels: 2 }) ? 2 : 1;
+    const plan = planForDevice(this.upmix > 1 ? { ...format, channels: 2 } : format, caps);
     if (plan.rate !== null && this.settings.missingRate === 'skip') {
       const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
       throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(format)}; it accepts ${accepted}`);
@@ -683,11 +732,12 @@ export class Player {
 
   /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
   private async eqFilter(presetPath: string): Promise<PreparedFilter> {
-    if (this.eq?.path !== presetPath) {
+    if (this.eq?.path !== presetPath || this.eq.autoPreamp !== this.settings.eqAutoPreamp) {
       // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
       const config = await loadEqPreset(presetPath);
       for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
-      this.eq = { path: presetPath, filter: prepareFilter('eq', config.settings) };
+      const autoPreamp = this.settings.eqAutoPreamp;
+      this.eq = { path: presetPath, autoPreamp, filter: prepareFilter('eq', autoPreamp ? { ...config.settings, autoPreamp: true } : config.settings) };
     }
     return this.eq.filter;
   }
@@ -722,13 +772,17 @@ export class Player {
     const dsd = format.sample === 'dsd' ? this.track?.dsd ?? null : null;
     if (format.sample === 'dsd' && (!dsd || dsd.transport === 'pcm')) throw new AurisError('E_INTERNAL', 'a DSD block reached the output without a DSD transport');
     // DoP opens the device as 24-bit PCM at the carrier rate; native DSD opens it with the DSD format.
-    const openAs = dsd?.transport === 'dop' ? dsd.carrier : format;
+    const upmix = format.sample === 'dsd' ? 1 : this.track?.upmix ?? 1;
+    const openAs = dsd?.transport === 'dop' ? dsd.carrier : upmix > 1 ? { ...format, channels: format.channels * upmix } : format;
     let out: OpenOutput;
     try {
       out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl });
     } catch (e) {
       const err = asAurisError(e);
-      if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY') {
+      // A device that went away while playing and is not back yet (gone from the system: E_NOT_FOUND)
+      // is waited for, as a lost one is; a device that was never there is an error.
+      const vanished = err.code === 'E_NOT_FOUND' && this.lostOutput === this.settings.output;
+      if (err.code === 'E_DEVICE_LOST' || err.code === 'E_DEVICE_BUSY' || vanished) {
         this.deviceLost = err;
         return;
       }
@@ -737,6 +791,12 @@ export class Player {
     out.on('underrun', (n) => {
       this.underruns++;
       this.emit({ type: 'underrun', count: typeof n === 'number' ? n : this.underruns });
+    });
+    out.on('frames-lost', (n) => {
+      // The device dropped audio it could not be given again: the track heard is not the file.
+      const t = this.track;
+      if (t && typeof n === 'number' && n > 0) t.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
+      this.emit({ type: 'warning', message: `${n} frames were lost at the device (underrun)` });
     });
     out.on('device-lost', (e) => {
       this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
@@ -754,7 +814,7 @@ export class Player {
       }
     }
     if (this.status === 'paused') out.pause();
-    this.session = { out, format, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
+    this.session = { out, format, upmix, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
     this.applyHardwareVolume();
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
     if (this.track) this.emit({ type: 'signal-path', id: this.track.info.id, signalPath: this.signalPath() });
@@ -807,7 +867,11 @@ export class Player {
     while (!settled) {
       while (this.commands.length > 0 && DURING_PLAY_OUT.has(this.commands[0]!.type)) await this.applyCommands(1);
       if ((yieldToCommands && this.commands.length > 0) || this.deviceLost || this.shuttingDown) return false;
-      await this.sleep(60_000);
+      // A long pause during the final play-out hands the device back too (the loop releases it).
+      const release = this.settings.releaseAfterPauseMs;
+      const left = this.status === 'paused' && release > 0 ? this.pausedAt + release - Date.now() : Infinity;
+      if (yieldToCommands && left <= 0) return false;
+      await this.sleep(Math.min(60_000, left));
     }
     if (failure) throw failure;
     return true;
@@ -865,6 +929,8 @@ export class Player {
   private async onDeviceLost(): Promise<void> {
     const err = this.deviceLost!;
     this.deviceLost = null;
+    this.lostOutput = this.settings.output;
+    this.caps = null; // probed again when the device is back: it may come back different
     const pos = this.audiblePosition();
     const entry = pos?.entry ?? this.track?.entry ?? this.current;
     this.status = 'waiting-for-device';
@@ -882,7 +948,8 @@ export class Player {
     await this.sleep(DEVICE_RETRY_MS);
     if (this.commands.length > 0) return;
     try {
-      await this.deps.outputPlugin(this.settings.output).capabilities();
+      // A fresh probe: the cached capabilities say nothing about whether the device is back.
+      await this.deps.outputPlugin(this.settings.output).capabilities({ fresh: true });
     } catch {
       return;
     }
@@ -896,7 +963,8 @@ export class Player {
   private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
     const s = this.session;
     if (s && s.marks.length > 0) {
-      const audible = Math.max(0, s.written - s.out.delay());
+      // What the device itself says it played (exact, and frozen at a device loss).
+      const audible = Math.max(0, s.out.playedFrames());
       let m = s.marks[0]!;
       for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
       const frame = Math.max(0, m.sourceFrame - m.entry.startFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate)));
@@ -936,6 +1004,7 @@ export class Player {
       positionSeconds: pos?.seconds ?? 0,
       durationSeconds: total !== null && t ? total / framesPerSecond(t.info.format) : null,
       underruns: this.underruns,
+      clippedSamples: t ? clipped(t.chain) : 0,
       output: this.outputState(),
     };
   }
@@ -963,8 +1032,21 @@ export class Player {
       const dsd = t.dsd;
       stages.push(...t.chain.reports.map((r) => {
         if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
-        return forced && (r.kind === 'resampler' || r.kind === 'dither') ? { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` } : r;
+        if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither')) return r;
+        // Quantising a float source for an integer device, at its rate, is what any player must do.
+        const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
+          && !t.chain.reports.some((x) => x.kind === 'resampler');
+        if (floatToInt) {
+          return { ...r, chosenByUser: false, required: true, detail: `${r.detail}; the source is floating point and the device takes integers only, so it is quantised to ${r.output!.validBits}-bit` };
+        }
+        return { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` };
       }));
+      const clips = clipped(t.chain);
+      if (clips > 0) {
+        // The clip count shows on the last processing stage (where a boost went past full scale).
+        const last = stages.length - 1;
+        stages[last] = { ...stages[last]!, detail: `${stages[last]!.detail}; ${clips} sample${clips === 1 ? '' : 's'} clipped` };
+      }
       if (dsd?.transport === 'dop') {
         stages.push({
           kind: 'packing', name: 'DoP', input: t.info.format, output: dsd.carrier, changesSamples: false, chosenByUser: false,
@@ -985,14 +1067,43 @@ export class Player {
     } else if (s) {
       const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${this.settings.volumeDb} dB` : '';
       const dop = s.dsd !== null; // DoP: the carrier words are what gets packed
+      const mono = s.upmix > 1 ? `; the ${s.format.channels === 1 ? 'mono' : `${s.format.channels}-channel`} samples go unchanged to all ${s.out.format.channels} channels of the device (it has no ${s.format.channels}-channel mode)` : '';
       stages.push({
         kind: 'packing', name: s.out.container, input: dop ? s.out.format : s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
-        detail: dop ? `24-bit DoP words in ${s.out.container}` : `${s.format.validBits}-bit samples in ${s.out.container}${hw}`,
+        detail: dop ? `24-bit DoP words in ${s.out.container}` : `${s.format.validBits}-bit samples in ${s.out.container}${hw}${mono}`,
       });
       stages.push(s.out.stage);
     }
     return evaluateSignalPath(stages);
   }
+}
+
+/** Samples the chain's processing clipped so far, all channels. */
+function clipped(chain: FilterChain): number {
+  return chain.bitPerfect ? 0 : chain.clipStats().clipped.reduce((a, b) => a + b, 0);
+}
+
+/** A PCM block with each channel repeated `times` over (mono [a, b] -> [a, a, b, b]). */
+function duplicateChannels(block: AudioBlock, times: number): AudioBlock {
+  if (block.kind === 'dsd') throw new AurisError('E_INTERNAL', 'DSD blocks are not upmixed');
+  const ch = block.format.channels;
+  const format = { ...block.format, channels: ch * times };
+  const src = block.samples;
+  const out = block.kind === 'int' ? new Int32Array(src.length * times) : new Float64Array(src.length * times);
+  for (let f = 0; f < block.frames; f++) {
+    for (let c = 0; c < ch; c++) {
+      const v = src[f * ch + c]!;
+      for (let k = 0; k < times; k++) out[(f * ch + c) * times + k] = v;
+    }
+  }
+  return block.kind === 'int' ? { kind: 'int', format, frames: block.frames, samples: out as Int32Array } : { kind: 'float', format, frames: block.frames, samples: out as Float64Array };
+}
+
+/** Every n-th value (one device channel of each duplicated group). */
+function everyNth(values: Int32Array, n: number): Int32Array {
+  const out = new Int32Array(values.length / n);
+  for (let i = 0; i < out.length; i++) out[i] = values[i * n]!;
+  return out;
 }
 
 /** Source frames per second: PCM frames, or DSD bytes per channel (DSD64: 352,800). */

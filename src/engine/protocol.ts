@@ -22,9 +22,13 @@ export interface EngineSettings {
   readonly volumeControl: string;
   /** Path of an Equalizer APO / AutoEq preset, or null for none. */
   readonly eqPreset: string | null;
+  /** Add the gain that keeps the EQ's response at or below 0 dB (automatic preamp). */
+  readonly eqAutoPreamp: boolean;
   readonly missingRate: MissingRatePolicy;
   /** Device buffer in ms. */
   readonly bufferMs: number;
+  /** Close the device after this many ms of pause (0: hold it while paused); resume reopens it at the same sample. */
+  readonly releaseAfterPauseMs: number;
   /**
    * How DSD tracks reach the device. `auto`: native DSD when the device has a DSD container, else
    * DoP when it takes 24-bit PCM at the DSD rate / 16, else DSD->PCM (reported degraded). Software
@@ -40,8 +44,10 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   volumeDb: 0,
   volumeControl: '',
   eqPreset: null,
+  eqAutoPreamp: true,
   missingRate: 'resample',
   bufferMs: 500,
+  releaseAfterPauseMs: 5000,
   dsd: 'auto',
 };
 
@@ -129,6 +135,8 @@ export interface PlayerState {
   readonly positionSeconds: number;
   readonly durationSeconds: number | null;
   readonly underruns: number;
+  /** Samples clipped by processing in the current track (EQ boosts, volume), all channels. */
+  readonly clippedSamples: number;
   readonly output: OutputState | null;
 }
 

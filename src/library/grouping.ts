@@ -104,8 +104,10 @@ export function refreshAlbums(db: Database, ids: Iterable<number>): void {
     ORDER BY album_id, disc_no, track_no, uri`).all(json) as { id: number; artId: number }[]) if (!embedded.has(r.id)) embedded.set(r.id, r.artId);
   const rows = cached(db, `SELECT id, root_id AS rootId, folder, title, artist, year, added_at AS added, dr FROM albums
     WHERE id IN (SELECT value FROM json_each(?))`).all(json) as AlbumRow[];
-  // Folder images in the album folder or below: a range on (root_id, folder), which the index serves.
-  const folderImages = cached(db, "SELECT art_id AS artId, rel FROM files WHERE root_id = ? AND (folder = ? OR (folder >= ? AND folder < ?)) AND kind = 'image' AND art_id IS NOT NULL");
+  // Folder images in the album folder or below: one range on (root_id, folder), which the index
+  // serves ("F" up to "F0", '0' following '/'); names like "F (2)" that sort inside it are dropped
+  // below. (An OR of "= F" and the range made SQLite scan every file of the root.)
+  const folderImages = cached(db, "SELECT art_id AS artId, rel, folder FROM files WHERE root_id = ? AND folder >= ? AND folder < ? AND kind = 'image' AND art_id IS NOT NULL");
   const update = cached(db, 'UPDATE albums SET date = ?, genre = ?, compilation = ?, mb_album_id = ?, track_count = ?, disc_count = ?, duration = ?, art_id = ? WHERE id = ?');
   const updateIndexed = cached(db, 'UPDATE albums SET title = ?, artist = ?, year = ?, added_at = ?, dr = ? WHERE id = ?');
   const remove = cached(db, 'DELETE FROM albums WHERE id = ?');
@@ -117,7 +119,8 @@ export function refreshAlbums(db: Database, ids: Iterable<number>): void {
     }
     const artist = f.albumArtist ?? (f.compilation || f.artists > 1 ? VARIOUS_ARTISTS : (f.artist ?? ''));
     // A folder image in the album folder or one of its disc folders; the album folder's own first.
-    const images = folderImages.all(row.rootId, row.folder, `${row.folder}/`, `${row.folder}0`) as { artId: number; rel: string }[];
+    const images = (folderImages.all(row.rootId, row.folder, `${row.folder}0`) as { artId: number; rel: string; folder: string }[])
+      .filter((i) => i.folder === row.folder || i.folder.startsWith(`${row.folder}/`) || row.folder === '');
     const ranked = images
       .map((i) => ({ ...i, depth: i.rel.split('/').length, rank: folderImageRank(i.rel.slice(i.rel.lastIndexOf('/') + 1)) ?? 9 }))
       .sort((a, b) => a.depth - b.depth || a.rank - b.rank || (a.rel < b.rel ? -1 : 1));

@@ -232,11 +232,19 @@ export class Library {
     return row ? trackOf(row) : null;
   }
 
+  /**
+   * The track of a public uri. Uris keep the file name's bytes as the disk has them; a client that
+   * sends the other Unicode normalisation (NFC for an NFD name from macOS, or back) finds it too.
+   */
   trackByUri(uri: string): Track | null {
     const r = this.resolveUri(uri);
     if (!r) return null;
-    const row = cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.root_id = ? AND t.uri = ?`).get(r.rootId, r.rel) as Row | undefined;
-    return row ? trackOf(row) : null;
+    const byUri = cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.root_id = ? AND t.uri = ?`);
+    for (const rel of new Set([r.rel, r.rel.normalize('NFC'), r.rel.normalize('NFD')])) {
+      const row = byUri.get(r.rootId, rel) as Row | undefined;
+      if (row) return trackOf(row);
+    }
+    return null;
   }
 
   /** Tracks matching a filter, sorted and paged (MPD find/search, the web app's lists). */
@@ -284,7 +292,8 @@ export class Library {
     if (!r) throw new AurisError('E_NOT_FOUND', `no folder "${uri}" in the library`, { uri });
     const prefix = roots.length > 1 ? `${roots.find((x) => x.id === r.rootId)!.name}/` : '';
     const pub = (rel: string): string => `${prefix}${rel}`;
-    const cue = cached(this.db, "SELECT id FROM files WHERE root_id = ? AND rel = ? AND kind = 'cue'").get(r.rootId, r.rel) as { id: number } | undefined;
+    // A cue sheet, or an audio file with one embedded, is a folder of its tracks.
+    const cue = cached(this.db, 'SELECT f.id FROM files f WHERE f.root_id = ? AND f.rel = ? AND EXISTS (SELECT 1 FROM tracks t WHERE t.cue_file_id = f.id)').get(r.rootId, r.rel) as { id: number } | undefined;
     if (cue) {
       const tracks = (cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.cue_file_id = ? ORDER BY t.cue_track`).all(cue.id) as Row[]).map(trackOf);
       return { folders: [], tracks, playlists: [] };
@@ -297,7 +306,7 @@ export class Library {
     for (const { folder } of rows) folders.add(folder.slice(sub.length).split('/')[0]!);
     const exists = rows.length > 0 || r.rel === '' || cached(this.db, 'SELECT 1 FROM files WHERE root_id = ? AND folder = ? LIMIT 1').get(r.rootId, r.rel) !== undefined;
     if (!exists) throw new AurisError('E_NOT_FOUND', `no folder "${uri}" in the library`, { uri });
-    const cues = cached(this.db, "SELECT f.rel FROM files f WHERE f.root_id = ? AND f.folder = ? AND f.kind = 'cue' AND EXISTS (SELECT 1 FROM tracks WHERE cue_file_id = f.id)").all(r.rootId, r.rel) as { rel: string }[];
+    const cues = cached(this.db, 'SELECT f.rel FROM files f WHERE f.root_id = ? AND f.folder = ? AND EXISTS (SELECT 1 FROM tracks WHERE cue_file_id = f.id) ORDER BY f.rel').all(r.rootId, r.rel) as { rel: string }[];
     const tracks = (cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t JOIN files f ON f.id = t.file_id WHERE f.root_id = ? AND f.folder = ? AND t.cue_file_id IS NULL ORDER BY f.rel`).all(r.rootId, r.rel) as Row[]).map(trackOf);
     const playlists = cached(this.db, "SELECT rel FROM files WHERE root_id = ? AND folder = ? AND kind = 'playlist' ORDER BY rel").all(r.rootId, r.rel) as { rel: string }[];
     const byName = new Intl.Collator(undefined, { numeric: true });

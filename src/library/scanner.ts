@@ -231,7 +231,7 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
   const covered = new Set<string>();
   for (const s of sheets.values()) if ('sheet' in s) for (const a of s.audio) covered.add(a);
   const coveredByStoredCue = cached(db, `SELECT DISTINCT a.path AS audio, c.path AS cue FROM tracks t JOIN files a ON a.id = t.file_id JOIN files c ON c.id = t.cue_file_id
-    WHERE t.root_id = ? AND t.cue_file_id IS NOT NULL`).all(root.id) as { audio: string; cue: string }[];
+    WHERE t.root_id = ? AND c.kind = 'cue'`).all(root.id) as { audio: string; cue: string }[];
   for (const r of coveredByStoredCue) if (!sheets.has(r.cue) && seenPaths.has(r.cue)) covered.add(r.audio);
 
   const audio = [...added, ...changed].filter((l) => l.kind === 'audio');
@@ -395,9 +395,9 @@ function moveFile(lib: Library, root: Root, from: FileRow, to: Listed): void {
   if (from.kind === 'audio') {
     for (const t of cached(db, 'SELECT id, uri FROM tracks WHERE file_id = ? AND cue_file_id IS NULL').all(from.id) as { id: number; uri: string }[]) moves.push({ ...t, next: to.rel });
     cached(db, 'UPDATE tracks SET path = ? WHERE file_id = ?').run(to.path, from.id);
-  } else if (from.kind === 'cue') {
-    for (const t of cached(db, 'SELECT id, uri, cue_track AS n FROM tracks WHERE cue_file_id = ?').all(from.id) as { id: number; uri: string; n: number }[]) moves.push({ id: t.id, uri: t.uri, next: cueUri(to.rel, t.n) });
   }
+  // A cue sheet's tracks, external or embedded in this audio file, are named after it.
+  for (const t of cached(db, 'SELECT id, uri, cue_track AS n FROM tracks WHERE cue_file_id = ?').all(from.id) as { id: number; uri: string; n: number }[]) moves.push({ id: t.id, uri: t.uri, next: cueUri(to.rel, t.n) });
   // Stickers and stored playlists name songs by uri (MPD's way): they follow the move.
   const setUri = cached(db, 'UPDATE tracks SET uri = ? WHERE id = ?');
   const stickers = cached(db, "UPDATE OR REPLACE stickers SET uri = ? WHERE type = 'song' AND uri = ?");
@@ -498,6 +498,18 @@ function writeAudio(
     }
     return;
   }
+  const sheet = embeddedSheet(r.facts, l.path);
+  if (sheet) {
+    // A cue sheet inside the file (FLAC's CUESHEET tag): its tracks are "<file>/track0001"..., as MPD names them.
+    const audio: SheetAudio = { fileId, path: l.path, facts: r.facts, mtime: l.mtime, size: l.size };
+    writeSheetTracks(lib, root, fileId, l.rel, l.folder, sheet, () => audio, now, albums);
+    return;
+  }
+  if (!isNew) {
+    // The file's embedded sheet is gone (retagged): so are its tracks.
+    for (const a of cached(db, 'SELECT album_id AS id FROM tracks WHERE cue_file_id = ? AND album_id IS NOT NULL').all(fileId) as { id: number }[]) albums.add(a.id);
+    cached(db, 'DELETE FROM tracks WHERE cue_file_id = ?').run(fileId);
+  }
   const artId = r.cover ? artIdOf(lib, r.cover, artIds) : null;
   writeTrack(lib, root, existing?.id ?? null, {
     fileId, cueFileId: null, cueTrack: null, uri: l.rel, path: l.path, startFrame: null, endFrame: null, facts: r.facts,
@@ -547,33 +559,56 @@ function writeCue(
 ): void {
   const db = lib.db;
   const cueId = upsertFile(lib, root, c, error, now);
-  const old = cached(db, 'SELECT id, uri, album_id AS albumId FROM tracks WHERE cue_file_id = ?').all(cueId) as { id: number; uri: string; albumId: number | null }[];
-  for (const o of old) if (o.albumId !== null) albums.add(o.albumId);
   if (!sheet) {
     // The sheet cannot be used: its tracks go, and the audio files get their own tracks at the next scan.
+    for (const o of cached(db, 'SELECT album_id AS id FROM tracks WHERE cue_file_id = ? AND album_id IS NOT NULL').all(cueId) as { id: number }[]) albums.add(o.id);
     cached(db, 'DELETE FROM tracks WHERE cue_file_id = ?').run(cueId);
     return;
   }
-  const oldByUri = new Map(old.map((o) => [o.uri, o.id]));
-  const kept = new Set<number>();
-  const audioPathOf = (name: string): string => resolveCueAudio(c.path, name, listedByPath)!;
-  const ranges = cueRanges(sheet, (name) => facts.get(audioPathOf(name))?.rate ?? 44100);
-  const total = ranges.length;
-  for (const r of ranges) {
-    const audioPath = audioPathOf(r.file);
-    const f = facts.get(audioPath)!;
+  writeSheetTracks(lib, root, cueId, c.rel, c.folder, sheet, (name) => {
+    const audioPath = resolveCueAudio(c.path, name, listedByPath)!;
     const a = listedByPath.get(audioPath)!;
     const fileRow = cached(db, 'SELECT id FROM files WHERE path = ?').get(audioPath) as { id: number } | undefined;
-    const fileId = fileRow?.id ?? upsertFile(lib, root, a, null, now);
-    // The audio file shows only through the sheet.
-    const plain = cached(db, 'SELECT id, album_id AS albumId FROM tracks WHERE file_id = ? AND cue_file_id IS NULL').get(fileId) as { id: number; albumId: number | null } | undefined;
+    return { fileId: fileRow?.id ?? upsertFile(lib, root, a, null, now), path: audioPath, facts: facts.get(audioPath)!, mtime: a.mtime, size: a.size };
+  }, now, albums);
+}
+
+/** The audio file a sheet's FILE line names, as the sheet's tracks need it. */
+interface SheetAudio {
+  readonly fileId: number;
+  readonly path: string;
+  readonly facts: TrackFacts;
+  readonly mtime: number;
+  readonly size: number;
+}
+
+/**
+ * Writes a sheet's tracks (an external .cue's, or one embedded in its audio file), keeping the ids
+ * of tracks whose uri it had before and dropping the rest. The audio files it names lose their own
+ * plain track: they show only through the sheet.
+ */
+function writeSheetTracks(
+  lib: Library, root: Root, sheetFileId: number, sheetRel: string, folder: string, sheet: CueSheet,
+  audioOf: (name: string) => SheetAudio, now: number, albums: Set<number>,
+): void {
+  const db = lib.db;
+  const old = cached(db, 'SELECT id, uri, album_id AS albumId FROM tracks WHERE cue_file_id = ?').all(sheetFileId) as { id: number; uri: string; albumId: number | null }[];
+  for (const o of old) if (o.albumId !== null) albums.add(o.albumId);
+  const oldByUri = new Map(old.map((o) => [o.uri, o.id]));
+  const kept = new Set<number>();
+  const ranges = cueRanges(sheet, (name) => audioOf(name).facts.rate ?? 44100);
+  const total = ranges.length;
+  for (const r of ranges) {
+    const a = audioOf(r.file);
+    const f = a.facts;
+    const plain = cached(db, 'SELECT id, album_id AS albumId FROM tracks WHERE file_id = ? AND cue_file_id IS NULL').get(a.fileId) as { id: number; albumId: number | null } | undefined;
     if (plain) {
       if (plain.albumId !== null) albums.add(plain.albumId);
       cached(db, 'DELETE FROM tracks WHERE id = ?').run(plain.id);
     }
     const end = r.endFrame ?? f.totalFrames;
     const rate = f.rate ?? 44100;
-    const uri = cueUri(c.rel, r.track.number);
+    const uri = cueUri(sheetRel, r.track.number);
     const t = f.tags;
     const trackFacts: TrackFacts = {
       ...f,
@@ -594,13 +629,24 @@ function writeCue(
       },
     };
     const id = writeTrack(lib, root, oldByUri.get(uri) ?? null, {
-      fileId, cueFileId: cueId, cueTrack: r.track.number, uri, path: audioPath, startFrame: r.startFrame, endFrame: r.endFrame,
-      facts: trackFacts, duration: end !== null ? (end - r.startFrame) / rate : null, folder: c.folder, artId: null, mtime: a.mtime, size: a.size,
+      fileId: a.fileId, cueFileId: sheetFileId, cueTrack: r.track.number, uri, path: a.path, startFrame: r.startFrame, endFrame: r.endFrame,
+      facts: trackFacts, duration: end !== null ? (end - r.startFrame) / rate : null, folder, artId: null, mtime: a.mtime, size: a.size,
     }, now, albums);
     kept.add(id);
   }
   const drop = cached(db, 'DELETE FROM tracks WHERE id = ?');
   for (const o of old) if (!kept.has(o.id)) drop.run(o.id);
+}
+
+/** An embedded cue sheet (FLAC's CUESHEET tag) naming one file, or null when there is none or it is unusable. */
+function embeddedSheet(facts: TrackFacts, file: string): CueSheet | null {
+  if (!facts.cuesheet) return null;
+  try {
+    const sheet = parseCue(facts.cuesheet, `${file} (embedded cue sheet)`);
+    return sheet.files.length === 1 ? sheet : null;
+  } catch {
+    return null; // an unusable embedded sheet: the file is one track, as without it
+  }
 }
 
 function writeImage(lib: Library, root: Root, l: Listed, now: number): void {

@@ -17,7 +17,7 @@ export interface Root {
  * One playable track. A plain file is one track; a file with a cue sheet is one track per cue
  * entry, each a frame range of the same file.
  */
-export interface Track {
+export interface Track extends AnalysisValues {
   readonly id: number;
   readonly rootId: number;
   /** Absolute path of the audio file. */
@@ -73,21 +73,11 @@ export interface Track {
   readonly addedAt: number;
   readonly playCount: number;
   readonly lastPlayed: number | null;
-  /** Analysis results; null until analysed (`analysedAt`). */
+  /** When the analysis ran (null until analysed), and its error when it failed; the values are AnalysisValues'. */
   readonly analysedAt: number | null;
   readonly analysisError: string | null;
-  readonly dr: number | null;
-  readonly drRounded: number | null;
-  readonly peakDb: number | null;
-  readonly loudnessLufs: number | null;
-  readonly lraLu: number | null;
-  readonly truePeakDbtp: number | null;
   /** ReplayGain 2.0 track gain computed from the measured loudness (-18 LUFS reference). */
   readonly rg2TrackGain: number | null;
-  readonly trueBits: number | null;
-  /** The authenticity verdict: "clean", or findings joined with '+' ("upsampled+lossy-like"). */
-  readonly verdict: string | null;
-  readonly cutoffHz: number | null;
 }
 
 /** Tags and columns a filter, sort, list or group can name. */
@@ -193,17 +183,25 @@ export interface StoredPlaylist {
   readonly entries: readonly { readonly uri: string; readonly trackId: number | null }[];
 }
 
-/** What the analysis job hands to saveAnalysis for one track. */
-export interface AnalysisRecord {
+/** A track's analysis results (null until analysed), as stored and as Track carries them. */
+export interface AnalysisValues {
+  /** DR as foobar2000's meter gives it, unrounded and displayed. */
   readonly dr: number | null;
   readonly drRounded: number | null;
   readonly peakDb: number | null;
+  /** EBU R128 integrated loudness, loudness range and true peak. */
   readonly loudnessLufs: number | null;
   readonly lraLu: number | null;
   readonly truePeakDbtp: number | null;
+  /** The effective bit depth. */
   readonly trueBits: number | null;
+  /** The authenticity verdict: "clean", or findings joined with '+' ("upsampled+lossy-like"). */
   readonly verdict: string | null;
   readonly cutoffHz: number | null;
+}
+
+/** What the analysis job hands to saveAnalysis for one track. */
+export interface AnalysisRecord extends AnalysisValues {
   /** Set instead of the values when the analysis failed (the file's error message). */
   readonly error?: string;
 }

@@ -22,6 +22,8 @@ export const MAX_LINE_BYTES = 16384;
 export const MAX_COMMAND_LIST_BYTES = 2048 * 1024;
 /** MPD's default connection_timeout (not applied while idle). */
 export const CLIENT_TIMEOUT_MS = 60_000;
+/** Bytes a response may queue on its socket before its handler waits for the client to read (MPD allows 8 MiB). */
+export const OUTPUT_BUFFER_BYTES = 1024 * 1024;
 /** How long a response may wait for a client that does not read before the connection is dropped. */
 export const DRAIN_DEADLINE_MS = 60_000;
 
@@ -51,7 +53,13 @@ export class MpdConnection {
       binaryLimit: 8192,
     };
     this.sink = {
-      write: (chunk) => !this.closed && socket.write(chunk),
+      // Node's socket asks to wait past 16 KiB; a response may run ahead to OUTPUT_BUFFER_BYTES
+      // before its handler waits, so a large listing is not a round trip per chunk.
+      write: (chunk) => {
+        if (this.closed) return false;
+        socket.write(chunk);
+        return socket.writableLength < OUTPUT_BUFFER_BYTES;
+      },
       drained: () => this.drained(),
       get closed() {
         return socket.destroyed || !socket.writable;
@@ -79,7 +87,7 @@ export class MpdConnection {
 
   private drained(): Promise<void> {
     if (this.closed) return Promise.reject(new Error('connection closed'));
-    if (this.socket.writableNeedDrain !== true) return Promise.resolve();
+    if (this.socket.writableLength === 0 || this.socket.writableNeedDrain !== true) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const done = (ok: boolean): void => {
         clearTimeout(timer);

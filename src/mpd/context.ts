@@ -50,6 +50,8 @@ export interface CommandContext {
 }
 
 export function makeContext(frontend: FrontendState, client: ClientState, r: Response): CommandContext {
+  // Asked once per command: with one root a track's public uri is its own (publicUri reads the roots every call).
+  let oneRoot: boolean | null = null;
   return {
     frontend,
     core: frontend.core,
@@ -63,7 +65,10 @@ export function makeContext(frontend: FrontendState, client: ClientState, r: Res
       return frontend.library;
     },
     uriOf(track) {
-      return frontend.library ? frontend.library.library.publicUri(track) : track.uri;
+      const lib = frontend.library?.library;
+      if (!lib) return track.uri;
+      oneRoot ??= lib.roots().length <= 1;
+      return oneRoot ? track.uri : lib.publicUri(track);
     },
   };
 }

@@ -19,42 +19,28 @@ export function formatString(t: { codec: string; rate: number | null; bits: numb
   return `${t.rate}:${t.bits ?? 'f'}:${t.channels}`;
 }
 
-export function trackTags(t: LibraryTrack): TagValues {
+/** Auris's tag fields (a library track's, a queue item's) and the MPD tag each one is. */
+const FIELD_TAGS = [
+  ['title', 'Title'], ['artist', 'Artist'], ['albumArtist', 'AlbumArtist'], ['album', 'Album'],
+  ['trackNumber', 'Track'], ['discNumber', 'Disc'], ['date', 'Date'], ['genre', 'Genre'], ['composer', 'Composer'],
+  ['mbArtistId', 'MUSICBRAINZ_ARTISTID'], ['mbAlbumId', 'MUSICBRAINZ_ALBUMID'],
+  ['mbAlbumArtistId', 'MUSICBRAINZ_ALBUMARTISTID'], ['mbTrackId', 'MUSICBRAINZ_TRACKID'],
+] as const;
+
+type TagFields = Partial<Record<(typeof FIELD_TAGS)[number][0], string | number | null>>;
+
+/** The MPD tags of whatever carries Auris's tag fields; empty values are left out. */
+export function tagValues(fields: TagFields): TagValues {
   const v: TagValues = {};
-  const put = (k: MpdTag, x: string | number | null): void => {
-    if (x !== null && x !== '') v[k] = cleanValue(String(x));
-  };
-  put('Title', t.title);
-  put('Artist', t.artist);
-  put('AlbumArtist', t.albumArtist);
-  put('Album', t.album);
-  put('Track', t.trackNumber);
-  put('Disc', t.discNumber);
-  put('Date', t.date);
-  put('Genre', t.genre);
-  put('Composer', t.composer);
-  put('MUSICBRAINZ_ARTISTID', t.mbArtistId);
-  put('MUSICBRAINZ_ALBUMID', t.mbAlbumId);
-  put('MUSICBRAINZ_ALBUMARTISTID', t.mbAlbumArtistId);
-  put('MUSICBRAINZ_TRACKID', t.mbTrackId);
+  for (const [field, tag] of FIELD_TAGS) {
+    const x = fields[field];
+    if (x !== null && x !== undefined && x !== '') v[tag as MpdTag] = cleanValue(String(x));
+  }
   return v;
 }
 
-export function itemTags(item: QueueItem): TagValues {
-  const v: TagValues = {};
-  const put = (k: MpdTag, x: string | number | null): void => {
-    if (x !== null && x !== '') v[k] = cleanValue(String(x));
-  };
-  put('Title', item.tags.title);
-  put('Artist', item.tags.artist);
-  put('AlbumArtist', item.tags.albumArtist);
-  put('Album', item.tags.album);
-  put('Track', item.tags.trackNumber);
-  put('Disc', item.tags.discNumber);
-  put('Date', item.tags.date);
-  put('Genre', item.tags.genre);
-  return v;
-}
+export const trackTags = (t: LibraryTrack): TagValues => tagValues(t);
+export const itemTags = (item: QueueItem): TagValues => tagValues(item.tags);
 
 export function printTags(r: Response, tags: TagValues, mask: ReadonlySet<MpdTag>): void {
   for (const k of PRINT_ORDER) {

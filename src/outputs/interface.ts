@@ -25,7 +25,7 @@ export interface FormatCaps {
   readonly channelsMax: number;
 }
 
-/** What an output accepts, read from the driver (probed once and cached). */
+/** What an output accepts, read from the driver (probed once and cached, unless asked fresh). */
 export interface OutputCapabilities {
   readonly name: string;
   readonly modes: readonly OutputMode[];
@@ -72,8 +72,13 @@ export interface HardwareVolume {
   set(db: number): void;
 }
 
-export type OutputEvent = 'underrun' | 'drained' | 'device-lost' | 'error';
-/** underrun: the count so far; device-lost and error: the AurisError. */
+export type OutputEvent = 'underrun' | 'drained' | 'device-lost' | 'error' | 'frames-lost';
+/**
+ * underrun: the count so far (the device stopped and restarted; what it held unplayed was sent
+ * again, unless a frames-lost event follows); frames-lost: frames the device dropped unplayed and
+ * that could not be sent again (the device did not say where it stopped), so what was heard is
+ * not what was written; device-lost and error: the AurisError.
+ */
 export type OutputListener = (detail: number | Error) => void;
 
 /**
@@ -103,6 +108,14 @@ export interface OpenOutput {
   write(bytes: Uint8Array): number;
   /** Frames written but not heard yet (ring + device buffer): position = frames written - delay(). */
   delay(): number;
+  /**
+   * Frames the device has played since open, as the device reports it (frames written - delay()).
+   * After a device loss it stays at the last frame the device played: resume from there. Frames
+   * dropped unplayed at an xrun and sent again count once.
+   */
+  playedFrames(): number;
+  /** Frames dropped unplayed and never sent again since open (the sum of the frames-lost events). */
+  lostFrames(): number;
   /** Resolves when everything written has been played; rejects with E_DEVICE_LOST/E_DEVICE. */
   drain(): Promise<void>;
   pause(): void;
@@ -113,11 +126,21 @@ export interface OpenOutput {
   off(event: OutputEvent, listener: OutputListener): void;
 }
 
+export interface CapabilityOptions {
+  /** Probe the device now instead of answering from the cache. */
+  readonly fresh?: boolean;
+}
+
 /** One output device or sink, not yet open. */
 export interface OutputPlugin {
   readonly name: string;
-  /** Throws E_NOT_FOUND, E_DEVICE_BUSY or E_DEVICE when the device cannot be probed. */
-  capabilities(): Promise<OutputCapabilities>;
+  /**
+   * What the device accepts. Probed once per process and cached; `fresh` probes the device again
+   * now (and refreshes the cache), which is how to learn whether a device that went away is back:
+   * a cached answer says nothing about that. Throws E_NOT_FOUND (not there), E_DEVICE_BUSY or
+   * E_DEVICE when the device cannot be probed.
+   */
+  capabilities(options?: CapabilityOptions): Promise<OutputCapabilities>;
   /**
    * Opens for `format` in `mode`, choosing the first lossless container the device accepts
    * (24-bit: S24_3LE, S24_LE, then S32_LE); a DSD format opens a native DSD container (outputs

@@ -89,6 +89,9 @@ export class NativeOutput implements OpenOutput {
       case 'underrun':
         this.events.emit('underrun', value);
         return;
+      case 'frames-lost':
+        this.events.emit('frames-lost', value);
+        return;
       case 'drained':
         for (const w of this.drainWaiters.splice(0)) w.resolve();
         this.events.emit('drained', 0);
@@ -120,6 +123,25 @@ export class NativeOutput implements OpenOutput {
     return this.stream ? this.stream.delay() : 0;
   }
 
+  /** Kept from the last reading, so that it still answers after close. */
+  private lastStats: { playedFrames: number; framesLost: number } = { playedFrames: 0, framesLost: 0 };
+
+  private readStats(): { playedFrames: number; framesLost: number } {
+    if (this.stream) {
+      const s = this.stream.stats();
+      this.lastStats = { playedFrames: s.playedFrames, framesLost: s.framesLost };
+    }
+    return this.lastStats;
+  }
+
+  playedFrames(): number {
+    return this.readStats().playedFrames;
+  }
+
+  lostFrames(): number {
+    return this.readStats().framesLost;
+  }
+
   drain(): Promise<void> {
     const s = this.live();
     return new Promise<void>((resolve, reject) => {
@@ -144,12 +166,13 @@ export class NativeOutput implements OpenOutput {
   /** Underruns so far, frames played, and whether the device is gone. */
   stats(): { underruns: number; playedFrames: number; lost: boolean } {
     const s = this.stream?.stats();
-    return { underruns: s?.underruns ?? 0, playedFrames: s?.playedFrames ?? 0, lost: this.lostError?.code === 'E_DEVICE_LOST' };
+    return { underruns: s?.underruns ?? 0, playedFrames: s?.playedFrames ?? this.lastStats.playedFrames, lost: this.lostError?.code === 'E_DEVICE_LOST' };
   }
 
   async close(): Promise<void> {
     const s = this.stream;
     if (!s) return;
+    this.readStats();
     this.stream = null;
     s.close();
     this.onClose?.();

@@ -74,6 +74,7 @@ export const StageSchema = z.object({
   changesSamples: z.boolean(),
   chosenByUser: z.boolean(),
   lossy: z.boolean().optional(),
+  required: z.boolean().optional(),
   detail: z.string(),
 });
 
@@ -109,6 +110,8 @@ export const PlayerStateSchema = z.object({
   lastProof: z.object({ id: z.number().int(), path: z.string(), proof: TrackProofSchema }).nullable(),
   volumeDb: z.number(),
   underruns: z.number().int(),
+  /** Samples clipped by processing (EQ boosts, volume) in the current track: Roon's red flash. */
+  clippedSamples: z.number().int(),
   /** Why the player stopped or waits, in words ('' when all is well). */
   message: z.string(),
 });

@@ -32,6 +32,8 @@ export const DspSettingsSchema = z.object({
   eqPreset: z.string().min(1).nullable().default(null),
   /** EQ on/off without forgetting the preset. */
   eqEnabled: z.boolean().default(true),
+  /** Lower the EQ's gain so its response never goes above 0 dB (on top of the preset's own preamp), so boosts do not clip. */
+  eqAutoPreamp: z.boolean().default(true),
   /** Crossfeed (Bauer bs2b) on headphones. */
   crossfeed: z.boolean().default(false),
 }).strict();

@@ -24,6 +24,12 @@ export interface StageReport {
   readonly chosenByUser: boolean;
   /** True for a decoder or source whose samples are already an approximation (MP3, AAC, Opus). */
   readonly lossy?: boolean;
+  /**
+   * A change no player can avoid for this source on this device: floating-point samples quantised
+   * for a device that takes only integers. Said as such; on a lossy source it does not hide the
+   * `lossy-source` verdict.
+   */
+  readonly required?: boolean;
   /** What it did, in words: "5 bands, preamp -3.2 dB", "S24_3LE", "system mixer at 48000 Hz". */
   readonly detail: string;
 }

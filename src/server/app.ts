@@ -29,11 +29,9 @@ export interface ServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** Folder of the built web app; default web/dist of this package when it holds an index.html; null: none. */
   readonly webRoot?: string | null;
-  /** The library the /api/library routes serve; default the core's own (`core.library`), else none. */
-  readonly library?: LibraryService | null;
 }
 
-/** The core as the server sees it: the front-end API, and the library when the core carries one. */
+/** The core as the server sees it: the front-end API, and its library when it has one (the /api/library routes). */
 export type ServerCore = AurisCore & { readonly library?: LibraryService | null };
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -86,8 +84,8 @@ export async function buildServer(core: ServerCore, options: ServerOptions = {})
     if (upgrade || STATE_CHANGING.has(req.method)) checkOrigin(req.headers.origin, req.headers.host, policy);
   });
 
-  const library = options.library === undefined ? core.library ?? null : options.library;
-  const events = new EventHub(core, library);
+  const library = core.library ?? null;
+  const events = new EventHub(core);
   app.addHook('onClose', async () => events.close());
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 << 10 } });

@@ -14,12 +14,15 @@ import type { SignalPathReport, StageReport, Verdict } from '../protocol/signal-
  */
 export function evaluateSignalPath(stages: readonly StageReport[]): SignalPathReport {
   const forced: string[] = [];
+  const required: string[] = [];
   const lossy: string[] = [];
   const chosen: string[] = [];
   for (const s of stages) {
     if (s.lossy) lossy.push(`lossy source: ${describe(s)}`);
     if (!s.changesSamples) continue;
-    (s.chosenByUser ? chosen : forced).push(`not bit-perfect: ${describe(s)}`);
+    if (s.chosenByUser) chosen.push(`not bit-perfect: ${describe(s)}`);
+    else if (s.required) required.push(`not bit-perfect (required): ${describe(s)}`);
+    else forced.push(`not bit-perfect: ${describe(s)}`);
   }
   for (let i = 1; i < stages.length; i++) {
     const a = stages[i - 1]!.output;
@@ -28,16 +31,20 @@ export function evaluateSignalPath(stages: readonly StageReport[]): SignalPathRe
       forced.push(`not bit-perfect: format changed from ${formatToString(a)} to ${formatToString(b)} between ${stages[i - 1]!.name} and ${stages[i]!.name} with no stage reporting it`);
     }
   }
-  const verdict: Verdict = forced.length > 0 ? 'degraded' : lossy.length > 0 ? 'lossy-source' : chosen.length > 0 ? 'enhanced' : 'bit-perfect';
-  return { verdict, reasons: [...forced, ...lossy, ...chosen], stages };
+  // A required quantisation changes a lossless source (degraded) but not what a lossy one already is.
+  const verdict: Verdict = forced.length > 0 ? 'degraded' : lossy.length > 0 ? 'lossy-source' : required.length > 0 ? 'degraded' : chosen.length > 0 ? 'enhanced' : 'bit-perfect';
+  return { verdict, reasons: [...forced, ...required, ...lossy, ...chosen], stages };
 }
 
 /**
  * A format change that keeps every sample value exactly: integer to a wider integer container
- * (zero padding), integer to 64-bit float, or integer of up to 24 bits to 32-bit float.
+ * (zero padding), integer to 64-bit float, integer of up to 24 bits to 32-bit float, or 32-bit
+ * float to 64-bit float.
  */
 function isExactWidening(a: AudioFormat, b: AudioFormat): boolean {
-  if (a.rate !== b.rate || a.channels !== b.channels || !isIntegerKind(a.sample)) return false;
+  if (a.rate !== b.rate || a.channels !== b.channels) return false;
+  if (a.sample === 'f32') return b.sample === 'f64';
+  if (!isIntegerKind(a.sample)) return false;
   if (isIntegerKind(b.sample)) return b.validBits >= a.validBits;
   return b.sample === 'f64' || (b.sample === 'f32' && a.validBits <= 24);
 }

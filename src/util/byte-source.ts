@@ -2,7 +2,7 @@
 // parse synchronously (no await per token on a hot path).
 
 import { constants } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { AurisError, asAurisError } from './errors.ts';
 
 export interface ByteSource {
@@ -23,6 +23,10 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
+function notAFile(path: string): AurisError {
+  return new AurisError('E_NOT_A_FILE', `${path}: not a regular file (a FIFO, socket, device or folder)`, { path });
+}
+
 /** O_NONBLOCK where it exists (not on Windows, which has no FIFOs to guard against). */
 const NON_BLOCKING = constants.O_NONBLOCK ?? 0;
 
@@ -35,16 +39,19 @@ export class FileByteSource implements ByteSource {
 
   /**
    * Opens a regular file for reading. Anything else (a FIFO, socket, device or folder) is refused
-   * with E_NOT_A_FILE without waiting: the open is non-blocking (a FIFO without a writer would
-   * otherwise block a thread-pool thread forever, and the process with it), and the type is
-   * checked on the opened handle, so nothing can be swapped in between a check and the open.
+   * with E_NOT_A_FILE before it is opened: opening a FIFO without a writer blocks a thread-pool
+   * thread forever (and the process with it), and opening some devices acts on them. The open
+   * itself is non-blocking and the opened handle is checked again (type, device and inode), so a
+   * FIFO swapped in after the check cannot hang it either.
    */
   static async open(path: string): Promise<FileByteSource> {
     let handle: FileHandle | undefined;
     try {
+      const before = await stat(path);
+      if (!before.isFile()) throw notAFile(path);
       handle = await open(path, constants.O_RDONLY | NON_BLOCKING);
       const st = await handle.stat();
-      if (!st.isFile()) throw new AurisError('E_NOT_A_FILE', `${path}: not a regular file (a FIFO, socket, device or folder)`, { path });
+      if (!st.isFile() || st.dev !== before.dev || st.ino !== before.ino) throw notAFile(path);
       return new FileByteSource(path, st.size, handle);
     } catch (e) {
       await handle?.close();
@@ -78,6 +85,20 @@ export class FileByteSource implements ByteSource {
     const h = this.handle;
     this.handle = null;
     await h?.close();
+  }
+}
+
+/**
+ * The whole of a regular file (a small one: a preset, a playlist). A FIFO, device or folder is
+ * refused with E_NOT_A_FILE before it is opened, so reading one never hangs. E_NOT_FOUND,
+ * E_PERMISSION or E_IO otherwise.
+ */
+export async function readRegularFile(path: string): Promise<Uint8Array> {
+  const source = await FileByteSource.open(path);
+  try {
+    return await source.read(0, source.size);
+  } finally {
+    await source.close();
   }
 }
 

@@ -170,6 +170,13 @@ export async function filesOpenInThisProcess(): Promise<FileId[]> {
   return ids;
 }
 
+/** Writes `bytes` as the whole of `target` through writeSafely (temporary file, rename on success). */
+export async function writeFileSafely(target: string, bytes: Uint8Array | string, options: SafeOutputOptions = {}): Promise<void> {
+  await writeSafely(target, options, async ({ handle }) => {
+    await handle.writeFile(bytes);
+  });
+}
+
 /** Makes a rename durable (the folder's entry); file systems that cannot fsync a folder are fine. */
 async function syncFolder(dir: string): Promise<void> {
   if (process.platform === 'win32') return;

@@ -5,16 +5,30 @@
  * underruns like real hardware), and can inject one xrun or a disconnect after N frames played.
  * A second open while it is held fails with -EBUSY, like a hw device.
  *
+ * What it received and what it played are two different things: after an xrun, a prepare drops
+ * whatever the buffer still held, and an unplug stops the clock where it is. So besides the
+ * capture of every byte received (<file>, truncated at each open), it appends to <file>.played the
+ * bytes it actually played (each cycle's received bytes up to its play position), so that across
+ * an unplug and a reopen it holds what a listener heard, and to <file>.log one line per event:
+ *   open
+ *   xrun played=<frames played since open> dropped=<frames in the buffer that were never played>
+ *   unplug played=<frames played since open> dropped=<frames received but never played>
+ *   close played=<frames played since open> received=<frames received since open>
+ *
  * Build: gcc -O2 -shared -fPIC -DPIC -o libasound_module_pcm_fakedac.so fakedac.c -lasound
  * (test/helpers/alsa.ts builds it into .cache/alsa-plugins/). Config options (test/alsa/asoundrc):
- *   file "<path>"            capture file (truncated at each open)
+ *   file "<path>"            capture file (truncated at each open); <path>.played and <path>.log are appended to
  *   formats [ "S32_LE" ... ] accepted formats        rates [ 44100 ... ]  accepted rates
  *   channels_min N, channels_max N                    realtime 0|1          pace at the sample rate
  *   xrun_after N             one xrun once N frames have been played
  *   disconnect_after N       -ENODEV (unplugged) once N frames have been played
+ *   replug_after_ms N        after an unplug, opens fail with -ENODEV for N ms (default 0: the
+ *                            next open finds it back); -1: it never comes back. The unplug time is
+ *                            kept in <file>.unplugged, so a probe from any process sees it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +44,14 @@
 
 typedef struct {
   snd_pcm_ioplug_t io;
-  int fd;         /* capture file */
+  int fd;         /* capture file: every byte received */
+  int played_fd;  /* <file>.played: the bytes played */
+  FILE *log;      /* <file>.log: xruns, unplugs, totals */
   int lock_fd;    /* exclusive hold */
   int poll_fd;    /* timerfd: readable when a period of room is free, like a DAC's interrupt */
   int realtime;
   long xrun_after, disconnect_after;
+  char unplugged_path[4096]; /* <file>.unplugged: CLOCK_MONOTONIC ns of the last unplug */
   int xrun_done, disconnected;
   unsigned frame_bytes;
   /* Per prepare cycle (ioplug restarts its pointers at prepare). */
@@ -42,8 +59,10 @@ typedef struct {
   snd_pcm_uframes_t played_base; /* frames played before the clock (re)started */
   struct timespec started;
   int clock_running;
+  off_t cycle_start; /* offset in the capture file of this cycle's first received byte */
   /* Since open. */
   snd_pcm_uframes_t played_before_cycle;
+  snd_pcm_uframes_t received_before_cycle;
 } fakedac_t;
 
 static double elapsed_s(const struct timespec *t0) {
@@ -58,6 +77,29 @@ static snd_pcm_uframes_t played_now(fakedac_t *d) {
   if (!d->realtime) return d->transferred;
   if (d->clock_running) played += (snd_pcm_uframes_t)(elapsed_s(&d->started) * d->io.rate);
   return played < d->transferred ? played : d->transferred;
+}
+
+/* Ends a prepare cycle at `played` frames: those bytes of the cycle go to <file>.played, the rest
+ * of what the cycle received was never heard. Returns the frames dropped. */
+static snd_pcm_uframes_t end_cycle(fakedac_t *d, snd_pcm_uframes_t played) {
+  char buf[65536];
+  off_t at = d->cycle_start;
+  size_t left = (size_t)played * d->frame_bytes;
+  while (left > 0) {
+    ssize_t n = pread(d->fd, buf, left < sizeof buf ? left : sizeof buf, at);
+    if (n <= 0) break;
+    if (write(d->played_fd, buf, (size_t)n) != n) break;
+    at += n;
+    left -= (size_t)n;
+  }
+  const snd_pcm_uframes_t dropped = d->transferred - played;
+  d->played_before_cycle += played;
+  d->received_before_cycle += d->transferred;
+  d->cycle_start += (off_t)(d->transferred * d->frame_bytes);
+  d->transferred = 0;
+  d->played_base = 0;
+  d->clock_running = 0;
+  return dropped;
 }
 
 /* Frames of room in the buffer now. */
@@ -124,9 +166,24 @@ static snd_pcm_sframes_t fd_pointer(snd_pcm_ioplug_t *io) {
   snd_pcm_uframes_t played = played_now(d);
   const snd_pcm_uframes_t total = d->played_before_cycle + played;
   if (d->disconnect_after > 0 && total >= (snd_pcm_uframes_t)d->disconnect_after) {
+    /* Unplugged exactly when frame disconnect_after had played: nothing after it was heard. The
+     * pointer still reports that last position (the host can read it with snd_pcm_status);
+     * every later call finds the device gone. */
+    played = (snd_pcm_uframes_t)d->disconnect_after - d->played_before_cycle;
     d->disconnected = 1;
+    const snd_pcm_sframes_t last = (snd_pcm_sframes_t)(played % io->buffer_size);
+    const snd_pcm_uframes_t dropped = end_cycle(d, played);
+    fprintf(d->log, "unplug played=%lu dropped=%lu\n", (unsigned long)d->played_before_cycle, (unsigned long)dropped);
+    fflush(d->log);
+    FILE *mark = fopen(d->unplugged_path, "we");
+    if (mark) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      fprintf(mark, "%lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+      fclose(mark);
+    }
     snd_pcm_ioplug_set_state(io, SND_PCM_STATE_DISCONNECTED);
-    return -ENODEV;
+    return last;
   }
   if (io->state == SND_PCM_STATE_RUNNING) {
     int xrun = 0;
@@ -137,10 +194,13 @@ static snd_pcm_sframes_t fd_pointer(snd_pcm_ioplug_t *io) {
     /* A real-time DAC whose buffer ran dry. */
     if (d->realtime && d->clock_running && d->played_base + (snd_pcm_uframes_t)(elapsed_s(&d->started) * io->rate) > d->transferred) xrun = 1;
     if (xrun) {
+      /* Like a hw driver at an xrun: the stream stops with its pointer where playing stopped, so
+       * the host can read (snd_pcm_status) how much of its buffer was never played. */
       d->played_base = played;
       d->clock_running = 0;
+      fprintf(d->log, "xrun played=%lu dropped=%lu\n", (unsigned long)total, (unsigned long)(d->transferred - played));
+      fflush(d->log);
       snd_pcm_ioplug_set_state(io, SND_PCM_STATE_XRUN);
-      return -EPIPE;
     }
   }
   return (snd_pcm_sframes_t)(played % io->buffer_size);
@@ -169,10 +229,8 @@ static snd_pcm_sframes_t fd_transfer(snd_pcm_ioplug_t *io, const snd_pcm_channel
 static int fd_prepare(snd_pcm_ioplug_t *io) {
   fakedac_t *d = io->private_data;
   if (d->disconnected) return -ENODEV;
-  d->played_before_cycle += played_now(d);
-  d->transferred = 0;
-  d->played_base = 0;
-  d->clock_running = 0;
+  /* A prepare drops what the buffer held and not played (ALSA's semantics). */
+  end_cycle(d, played_now(d));
   arm_poll(d);
   return 0;
 }
@@ -186,6 +244,12 @@ static int fd_hw_params(snd_pcm_ioplug_t *io, snd_pcm_hw_params_t *params) {
 
 static int fd_close(snd_pcm_ioplug_t *io) {
   fakedac_t *d = io->private_data;
+  if (!d->disconnected && d->frame_bytes > 0) end_cycle(d, played_now(d));
+  if (d->log) {
+    fprintf(d->log, "close played=%lu received=%lu\n", (unsigned long)d->played_before_cycle, (unsigned long)d->received_before_cycle);
+    fclose(d->log);
+  }
+  if (d->played_fd >= 0) close(d->played_fd);
   if (d->fd >= 0) close(d->fd);
   if (d->poll_fd >= 0) close(d->poll_fd);
   if (d->lock_fd >= 0) close(d->lock_fd); /* releases the flock */
@@ -231,7 +295,7 @@ SND_PCM_PLUGIN_DEFINE_FUNC(fakedac) {
   const char *file = NULL;
   unsigned formats[MAX_LIST], rates[MAX_LIST];
   int nformats = 0, nrates = 0;
-  long ch_min = 1, ch_max = 8, realtime = 0, xrun_after = 0, disconnect_after = 0;
+  long ch_min = 1, ch_max = 8, realtime = 0, xrun_after = 0, disconnect_after = 0, replug_after_ms = 0;
   int err;
   (void)root;
 
@@ -248,17 +312,34 @@ SND_PCM_PLUGIN_DEFINE_FUNC(fakedac) {
     if (!strcmp(id, "realtime")) { snd_config_get_integer(n, &realtime); continue; }
     if (!strcmp(id, "xrun_after")) { snd_config_get_integer(n, &xrun_after); continue; }
     if (!strcmp(id, "disconnect_after")) { snd_config_get_integer(n, &disconnect_after); continue; }
+    if (!strcmp(id, "replug_after_ms")) { snd_config_get_integer(n, &replug_after_ms); continue; }
     SNDERR("fakedac: unknown field %s", id);
     return -EINVAL;
   }
   if (file == NULL || nformats == 0 || nrates == 0 || stream != SND_PCM_STREAM_PLAYBACK) return -EINVAL;
 
+  /* Still unplugged? Then there is no device to open, as with a USB DAC that is not there. */
+  char unplugged_path[4096];
+  snprintf(unplugged_path, sizeof unplugged_path, "%s.unplugged", file);
+  FILE *mark = fopen(unplugged_path, "re");
+  if (mark) {
+    long long at = 0;
+    const int got = fscanf(mark, "%lld", &at);
+    fclose(mark);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const long long now_ns = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+    if (got == 1 && (replug_after_ms < 0 || now_ns < at + replug_after_ms * 1000000LL)) return -ENODEV;
+    unlink(unplugged_path);
+  }
+
   fakedac_t *d = calloc(1, sizeof(*d));
   if (d == NULL) return -ENOMEM;
-  d->fd = d->poll_fd = d->lock_fd = -1;
+  d->fd = d->poll_fd = d->lock_fd = d->played_fd = -1;
   d->realtime = (int)realtime;
   d->xrun_after = xrun_after;
   d->disconnect_after = disconnect_after;
+  memcpy(d->unplugged_path, unplugged_path, sizeof unplugged_path);
 
   /* Hold the device like a hw PCM: a second opener gets -EBUSY. */
   char lock_path[4096];
@@ -266,8 +347,17 @@ SND_PCM_PLUGIN_DEFINE_FUNC(fakedac) {
   d->lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (d->lock_fd < 0) { err = -errno; goto fail; }
   if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) { err = errno == EWOULDBLOCK ? -EBUSY : -errno; goto fail; }
-  d->fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  d->fd = open(file, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (d->fd < 0) { err = -errno; goto fail; }
+  char side_path[4096];
+  snprintf(side_path, sizeof side_path, "%s.played", file);
+  d->played_fd = open(side_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (d->played_fd < 0) { err = -errno; goto fail; }
+  snprintf(side_path, sizeof side_path, "%s.log", file);
+  d->log = fopen(side_path, "ae");
+  if (d->log == NULL) { err = -errno; goto fail; }
+  fprintf(d->log, "open\n");
+  fflush(d->log);
   d->poll_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (d->poll_fd < 0) { err = -errno; goto fail; }
 
@@ -294,6 +384,8 @@ SND_PCM_PLUGIN_DEFINE_FUNC(fakedac) {
   return 0;
 
 fail:
+  if (d->log) fclose(d->log);
+  if (d->played_fd >= 0) close(d->played_fd);
   if (d->fd >= 0) close(d->fd);
   if (d->poll_fd >= 0) close(d->poll_fd);
   if (d->lock_fd >= 0) close(d->lock_fd);

@@ -17,6 +17,8 @@ import { dsdFormat } from '../../src/audio/format.ts';
 import { dsdBlock } from '../../src/audio/block.ts';
 import { openDsdToPcm, type DsdToPcmFilter } from '../../src/dsp/plugins/dsd2pcm/index.ts';
 import { DSD_TO_PCM_DEFAULTS } from '../../src/dsp/plugins/dsd2pcm/convert.ts';
+import { buildChain } from '../../src/dsp/chain.ts';
+import { prepareFilter } from '../../src/dsp/registry.ts';
 
 const DSD64 = 2822400;
 const SECONDS = 3;
@@ -87,4 +89,14 @@ test('DSD->PCM: headroom by default (the SACD 0 dB level plus the +3.1 dB peaks 
   const clipped = boosted.clipStats().clipped[0]!;
   assert.ok(clipped > 0);
   assert.match(boosted.report.detail, new RegExp(`; ${clipped} samples clipped`));
+});
+
+test('DSD->PCM clips show in the chain\'s reports, which the signal path is built from, as they happen', () => {
+  const format = dsdFormat(DSD64, 1);
+  const hot = sigmaDelta(DSD64, 0.2, 1000, [SACD_0DB * 10 ** (3.1 / 20)]);
+  const chain = buildChain([prepareFilter('dsd2pcm', { gainDb: 6, rate: 88200 })], format);
+  const dsdReport = () => chain.reports.find((r) => r.name === 'DSD to PCM')!;
+  assert.doesNotMatch(dsdReport().detail, /clipped/, 'nothing clipped before the audio');
+  chain.process(dsdBlock(format, hot));
+  assert.match(dsdReport().detail, /\d+ samples clipped/);
 });

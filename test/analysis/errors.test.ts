@@ -1,5 +1,6 @@
 // What `auris dr`, `loudness` and `analyze` print for a file they cannot read (issue 17, small
-// ones): the path once, the error and its code, and exit code 1. A FLAC file cut short by `head`.
+// ones): the path once, the error and its code, exit code 1, and no album line measured from
+// nothing. A FLAC file cut short.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-test('dr, loudness and analyze name a damaged file once in their error line', (t) => {
+test('dr, loudness and analyze name a damaged file once in their error line, and measure no album from nothing', (t) => {
   if (!needTools(t, 'flac', 'sox')) return;
   const dir = tempDir();
   const wav = path.join(dir, 'a.wav');
@@ -28,5 +29,7 @@ test('dr, loudness and analyze name a damaged file once in their error line', (t
     assert.ok(line, `${command}: an error line in ${r.stderr}`);
     assert.equal(line.split(cut).length - 1, 1, `${command}: the path once in "${line}"`);
     assert.match(line, /\[E_[A-Z_]+\]$/);
+    // Nothing was measured: no album line pretending to a -inf LUFS measurement.
+    assert.doesNotMatch(r.stdout, /-inf/, `${command}: ${r.stdout}`);
   }
 });

@@ -13,6 +13,7 @@ import { fileInfo } from '../../src/cli/commands/info.ts';
 import { printable } from '../../src/cli/paths.ts';
 import { resultLine } from '../../src/cli/commands/verify.ts';
 import { openFile } from '../../src/decoders/registry.ts';
+import { loadEqPreset } from '../../src/dsp/presets/load.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { writeWav } from '../analysis/files.ts';
 import { lcgInts } from '../helpers/alsa.ts';
@@ -95,6 +96,10 @@ test('the decoder refuses a FIFO at once (E_NOT_A_FILE): info, decode and verify
   assert.equal(existsSync(path.join(dir, 'out.wav')), false);
   // A folder is not a file either.
   await assert.rejects(openFile(dir), notAFile);
+  // Nor is an EQ preset that is a FIFO (play --eq, convert --eq, auris eq).
+  const preset = path.join(dir, 'preset.txt');
+  execFileSync('mkfifo', [preset]);
+  await assert.rejects(loadEqPreset(preset), notAFile);
 });
 
 test('verify: every bad path is reported and skipped, every good file verified, exit 1; one line per file', { timeout: HANG_GUARD_MS * 2 }, (t) => {
@@ -110,7 +115,8 @@ test('verify: every bad path is reported and skipped, every good file verified, 
     const lines = r.stdout.trimEnd().split('\n');
     const names = lines.slice(0, -1).map((l) => /^OK {4}(.*) \([^()]*, \d+ frames/.exec(l)?.[1]).sort();
     assert.deepEqual(names, [`${lib}/01 a.wav`, `${lib}/02 b.wav`, `${lib}/03 link.wav`, `${lib}/04 new\\nline.wav`]);
-    assert.equal(lines.at(-1), '4 file(s) verified: 4 ok, 0 failed');
+    // Skipped: the missing path, the long name, the FIFO, the locked folder, the deep path.
+    assert.equal(lines.at(-1), '4 file(s) verified: 4 ok, 0 failed; 5 path(s) skipped (see above)');
     assert.match(r.stderr, /missing\.flac: no such file or folder \[E_NOT_FOUND\]/);
     assert.match(r.stderr, /n{300}\.flac: the path is longer than the system allows \[E_IO\]/);
     assert.match(r.stderr, /lib\/pipe\.flac: not a regular file .*\[E_NOT_A_FILE\]/);
@@ -128,12 +134,13 @@ test('dr: the same library gives a DR for each readable file and reports the res
   if (!user) return;
   const { dir, lib } = library();
   try {
-    const r = auris(user, 'dr', '--json', path.join(dir, 'missing.flac'), lib);
+    // A name too long and a file in an unreadable folder, named directly, before the folder.
+    const r = auris(user, 'dr', '--json', path.join(dir, 'missing.flac'), path.join(dir, `${'n'.repeat(300)}.flac`), path.join(lib, 'locked', 'hidden.wav'), lib);
     assert.notEqual(r.status, null, 'dr hung');
     assert.equal(r.status, 1, r.stderr);
     const json = JSON.parse(r.stdout) as { tracks: { path: string }[] };
     assert.deepEqual(json.tracks.map((x) => path.basename(x.path)).sort(), ['01 a.wav', '02 b.wav', '03 link.wav', '04 new\nline.wav']);
-    for (const what of [/missing\.flac: no such file or folder \[E_NOT_FOUND\]/, /pipe\.flac: not a regular file/, /locked: permission denied \[E_PERMISSION\]/, /longer than the system allows \[E_IO\]/]) {
+    for (const what of [/locked\/hidden\.wav: permission denied \[E_PERMISSION\]/, /n{300}\.flac: the path is longer/, /missing\.flac: no such file or folder \[E_NOT_FOUND\]/, /pipe\.flac: not a regular file/, /locked: permission denied \[E_PERMISSION\]/, /longer than the system allows \[E_IO\]/]) {
       assert.match(r.stderr, what);
     }
     // The newline in a name is escaped in the error lines too: every stderr line is one report.

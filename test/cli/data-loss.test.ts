@@ -3,6 +3,7 @@
 // symlink), and a failed run leaves an existing output file byte for byte as it was.
 
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -183,5 +184,16 @@ test('play: --output file: naming a file of the queue is refused before anything
   assert.equal(process.exitCode, 1);
   process.exitCode = undefined;
   assert.match(stderr.join(''), /E_OUTPUT_IS_INPUT/);
+  assert.ok(readFileSync(x).equals(bytes));
+});
+
+test('dr --log naming one of the files it measures is refused, and the file is untouched', () => {
+  const dir = tempDir();
+  const x = path.join(dir, 'x.wav');
+  const bytes = wavBytes(44100, 9);
+  writeFileSync(x, bytes);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../../src/cli/main.ts'), 'dr', x, '--log', x], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /E_OUTPUT_IS_INPUT/);
   assert.ok(readFileSync(x).equals(bytes));
 });

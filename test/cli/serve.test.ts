@@ -34,7 +34,7 @@ test('auris serve: prints its address, answers, a second start finds it, Ctrl+C 
   const data = tempDir('auris-serve-');
   const music = tempDir('auris-serve-music-');
   writeWav(path.join(music, 'tone.wav'), 1);
-  const first = start(['serve', '--port', '0', '--data', data, '--library', music, '--no-open']);
+  const first = start(['serve', '--port', '0', '--mpd-port', '0', '--data', data, '--library', music, '--no-open']);
   try {
     const url = await first.url;
     // --library adds the folder and scans it
@@ -52,9 +52,10 @@ test('auris serve: prints its address, answers, a second start finds it, Ctrl+C 
     const outputs = await (await fetch(`${url}api/outputs`)).json() as { name: string }[];
     assert.ok(outputs.some((o) => o.name === 'null'), JSON.stringify(outputs.map((o) => o.name)));
     assert.match(first.out(), /Media keys are off: no D-Bus session bus/);
+    assert.match(first.out(), /^MPD clients: 127\.0\.0\.1:\d+$/m);
 
     const port = new URL(url).port;
-    const second = start(['serve', '--port', port, '--data', tempDir('auris-serve-'), '--no-open']);
+    const second = start(['serve', '--port', port, '--mpd-port', '0', '--data', tempDir('auris-serve-'), '--no-open']);
     assert.equal(await second.url, url);
     assert.equal(await second.exit, 0);
     assert.match(second.out(), /^Auris is already running at /);
@@ -70,7 +71,7 @@ test('auris serve: a port held by another program is named, with how to choose a
   await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
   const port = (other.address() as { port: number }).port;
   try {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data', tempDir('auris-serve-'), '--no-open'], { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: '' } });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--mpd-port', '0', '--data', tempDir('auris-serve-'), '--no-open'], { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: '' } });
     let err = '';
     child.stderr.on('data', (d: Buffer) => { err += String(d); });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -84,7 +85,7 @@ test('auris serve: a port held by another program is named, with how to choose a
 test('auris with no arguments starts the server with the saved settings', { timeout: 60_000 }, async () => {
   const config = tempDir('auris-config-');
   mkdirSync(path.join(config, 'auris'));
-  writeFileSync(path.join(config, 'auris', 'settings.json'), JSON.stringify({ server: { port: 0 }, output: { name: 'null' } }));
+  writeFileSync(path.join(config, 'auris', 'settings.json'), JSON.stringify({ server: { port: 0 }, mpd: { port: 0 }, output: { name: 'null' } }));
   const run = start([], { XDG_CONFIG_HOME: config, XDG_DATA_HOME: tempDir('auris-data-') });
   try {
     const url = await run.url;

@@ -242,3 +242,30 @@ test('settings survive a restart; a corrupt file is reported with key and line, 
   await core.close();
   assert.ok(existsSync(file));
 });
+
+test('next in the last seconds of a track whose successor has another format plays that successor; previous then goes back (issue 16 item 1)', async () => {
+  const first = wav('fmt-44k', 2, 8);
+  const other = path.join(dir, 'fmt-48k.wav');
+  const samples48 = noise(48000, 2, 24, 9);
+  writeFileSync(other, riffWave([chunk('fmt ', wavFmt({ tag: 1, channels: 2, rate: 48000, containerBits: 24 })), chunk('data', intBytesLE(samples48, 3))]));
+  const { core, events } = await testCore({ output: 'null', bufferMs: 200 });
+  try {
+    const [a, b] = await core.queue.add([first.file, other]);
+    await core.player.play(a);
+    // By 1.2 s the whole of the 2 s track has been decoded: the engine is playing out its end.
+    await until(() => core.player.state().positionMs >= 1200, 5000, 'the last second of the first track');
+    await core.player.next();
+    await until(() => core.player.state().currentId === b && core.player.state().status === 'playing', 3000, 'the second track playing');
+    await until(() => ofType(events, 'output-open').some((o) => o.output.format.rate === 48000), 3000, 'the output reopened at 48 kHz');
+    await core.player.previous();
+    await until(() => core.player.state().currentId === a, 3000, 'previous to go back to the first track');
+    await core.player.next();
+    const ended = nextEvent(core, events, isEnd, events.length);
+    await ended;
+    const ends = ofType(events, 'track-end');
+    assert.ok(ends.some((e) => e.id === b && e.completed && e.proof.verified), 'the second track played to its end, verified');
+    assert.deepEqual(ofType(events, 'error'), []);
+  } finally {
+    await core.close();
+  }
+});

@@ -83,3 +83,14 @@ test('MP3 with garbage before its first frame and an ID3v1 tag after its last: d
   assert.deepEqual(b.warnings, ['bytes 0..1999 are no MPEG audio frame and were skipped']);
   assert.deepEqual(readFileSync(path.join(dir, 'b.wav')), readFileSync(path.join(dir, 'a.wav')));
 });
+
+test('a WAV written to a pipe (size fields 0xFFFFFFFF, as ffmpeg writes them) decodes whole, the placeholder named as a warning', async (t) => {
+  if (!needTools(t, 'ffmpeg')) return;
+  const dir = tempDir();
+  const piped = path.join(dir, 'piped.wav');
+  writeFileSync(piped, run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', SOURCE, '-c:a', 'pcm_s16le', '-f', 'wav', '-']));
+  assert.equal(readFileSync(piped).readUInt32LE(4), 0xffffffff, 'a placeholder RIFF size');
+  const r = await decodeToFile(piped, path.join(dir, 'out.wav'), 0, null);
+  assert.equal(r.frames, 144000);
+  assert.ok(r.warnings.some((w) => /streaming writer/.test(w)), r.warnings.join('; '));
+});

@@ -87,6 +87,7 @@ const SAMPLES: Sample[] = [
   { file: 'a.mp3', make: ffmpegMade('-c:a', 'libmp3lame') },
   { file: 'a.ogg', make: ffmpegMade('-c:a', 'libvorbis', '-page_duration', '50000'), ogg: true },
   { file: 'a.opus', make: ffmpegMade('-c:a', 'libopus', '-page_duration', '50000'), ogg: true },
+  { file: 'flac.oga', make: ffmpegMade('-c:a', 'flac', '-f', 'ogg'), ogg: true },
   { file: 'surround.opus', make: ffmpegMade('-c:a', 'libopus', '-ac', '6', '-mapping_family', '1'), ogg: true },
   { file: 'a.dsf', make: (file) => writeFileSync(file, dsfFile({ rate: 2822400, channels: 2, msb: dsdNoise(6000, 2) })), dsd: true },
   { file: 'a.dff', make: (file) => writeFileSync(file, dsdiffFile({ rate: 2822400, channels: 2, msb: dsdNoise(6000, 2) })), dsd: true },

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { fileInfo } from '../../src/cli/commands/info.ts';
@@ -60,4 +60,18 @@ test('info: a length the file does not state is unknown, or measured by --verify
   const m = await fileInfo(mp3, false);
   assert.equal(m.frames, ref.length / 4, 'the count of ffmpeg\'s decode');
   assert.ok(Math.abs(m.durationSeconds! - 5.4) < 0.06, `${m.durationSeconds} s`);
+});
+
+test('info: what the decoder recovered from is listed (garbage before an MP3, a WAV written to a pipe)', async (t) => {
+  if (!needTools(t, 'ffmpeg')) return;
+  const dir = tempDir();
+  const clean = path.join(dir, 'clean.mp3');
+  run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=f=440:r=44100:d=1', '-c:a', 'libmp3lame', '-id3v2_version', '0', clean]);
+  const dirty = path.join(dir, 'dirty.mp3');
+  writeFileSync(dirty, Buffer.concat([Buffer.alloc(1000, 0x20), readFileSync(clean)]));
+  assert.deepEqual((await fileInfo(clean, false)).warnings, []);
+  assert.deepEqual((await fileInfo(dirty, false)).warnings, ['bytes 0..999 are no MPEG audio frame and were skipped']);
+  const piped = path.join(dir, 'piped.wav');
+  writeFileSync(piped, run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=f=440:r=44100:d=1', '-f', 'wav', '-']));
+  assert.ok((await fileInfo(piped, false)).warnings.some((w) => /streaming writer/.test(w)));
 });

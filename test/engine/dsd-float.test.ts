@@ -172,7 +172,9 @@ test('a float WAV to a DAC without float: 32-bit integer with dither, reported d
   assert.deepEqual([open.output.container, open.output.format.validBits], ['S32_LE', 32]);
   const end = ofType(events, 'track-end')[0]!;
   assert.equal(end.signalPath.verdict, 'degraded');
-  assert.ok(end.signalPath.reasons.some((r) => /no 32-bit float container at 48000 Hz; reduced to 32-bit with dither/.test(r)), end.signalPath.reasons.join('; '));
+  // One reason, the quantisation, said to be required; no spurious "format changed" for the exact f32 -> f64 step.
+  assert.equal(end.signalPath.reasons.length, 1, end.signalPath.reasons.join('; '));
+  assert.match(end.signalPath.reasons[0]!, /not bit-perfect \(required\): .*floating point and the device takes integers only, so it is quantised to 32-bit/);
   assert.equal(end.proof.verified, false);
   const got = unpackInt(readFileSync(path.join(captureDir, 'dac32.raw')), 32, 'S32_LE');
   assert.equal(got.length, samples.length);
@@ -192,6 +194,12 @@ test('an MP3 plays with the verdict lossy-source', async (t) => {
   assert.equal(end.signalPath.verdict, 'lossy-source', end.signalPath.reasons.join('; '));
   assert.ok(end.signalPath.reasons.some((r) => /lossy source/.test(r)));
   assert.equal(ofType(events, 'output-open')[0]!.output.format.sample, 'f32');
+  // On an integer DAC the MP3 is quantised, as it must be, and stays lossy-source (not degraded).
+  const onDac = await play({ output: 'alsa:dac32', bufferMs: 100 }, [mp3]);
+  const dacEnd = ofType(onDac, 'track-end')[0]!;
+  assert.equal(dacEnd.signalPath.verdict, 'lossy-source', dacEnd.signalPath.reasons.join('; '));
+  assert.ok(dacEnd.signalPath.reasons.some((r) => /\(required\)/.test(r)), dacEnd.signalPath.reasons.join('; '));
+  assert.ok(!dacEnd.signalPath.reasons.some((r) => /with no stage reporting it/.test(r)), dacEnd.signalPath.reasons.join('; '));
 });
 
 test('seek in a DSF lands on the DSD byte: DoP from frame N equals the DoP of the source from N', async (t) => {

@@ -99,3 +99,32 @@ test('stop during the final drain stops at once, without an error, and the playe
   assert.equal(ends.at(-1)?.completed, true);
   assert.equal(ends.at(-1)?.proof.verified, true);
 });
+
+test('a long pause releases the device for other programs; resume reopens it at the same sample', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t) || !needFakeDac(t)) return;
+  const frames = Math.round(RATE * 1.5);
+  const samples = noise(frames, 2, 24, 23);
+  const file = flacFile('release', samples);
+  const capture = path.join(captureDir, 'dac24.raw');
+  const { core, events } = await testCore({ output: 'alsa:dac24', bufferMs: 200, releaseAfterPauseMs: 300 });
+  try {
+    await core.queue.add([file]);
+    await core.player.play();
+    await until(() => core.player.state().positionMs >= 500, 10_000, 'position 0.5 s');
+    await core.player.pause();
+    await until(() => core.player.state().output === null, 3000, 'the device to be released');
+    assert.equal(core.player.state().status, 'paused', 'still paused, not stopped');
+    const held = core.player.state().positionFrames;
+    // Another program can open the device now.
+    const { outputPlugin } = await import('../../src/outputs/registry.ts');
+    const other = await outputPlugin('alsa:dac24').open({ rate: RATE, channels: 2, sample: 's24', validBits: 24 }, 'exclusive', { bufferMs: 100 });
+    await other.close();
+    await core.player.resume();
+    await until(() => events.some((e) => e.type === 'queue-end' || e.type === 'error'), 10_000, 'the end of the queue');
+    assert.deepEqual(events.filter((e) => e.type === 'error' || e.type === 'track-error'), []);
+    // The reopened device got the source from the held frame on (its capture starts at each open).
+    assert.ok(Buffer.from(packInt(samples.subarray(held * 2), 24, 'S24_3LE')).equals(readFileSync(capture)), `the stream after resume starts at frame ${held}`);
+  } finally {
+    await core.close();
+  }
+});

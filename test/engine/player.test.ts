@@ -210,3 +210,40 @@ test('an Equalizer APO preset runs in the chain and the path says enhanced', asy
   assert.ok(end.signalPath.stages.some((s) => s.kind === 'filter' && s.changesSamples), JSON.stringify(end.signalPath.stages.map((s) => s.name)));
   assert.equal(ofType(events, 'output-open')[0]!.output.format.validBits, 24, 'processed audio leaves at 24 bits');
 });
+
+test('a mono file on a stereo-only DAC goes unchanged to both channels, bit-perfect and verified, and the path says so', async (t) => {
+  if (!needTools(t, 'flac') || !needAlsa(t)) return;
+  const { needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  const mono = signal(20000, 1, 16, 12);
+  const file = flacFile('mono', mono, 44100, 1, 16);
+  const events = await playAll({ output: 'alsa:dac24', bufferMs: 100 }, [file]);
+  const open = ofType(events, 'output-open')[0]!;
+  assert.deepEqual([open.output.format.channels, open.output.container], [2, 'S24_3LE']);
+  const stereo = new Int32Array(mono.length * 2);
+  for (let i = 0; i < mono.length; i++) stereo[2 * i] = stereo[2 * i + 1] = mono[i]!;
+  assert.ok(readFileSync(path.join(captureDir, 'dac24.raw')).equals(packInt(stereo, 16, 'S24_3LE')), 'each sample on both channels, unchanged');
+  const end = ofType(events, 'track-end')[0]!;
+  assert.equal(end.signalPath.verdict, 'bit-perfect', end.signalPath.reasons.join('; '));
+  assert.ok(end.signalPath.stages.some((s) => /mono samples go unchanged to all 2 channels/.test(s.detail)));
+  assert.equal(end.proof.verified, true, end.proof.reason);
+  assert.equal(end.proof.reference, 'streaminfo');
+});
+
+test('a JSON preset works in play as in convert; a boost clips without the automatic preamp and the path counts the clips, with it nothing clips', async (t) => {
+  if (!needTools(t, 'flac')) return;
+  // Near full scale: a +9 dB shelf would push it far past 0 dBFS.
+  const loud = sine(44100, 2, 16, { freq: 100, amplitude: 0.9 });
+  const file = flacFile('loud', loud, 44100, 2, 16);
+  const preset = path.join(dir, 'boost.json');
+  writeFileSync(preset, JSON.stringify({ bands: [{ type: 'lowshelf', freq: 200, gainDb: 9, q: 0.707 }] }));
+  const clipping = await playAll({ output: 'null:unpaced', eqPreset: preset, eqAutoPreamp: false }, [file]);
+  const hot = ofType(clipping, 'track-end')[0]!;
+  assert.equal(hot.signalPath.verdict, 'enhanced', 'the JSON preset was applied');
+  const counted = hot.signalPath.stages.map((s) => /(\d+) samples clipped/.exec(s.detail)).find(Boolean);
+  assert.ok(counted && Number(counted[1]) > 1000, `clips counted in the path: ${hot.signalPath.stages.map((s) => s.detail).join(' | ')}`);
+  const safe = await playAll({ output: 'null:unpaced', eqPreset: preset }, [file]);
+  const cool = ofType(safe, 'track-end')[0]!;
+  assert.ok(!cool.signalPath.stages.some((s) => /clipped/.test(s.detail)), 'the automatic preamp keeps the boost below full scale');
+  assert.ok(cool.signalPath.stages.some((s) => /preamp -\d+\.\d+ dB \(auto\)/.test(s.detail)), cool.signalPath.stages.map((s) => s.detail).join(' | '));
+});

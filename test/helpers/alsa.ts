@@ -4,7 +4,7 @@
 // anything opens ALSA: alsa-lib reads ALSA_CONFIG_PATH once per process.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { addonStatus, backendStatus } from '../../native/index.ts';
@@ -106,4 +106,37 @@ export function writeMixerState(ctl: string, element: string, state: MixerElemen
   all.set(element, state);
   const text = [...all].map(([name, s]) => `${name} vol ${s.volume.join(' ')} sw ${s.on.join(' ')}\n`).join('');
   writeFileSync(path.join(captureDir, `${ctl}.state`), text);
+}
+
+/** One line of a fakedac's log (see test/alsa/fakedac.c): what it played, received and dropped. */
+export interface FakeDacEvent {
+  readonly kind: 'open' | 'xrun' | 'unplug' | 'close';
+  /** Frames played since that open. */
+  readonly played: number;
+  /** xrun, unplug: frames received and never played. */
+  readonly dropped: number;
+  /** close: frames received since that open. */
+  readonly received: number;
+}
+
+/** The fakedac `pcm`'s log since the last resetFakeDac: every open, xrun, unplug and close. */
+export function fakeDacLog(pcm: string): FakeDacEvent[] {
+  const file = path.join(captureDir, `${pcm}.raw.log`);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => {
+    const [kind, ...fields] = line.split(' ');
+    const get = (k: string) => Number(fields.find((f) => f.startsWith(`${k}=`))?.slice(k.length + 1) ?? 0);
+    return { kind: kind as FakeDacEvent['kind'], played: get('played'), dropped: get('dropped'), received: get('received') };
+  });
+}
+
+/** The bytes the fakedac `pcm` actually played (not only received) since the last resetFakeDac, over every open. */
+export function fakeDacPlayed(pcm: string): Buffer {
+  const file = path.join(captureDir, `${pcm}.raw.played`);
+  return existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+}
+
+/** Forgets what the fakedac `pcm` played and logged, and plugs it back in. */
+export function resetFakeDac(pcm: string): void {
+  for (const ext of ['.played', '.log', '.unplugged']) rmSync(path.join(captureDir, `${pcm}.raw${ext}`), { force: true });
 }

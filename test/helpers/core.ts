@@ -14,8 +14,10 @@ export interface PlaySettings {
   readonly volumeDb?: number;
   readonly volumeControl?: string;
   readonly eqPreset?: string | null;
+  readonly eqAutoPreamp?: boolean;
   readonly missingRate?: 'resample' | 'skip';
   readonly dsd?: 'auto' | 'native' | 'dop' | 'pcm';
+  readonly releaseAfterPauseMs?: number;
 }
 
 export function patchOf(s: PlaySettings): SettingsPatch {
@@ -24,9 +26,10 @@ export function patchOf(s: PlaySettings): SettingsPatch {
   if (s.volumeControl !== undefined) output.volumeControl = s.volumeControl;
   if (s.missingRate !== undefined) output.missingRate = s.missingRate;
   if (s.dsd !== undefined) output.dsd = s.dsd;
+  if (s.releaseAfterPauseMs !== undefined) output.releaseAfterPauseMs = s.releaseAfterPauseMs;
   const patch: SettingsPatch = { output };
   if (s.volumeDb !== undefined) patch.volumeDb = s.volumeDb;
-  if (s.eqPreset !== undefined) patch.dsp = { eqPreset: s.eqPreset, eqEnabled: true };
+  if (s.eqPreset !== undefined) patch.dsp = { eqPreset: s.eqPreset, eqEnabled: true, ...(s.eqAutoPreamp !== undefined ? { eqAutoPreamp: s.eqAutoPreamp } : {}) };
   return patch;
 }
 

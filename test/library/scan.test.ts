@@ -90,6 +90,9 @@ test('odd trees: empty files, symlink loops, NFC and NFD names, a non-UTF-8 name
     assert.deepEqual(service.library.fileErrors().map((e) => [path.basename(e.path), e.code]), [['zero.flac', 'E_TRUNCATED']]);
     assert.equal(r.errors, 3);
     assert.deepEqual(service.library.search('cafe').items.map((x) => x.uri).sort(), ['x/Caf\u00e9.flac', 'x/Cafe\u0301 2.flac'].sort());
+    // Each name is kept as the disk has it, and found in either normalisation.
+    assert.equal(service.library.trackByUri('x/Cafe\u0301.flac')?.uri, 'x/Caf\u00e9.flac');
+    assert.equal(service.library.trackByUri('x/Caf\u00e9 2.flac')?.uri, 'x/Cafe\u0301 2.flac');
     assert.deepEqual(counts((await service.scan())[0]), { available: true, added: 0, changed: 0, renamed: 0, removed: 0, unchanged: 3, errors: 2 });
   } finally {
     await service.close();

@@ -51,7 +51,13 @@ test('the watcher picks up a file added, retagged, renamed and deleted', async (
     rmSync(path.join(music, 'A', '1.flac'));
     await eventually('the deleted file is gone', () => (lib.trackByUri('A/1.flac') === null ? true : undefined));
     assert.equal(lib.stats().songs, 1);
-    assert.ok(changes >= 4, `database-changed events: ${changes}`);
+
+    // A root added while watching is watched too (and, with two roots, uris carry the root's name).
+    const second = tempDir('auris-watch-2-');
+    const root2 = await service.addRoot(second);
+    copyFileSync(spare, path.join(second, 'late.flac'));
+    await eventually('a file in the root added later is indexed', () => lib.trackByUri(`${root2.name}/late.flac`) ?? undefined);
+    assert.ok(changes >= 5, `database-changed events: ${changes}`);
   } finally {
     await service.close();
   }

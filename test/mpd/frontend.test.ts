@@ -191,11 +191,15 @@ test('albumart and readpicture: binary chunks within binarylimit, bytes equal to
     if (offset >= cover.length || chunk.length === 0) break;
   }
   assert.ok(Buffer.concat(got).equals(cover));
-  const pic = await c.cmd(`readpicture "${TREE[0]!.uri}" 0`);
-  assert.equal(field(pic.lines, 'type'), 'image/jpeg');
-  assert.ok(pic.binary[0]!.equals(cover.subarray(0, 1000)));
+  // readpicture reads the picture embedded in the file, as MPD does.
+  const embedded = readFileSync(tree.embedded);
+  await c.ok('binarylimit 8192');
+  const pic = await c.cmd(`readpicture "${TREE[4]!.uri}" 0`);
+  assert.equal(field(pic.lines, 'type'), 'image/png');
+  assert.equal(Number(field(pic.lines, 'size')), embedded.length);
+  assert.ok(pic.binary[0]!.equals(embedded.subarray(0, 8192)));
+  assert.deepEqual((await c.cmd(`readpicture "${TREE[0]!.uri}" 0`)).lines, [], 'no embedded picture: an empty success');
   assert.equal((await c.cmd(`albumart "${TREE[2]!.uri}" 0`)).end, 'ACK [50@0] {albumart} No file exists');
-  assert.deepEqual((await c.cmd(`readpicture "${TREE[2]!.uri}" 0`)).lines, [], 'no picture: an empty success');
   assert.equal((await c.cmd(`albumart "${TREE[0]!.uri}" 99999999`)).end, 'ACK [2@0] {albumart} Offset too large');
   c.close();
 });
@@ -262,6 +266,20 @@ test('idle: changes from the core itself wake it; noidle answers at once; flags 
   await stack.core.volume.set(0);
   await reset(a);
   a.close();
+});
+
+test('update starts a library scan: updating_db, then idle update wakes', async (t) => {
+  if (!needTools(t, ...TREE_TOOLS)) return;
+  const a = await client();
+  const b = await client();
+  b.send('idle update\n');
+  await sleep(50);
+  const job = Number(field(await a.ok('update'), 'updating_db'));
+  assert.ok(job >= 1);
+  assert.deepEqual((await b.reply()).lines, ['changed: update']);
+  assert.equal((await a.cmd('update "../x"')).end, 'ACK [2@0] {update} Malformed URI');
+  a.close();
+  b.close();
 });
 
 test('malformed input ends in an ACK or a closed connection, and other clients go on', async (t) => {

@@ -34,14 +34,17 @@ export interface LibraryTree {
   readonly root: string;
   /** The folder cover of "Alpha Band/First Album" (MPD's albumart finds it too). */
   readonly cover: string;
+  /** The picture embedded in the Compilations tracks (readpicture reads it). */
+  readonly embedded: string;
 }
 
 /** Writes the library under a new temporary folder. */
 export function makeTree(): LibraryTree {
   const root = tempDir('auris-mpd-music-');
-  TREE.forEach((t, i) => flacAt(root, t.uri, { tags: t.tags, seconds: TRACK_SECONDS, freq: 330 + 110 * i }));
+  const embedded = imageAt(path.join(tempDir('auris-mpd-pic-'), 'front.png'), 64, 48);
+  TREE.forEach((t, i) => flacAt(root, t.uri, { tags: t.tags, seconds: TRACK_SECONDS, freq: 330 + 110 * i, picture: t.uri.startsWith('Compilations/') ? embedded : undefined }));
   const cover = imageAt(path.join(root, 'Alpha Band', 'First Album', 'cover.jpg'), 320, 240);
-  return { root, cover };
+  return { root, cover, embedded };
 }
 
 export interface Stack {

@@ -74,13 +74,14 @@ test('playerctl drives the server over MPRIS: play-pause, next, metadata, positi
     await near(before + 5000);
     const read = Number(await playerctl('position')) * 1000;
     assert.ok(Math.abs(read - s.core.player.state().positionMs) < 1000, `playerctl reads ${read} ms, the core says ${s.core.player.state().positionMs}`);
+    // a D-Bus property set cannot wait for the core to save the settings: the change lands just after
     await playerctl('shuffle', 'On');
-    assert.equal(s.core.queue.modes().random, true);
+    await until(() => s.core.queue.modes().random, 2000, 'shuffle on');
     await playerctl('loop', 'Track');
-    assert.deepEqual([s.core.queue.modes().repeat, s.core.queue.modes().single], [true, 'on']);
+    await until(() => s.core.queue.modes().repeat && s.core.queue.modes().single === 'on', 2000, 'loop track');
     assert.equal(await playerctl('loop'), 'Track');
     await playerctl('volume', '0.5');
-    assert.ok(Math.abs(s.core.volume.get() - 20 * Math.log10(0.5)) < 1e-9, `volume ${s.core.volume.get()} dB`);
+    await until(() => Math.abs(s.core.volume.get() - 20 * Math.log10(0.5)) < 1e-9, 2000, 'volume -6.02 dB');
 
     await playerctl('play');
     assert.equal((await state()).status, 'playing');

@@ -60,3 +60,17 @@ test('exact widenings between stages are not findings: int to f64, int to a wide
   const p = evaluateSignalPath([stage({ kind: 'decoder', name: 'FLAC', output: cd }), stage({ kind: 'output', name: 'ALSA', input: pcmFormat(44100, 2, 24) })]);
   assert.equal(p.verdict, 'bit-perfect');
 });
+
+test('float sources: f32 to f64 is an exact widening; a required quantisation is said as such and leaves a lossy source lossy-source', () => {
+  const f32 = floatFormat(44100, 2, 32);
+  const f64 = floatFormat(44100, 2, 64);
+  const s32 = pcmFormat(44100, 2, 32);
+  const quantise = stage({ kind: 'dither', name: 'TPDF dither', input: f64, output: s32, changesSamples: true, required: true, detail: 'required' });
+  const lossless = evaluateSignalPath([stage({ kind: 'decoder', name: 'WAV', output: f32 }), quantise]);
+  assert.equal(lossless.verdict, 'degraded');
+  assert.deepEqual(lossless.reasons, ['not bit-perfect (required): TPDF dither (required)']);
+  const mp3 = evaluateSignalPath([stage({ kind: 'decoder', name: 'MP3', output: f32, lossy: true }), quantise]);
+  assert.equal(mp3.verdict, 'lossy-source');
+  const forced = evaluateSignalPath([stage({ kind: 'decoder', name: 'MP3', output: f32, lossy: true }), { ...quantise, required: false }]);
+  assert.equal(forced.verdict, 'degraded', 'a change that is not required still degrades');
+});

@@ -101,7 +101,7 @@ function onEvent(e: CoreEvent): void {
     case 'changed':
       if (e.flags.includes('queue') || e.flags.includes('options')) void refresh.queue();
       if (e.flags.includes('settings') || e.flags.includes('mixer')) void refresh.settings();
-      if (e.flags.includes('output')) void refresh.outputs();
+      if (e.flags.includes('output') && outputs.get() !== null) void refresh.outputs();
       // The player state carries the volume and the output too.
       if (e.flags.some((f) => f === 'player' || f === 'mixer' || f === 'output' || f === 'signal_path' || f === 'proof')) void refresh.state();
       if (e.flags.includes('database')) libraryVersion.set(libraryVersion.get() + 1);
@@ -134,11 +134,12 @@ function onEvent(e: CoreEvent): void {
   }
 }
 
+/** What every view needs. The outputs are read by the Settings view only: listing them probes each device. */
 function readAll(): void {
   void refresh.state();
   void refresh.queue();
   void refresh.settings();
-  void refresh.outputs();
+  if (outputs.get() !== null) void refresh.outputs();
 }
 
 /**

@@ -86,7 +86,9 @@ void LoadOnce() {
   B(pcm_writei, "snd_pcm_writei"); B(pcm_prepare, "snd_pcm_prepare"); B(pcm_start, "snd_pcm_start");
   B(pcm_drain, "snd_pcm_drain"); B(pcm_drop, "snd_pcm_drop"); B(pcm_pause, "snd_pcm_pause");
   B(pcm_resume, "snd_pcm_resume"); B(pcm_state, "snd_pcm_state"); B(pcm_delay, "snd_pcm_delay");
-  B(pcm_avail_update, "snd_pcm_avail_update"); B(pcm_wait, "snd_pcm_wait"); B(pcm_type, "snd_pcm_type");
+  B(pcm_avail_update, "snd_pcm_avail_update"); B(pcm_wait, "snd_pcm_wait");
+  B(pcm_status_sizeof, "snd_pcm_status_sizeof"); B(pcm_status, "snd_pcm_status");
+  B(pcm_status_get_avail, "snd_pcm_status_get_avail"); B(pcm_type, "snd_pcm_type");
   B(pcm_type_name, "snd_pcm_type_name"); B(pcm_name, "snd_pcm_name"); B(strerror, "snd_strerror");
   B(lib_error_set_handler, "snd_lib_error_set_handler");
   B(card_next, "snd_card_next"); B(ctl_open, "snd_ctl_open"); B(ctl_close, "snd_ctl_close");

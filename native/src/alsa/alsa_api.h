@@ -13,6 +13,7 @@ namespace auris::alsa {
 struct snd_pcm_t;
 struct snd_pcm_hw_params_t;
 struct snd_pcm_sw_params_t;
+struct snd_pcm_status_t;
 struct snd_pcm_info_t;
 struct snd_ctl_t;
 struct snd_ctl_card_info_t;
@@ -100,6 +101,9 @@ struct Api {
   int (*pcm_delay)(snd_pcm_t*, snd_pcm_sframes_t*);
   snd_pcm_sframes_t (*pcm_avail_update)(snd_pcm_t*);
   int (*pcm_wait)(snd_pcm_t*, int);
+  size_t (*pcm_status_sizeof)();
+  int (*pcm_status)(snd_pcm_t*, snd_pcm_status_t*);
+  snd_pcm_uframes_t (*pcm_status_get_avail)(const snd_pcm_status_t*);
   int (*pcm_type)(snd_pcm_t*);
   const char* (*pcm_type_name)(int);
   const char* (*pcm_name)(snd_pcm_t*);

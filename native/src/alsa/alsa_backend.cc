@@ -38,6 +38,11 @@ struct HwParams {
   ~HwParams() { std::free(p); }
   snd_pcm_hw_params_t* p;
 };
+struct PcmStatus {
+  explicit PcmStatus(const Api* a) : p(static_cast<snd_pcm_status_t*>(std::calloc(1, a->pcm_status_sizeof()))) {}
+  ~PcmStatus() { std::free(p); }
+  snd_pcm_status_t* p;
+};
 struct SwParams {
   explicit SwParams(const Api* a) : p(static_cast<snd_pcm_sw_params_t*>(std::calloc(1, a->pcm_sw_params_sizeof()))) {}
   ~SwParams() { std::free(p); }
@@ -79,12 +84,15 @@ class AlsaStream final : public Backend {
     }
     Status s = Configure(req, *fmt, out);
     if (!s.ok) Close();
+    else status_ = std::make_unique<PcmStatus>(a_);  // allocated here: the device thread must not allocate
     return s;
   }
 
   void Run(DeviceContext& ctx) override {
     SpscRing& ring = ctx.ring();
     const size_t fb = frame_bytes_;
+    // What the device may hold unplayed stays in the ring, to be sent again after an xrun.
+    ring.SetRetain(static_cast<size_t>(buffer_frames_) * fb);
     // Nothing is written before JS queued data; a device that never got data needs no drain.
     bool wrote_since_prepare = false;
     bool paused = false, hw_paused = false;
@@ -104,6 +112,12 @@ class AlsaStream final : public Backend {
         PublishDelay(ctx);
       }
       if (paused) {
+        // An unplug while paused is still a loss (an xrun here is the expected play-out).
+        Stamp();
+        if (a_->pcm_state(pcm_) == kDisconnected) {
+          Lost(ctx, -ENODEV);
+          return;
+        }
         SleepNs(idle_ns);
         continue;
       }
@@ -130,15 +144,28 @@ class AlsaStream final : public Backend {
       }
       // Write whole periods while filling; a short tail only when draining or the device starves.
       if (frames < period_frames_ && !ctx.drain_requested() && ring.Readable() / fb < period_frames_) {
-        snd_pcm_sframes_t delay = 0;
-        const bool starving = a_->pcm_state(pcm_) == kRunning && a_->pcm_delay(pcm_, &delay) == 0 &&
-                              delay < static_cast<snd_pcm_sframes_t>(period_frames_);
+        // Waiting for a whole period: the device may stop meanwhile (unplug, xrun), and nothing
+        // else would notice it while no write is made.
+        if (!CheckAlive(ctx)) return;
+        bool starving = false;
+        if (a_->pcm_state(pcm_) == kRunning) {
+          snd_pcm_sframes_t delay = 0;
+          Stamp();
+          const int err = a_->pcm_delay(pcm_, &delay);
+          // A failure is handled now: sleeping first would let the position run on past a loss.
+          if (err < 0) {
+            if (!Recover(ctx, err, true)) return;
+            continue;
+          }
+          starving = delay < static_cast<snd_pcm_sframes_t>(period_frames_);
+        }
         if (!starving) {
           SleepNs(idle_ns);
           continue;
         }
       }
       if (frames > period_frames_) frames = period_frames_;
+      Stamp();
       const snd_pcm_sframes_t n = a_->pcm_writei(pcm_, data, frames);
       if (n > 0) {
         ring.Consume(static_cast<size_t>(n) * fb);
@@ -149,8 +176,17 @@ class AlsaStream final : public Backend {
       if (n == -EAGAIN || n == 0) {
         // The device buffer is full: wait for room (bounded, so stop requests are seen).
         const int w = a_->pcm_wait(pcm_, 50);
-        if (w < 0 && !Recover(ctx, w, true)) return;
-        if (a_->pcm_avail_update(pcm_) < static_cast<snd_pcm_sframes_t>(frames)) SleepNs(idle_ns);
+        if (w < 0) {
+          if (!Recover(ctx, w, true)) return;
+          continue;
+        }
+        Stamp();
+        const snd_pcm_sframes_t avail = a_->pcm_avail_update(pcm_);
+        if (avail < 0) {
+          if (!Recover(ctx, static_cast<int>(avail), true)) return;
+          continue;
+        }
+        if (avail < static_cast<snd_pcm_sframes_t>(frames)) SleepNs(idle_ns);
         continue;
       }
       // The chunk was not written: it stays in the ring and is retried after recovery.
@@ -223,6 +259,7 @@ class AlsaStream final : public Backend {
     can_pause_ = a_->pcm_hw_params_can_pause(cur.p) == 1;
 
     const int type = a_->pcm_type(pcm_);
+    pointer_modulo_buffer_ = type == kTypeIoplug;
     const std::string type_name = a_->pcm_type_name(type) ? a_->pcm_type_name(type) : "?";
     const std::string name = a_->pcm_name(pcm_) ? a_->pcm_name(pcm_) : req.device;
     out->container = got->name;
@@ -240,15 +277,62 @@ class AlsaStream final : public Backend {
 
   int64_t PeriodNs() const { return static_cast<int64_t>(period_frames_) * 1000000000 / (rate_ ? rate_ : 1); }
 
+  // Publishes what the device holds now. When the device cannot say (an xrun or a loss the next
+  // call handles), the last value stands: publishing 0 would move the position by a whole buffer.
   void PublishDelay(DeviceContext& ctx) {
     snd_pcm_sframes_t d = 0;
-    if (a_->pcm_delay(pcm_, &d) < 0 || d < 0) d = 0;
-    ctx.PublishDelay(d, a_->pcm_state(pcm_) == kRunning, MonotonicNs());
+    if (a_->pcm_delay(pcm_, &d) < 0) return;
+    ctx.PublishDelay(d < 0 ? 0 : d, a_->pcm_state(pcm_) == kRunning, MonotonicNs());
+  }
+
+  // The time of the call into the device that is about to be made: when that call is the one that
+  // finds the device gone, the device was still playing up to then, and not after.
+  void Stamp() { call_ns_ = MonotonicNs(); }
+
+  // The device is gone: the position freezes at the frame it stopped at. A device that still
+  // answers a status tells exactly how much it held unplayed; otherwise the delay is extrapolated
+  // to the start of the call that found it gone (not to now: time passes before a loss is handled).
+  void Lost(DeviceContext& ctx, long os_error) {
+    ctx.DeviceLost(os_error, UnplayedInDevice(ctx), call_ns_);
+  }
+
+  // Frames the device held and had not played when it stopped (read before a prepare drops them):
+  // the buffer less the room the device reports. -1 when the device cannot say, or when its answer
+  // cannot be believed: an ioplug PCM reports its pointer modulo the buffer, so after a whole
+  // buffer's time without a reading (a starved, late thread) a buffer played out and a buffer not
+  // played at all look the same.
+  int64_t UnplayedInDevice(DeviceContext& ctx) {
+    if (a_->pcm_status(pcm_, status_->p) < 0) return -1;
+    const snd_pcm_uframes_t avail = a_->pcm_status_get_avail(status_->p);
+    if (avail >= buffer_frames_) return 0;
+    const int64_t since_reading_ns = MonotonicNs() - ctx.published_at_ns();
+    if (pointer_modulo_buffer_ && since_reading_ns * static_cast<int64_t>(rate_) >= static_cast<int64_t>(buffer_frames_) * 1000000000) return -1;
+    return static_cast<int64_t>(buffer_frames_ - avail);
+  }
+
+  // Prepares the device after it stopped, and sends again what it held unplayed (from the frame
+  // it stopped at, which the ring still retains). When the device cannot say where it stopped,
+  // what it held by the clock (0 when it would have run dry by now) is reported lost instead.
+  // Returns the prepare's error (0 = prepared).
+  int PrepareKeepingQueued(DeviceContext& ctx) {
+    const int64_t unplayed = UnplayedInDevice(ctx);
+    const int64_t guess = unplayed >= 0 ? 0 : ctx.DeviceDelay(MonotonicNs());
+    const int err = a_->pcm_prepare(pcm_);
+    if (err < 0) return err;
+    const size_t fb = frame_bytes_;
+    if (unplayed > 0) {
+      const size_t back = ctx.ring().Rewind(static_cast<size_t>(unplayed) * fb) / fb;
+      if (static_cast<int64_t>(back) < unplayed) ctx.FramesLost(static_cast<uint64_t>(unplayed) - back);
+    } else if (guess > 0) {
+      ctx.FramesLost(static_cast<uint64_t>(guess));
+    }
+    return 0;
   }
 
   // True while the device has more than one period left to play (a stream that was written but
   // not started yet is started here, so that it plays out).
   bool HoldsMoreThanAPeriod() {
+    Stamp();
     if (a_->pcm_state(pcm_) == kPrepared) a_->pcm_start(pcm_);
     snd_pcm_sframes_t d = 0;
     return a_->pcm_state(pcm_) == kRunning && a_->pcm_delay(pcm_, &d) == 0 && d > static_cast<snd_pcm_sframes_t>(period_frames_);
@@ -256,9 +340,10 @@ class AlsaStream final : public Backend {
 
   // Sees an unplug while idle (no write to report it).
   bool CheckAlive(DeviceContext& ctx) {
+    Stamp();
     const int st = a_->pcm_state(pcm_);
     if (st == kDisconnected) {
-      ctx.DeviceLost(-ENODEV);
+      Lost(ctx, -ENODEV);
       return false;
     }
     if (st == kXrun) return Recover(ctx, -EPIPE, true);
@@ -272,7 +357,7 @@ class AlsaStream final : public Backend {
       const int err = a_->pcm_drain(pcm_);
       a_->pcm_nonblock(pcm_, 1);
       if (err == -ENODEV || err == -EBADFD || a_->pcm_state(pcm_) == kDisconnected) {
-        ctx.DeviceLost(err < 0 ? err : -ENODEV);
+        Lost(ctx, err < 0 ? err : -ENODEV);
         return false;
       }
       const int perr = a_->pcm_prepare(pcm_);
@@ -287,22 +372,25 @@ class AlsaStream final : public Backend {
   // Returns false when the device is gone or failed; Run must then return.
   bool Recover(DeviceContext& ctx, int err, bool count_underrun) {
     if (err == -ENODEV || err == -EBADFD || err == -ENOTTY || err == -EIO || a_->pcm_state(pcm_) == kDisconnected) {
-      ctx.DeviceLost(err);
+      Lost(ctx, err);
       return false;
     }
     if (err == -EPIPE) {
-      if (count_underrun) ctx.Underrun();
-      err = a_->pcm_prepare(pcm_);
+      err = PrepareKeepingQueued(ctx);
+      // A device that cannot be prepared again is gone or broken: that is not an underrun.
       if (err < 0) return Recover(ctx, err == -EPIPE ? -EIO : err, false);
+      if (count_underrun) ctx.Underrun();
+      PublishDelay(ctx);
       return true;
     }
     if (err == -ESTRPIPE) {
       int r;
       for (int i = 0; i < 100 && (r = a_->pcm_resume(pcm_)) == -EAGAIN && !ctx.stop_requested(); i++) SleepNs(10000000);
       if (a_->pcm_state(pcm_) != kRunning) {
-        const int perr = a_->pcm_prepare(pcm_);
+        const int perr = PrepareKeepingQueued(ctx);
         if (perr < 0) return Recover(ctx, perr == -ESTRPIPE ? -EIO : perr, false);
       }
+      PublishDelay(ctx);
       return true;
     }
     if (err == -EINTR || err == -EAGAIN) return true;
@@ -316,6 +404,9 @@ class AlsaStream final : public Backend {
   size_t frame_bytes_ = 1;
   snd_pcm_uframes_t period_frames_ = 1, buffer_frames_ = 1;
   bool can_pause_ = false;
+  std::unique_ptr<PcmStatus> status_;
+  int64_t call_ns_ = 0;
+  bool pointer_modulo_buffer_ = false;  // an ioplug PCM: see UnplayedInDevice
 };
 
 // Hinted PCMs that are converters, the default alias or the discard device, not outputs.

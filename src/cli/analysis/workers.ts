@@ -19,7 +19,12 @@ export function filesNamedBy(words: readonly string[]): number | null {
   let files = 0;
   for (const w of words) {
     if (w.startsWith('-')) continue;
-    const st = statSync(w, { throwIfNoEntry: false });
+    let st;
+    try {
+      st = statSync(w, { throwIfNoEntry: false });
+    } catch {
+      continue; // too long, unreadable...: the command reports it when it lists its files
+    }
     if (st?.isDirectory()) return null;
     if (st?.isFile()) files++;
   }

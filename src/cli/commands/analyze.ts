@@ -1,11 +1,12 @@
 // `auris analyze PATH... [--json] [--png DIR]`: authenticity (effective bit depth, spectral cutoff
 // verdict) together with DR and loudness, in one decode per file; spectrograms as PNG on request.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { albumDr, type AuthenticityResult, type DrResult, type LoudnessResult, spectrogramPng } from '../../core/files.ts';
 import { asAurisError } from '../../util/errors.ts';
+import { writeFileSafely } from '../../util/safe-write.ts';
 import { analyseFiles, groupByAlbum, reportFailures, toJson } from '../analysis/common.ts';
 import { audioFilesIn, printable } from '../paths.ts';
 import { albumLoudnessFields, loudnessFields } from './loudness.ts';
@@ -18,7 +19,7 @@ export function registerAnalyze(program: Command): void {
     .option('--json', 'print JSON')
     .option('--png <dir>', 'write a spectrogram PNG per file into this folder')
     .action(async (paths: string[], opts: { json?: boolean; png?: string }) => {
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       const { analyses, failed } = await analyseFiles(files, [
         { name: 'authenticity', options: { spectrogram: opts.png !== undefined } },
         { name: 'dr' },
@@ -44,7 +45,7 @@ export function registerAnalyze(program: Command): void {
           let png: string | undefined;
           if (opts.png && auth.spectrogram) {
             png = path.join(opts.png, `${path.basename(f, path.extname(f))}.png`);
-            try { await writeFile(png, spectrogramPng(auth.spectrogram)); } catch (e) { throw asAurisError(e); }
+            try { await writeFileSafely(png, spectrogramPng(auth.spectrogram), { inputs: files }); } catch (e) { throw asAurisError(e); }
           }
           tracks.push({
             path: f,

@@ -1,10 +1,10 @@
 // `auris dr PATH... [--log FILE] [--json]`: foobar2000-compatible DR values per track and album
 // (folder), printed as a foo_dr.txt log (or JSON), optionally written to a file.
 
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { albumDr, type DrLogAlbum, type DrLogTrack, type DrResult, type FileAnalysis, renderDrLog, toDb } from '../../core/files.ts';
 import { AURIS_VERSION } from '../../util/version.ts';
+import { writeFileSafely } from '../../util/safe-write.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import {
   analyseFiles, comparePaths, groupByAlbum, prepareComparePaths, readTags, reportFailures, toJson, trackTags, type TrackTags,
@@ -40,7 +40,7 @@ export function registerDr(program: Command): void {
     .option('--variant <name>', 'log layout: classic (dB) or 1.0.8 (dBFS)', 'classic')
     .option('--per-channel', 'with --variant 1.0.8: per-channel DR and RMS columns (automatic above 2 channels)')
     .action(async (paths: string[], opts: DrCommandOptions) => {
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       // Tags come with the analysis when the decoder had them (FLAC); other files' are read with
       // music-metadata as their analyses arrive, one file after another, while the workers go on
       // (readTags never rejects; one at a time keeps a whole library from opening every file at once).
@@ -82,7 +82,7 @@ export function registerDr(program: Command): void {
       const log = renderDrLog(albums, { host: DR_LOG_HOST, date: new Date(), variant: opts.variant === '1.0.8' ? '1.0.8' : 'classic', perChannel: opts.perChannel === true });
       if (opts.log) {
         try {
-          await writeFile(opts.log, log);
+          await writeFileSafely(opts.log, log, { inputs: files });
         } catch (e) {
           throw asAurisError(e);
         }

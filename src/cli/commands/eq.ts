@@ -3,10 +3,10 @@
 // given and as computed from the true maximum of the response, and its response in dB (preamp
 // included, as the EQ runs) at the frequencies asked; `--png` plots the response of each channel.
 
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { autoPreampDb, biquadF0, channelNames, eqResponse, type EqSettings, loadEqPreset, planChannels, resolveChannels } from '../../core/files.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
+import { writeFileSafely } from '../../util/safe-write.ts';
 import { renderResponsePng } from '../response-plot.ts';
 
 /** ISO 1/3-octave centres, the default frequency list. */
@@ -89,7 +89,7 @@ export function registerEq(program: Command): void {
         }));
         const png = renderResponsePng({ width: Number(m[1]), height: Number(m[2]), minHz: 10, maxHz: Math.min(rate / 2, 40000), curves });
         try {
-          await writeFile(opts.png, png);
+          await writeFileSafely(opts.png, png);
         } catch (e) {
           throw asAurisError(e, 'E_IO');
         }

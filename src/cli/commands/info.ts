@@ -35,6 +35,8 @@ export interface FileInfo {
   readonly durationSeconds: number | null;
   readonly bitrate: number | null;
   readonly md5: { readonly stored: string | null; readonly status: Md5Status };
+  /** Damage and oddities the decoder met and recovered from (with --verify, over the whole file). */
+  readonly warnings: readonly string[];
   /** Tags without the cover's bytes (cover: mime and size); null when no tag reader knows the file. */
   readonly tags: (Omit<Tags, 'cover'> & { cover: { mime: string; bytes: number } | null }) | null;
 }
@@ -69,7 +71,7 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
       measured += block.frames;
       if (depth && block.kind === 'int' && sameFormat(block.format, format)) depth.push(analysisChunk(block));
     }
-    if (verify) integrity = file.decoder.integrity();
+    integrity = file.decoder.integrity();
   } finally {
     await file.close();
   }
@@ -83,7 +85,7 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
   // was 27 hours for a WavPack file of unknown length and 24 s for a 5.4 s MP3 (issue 17).
   const frames = info.totalFrames ?? (verify ? measured : null);
   const status: Md5Status = info.md5 === null ? 'absent'
-    : integrity?.md5 === 'match' ? 'match' : integrity?.md5 === 'mismatch' ? 'mismatch' : 'present';
+    : verify && integrity?.md5 === 'match' ? 'match' : verify && integrity?.md5 === 'mismatch' ? 'mismatch' : 'present';
   return {
     path,
     codec: info.codec,
@@ -99,6 +101,7 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
     durationSeconds: frames !== null ? frames / framesPerSecond(format) : null,
     bitrate: roundOrNull(info.bitrate ?? tags?.bitrate ?? null),
     md5: { stored: info.md5, status },
+    warnings: integrity?.warnings ?? [],
     tags: tags && { ...tags, cover: tags.cover && { mime: tags.cover.mime, bytes: tags.cover.bytes.length } },
   };
 }
@@ -120,6 +123,7 @@ function humanInfo(i: FileInfo): string {
   ];
   if (i.bitrate !== null) lines.push(['bitrate', `${Math.round(i.bitrate / 1000)} kbit/s`]);
   lines.push(['md5', i.md5.stored === null ? 'absent' : `${i.md5.status === 'present' ? 'present' : i.md5.status === 'match' ? 'verified, matches' : 'MISMATCH'} (${i.md5.stored})`]);
+  for (const w of i.warnings) lines.push(['warning', w]);
   const t = i.tags;
   if (t) {
     const text: [string, string | number | null][] = [

@@ -35,10 +35,11 @@ export function registerLoudness(program: Command): void {
     .argument('<paths...>', 'audio files or folders (searched recursively); all together form the album')
     .option('--json', 'print JSON')
     .action(async (paths: string[], opts: { json?: boolean }) => {
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       const { analyses, failed } = await analyseFiles(files, [{ name: 'loudness' }]);
       const tracks = files.filter((f) => analyses.has(f)).map((f) => ({ path: f, r: analyses.get(f)!.results.loudness as LoudnessResult }));
-      const album = albumLoudnessFields(tracks.map((t) => t.r));
+      // No album line (null in JSON) when no track was measured: -inf LUFS would read as a measurement.
+      const album = tracks.length > 0 ? albumLoudnessFields(tracks.map((t) => t.r)) : null;
       if (opts.json) {
         process.stdout.write(toJson({ tracks: tracks.map((t) => ({ path: t.path, ...loudnessFields(t.r) })), album }) + '\n');
       } else {
@@ -46,7 +47,7 @@ export function registerLoudness(program: Command): void {
           const f = loudnessFields(t.r);
           process.stdout.write(`${fmt(f.integratedLufs!, 'LUFS').padStart(11)}  LRA ${fmt(f.lraLu!, 'LU').padStart(8)}  TP ${fmt(f.truePeakDbtp!, 'dBTP').padStart(10)}  RG ${f.trackGainDb!.toFixed(2).padStart(6)} dB  ${printable(t.path)}\n`);
         }
-        process.stdout.write(`${fmt(album.integratedLufs!, 'LUFS').padStart(11)}  LRA ${fmt(album.lraLu!, 'LU').padStart(8)}  album gain ${album.albumGainDb!.toFixed(2)} dB, peak ${album.albumPeak!.toFixed(6)}\n`);
+        if (album) process.stdout.write(`${fmt(album.integratedLufs!, 'LUFS').padStart(11)}  LRA ${fmt(album.lraLu!, 'LU').padStart(8)}  album gain ${album.albumGainDb!.toFixed(2)} dB, peak ${album.albumPeak!.toFixed(6)}\n`);
       }
       reportFailures(failed);
     });

@@ -62,7 +62,7 @@ export function registerPlay(program: Command): void {
       const overrides = settingsFrom(opts);
       // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
       // output may not replace any file of the queue.
-      const files = await audioFilesIn(paths);
+      const { files } = await audioFilesIn(paths);
       const core = await startCore({ settings: overrides });
       try {
         if (core.settingsProblem) process.stderr.write(`! ${core.settingsProblem.message}\n`);
@@ -322,7 +322,7 @@ class TerminalView {
       `  [${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${clock(pos)} / ${dur === null ? '--:--' : clock(dur)}`,
       `  signal path: ${s.signalPath ? verdictLine(s.signalPath) : ''}`,
       `  last track: ${this.lastProof}`,
-      `  underruns: ${s.underruns}${this.notice ? `   ${this.notice}` : ''}`,
+      `  underruns: ${s.underruns}${s.clippedSamples > 0 ? `   \x1b[31mCLIPPED ${s.clippedSamples} samples\x1b[0m` : ''}${this.notice ? `   ${this.notice}` : ''}`,
       '  space pause · ←/→ seek 10 s · n next · p previous · q quit',
     ].map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
     const up = this.drawnLines > 0 ? `\x1b[${this.drawnLines}F` : '';

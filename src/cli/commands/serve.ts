@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { startCore } from '../../core/index.ts';
 import type { SettingsPatch } from '../../protocol/settings.ts';
+import { startMpdFrontend, type MpdFrontend } from '../../mpd/index.ts';
 import { startMpris, type MprisService } from '../../server/mpris/index.ts';
 import { listen, type PortHolder } from '../../server/start.ts';
 import { AurisError, isAurisError } from '../../util/errors.ts';
@@ -58,14 +59,12 @@ export function registerServe(program: Command): void {
       const port = opts.port === undefined ? undefined : portOf(opts.port, '--port');
       const dataDir = opts.data ? path.resolve(opts.data) : undefined;
       const core = await startCore({ ...(dataDir ? { dataDir } : {}), settings: run, library: true });
-      const library = core.library!;
-      const closeAll = (): Promise<void> => core.close();
       const host = opts.host ?? core.settings.get().server.host;
       let server;
       try {
-        server = await listen(core, { host, port: port ?? core.settings.get().server.port, library });
+        server = await listen(core, { host, port: port ?? core.settings.get().server.port });
       } catch (e) {
-        await closeAll();
+        await core.close();
         const holder = isAurisError(e, 'E_STATE') ? e.details.holder as PortHolder | undefined : undefined;
         if (holder?.kind === 'auris') {
           process.stdout.write(`Auris is already running at ${holder.url}\n`);
@@ -84,6 +83,8 @@ export function registerServe(program: Command): void {
           });
       }
       for (const dir of opts.library) {
+        if (!core.library) break;
+        const library = core.library;
         try {
           const root = await library.addRoot(path.resolve(dir));
           library.scan({ rootId: root.id }).catch((e: unknown) => process.stderr.write(`auris: scanning ${root.path} failed: ${(e as Error).message}\n`));
@@ -91,8 +92,19 @@ export function registerServe(program: Command): void {
           process.stderr.write(`auris: ${dir}: ${(e as Error).message}\n`);
         }
       }
+      // MPD clients (phones, mpc, ncmpcpp) on the settings' address; a taken port costs only them.
+      let mpd: MpdFrontend | null = null;
+      const mpdSettings = core.settings.get().mpd;
+      if (mpdSettings.enabled) {
+        mpd = await startMpdFrontend(core, { host: mpdSettings.host, port: mpdSettings.port, password: mpdSettings.password })
+          .catch((e: unknown) => {
+            process.stdout.write(`MPD clients are off: ${(e as Error).message}\n`);
+            return null;
+          });
+      }
       process.stdout.write(`Auris is running at ${server.url}\n`);
       for (const other of server.urls.slice(1)) process.stdout.write(`  also at ${other}\n`);
+      if (mpd) process.stdout.write(`MPD clients: ${mpd.host}:${mpd.port}\n`);
       process.stdout.write('Press Ctrl+C to stop.\n');
       if (opts.open && process.stdout.isTTY) openInBrowser(server.url);
 
@@ -106,7 +118,8 @@ export function registerServe(program: Command): void {
         process.on('SIGTERM', stop);
       });
       await mpris?.close();
+      await mpd?.close();
       await server.close();
-      await closeAll();
+      await core.close();
     });
 }

@@ -35,7 +35,7 @@ export function registerVerify(program: Command): void {
     .action(async (paths: string[], opts: { jobs?: string }) => {
       // Paths that cannot be verified (missing, unreadable, not a regular file) are reported on
       // stderr and make the exit code 1; the rest is verified.
-      const files = await audioFilesIn(paths);
+      const { files, skipped } = await audioFilesIn(paths);
       const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
       if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new AurisError('E_INVALID_ARGUMENT', `--jobs takes a positive integer, not "${opts.jobs}"`);
       const tty = process.stderr.isTTY === true;
@@ -53,7 +53,8 @@ export function registerVerify(program: Command): void {
       })).finally(() => service.close());
       if (tty) process.stderr.write('\r\x1b[K');
       const failed = results.filter((r) => !r.ok).length;
-      process.stdout.write(`${files.length} file(s) verified: ${files.length - failed} ok, ${failed} failed\n`);
+      const skips = skipped > 0 ? `; ${skipped} path(s) skipped (see above)` : '';
+      process.stdout.write(`${files.length} file(s) verified: ${files.length - failed} ok, ${failed} failed${skips}\n`);
       if (failed > 0) process.exitCode = 1;
     });
 }

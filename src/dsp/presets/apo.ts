@@ -5,9 +5,9 @@
 // and GraphicEQ outputs are APO files, so they come through here too. What APO would ignore
 // silently, we ignore too but say so in `warnings`.
 
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AurisError, asAurisError } from '../../util/errors.ts';
+import { readRegularFile } from '../../util/byte-source.ts';
 import type { BandType, BiquadBand } from '../plugins/eq/biquad.ts';
 import { DEFAULT_NOTCH_Q, DEFAULT_SHELF_SLOPE, isShelf } from '../plugins/eq/biquad.ts';
 import type { ChannelSelection } from '../plugins/eq/channels.ts';
@@ -210,7 +210,7 @@ async function include(target: string, file: string | undefined, options: ApoOpt
   }
   let bytes: Uint8Array;
   try {
-    bytes = await (options.readFile ?? readFile)(resolved);
+    bytes = await (options.readFile ?? readRegularFile)(resolved);
   } catch (e) {
     state.warnings.push(`${where}: Include of ${target} failed: ${asAurisError(e).message}`);
     return;
@@ -232,7 +232,7 @@ export async function parseApoConfig(text: string, options: ApoOptions = {}): Pr
 export async function loadApoConfig(file: string, options: Omit<ApoOptions, 'path'> = {}): Promise<ApoConfig> {
   let bytes: Uint8Array;
   try {
-    bytes = await (options.readFile ?? readFile)(file);
+    bytes = await (options.readFile ?? readRegularFile)(file);
   } catch (e) {
     throw asAurisError(e, 'E_IO');
   }

@@ -1,7 +1,7 @@
 // Loading an EQ preset from a file by its kind: `.json` holds EQ settings as the 'eq' filter
 // takes them (see parseEqSettings), anything else is read as Equalizer APO / AutoEq text.
 
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../../util/byte-source.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import { parseEqSettings, type EqSettings } from '../plugins/eq/index.ts';
 import { loadApoConfig, type ApoOptions } from './apo.ts';
@@ -18,7 +18,7 @@ export async function loadEqPreset(file: string, options: Omit<ApoOptions, 'path
   if (file.toLowerCase().endsWith('.json')) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = new TextDecoder().decode(await readRegularFile(file));
     } catch (e) {
       throw asAurisError(e, 'E_IO');
     }

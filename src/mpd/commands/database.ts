@@ -9,24 +9,16 @@ import type { LibraryFilter, LibrarySortKey, LibraryTrack } from '../database.ts
 import { parseFilterArgs, toLibraryFilter } from '../filter.ts';
 import { isoSeconds, printTrack, trackTags } from '../records.ts';
 import { LIBRARY_TAG_OF, parseTagName, type MpdTag } from '../tags.ts';
-import { PAGE, checkUri, playableOf, trackByUri } from './resolve.ts';
+import { PAGE, checkUri, forEachTrackUnder, playableOf, trackByUri } from './resolve.ts';
 
 const { READ, ADD, CONTROL } = PERMISSION;
 
-/** Walks a folder as MPD does: the folder's tracks, then each subfolder (its line, then its content). */
-async function walk(ctx: CommandContext, uri: string, info: boolean): Promise<void> {
-  const listing = ctx.library().listFolder(uri);
-  for (const t of listing.tracks) {
-    if (info) printTrack(ctx.r, t, ctx.uriOf(t), ctx.client.tagMask);
-    else ctx.r.kv('file', ctx.uriOf(t));
-    await ctx.r.flushIfFull();
-  }
-  for (const f of listing.folders) {
-    ctx.r.kv('directory', f.uri);
-    await walk(ctx, f.uri, info);
-  }
-}
-
+/**
+ * listall / listallinfo: every track under a folder with a `directory:` line before the first
+ * track of each folder. Tracks stream from the library a page at a time in uri order (one query
+ * per page, not one per folder), so a folder's own tracks may follow its subfolders' (MPD lists
+ * them first); clients rebuild the tree from the paths.
+ */
 function listAll(info: boolean): CommandSpec['run'] {
   return async (ctx, args) => {
     const uri = checkUri(args[0] ?? '');
@@ -38,7 +30,27 @@ function listAll(info: boolean): CommandSpec['run'] {
         return;
       }
     }
-    await walk(ctx, uri, info);
+    const printed = new Set<string>([uri]);
+    let any = false;
+    await forEachTrackUnder(ctx, uri, async (t) => {
+      any = true;
+      const file = ctx.uriOf(t);
+      const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+      if (!printed.has(dir)) {
+        // The folder and any parent not yet listed, outermost first.
+        const missing: string[] = [];
+        for (let d = dir; d !== '' && !printed.has(d); d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') missing.unshift(d);
+        for (const d of missing) {
+          ctx.r.kv('directory', d);
+          printed.add(d);
+        }
+      }
+      if (info) printTrack(ctx.r, t, file, ctx.client.tagMask);
+      else ctx.r.kv('file', file);
+      await ctx.r.flushIfFull();
+    });
+    // An unknown folder is MPD's "No such directory" (the library says E_NOT_FOUND).
+    if (!any && uri !== '') ctx.library().listFolder(uri);
   };
 }
 
@@ -291,7 +303,10 @@ function art(withType: boolean): CommandSpec['run'] {
     const offset = parseUnsigned(args[1]!);
     const t = trackByUri(ctx, uri);
     if (!t) throw new MpdError(ACK.NO_EXIST, 'No such song');
-    const image = ctx.library().trackArt(t.id);
+    // albumart: the album's cover (the folder image, as MPD's cover.jpg/png; else an embedded one);
+    // readpicture: the track's own embedded picture only, as MPD reads it from the file's tags.
+    const lib = ctx.library();
+    const image = withType ? (t.artId === null ? null : lib.art(t.artId)) : t.albumId === null ? null : lib.albumArt(t.albumId);
     if (!image) {
       // readpicture answers an empty success; albumart an error, as MPD does.
       if (withType) return;

@@ -7,8 +7,11 @@ import { ACK, MpdError } from '../ack.ts';
 import type { CommandContext } from '../context.ts';
 import type { LibraryTrack } from '../database.ts';
 
-/** Tracks fetched per library query while a response streams. */
-export const PAGE = 500;
+/**
+ * Tracks fetched per library query while a response streams. The library pages with OFFSET, so
+ * each page sorts the whole selection again: large pages keep a 10,000-track listing to a few queries.
+ */
+export const PAGE = 2000;
 
 /** A relative library uri without `.`/`..` segments; '' and '/' are the root. Throws MPD's errors. */
 export function checkUri(uri: string): string {

@@ -28,10 +28,12 @@ export function queueRoutes(app: FastifyInstance, core: AurisCore, library: Libr
       : { ...s, path: pathInsideRoots(s.path, roots) });
     if (body.trackIds !== undefined || body.albumId !== undefined) {
       if (!library) throw new AurisError('E_STATE', 'this server has no library to add tracks or albums from', {});
-      const tracks = [];
-      for (const id of body.trackIds ?? []) tracks.push(library.library.track(id) ?? notInLibrary('track', id));
-      if (body.albumId !== undefined) tracks.push(...(library.library.album(body.albumId) ?? notInLibrary('album', body.albumId)).tracks);
-      sources.push(...tracks.map((t) => ({ path: t.path, trackId: t.id, uri: t.uri, startFrame: t.startFrame ?? 0, endFrame: t.endFrame })));
+      // The core makes library entries from their ids (file or CUE range, tags, public uri).
+      sources.push(...(body.trackIds ?? []).map((trackId) => ({ trackId })));
+      if (body.albumId !== undefined) {
+        const album = library.library.album(body.albumId) ?? notInLibrary('album', body.albumId);
+        sources.push(...album.tracks.map((t) => ({ trackId: t.id })));
+      }
     }
     return { ids: await core.queue.add(sources, body.at) };
   });

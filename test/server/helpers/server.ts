@@ -23,14 +23,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function openTestServer(options: ServerOptions = {}): Promise<TestServer> {
+/** A server over a fresh core (settings and, with `library`, the library database in a temporary folder). */
+export async function openTestServer(options: ServerOptions = {}, withLibrary = false): Promise<TestServer> {
   const root = tempDir('auris-server-root-');
   mkdirSync(path.join(root, 'a'));
   const tracks = [1, 2, 3].map((n) => path.join(root, 'a', `${n}.wav`));
   tracks.forEach((t, i) => writeWav(t, 60, i + 1));
   // The real core, its engine on this thread, settings in a temporary folder, playing to the paced null output.
+  const dataDir = tempDir('auris-server-data-');
   const core = await startCore({
-    settingsFile: path.join(tempDir('auris-server-data-'), 'settings.json'),
+    dataDir,
+    library: withLibrary,
     settings: { library: { roots: [root] }, output: { name: 'null', mode: 'exclusive' } },
     engine: 'in-process',
   });

@@ -17,6 +17,8 @@ export interface VirtualGridProps<T> {
   load(offset: number, limit: number): Promise<readonly T[]>;
   /** Changing it drops every fetched page (the query changed). */
   queryKey: string;
+  /** The first page when the caller already has it (fetched with the total), so it is not asked for twice. */
+  initial?: readonly T[];
   rowHeight: number;
   /** Columns are as many as fit at this width (1 for a list). */
   minColumnWidth: number;
@@ -35,7 +37,8 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>) {
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [scrollTop, setScrollTop] = useState(0);
-  const pages = useRef(new Map<number, readonly T[] | 'loading'>());
+  const firstPages = (): Map<number, readonly T[] | 'loading'> => new Map(props.initial ? [[0, props.initial]] : []);
+  const pages = useRef(firstPages());
   const [, setLoaded] = useState(0);
 
   useLayoutEffect(() => {
@@ -46,8 +49,11 @@ export function VirtualGrid<T>(props: VirtualGridProps<T>) {
     return () => ro.disconnect();
   }, []);
 
+  const shownKey = useRef(queryKey);
   useEffect(() => {
-    pages.current = new Map();
+    if (shownKey.current === queryKey) return;
+    shownKey.current = queryKey;
+    pages.current = firstPages();
     setLoaded((n) => n + 1);
   }, [queryKey]);
 

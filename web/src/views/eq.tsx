@@ -4,7 +4,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { patchSettings } from '../actions.ts';
-import { api } from '../api.ts';
+import { ApiError, api } from '../api.ts';
 import { db } from '../format.ts';
 import { attempt, notify, settings, useStore } from '../store.ts';
 import type { BandType, EqBand, EqResponse, EqSettingsWire, EqShorthand } from '../wire.ts';
@@ -50,8 +50,13 @@ export function EqView() {
   const [dirty, setDirty] = useState(false);
   const file = useRef<HTMLInputElement>(null);
 
+  const [noEditor, setNoEditor] = useState(false);
   const load = () => attempt(async () => {
-    const a = await api.get<EqAnswer>('/api/eq');
+    const a = await api.get<EqAnswer>('/api/eq').catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) { setNoEditor(true); return null; }
+      throw e;
+    });
+    if (!a) return;
     setAnswer(a);
     const s = toShorthand(a.settings);
     setEq(s.eq);
@@ -60,7 +65,7 @@ export function EqView() {
   });
   useEffect(() => {
     void load();
-    const t = setInterval(() => void api.get<EqAnswer>('/api/eq').then((a) => setAnswer((p) => (p ? { ...p, clips: a.clips } : a)), () => undefined), 2000);
+    const t = setInterval(() => void api.get<EqAnswer>('/api/eq').then((a) => setAnswer((p) => (p ? { ...p, clips: a.clips } : a)), () => clearInterval(t)), 2000);
     return () => clearInterval(t);
   }, []);
 
@@ -90,6 +95,7 @@ export function EqView() {
     await save(s.eq);
   });
 
+  if (noEditor && cfg) return <PresetOnly enabled={cfg.dsp.eqEnabled} preset={cfg.dsp.eqPreset} />;
   if (!eq || !cfg) return <div class="muted pad">Loading…</div>;
   const enabled = cfg.dsp.eqEnabled;
   const effectivePreamp = eq.preampDb + (eq.autoPreamp && resp ? resp.autoPreampDb : 0);
@@ -176,5 +182,33 @@ function ResponsePlot({ resp }: { resp: EqResponse | null }) {
       {grid}
       {d && <path d={d} class="curve" vector-effect="non-scaling-stroke" />}
     </svg>
+  );
+}
+
+/**
+ * The EQ as the settings hold it, for a server without the editor's routes (/api/eq): a preset
+ * file on the server's machine (Equalizer APO, AutoEq ParametricEQ.txt or JSON) and on/off.
+ */
+function PresetOnly({ enabled, preset }: { enabled: boolean; preset: string | null }) {
+  const [file, setFile] = useState(preset ?? '');
+  return (
+    <div class="eq scroll" data-testid="eq">
+      <div class="row list-head">
+        <h1>Equalizer</h1>
+        <label class="switch">
+          <input type="checkbox" checked={enabled} onChange={(e) => void patchSettings({ dsp: { eqEnabled: (e.currentTarget as HTMLInputElement).checked } })} data-testid="eq-enabled" />
+          {enabled ? 'On' : 'Off'}
+        </label>
+      </div>
+      <p class="muted">This server does not offer the band editor and the response plot yet. The EQ plays from a preset file on the
+        server's computer: an Equalizer APO config, an AutoEq “ParametricEQ.txt”, or EQ settings as JSON. On/off is instant and shows in
+        the signal path.</p>
+      <form class="row" onSubmit={(e) => { e.preventDefault(); void patchSettings({ dsp: { eqPreset: file.trim() || null } }); }}>
+        <input type="text" value={file} placeholder="/path/to/ParametricEQ.txt" aria-label="Preset file" style={{ flex: 1 }} onInput={(e) => setFile((e.currentTarget as HTMLInputElement).value)} />
+        <button type="submit" class="primary">Use preset</button>
+        {preset && <button type="button" onClick={() => { setFile(''); void patchSettings({ dsp: { eqPreset: null } }); }}>No preset</button>}
+      </form>
+      <p class="muted">From a terminal, <code>auris eq PRESET --png plot.png</code> prints the bands and draws the response.</p>
+    </div>
   );
 }

@@ -136,6 +136,9 @@ function FirstRun() {
   );
 }
 
+/** Albums per query: about two screens of the grid. */
+const ALBUM_PAGE = 60;
+
 const SORTS = [['artist', 'Artist'], ['title', 'Title'], ['year', 'Year'], ['added', 'Recently added'], ['dr', 'Dynamic range']] as const;
 
 function AlbumGrid({ route, version }: { route: Route; version: number }) {
@@ -144,6 +147,7 @@ function AlbumGrid({ route, version }: { route: Route; version: number }) {
   const artist = route.query.get('artist');
   const genre = route.query.get('genre');
   const [total, setTotal] = useState<number | null>(null);
+  const [first, setFirst] = useState<{ key: string; items: readonly Album[] } | null>(null);
   const [letter, setLetter] = useState('');
   const grid = useRef<GridHandle>(null);
   const filter = { sort, artist, genre };
@@ -155,9 +159,10 @@ function AlbumGrid({ route, version }: { route: Route; version: number }) {
     return page.items;
   }, [key]);
 
+  // The first page comes with the total, and the grid starts from it.
   useEffect(() => {
     setTotal(null);
-    void attempt(async () => { await load(0, 1); });
+    void attempt(async () => setFirst({ key, items: await load(0, ALBUM_PAGE) }));
   }, [key]);
 
   const sortKey = (a: Album) => (sort === 'title' ? a.title : a.artist);
@@ -192,12 +197,14 @@ function AlbumGrid({ route, version }: { route: Route; version: number }) {
         {total !== null && <span class="muted">{total} albums</span>}
       </div>
       <div class="grid-with-scrubber">
-        {total !== null && (
+        {total !== null && first?.key === key && (
           <VirtualGrid<Album>
             label="Albums"
             total={total}
             load={load}
             queryKey={key}
+            initial={first.items}
+            pageSize={ALBUM_PAGE}
             rowHeight={232}
             minColumnWidth={168}
             handle={grid}

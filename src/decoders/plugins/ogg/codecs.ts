@@ -162,3 +162,4 @@ function decodeFitting(
   const out = decode(fit);
   return { ...out, errors: [...errors, ...out.errors] };
 }
+

@@ -2,7 +2,8 @@
 // WASM, npm opus-decoder). Pages are parsed and CRC-checked here (pages.ts, stream.ts) and the
 // libraries get whole packets; the output is trimmed to the granule positions, so it is gapless:
 // Opus drops its pre-skip and the end padding, both drop the samples past the last granule.
-// An Ogg file of another codec (Speex, FLAC, Theora) is refused, naming the codec.
+// FLAC in Ogg goes to the native FLAC decoder (flac.ts). An Ogg file of another codec (Speex,
+// Theora alone) is refused, naming the codec.
 
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError } from '../../../util/errors.ts';
@@ -20,7 +21,6 @@ const CODECS: Record<string, OggCodec> = { Vorbis: vorbisCodec, Opus: opusCodec 
 /** How to tell someone holding an Ogg file of a codec Auris does not decode what to do. */
 const REFUSALS: Record<string, string> = {
   Speex: 'it holds Speex speech audio, which Auris does not decode',
-  FLAC: 'it holds FLAC in an Ogg container, which Auris does not decode; `ffmpeg -i IN -c:a copy OUT.flac` makes a native FLAC file of it, losslessly',
 };
 
 /**
@@ -33,6 +33,8 @@ async function openOgg(source: ByteSource, options: DecoderOptions, preferred: O
   // the other codec (Opus in a .ogg behind a Skeleton stream) is decoded as what it holds.
   const mine = streams.find((s) => s.codec === preferred.name) ?? streams.find((s) => CODECS[s.codec]);
   const codec = mine && CODECS[mine.codec];
+  const flac = streams.find((s) => s.codec === 'FLAC');
+  if (!codec && flac) return openOggFlac(source, options, flac.serial);
   if (!mine || !codec) {
     if (streams.length === 0) {
       if (pageAt(await source.read(0, MAX_PAGE_BYTES), 0) === 'short') throw new AurisError('E_TRUNCATED', `${source.name}: the file ends inside its first Ogg page`, { path: source.name });
@@ -48,7 +50,33 @@ async function openOgg(source: ByteSource, options: DecoderOptions, preferred: O
   return openWasmStream(source, {
     createCodec: async () => new OggCodecStream(codec, source.name),
     info: { codec: codec.name, container: 'Ogg', totalFrames: granule === null ? null : Math.max(0, Number(granule) - preSkip), bitrate: null },
+    // A cut-off page or a missing end-of-stream page is how an Ogg stream says it is truncated;
+    // the last granule is no count to hold the decode to (a Vorbis stream may start late).
+    selfChecked: true,
   }, options);
+}
+
+/** FLAC in Ogg through the native FLAC decoder, reported as FLAC in an Ogg container. */
+async function openOggFlac(source: ByteSource, options: DecoderOptions, serial: number): Promise<Decoder> {
+  const { oggFlacSource } = await import('./flac.ts');
+  const { flacPlugin } = await import('../flac/index.ts');
+  const layout = await oggFlacSource(source, serial);
+  const inner = await flacPlugin.open(layout.source, options);
+  // ffmpeg writes STREAMINFO before it knows the length (0, unknown): the last granule says it.
+  const granule = inner.info.totalFrames === null ? await lastGranule(source, serial) : null;
+  const info = { ...inner.info, container: 'Ogg', totalFrames: inner.info.totalFrames ?? (granule === null ? null : Number(granule)) };
+  return {
+    get format() { return inner.format; },
+    info,
+    ...(inner.tags ? { tags: inner.tags } : {}),
+    read: (maxFrames, reuse) => inner.read(maxFrames, reuse),
+    seek: (frame) => inner.seek(frame),
+    integrity() {
+      const r = inner.integrity();
+      return { ...r, warnings: [...layout.damage, ...r.warnings] };
+    },
+    close: () => inner.close(),
+  };
 }
 
 export const oggVorbisPlugin: DecoderPlugin = {

@@ -40,6 +40,11 @@ interface LogicalStream {
   decoded: number;
   /** Pre-skip samples still to drop. */
   skip: number;
+  /**
+   * Granule position of the stream's first sample: 0, or more for a stream that starts late (a
+   * recording of a live stream); null until the first page that ends a packet is decoded.
+   */
+  origin: number | null;
   ended: boolean;
 }
 
@@ -51,6 +56,7 @@ interface LogicalStream {
 export class OggCodecStream implements StreamingCodec {
   private readonly reader = new OggPageReader();
   private stream: LogicalStream | null = null;
+  private firstOrigin: number | null = null;
 
   constructor(private readonly codec: OggCodec, private readonly name: string) {}
 
@@ -73,6 +79,11 @@ export class OggCodecStream implements StreamingCodec {
     return withErrors([], errors);
   }
 
+  /** The first stream's origin on the granule scale (0, or more when it starts late), once decoded up to a granule. */
+  startOffset(): number | null {
+    return this.firstOrigin;
+  }
+
   free(): void {
     this.stream?.decoder?.free();
     this.stream = null;
@@ -83,7 +94,7 @@ export class OggCodecStream implements StreamingCodec {
       const first = firstPacket(page.bytes);
       if (first && this.codec.matches(first) && (this.stream === null || this.stream.ended)) {
         this.stream?.decoder?.free();
-        this.stream = { serial: page.serial, assembler: new PacketAssembler(), headers: [], decoder: null, decoded: 0, skip: 0, ended: false };
+        this.stream = { serial: page.serial, assembler: new PacketAssembler(), headers: [], decoder: null, decoded: 0, skip: 0, origin: null, ended: false };
       }
     }
     const s = this.stream;
@@ -106,8 +117,14 @@ export class OggCodecStream implements StreamingCodec {
     const d = s.decoder.decode(audio);
     errors.push(...d.errors);
     let keep = d.samplesDecoded;
+    if (page.granule >= 0n && s.origin === null) {
+      // The first granule places the stream: one above the samples decoded so far means it starts
+      // late (RFC 7845 4.5, Vorbis I A.2). A last page alone says only where the stream ends.
+      s.origin = page.eos ? 0 : Math.max(0, Number(page.granule) - (s.decoded + d.samplesDecoded));
+      this.firstOrigin ??= s.origin;
+    }
     // Only the last page may end inside its last packet (end trimming).
-    if (page.eos && page.granule >= 0n) keep = Math.max(0, Math.min(keep, Number(page.granule) - s.decoded));
+    if (page.eos && page.granule >= 0n) keep = Math.max(0, Math.min(keep, Number(page.granule) - (s.origin ?? 0) - s.decoded));
     s.decoded += d.samplesDecoded;
     const from = Math.min(s.skip, keep);
     s.skip -= from;

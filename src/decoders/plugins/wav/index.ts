@@ -2,6 +2,13 @@
 // 64-bit sizes in a ds64 chunk). PCM 8..32 bits (8-bit is unsigned), IEEE float 32/64, and
 // WAVE_FORMAT_EXTENSIBLE with valid bits below the container. Unknown chunks (LIST, id3, bext,
 // JUNK, ...) are skipped: tags come from music-metadata.
+//
+// 24-bit samples in 4-byte containers follow the format's rules, not guesses: with
+// WAVE_FORMAT_EXTENSIBLE and wValidBitsPerSample 24 they are MSB-aligned (the low byte is padding,
+// which must be zero: checked at open and on every read); with plain WAVE_FORMAT_PCM and 32 bits
+// they are 32-bit audio. A file whose padding carries bits is decoded at all 32 bits with a
+// warning, so no bit is dropped; right-justified writers (the top byte a sign extension) are not
+// guessed at, since a quiet genuine 32-bit file looks the same.
 
 import { floatFormat, pcmFormat } from '../../../audio/format.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';

@@ -5,7 +5,7 @@ import type { AudioFormat } from '../../../audio/format.ts';
 import { formatToString, sameFormat } from '../../../audio/format.ts';
 import { AurisError } from '../../../util/errors.ts';
 import type { FilterPlugin, OpenFilter, PreparedFilter } from '../../interface.ts';
-import { stageReport } from '../../interface.ts';
+import { settingsObject, stageReport } from '../../interface.ts';
 import { BS2B_PRESETS, Bs2b } from './bs2b.ts';
 import type { Bs2bLevel, Bs2bPreset } from './bs2b.ts';
 
@@ -45,7 +45,7 @@ export const crossfeedPlugin: FilterPlugin<CrossfeedSettings> = {
   kind: 'crossfeed',
   description: 'Bauer bs2b headphone crossfeed: presets default (700 Hz, 4.5 dB), cmoy (700 Hz, 6 dB), jmeier (650 Hz, 9.5 dB), or fcut/feedDb',
   parseSettings(raw: unknown): CrossfeedSettings {
-    const o = (raw !== null && typeof raw === 'object' ? raw : {}) as { preset?: unknown; fcut?: unknown; feedDb?: unknown };
+    const o = settingsObject('crossfeed', raw) as { preset?: unknown; fcut?: unknown; feedDb?: unknown };
     if (o.fcut !== undefined || o.feedDb !== undefined) {
       const fcut = Number(o.fcut);
       const feed = Math.round(Number(o.feedDb) * 10);

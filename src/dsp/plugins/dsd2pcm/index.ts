@@ -8,7 +8,7 @@ import { floatFormat, formatToString, sameFormat } from '../../../audio/format.t
 import { AurisError } from '../../../util/errors.ts';
 import type { ClipStats } from '../../clip.ts';
 import type { FilterPlugin, OpenFilter, PreparedFilter } from '../../interface.ts';
-import { identityFilter, stageReport } from '../../interface.ts';
+import { identityFilter, settingsObject, stageReport } from '../../interface.ts';
 import { DSD_TO_PCM_DEFAULTS, DsdToPcm } from './convert.ts';
 import type { DsdToPcmSettings } from './convert.ts';
 
@@ -58,7 +58,7 @@ export const dsdToPcmPlugin: FilterPlugin<DsdToPcmSettings> = {
   kind: 'dsd2pcm',
   description: 'DSD to PCM: dsd2pcm FIR /8, VHQ resampler to rate (default 176400), ultrasonic low-pass 30k/50k/none, gain 0/3/6 dB (default 0: the SACD 0 dB level at -6 dBFS, peaks not clipped), clips counted in its report',
   parseSettings(raw: unknown): DsdToPcmSettings {
-    const o = (raw !== null && typeof raw === 'object' ? raw : {}) as { rate?: unknown; gainDb?: unknown; lowpass?: unknown };
+    const o = settingsObject('dsd2pcm', raw) as { rate?: unknown; gainDb?: unknown; lowpass?: unknown };
     const rate = o.rate === undefined ? DSD_TO_PCM_DEFAULTS.rate : Number(o.rate);
     if (!Number.isInteger(rate) || rate < 8000 || rate > 1_536_000) throw new AurisError('E_INVALID_ARGUMENT', `dsd2pcm: rate must be 8000..1536000 Hz, got ${String(o.rate)}`, { field: 'rate' });
     const gainDb = o.gainDb === undefined ? DSD_TO_PCM_DEFAULTS.gainDb : Number(o.gainDb);

@@ -8,7 +8,7 @@ import type { Container } from '../../../audio/pack.ts';
 import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../../../audio/dop.ts';
 import { AurisError, isAurisError } from '../../../util/errors.ts';
 import * as native from '../../../../native/index.ts';
-import type { FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
+import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
 import { chooseContainers, nativeDsdContainers, refusal } from '../../negotiate.ts';
 import { NativeOutput } from '../../native-output.ts';
 import { busyAdvice, findDeviceHolders } from './busy.ts';
@@ -62,10 +62,12 @@ function hardwareVolume(pcm: string, control = ''): native.NativeVolume | null {
   return SHARED_ONLY.test(pcm) ? null : native.openVolume('alsa', pcm, control);
 }
 
-function probeCached(pcm: string, mode: OutputMode): native.NativeCapabilities {
+/** The PCM's capabilities from the cache, or probed now (always when `fresh`), which opens the device. */
+function probeCached(pcm: string, mode: OutputMode, fresh = false): native.NativeCapabilities {
   const key = `${mode}\0${pcm}`;
-  let caps = probeCache.get(key);
+  let caps = fresh ? undefined : probeCache.get(key);
   if (!caps) {
+    probeCache.delete(key); // a device that fails a fresh probe is not answered from the cache either
     caps = withBusyAdvice(pcm, () => native.probe('alsa', pcm, mode));
     probeCache.set(key, caps);
   }
@@ -80,10 +82,10 @@ export class AlsaOutputPlugin implements OutputPlugin {
     this.name = ALSA_PREFIX + pcm;
   }
 
-  async capabilities(): Promise<OutputCapabilities> {
+  async capabilities(options: CapabilityOptions = {}): Promise<OutputCapabilities> {
     // A sound server's PCM only makes sense shared; everything else is probed as the DAC itself.
     const sharedOnly = SHARED_ONLY.test(this.pcm);
-    const caps = probeCached(this.pcm, sharedOnly ? 'shared' : 'exclusive');
+    const caps = probeCached(this.pcm, sharedOnly ? 'shared' : 'exclusive', options.fresh === true);
     const volume = hardwareVolume(this.pcm);
     volume?.close();
     return {

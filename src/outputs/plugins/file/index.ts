@@ -118,6 +118,15 @@ class FileOutput implements OpenOutput {
     return this.queuedBytes / this.frameBytes;
   }
 
+  /** A file "plays" what reached it. */
+  playedFrames(): number {
+    return this.dataBytes / this.frameBytes;
+  }
+
+  lostFrames(): number {
+    return 0;
+  }
+
   async drain(): Promise<void> {
     while (this.flushing) await this.flushing;
     if (this.failure) throw this.failure;

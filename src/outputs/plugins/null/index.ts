@@ -38,6 +38,7 @@ class NullOutput implements OpenOutput {
   private at = performance.now();
   private paused = false;
   private closed = false;
+  private written = 0;
 
   constructor(readonly name: string, readonly format: AudioFormat, readonly container: Container, readonly bufferFrames: number) {
     this.frameBytes = frameBytes(container, format.channels);
@@ -64,12 +65,21 @@ class NullOutput implements OpenOutput {
     const room = Number.isFinite(this.bufferFrames) ? Math.floor(this.bufferFrames - this.queued) : Infinity;
     const frames = Math.max(0, Math.min(Math.floor(bytes.length / this.frameBytes), room));
     if (Number.isFinite(this.bufferFrames)) this.queued += frames;
+    this.written += frames;
     return frames;
   }
 
   delay(): number {
     this.advance();
     return Math.ceil(this.queued);
+  }
+
+  playedFrames(): number {
+    return this.written - this.delay();
+  }
+
+  lostFrames(): number {
+    return 0;
   }
 
   async drain(): Promise<void> {

@@ -9,7 +9,7 @@ import { formatToString, validateFormat } from '../../../audio/format.ts';
 import { containersFor, type Container } from '../../../audio/pack.ts';
 import { AurisError, isAurisError } from '../../../util/errors.ts';
 import * as native from '../../../../native/index.ts';
-import type { FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
+import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
 import { refusal } from '../../negotiate.ts';
 import { NativeOutput } from '../../native-output.ts';
 
@@ -80,17 +80,18 @@ export class WasapiOutputPlugin implements OutputPlugin {
     return found.id;
   }
 
-  private probe(mode: OutputMode): native.NativeCapabilities {
-    let caps = this.probes.get(mode);
+  private probe(mode: OutputMode, fresh = false): native.NativeCapabilities {
+    let caps = fresh ? undefined : this.probes.get(mode);
     if (!caps) {
+      this.probes.delete(mode);
       caps = native.probe('wasapi', this.device(), mode);
       this.probes.set(mode, caps);
     }
     return caps;
   }
 
-  async capabilities(): Promise<OutputCapabilities> {
-    const caps = this.probe('exclusive');
+  async capabilities(options: CapabilityOptions = {}): Promise<OutputCapabilities> {
+    const caps = this.probe('exclusive', options.fresh === true);
     const volume = native.openVolume('wasapi', this.device());
     volume?.close();
     return {
