@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { floatBlock } from '../src/audio/block.ts';
 import { floatFormat } from '../src/audio/format.ts';
-import { prepareEq, type EqSettings } from '../src/dsp/plugins/eq/eq.ts';
+import { prepareEq, type EqSettings } from '../src/dsp/plugins/eq/index.ts';
 import type { BiquadBand } from '../src/dsp/plugins/eq/biquad.ts';
 
 const RUNS = 3;

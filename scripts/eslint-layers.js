@@ -18,16 +18,34 @@ export const LAYER_OF = {
   server: 4, mpd: 4, cli: 4.5,
 };
 
-/** Where a file lives: `{ kind: 'src', folder }`, `{ kind: 'native' }`, `{ kind: 'web' }` or null. */
+/**
+ * The front ends reach Auris only through the core: each may import src/core, src/protocol,
+ * src/util and its own folder (src/cli also starts the server and the MPD frontend). The `debug`
+ * harnesses (src/cli/commands/debug*.ts) stream raw PCM through one plugin by hand, so they may
+ * import the plugin layers directly.
+ */
+export const FRONT_END_MAY_IMPORT = {
+  cli: ['core', 'protocol', 'util', 'server', 'mpd'],
+  server: ['core', 'protocol', 'util'],
+  mpd: ['core', 'protocol', 'util'],
+};
+
+/** Whether `file` (relative to the repository, `/`-separated) is a debug harness. */
+function isDebugHarness(rel) {
+  return rel.length === 4 && rel[0] === 'src' && rel[1] === 'cli' && rel[2] === 'commands' && /^debug[\w-]*\.ts$/.test(rel[3]);
+}
+
+/** Where a file lives: `{ kind: 'src', folder, debug }`, `{ kind: 'native' }`, `{ kind: 'web' }` or null. */
 function placeOf(file) {
   const rel = path.relative(root, file).split(path.sep);
-  if (rel[0] === 'src' && rel.length > 2) return { kind: 'src', folder: rel[1] };
+  if (rel[0] === 'src' && rel.length > 2) return { kind: 'src', folder: rel[1], debug: isDebugHarness(rel) };
   if (rel[0] === 'native') return { kind: 'native' };
   if (rel[0] === 'web') return { kind: 'web' };
   return null;
 }
 
-function check(from, to) {
+/** The problem with an import from `from` to `to` (places as placeOf gives them), or null. */
+export function check(from, to) {
   if (!from) return null; // tests, benches and scripts may import anything
   if (to?.kind === 'native' && !(from.kind === 'src' && from.folder === 'outputs') && from.kind !== 'native') {
     return 'only src/outputs imports native/ (native/index.ts is the addon\'s only door)';
@@ -42,6 +60,10 @@ function check(from, to) {
   if (b === undefined) return `src/${to.folder} has no layer: add it to LAYER_OF in scripts/eslint-layers.js`;
   if (from.folder === to.folder || to.folder === 'util') return null; // src/util is the base every layer may use
   if (b >= a) return `src/${from.folder} (L${a}) may not import src/${to.folder} (L${b}): imports go to lower layers only`;
+  const allowed = FRONT_END_MAY_IMPORT[from.folder];
+  if (allowed && !from.debug && !allowed.includes(to.folder)) {
+    return `src/${from.folder} is a front end: it imports only ${allowed.map((f) => `src/${f}`).join(', ')} (reach src/${to.folder} through src/core)`;
+  }
   return null;
 }
 
@@ -61,4 +83,5 @@ const rule = {
   },
 };
 
+export { placeOf };
 export default { rules: { layers: rule } };

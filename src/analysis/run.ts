@@ -1,8 +1,8 @@
-// Running analysers over a whole stream: the loop shared by the worker pool and in-process callers.
+// Running analysers over a whole stream: the loop the core's job service runs (on its workers or
+// the calling thread) and in-process callers use.
 //
 // Analysis does not open files itself (decoders are a sibling layer): a caller from a higher layer
-// hands it an AnalysisSource, or, for the worker pool, the URL of a module exporting
-// `openAnalysisSource(path)` that the workers import.
+// hands it an AnalysisSource (the core's is src/core/analysis-source.ts).
 
 import type { FloatBlock, IntBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
@@ -29,9 +29,6 @@ export interface AnalysisSource {
   read(maxFrames: number, reuse?: IntBlock | FloatBlock): Promise<IntBlock | FloatBlock | { kind: 'dsd' } | null>;
   close(): Promise<void>;
 }
-
-/** Module contract for the pool: `export async function openAnalysisSource(path: string): Promise<AnalysisSource>`. */
-export type OpenAnalysisSource = (path: string) => Promise<AnalysisSource>;
 
 /** One analysis to run: the registry name and its options. */
 export interface AnalyserRequest {

@@ -2,7 +2,7 @@
 // the one folder lister (src/util/walk.ts), reporting each path it had to skip, and printing paths
 // so that one result stays on one line.
 
-import { supportedExtensions } from '../decoders/registry.ts';
+import { supportedExtensions } from '../core/files.ts';
 import { AurisError } from '../util/errors.ts';
 import { refuseOutputIsInput } from '../util/safe-write.ts';
 import { walkFiles, type WalkProblem } from '../util/walk.ts';

@@ -22,6 +22,7 @@ import type {
 } from './api.ts';
 import { ChangeHub } from './changes.ts';
 import { EngineLink, fromWire, type EngineMode } from './engine-link.ts';
+import { JobService } from './jobs.ts';
 import type { LibraryService } from './library.ts';
 import { Queue, type NewEntry, type Random } from './queue.ts';
 import type { SettingsStore } from './settings-store.ts';
@@ -38,6 +39,8 @@ export interface CoreOptions {
   readonly random?: Random;
   /** The library the core owns (closed with it), or null for a core that plays files only. */
   readonly library?: LibraryService | null;
+  /** The job service (analysis, verify) the core owns and closes; default: a new one. */
+  readonly jobs?: JobService;
 }
 
 const NO_TAGS: ItemTags = { title: null, artist: null, album: null, albumArtist: null, trackNumber: null, discNumber: null, date: null, genre: null };
@@ -72,6 +75,8 @@ export class Core implements AurisCore {
   readonly settings: SettingsApi;
   /** The music library, when this core has one: front ends query `library.library` and call the service for scans and files. */
   readonly library: LibraryService | null;
+  /** Analysis and verify jobs on one worker pool; it runs one job at a time while the engine plays. */
+  readonly jobs: JobService;
 
   private readonly q: Queue;
   private readonly engine: EngineLink;
@@ -113,6 +118,8 @@ export class Core implements AurisCore {
     this.engine.send({ type: 'configure', settings: engineSettingsOf(this.current) });
     if (options.store.problem) this.message = options.store.problem.message;
     this.library = options.library ?? null;
+    this.jobs = options.jobs ?? new JobService();
+    this.jobs.setBusy(() => this.engineState.status === 'playing');
     this.library?.on((e) => {
       switch (e.type) {
         case 'scan-progress':
@@ -173,6 +180,7 @@ export class Core implements AurisCore {
     this.closed = true;
     await this.engine.close();
     await this.library?.close();
+    await this.jobs.close();
   }
 
   // ---- queue ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { SettingsPatch } from '../protocol/settings.ts';
 import { aurisFolders } from '../util/platform-paths.ts';
 import { Core } from './core.ts';
+import { JobService } from './jobs.ts';
 import { LibraryService } from './library.ts';
 import type { EngineMode } from './engine-link.ts';
 import type { Random } from './queue.ts';
@@ -21,17 +22,18 @@ export interface StartOptions {
   readonly random?: Random;
   /** Open the music library (its database in the data folder). Off for one-shot tools such as `auris play`. */
   readonly library?: boolean;
-  /** Module the library's analysis workers open files with (see LibraryService). */
-  readonly analysisSourceModule?: string;
 }
+
+/** A long-lived core's job workers stop after this long without work (an idle isolate holds ~10-30 MB). */
+export const JOB_WORKER_IDLE_MS = 30_000;
 
 export async function startCore(options: StartOptions = {}): Promise<Core> {
   const file = options.settingsFile ?? (options.dataDir ? path.join(options.dataDir, SETTINGS_FILE_NAME) : defaultSettingsFile());
   const store = SettingsStore.open(file);
-  const library = options.library
-    ? new LibraryService({ dataDir: options.dataDir ?? aurisFolders().data, analysisSourceModule: options.analysisSourceModule })
-    : null;
-  return new Core({ store, overrides: options.settings, engine: options.engine, random: options.random, library });
+  // One job service for the core and its library (the core tells it when the engine plays).
+  const jobs = new JobService({ idleStopMs: JOB_WORKER_IDLE_MS });
+  const library = options.library ? new LibraryService({ dataDir: options.dataDir ?? aurisFolders().data, jobs }) : null;
+  return new Core({ store, overrides: options.settings, engine: options.engine, random: options.random, library, jobs });
 }
 
 export type { Core } from './core.ts';

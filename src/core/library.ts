@@ -10,7 +10,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AnalysisPool } from '../analysis/pool.ts';
 import type { AuthenticityResult } from '../analysis/plugins/authenticity/index.ts';
 import type { DrResult } from '../analysis/plugins/dr/meter.ts';
 import type { LoudnessResult } from '../analysis/plugins/loudness/meter.ts';
@@ -21,6 +20,11 @@ import { relOf, scanRoot, type ScanProgress, type ScanResult } from '../library/
 import { cached } from '../library/statements.ts';
 import { TagReaderPool } from '../library/tag-pool.ts';
 import type { Root } from '../library/types.ts';
+import type { JobPriority, JobService } from './jobs.ts';
+
+/** The library's records and scan reports, for the front ends (which import only src/core). */
+export type { ScanProgress, ScanResult } from '../library/scanner.ts';
+export type { Track } from '../library/types.ts';
 
 /** What the library reports. `database-changed` follows any scan, analysis or root change that altered rows (MPD's `database` idle flag). */
 export type LibraryEvent =
@@ -36,11 +40,8 @@ export type LibraryListener = (event: LibraryEvent) => void;
 export interface LibraryServiceOptions {
   /** The data folder holding library.db. */
   readonly dataDir: string;
-  /**
-   * URL of the module the analysis workers open files with (`openAnalysisSource(path)`, see
-   * src/analysis/run.ts); analyse() throws E_STATE without it.
-   */
-  readonly analysisSourceModule?: string;
+  /** The job service that analyse() runs on (the core's); analyse() throws E_STATE without it. */
+  readonly jobs?: JobService;
   /** Tag reader threads (default: cores, at most 4). */
   readonly tagReaders?: number;
   /** Quiet time after the last file-system event before the watcher scans (default 500 ms). */
@@ -261,49 +262,42 @@ export class LibraryService {
 
   /**
    * Analyses every track not analysed yet (DR, loudness and ReplayGain 2.0, true bit depth,
-   * authenticity verdict) on a pool of `threads` workers (default 1: a background job that leaves
-   * the other cores to playback), storing each result as it comes. CUE tracks (ranges of a file)
+   * authenticity verdict) on the job service, at `low` priority by default (a background job, one
+   * file at a time, that leaves the other cores to playback), storing each result as it comes.
+   * Cancelling (the signal, close()) drops the files not started. CUE tracks (ranges of a file)
    * are not analysed yet; they are stored with that reason.
    */
-  async analyse(options: { signal?: AbortSignal; threads?: number; limit?: number } = {}): Promise<AnalyseResult> {
-    if (!this.options.analysisSourceModule) throw new AurisError('E_STATE', 'this library was opened without an analysis source module');
+  async analyse(options: { signal?: AbortSignal; priority?: JobPriority; limit?: number } = {}): Promise<AnalyseResult> {
+    const jobs = this.options.jobs;
+    if (!jobs) throw new AurisError('E_STATE', 'this library was opened without a job service');
     const signal = options.signal ? AbortSignal.any([options.signal, this.shutdown.signal]) : this.shutdown.signal;
     const todo = this.library.tracksNeedingAnalysis(options.limit);
-    const pool = new AnalysisPool({ sourceModule: this.options.analysisSourceModule, size: options.threads ?? 1 });
     let analysed = 0;
     let failed = 0;
-    const onAbort = (): void => void pool.close();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const jobs = todo.map(async (t) => {
-        if (t.startFrame !== null || t.endFrame !== null) {
-          this.library.saveAnalysis(t.id, { ...EMPTY_ANALYSIS, error: 'a CUE track (a range of its file) is not analysed yet' });
-          failed++;
-          return;
-        }
-        try {
-          const a = await pool.analyse(t.path, [{ name: 'dr' }, { name: 'loudness' }, { name: 'authenticity' }]);
-          if (signal.aborted || !this.library.db.open) return;
-          const dr = a.results.dr as DrResult;
-          const loud = a.results.loudness as LoudnessResult;
-          const auth = a.results.authenticity as AuthenticityResult;
-          this.library.saveAnalysis(t.id, {
-            dr: dr.dr, drRounded: dr.drRounded, peakDb: dr.peakDb, loudnessLufs: loud.integratedLufs, lraLu: loud.lraLu,
-            truePeakDbtp: loud.truePeakDbtp, trueBits: auth.effectiveBits, verdict: auth.verdict, cutoffHz: auth.cutoffHz,
-          });
-          analysed++;
-        } catch (e) {
-          if (signal.aborted || !this.library.db.open) return;
-          this.library.saveAnalysis(t.id, { ...EMPTY_ANALYSIS, error: asAurisError(e).message });
-          failed++;
-        }
-        this.emit({ type: 'analysis-progress', done: analysed + failed, total: todo.length });
-      });
-      await Promise.all(jobs);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      await pool.close();
-    }
+    await Promise.all(todo.map(async (t) => {
+      if (t.startFrame !== null || t.endFrame !== null) {
+        this.library.saveAnalysis(t.id, { ...EMPTY_ANALYSIS, error: 'a CUE track (a range of its file) is not analysed yet' });
+        failed++;
+        return;
+      }
+      try {
+        const a = await jobs.analyse(t.path, [{ name: 'dr' }, { name: 'loudness' }, { name: 'authenticity' }], undefined, { priority: options.priority ?? 'low', signal });
+        if (signal.aborted || !this.library.db.open) return;
+        const dr = a.results.dr as DrResult;
+        const loud = a.results.loudness as LoudnessResult;
+        const auth = a.results.authenticity as AuthenticityResult;
+        this.library.saveAnalysis(t.id, {
+          dr: dr.dr, drRounded: dr.drRounded, peakDb: dr.peakDb, loudnessLufs: loud.integratedLufs, lraLu: loud.lraLu,
+          truePeakDbtp: loud.truePeakDbtp, trueBits: auth.effectiveBits, verdict: auth.verdict, cutoffHz: auth.cutoffHz,
+        });
+        analysed++;
+      } catch (e) {
+        if (signal.aborted || !this.library.db.open) return;
+        this.library.saveAnalysis(t.id, { ...EMPTY_ANALYSIS, error: asAurisError(e).message });
+        failed++;
+      }
+      this.emit({ type: 'analysis-progress', done: analysed + failed, total: todo.length });
+    }));
     if (analysed + failed > 0) this.emit({ type: 'database-changed' });
     return { analysed, failed, cancelled: signal.aborted };
   }

@@ -9,12 +9,12 @@
 
 import { AurisError } from '../util/errors.ts';
 import type { FilterPlugin, PreparedFilter } from './interface.ts';
-import { eqPlugin } from './plugins/eq/eq.ts';
-import { volumePlugin } from './plugins/volume/volume.ts';
-import { resamplePlugin } from './plugins/resampler/resampler.ts';
-import { crossfeedPlugin } from './plugins/crossfeed/crossfeed.ts';
-import { dsdToPcmPlugin } from './plugins/dsd2pcm/dsd2pcm.ts';
-import { dopPlugin } from './plugins/dop/dop.ts';
+import { eqPlugin } from './plugins/eq/index.ts';
+import { volumePlugin } from './plugins/volume/index.ts';
+import { resamplePlugin } from './plugins/resampler/index.ts';
+import { crossfeedPlugin } from './plugins/crossfeed/index.ts';
+import { dsdToPcmPlugin } from './plugins/dsd2pcm/index.ts';
+import { dopPlugin } from './plugins/dop/index.ts';
 
 /** Every filter plugin, in the order `auris debug filter --list` shows them. */
 export const FILTER_PLUGINS: FilterPlugin[] = [

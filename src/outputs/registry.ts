@@ -3,11 +3,11 @@
 // Adding a kind is a folder under src/outputs/ plus one entry in OUTPUT_KINDS.
 
 import { AurisError } from '../util/errors.ts';
-import { ALSA_PREFIX, AlsaOutputPlugin, alsaStatus, listAlsaDevices } from './alsa/alsa-output.ts';
-import { FILE_PREFIX, FileOutputPlugin } from './file/file-output.ts';
+import { ALSA_PREFIX, AlsaOutputPlugin, alsaStatus, listAlsaDevices } from './plugins/alsa/index.ts';
+import { FILE_PREFIX, FileOutputPlugin } from './plugins/file/index.ts';
 import type { OutputCapabilities, OutputMode, OutputPlugin } from './interface.ts';
-import { NullOutputPlugin } from './null/null-output.ts';
-import { WASAPI_PREFIX, WasapiOutputPlugin, listWasapiDevices, wasapiStatus } from './wasapi/wasapi-output.ts';
+import { NullOutputPlugin } from './plugins/null/index.ts';
+import { WASAPI_PREFIX, WasapiOutputPlugin, listWasapiDevices, wasapiStatus } from './plugins/wasapi/index.ts';
 
 /** One output a user can pick, as `auris devices` lists it. */
 export interface OutputListing {

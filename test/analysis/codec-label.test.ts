@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { openAnalysisSource } from '../../src/cli/analysis/source.ts';
+import { openAnalysisSource } from '../../src/core/analysis-source.ts';
 
 test('DR log codec label: MP3, Vorbis, Opus and AAC by name, float WAV as PCM (floating-point), 16-bit WAV as PCM', async (t) => {
   if (!needTools(t, 'ffmpeg')) return;

@@ -15,7 +15,7 @@ import type { LoudnessResult } from '../../src/analysis/plugins/loudness/meter.t
 import type { DrResult } from '../../src/analysis/plugins/dr/meter.ts';
 import { dsdFormat } from '../../src/audio/format.ts';
 import { dsdBlock } from '../../src/audio/block.ts';
-import { openDsdToPcm, type DsdToPcmFilter } from '../../src/dsp/plugins/dsd2pcm/dsd2pcm.ts';
+import { openDsdToPcm, type DsdToPcmFilter } from '../../src/dsp/plugins/dsd2pcm/index.ts';
 import { DSD_TO_PCM_DEFAULTS } from '../../src/dsp/plugins/dsd2pcm/convert.ts';
 import { buildChain } from '../../src/dsp/chain.ts';
 import { prepareFilter } from '../../src/dsp/registry.ts';

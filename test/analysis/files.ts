@@ -4,7 +4,7 @@ import { floatBlock, intBlock } from '../../src/audio/block.ts';
 import { floatFormat, pcmFormat } from '../../src/audio/format.ts';
 import { wavDataBytes, wavHeader, wavTrailer } from '../../src/audio/wav.ts';
 import { analyseSource, type AnalyserRequest, type FileAnalysis } from '../../src/analysis/run.ts';
-import { openAnalysisSource } from '../../src/cli/analysis/source.ts';
+import { openAnalysisSource } from '../../src/core/analysis-source.ts';
 
 /** Writes interleaved integer samples (`bits` bits) or float64 samples (bits 'f64' / 'f32') as a WAV file. */
 export function writeWav(file: string, rate: number, channels: number, bits: number | 'f32' | 'f64', samples: Int32Array | Float64Array): void {

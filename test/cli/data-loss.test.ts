@@ -11,7 +11,7 @@ import { pcmFormat } from '../../src/audio/format.ts';
 import { decodeToFile } from '../../src/cli/commands/decode.ts';
 import { convertFile } from '../../src/cli/commands/convert.ts';
 import { openFile } from '../../src/decoders/registry.ts';
-import { FileOutputPlugin } from '../../src/outputs/file/file-output.ts';
+import { FileOutputPlugin } from '../../src/outputs/plugins/file/index.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { openSafeOutput, writeSafely } from '../../src/util/safe-write.ts';
 import { intBytesLE, riffWave, chunk, wavFmt } from '../helpers/containers.ts';

@@ -10,7 +10,7 @@ import { pcmFormat, type AudioFormat } from '../../src/audio/format.ts';
 import { wavDataBytes, wavHeader } from '../../src/audio/wav.ts';
 import { openFile } from '../../src/decoders/registry.ts';
 import { buildChain } from '../../src/dsp/chain.ts';
-import { eqResponse } from '../../src/dsp/plugins/eq/eq.ts';
+import { eqResponse } from '../../src/dsp/plugins/eq/index.ts';
 import { loadEqPreset } from '../../src/dsp/presets/load.ts';
 import { findFilterPlugin, prepareFilter } from '../../src/dsp/registry.ts';
 import type { PreparedFilter } from '../../src/dsp/interface.ts';

@@ -12,7 +12,7 @@ import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { concat, ascii, uint } from '../helpers/containers.ts';
 import { decodeFile } from '../helpers/decode-file.ts';
-import { verifyFile } from '../../src/cli/verify-file.ts';
+import { verifyFile } from '../../src/core/verify-file.ts';
 
 const RATE = 44100;
 const FRAMES = 88237; // not a whole number of 1/600 s: the edit list cannot say it exactly

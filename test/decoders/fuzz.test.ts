@@ -15,7 +15,7 @@ import { dsdNoise, prng, randomInt } from '../helpers/signals.ts';
 import { dsdiffFile, dsfFile } from '../helpers/containers.ts';
 import { fileInfo } from '../../src/cli/commands/info.ts';
 import { decodeToFile } from '../../src/cli/commands/decode.ts';
-import { verifyFile } from '../../src/cli/verify-file.ts';
+import { verifyFile } from '../../src/core/verify-file.ts';
 import { AurisError } from '../../src/util/errors.ts';
 import { pageAt, pageCrc } from '../../src/decoders/plugins/ogg/pages.ts';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { floatBlock } from '../../src/audio/block.ts';
 import { floatFormat } from '../../src/audio/format.ts';
-import { openVolume, prepareVolume, VOLUME_RAMP_SECONDS } from '../../src/dsp/plugins/volume/volume.ts';
+import { openVolume, prepareVolume, VOLUME_RAMP_SECONDS } from '../../src/dsp/plugins/volume/index.ts';
 
 const fmt = floatFormat(48000, 2, 64);
 

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { LibraryService } from '../../src/core/library.ts';
 import { cueTime } from '../../src/library/cue.ts';
 import type { Track } from '../../src/library/types.ts';
-import { sourceModuleUrl } from '../../src/cli/analysis/workers.ts';
+import { JobService } from '../../src/core/jobs.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { hasTool, toolsRequired } from '../helpers/tools.ts';
 import { flacAt, imageAt, mp3At, textAt } from './tree.ts';
@@ -22,6 +22,7 @@ const skip = missing.length > 0 ? `needs ${missing.join(', ')} (install: see .ci
 
 let music = '';
 let service: LibraryService;
+let jobs: JobService | undefined;
 const byTitle = (title: string): Track => {
   const t = service.library.findTracks({ tag: 'title', op: 'eq', value: title })[0];
   assert.ok(t, `a track titled ${title}`);
@@ -72,7 +73,8 @@ before(async () => {
   textAt(music, 'Bad/broken.flac', Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(200, 0xff)]));
   textAt(music, 'Bad/empty.flac', new Uint8Array(0));
   void cover;
-  service = new LibraryService({ dataDir: tempDir('auris-lib-data-'), analysisSourceModule: sourceModuleUrl(), tagReaders: 2 });
+  jobs = new JobService({ size: 2 });
+  service = new LibraryService({ dataDir: tempDir('auris-lib-data-'), jobs, tagReaders: 2 });
   const root = await service.addRoot(music);
   const [result] = await service.scan({ rootId: root.id });
   assert.equal(result!.cancelled, false);
@@ -80,6 +82,7 @@ before(async () => {
 
 after(async () => {
   if (!skip) await service.close();
+  await jobs?.close();
 });
 
 test('a scan indexes every readable file, records the unreadable ones and goes on', { skip }, () => {
@@ -268,7 +271,7 @@ test('the analyse job fills the analysis columns, and they sort', { skip }, asyn
   const lib = service.library;
   const before = lib.tracksNeedingAnalysis().length;
   assert.equal(before, 18);
-  const r = await service.analyse({ threads: 2 });
+  const r = await service.analyse({ priority: 'normal' });
   // The three CUE tracks are stored as not analysed yet, with the reason.
   assert.deepEqual([r.analysed, r.failed, r.cancelled], [15, 3, false]);
   assert.equal(lib.tracksNeedingAnalysis().length, 0);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pcmFormat } from '../../src/audio/format.ts';
 import { packInt } from '../../src/audio/pack.ts';
-import { AlsaOutputPlugin } from '../../src/outputs/alsa/alsa-output.ts';
+import { AlsaOutputPlugin } from '../../src/outputs/plugins/alsa/index.ts';
 import { NativeOutput } from '../../src/outputs/native-output.ts';
 import { writeAll } from '../../src/outputs/pump.ts';
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { floatFormat, pcmFormat, type AudioFormat } from '../../src/audio/format.ts';
 import { packFloat, packInt, type Container } from '../../src/audio/pack.ts';
-import { AlsaOutputPlugin } from '../../src/outputs/alsa/alsa-output.ts';
+import { AlsaOutputPlugin } from '../../src/outputs/plugins/alsa/index.ts';
 import { writeAll } from '../../src/outputs/pump.ts';
 
 const RATES = [44100, 96000, 192000, 384000, 768000];

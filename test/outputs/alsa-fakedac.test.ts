@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pcmFormat } from '../../src/audio/format.ts';
 import { packInt, unpackInt } from '../../src/audio/pack.ts';
 import { isAurisError } from '../../src/util/errors.ts';
-import { AlsaOutputPlugin } from '../../src/outputs/alsa/alsa-output.ts';
+import { AlsaOutputPlugin } from '../../src/outputs/plugins/alsa/index.ts';
 import type { FormatCaps } from '../../src/outputs/interface.ts';
 import { writeAll } from '../../src/outputs/pump.ts';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pcmFormat } from '../../src/audio/format.ts';
 import { isAurisError } from '../../src/util/errors.ts';
-import { AlsaOutputPlugin } from '../../src/outputs/alsa/alsa-output.ts';
+import { AlsaOutputPlugin } from '../../src/outputs/plugins/alsa/index.ts';
 import { openVolume } from '../../native/index.ts';
 
 const HANG_GUARD = { timeout: 20_000 };

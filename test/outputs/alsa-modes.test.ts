@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pcmFormat } from '../../src/audio/format.ts';
 import { packInt } from '../../src/audio/pack.ts';
 import { wavHeader, wavHeaderSize } from '../../src/audio/wav.ts';
-import { AlsaOutputPlugin } from '../../src/outputs/alsa/alsa-output.ts';
+import { AlsaOutputPlugin } from '../../src/outputs/plugins/alsa/index.ts';
 import { pcmContainerOf } from '../../src/outputs/interface.ts';
 import { writeAll } from '../../src/outputs/pump.ts';
 import { isAurisError } from '../../src/util/errors.ts';

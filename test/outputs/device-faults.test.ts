@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { pcmFormat } from '../../src/audio/format.ts';
 import { packInt } from '../../src/audio/pack.ts';
 import { isAurisError } from '../../src/util/errors.ts';
-import { AlsaOutputPlugin } from '../../src/outputs/alsa/alsa-output.ts';
+import { AlsaOutputPlugin } from '../../src/outputs/plugins/alsa/index.ts';
 import type { OpenOutput } from '../../src/outputs/interface.ts';
 import { writeAll } from '../../src/outputs/pump.ts';
 

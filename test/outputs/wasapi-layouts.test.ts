@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { floatFormat, pcmFormat } from '../../src/audio/format.ts';
-import { wasapiLayouts } from '../../src/outputs/wasapi/wasapi-output.ts';
+import { wasapiLayouts } from '../../src/outputs/plugins/wasapi/index.ts';
 
 const names = (ls: { container: string; validBits: number }[]): string[] => ls.map((l) => `${l.container}/${l.validBits}`);
 

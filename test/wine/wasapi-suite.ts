@@ -7,7 +7,7 @@ import { pcmFormat } from '../../src/audio/format.ts';
 import { NativeOutput } from '../../src/outputs/native-output.ts';
 import { writeAll } from '../../src/outputs/pump.ts';
 import { outputPlugin } from '../../src/outputs/registry.ts';
-import { WasapiOutputPlugin, listWasapiDevices, wasapiStatus } from '../../src/outputs/wasapi/wasapi-output.ts';
+import { WasapiOutputPlugin, listWasapiDevices, wasapiStatus } from '../../src/outputs/plugins/wasapi/index.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { aurisFolders, isInsideRoot } from '../../src/util/platform-paths.ts';
 import { WINE_CASES, payload } from './cases.ts';

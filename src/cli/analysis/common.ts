@@ -3,11 +3,11 @@
 
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { AnalyserRequest, FileAnalysis } from '../../analysis/run.ts';
+import { readTags as readFileTags, type AnalyserRequest, type FileAnalysis } from '../../core/files.ts';
 import type { BasicTags } from '../../protocol/tags.ts';
 import { type AurisError, asAurisError } from '../../util/errors.ts';
 import { printable } from '../paths.ts';
-import { takeAnalysisPool } from './workers.ts';
+import { takeJobService } from './workers.ts';
 
 let collator: Intl.Collator | null = null;
 
@@ -51,18 +51,11 @@ export function trackTags(tags: BasicTags, file: string): TrackTags {
 
 const NO_TAGS: BasicTags = { artist: null, albumArtist: null, album: null, title: null, trackNumber: null };
 
-/** Reads tags with music-metadata; a file without tags (or with unreadable ones) gets its file name as title. */
+/** Reads tags with the one tag reader (src/decoders/tags.ts); a file without tags (or with unreadable ones) gets its file name as title. */
 export async function readTags(file: string): Promise<TrackTags> {
   try {
-    const { parseFile } = await import('music-metadata'); // loaded on first use, as in decoders/tags.ts
-    const { common } = await parseFile(file, { duration: false, skipCovers: true });
-    return trackTags({
-      artist: common.artist ?? null,
-      albumArtist: common.albumartist ?? null,
-      album: common.album ?? null,
-      title: common.title ?? null,
-      trackNumber: common.track.no ?? null,
-    }, file);
+    const t = await readFileTags(file, { cover: false });
+    return trackTags({ artist: t.artist, albumArtist: t.albumArtist, album: t.album, title: t.title, trackNumber: t.trackNumber }, file);
   } catch {
     return trackTags(NO_TAGS, file);
   }
@@ -84,7 +77,7 @@ export async function analyseFiles(
   requests: readonly AnalyserRequest[],
   options: { workers?: number; progress?: boolean; onResult?: (file: string, analysis: FileAnalysis) => void } = {},
 ): Promise<{ analyses: Map<string, FileAnalysis>; failed: FailedFile[] }> {
-  const pool = takeAnalysisPool(Math.min(options.workers ?? availableParallelism(), files.length));
+  const pool = takeJobService(Math.min(options.workers ?? availableParallelism(), files.length));
   const bar = options.progress ?? process.stderr.isTTY === true ? new ProgressBar(files.length) : null;
   const analyses = new Map<string, FileAnalysis>();
   const failed: FailedFile[] = [];

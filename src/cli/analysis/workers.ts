@@ -1,19 +1,14 @@
-// The analysis commands' worker pool, which can start before the command has loaded or listed its
-// files: a worker's start-up (a fresh isolate, then the decoders) is ~60-100 ms of the few hundred
-// an album's analysis takes, and overlaps the main thread's own start-up this way. The command's
-// main thread, idle otherwise, analyses too: one worker fewer to start (one core: none at all).
+// The analysis commands' job service (the core's JobService, src/core/jobs.ts), which can start
+// before the command has loaded or listed its files: a worker's start-up (a fresh isolate, then
+// the decoders) is ~60-100 ms of the few hundred an album's analysis takes, and overlaps the main
+// thread's own start-up this way. The command's main thread, idle otherwise, analyses too: one
+// worker fewer to start (one core: none at all).
 
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { AnalysisPool } from '../../analysis/pool.ts';
+import { JobService } from '../../core/jobs.ts';
 
-/** URL of the module the workers open files with (same extension as this module: .ts or .js). */
-export function sourceModuleUrl(): string {
-  const ext = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./source${ext}`, import.meta.url).href;
-}
-
-let started: AnalysisPool | null = null;
+let started: JobService | null = null;
 
 /**
  * At most how many files a command's words name, before the command has parsed them: the words
@@ -38,19 +33,19 @@ export function filesNamedBy(words: readonly string[]): number | null {
 
 /**
  * Starts the analysis workers now (one per core, the main thread taking one core's share), for
- * the next takeAnalysisPool; when `words` (the command's arguments) name fewer files than there
+ * the next takeJobService; when `words` (the command's arguments) name fewer files than there
  * are cores, only as many as those files need: a single file starts none (the main thread takes
  * it), where a worker that then idled took ~50-60 ms of CPU on two cores.
  */
 export function startAnalysisWorkers(words: readonly string[] = []): void {
   const cores = availableParallelism();
-  started ??= new AnalysisPool({ sourceModule: sourceModuleUrl(), size: cores, useCallingThread: true });
+  started ??= new JobService({ size: cores, useCallingThread: true });
   started.warm(Math.max(1, Math.min(cores, filesNamedBy(words) ?? cores)));
 }
 
-/** The pool started by startAnalysisWorkers, else a new one of `size` workers; the caller closes it. */
-export function takeAnalysisPool(size: number): AnalysisPool {
-  const pool = started ?? new AnalysisPool({ sourceModule: sourceModuleUrl(), size, useCallingThread: true });
+/** The service started by startAnalysisWorkers, else a new one of `size` threads; the caller closes it. */
+export function takeJobService(size: number): JobService {
+  const jobs = started ?? new JobService({ size, useCallingThread: true });
   started = null;
-  return pool;
+  return jobs;
 }

@@ -4,10 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { AuthenticityResult } from '../../analysis/plugins/authenticity/index.ts';
-import { spectrogramPng } from '../../analysis/plugins/authenticity/spectrogram.ts';
-import { albumDr, type DrResult } from '../../analysis/plugins/dr/meter.ts';
-import type { LoudnessResult } from '../../analysis/plugins/loudness/meter.ts';
+import { albumDr, type AuthenticityResult, type DrResult, type LoudnessResult, spectrogramPng } from '../../core/files.ts';
 import { asAurisError } from '../../util/errors.ts';
 import { writeFileSafely } from '../../util/safe-write.ts';
 import { analyseFiles, groupByAlbum, reportFailures, toJson } from '../analysis/common.ts';

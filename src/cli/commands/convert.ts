@@ -5,15 +5,7 @@
 // bit-perfect (no float round trip, no dither).
 
 import type { Command } from 'commander';
-import type { AudioFormat } from '../../audio/format.ts';
-import { formatToString, sameFormat } from '../../audio/format.ts';
-import { wavDataBytes, wavHeader, wavTrailer } from '../../audio/wav.ts';
-import { openFile } from '../../decoders/registry.ts';
-import { buildChain, type ChainOptions, type FilterChain } from '../../dsp/chain.ts';
-import type { PreparedFilter } from '../../dsp/interface.ts';
-import type { DitherMode } from '../../dsp/plugins/dither/shaping.ts';
-import { loadEqPreset } from '../../dsp/presets/load.ts';
-import { findFilterPlugin, prepareFilter } from '../../dsp/registry.ts';
+import { type AudioFormat, buildChain, type ChainOptions, type DitherMode, type FilterChain, findFilterPlugin, formatToString, loadEqPreset, openFile, type PreparedFilter, prepareFilter, sameFormat, wavDataBytes, wavHeader, wavTrailer } from '../../core/files.ts';
 import { AurisError, isAurisError } from '../../util/errors.ts';
 import { writeSafely } from '../../util/safe-write.ts';
 import { parseDither } from './debug-filter.ts';

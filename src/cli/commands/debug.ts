@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { formatToString } from '../../audio/format.ts';
 import { asAurisError } from '../../util/errors.ts';
-import { decodeRange, parseFrames, rawBytes } from '../decode-stream.ts';
+import { decodeRange, parseFrames, rawBytes } from '../../core/decode-stream.ts';
 import { debugCommand } from './debug-output.ts';
 
 /** Thrown when the reader of stdout went away (`| head`): not a failure, decoding just stops. */

@@ -4,14 +4,11 @@
 
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { AudioFormat } from '../../audio/format.ts';
-import type { Decoder } from '../../decoders/interface.ts';
-import { formatToString } from '../../audio/format.ts';
-import { wavDataBytes, wavHeader, wavTrailer } from '../../audio/wav.ts';
+import { type AudioFormat, type Decoder, formatToString, wavDataBytes, wavHeader, wavTrailer } from '../../core/files.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import { openSafeOutput } from '../../util/safe-write.ts';
 import { listFiles } from '../../util/walk.ts';
-import { decodeRange, parseFrames, rawBytes } from '../decode-stream.ts';
+import { decodeRange, parseFrames, rawBytes } from '../../core/decode-stream.ts';
 import { printable } from '../paths.ts';
 
 interface DecodeOptions {

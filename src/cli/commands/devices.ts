@@ -1,8 +1,7 @@
 // `auris devices [--json]`: every output with its modes and what the driver says it accepts.
 
 import type { Command } from 'commander';
-import { listOutputs, type OutputListing } from '../../outputs/registry.ts';
-import type { FormatCaps } from '../../outputs/interface.ts';
+import { type FormatCaps, listOutputs, type OutputListing } from '../../core/devices.ts';
 
 function rateText(rates: readonly number[]): string {
   return rates.map((r) => (r % 1000 === 0 ? `${r / 1000}k` : `${(r / 1000).toFixed(1)}k`)).join(' ');

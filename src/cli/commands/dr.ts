@@ -2,10 +2,7 @@
 // (folder), printed as a foo_dr.txt log (or JSON), optionally written to a file.
 
 import type { Command } from 'commander';
-import type { DrResult } from '../../analysis/plugins/dr/meter.ts';
-import { albumDr, toDb } from '../../analysis/plugins/dr/meter.ts';
-import { renderDrLog, type DrLogAlbum, type DrLogTrack } from '../../analysis/plugins/dr/log.ts';
-import type { FileAnalysis } from '../../analysis/run.ts';
+import { albumDr, type DrLogAlbum, type DrLogTrack, type DrResult, type FileAnalysis, renderDrLog, toDb } from '../../core/files.ts';
 import { AURIS_VERSION } from '../../util/version.ts';
 import { writeFileSafely } from '../../util/safe-write.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';

@@ -4,10 +4,7 @@
 // included, as the EQ runs) at the frequencies asked; `--png` plots the response of each channel.
 
 import type { Command } from 'commander';
-import { biquadF0 } from '../../dsp/plugins/eq/biquad.ts';
-import { channelNames, resolveChannels } from '../../dsp/plugins/eq/channels.ts';
-import { autoPreampDb, eqResponse, planChannels, type EqSettings } from '../../dsp/plugins/eq/eq.ts';
-import { loadEqPreset } from '../../dsp/presets/load.ts';
+import { autoPreampDb, biquadF0, channelNames, eqResponse, type EqSettings, loadEqPreset, planChannels, resolveChannels } from '../../core/files.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import { writeFileSafely } from '../../util/safe-write.ts';
 import { renderResponsePng } from '../response-plot.ts';

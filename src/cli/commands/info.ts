@@ -6,12 +6,7 @@
 // an array with one object per file, `error` set instead of the rest when a file cannot be read.
 
 import type { Command } from 'commander';
-import { formatToString, framesPerSecond, isIntegerKind, sameFormat, type AudioFormat } from '../../audio/format.ts';
-import { analysisChunk } from '../../analysis/interface.ts';
-import { BitDepthAnalyser } from '../../analysis/plugins/authenticity/bit-depth.ts';
-import type { IntegrityReport, StreamInfo } from '../../decoders/interface.ts';
-import { openFile, supportedExtensions } from '../../decoders/registry.ts';
-import { readTags, type Tags } from '../../decoders/tags.ts';
+import { analysisChunk, type AudioFormat, BitDepthAnalyser, formatToString, framesPerSecond, type IntegrityReport, isIntegerKind, openFile, readTags, sameFormat, type StreamInfo, supportedExtensions, type Tags } from '../../core/files.ts';
 import { asAurisError, type ErrorCode } from '../../util/errors.ts';
 import { walkFiles } from '../../util/walk.ts';
 import { printable } from '../paths.ts';

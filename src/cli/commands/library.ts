@@ -3,18 +3,17 @@
 // LibraryService, does its work in this process, and closes it.
 
 import type { Command } from 'commander';
-import { LibraryService } from '../../core/library.ts';
-import type { ScanProgress, ScanResult } from '../../library/scanner.ts';
-import type { Track } from '../../library/types.ts';
+import { JobService } from '../../core/jobs.ts';
+import { LibraryService, type ScanProgress, type ScanResult, type Track } from '../../core/library.ts';
 import { aurisFolders } from '../../util/platform-paths.ts';
 import { AurisError } from '../../util/errors.ts';
-import { sourceModuleUrl } from '../analysis/workers.ts';
 
 interface DataOption { data?: string }
 
 /** Opens the library of `--data`, runs `work`, and closes it whatever happens. */
-export async function withLibrary<T>(opts: DataOption, work: (service: LibraryService) => Promise<T>): Promise<T> {
-  const service = new LibraryService({ dataDir: opts.data ?? aurisFolders().data, analysisSourceModule: sourceModuleUrl() });
+export async function withLibrary<T>(opts: DataOption & { threads?: number }, work: (service: LibraryService) => Promise<T>): Promise<T> {
+  const jobs = new JobService({ size: opts.threads ?? 1 });
+  const service = new LibraryService({ dataDir: opts.data ?? aurisFolders().data, jobs });
   const stop = (): void => void service.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -24,6 +23,7 @@ export async function withLibrary<T>(opts: DataOption, work: (service: LibrarySe
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await service.close();
+    await jobs.close();
   }
 }
 
@@ -139,12 +139,13 @@ export function registerLibrary(program: Command): void {
     .action(async (opts: DataOption & { json?: boolean; threads: string }) => {
       const threads = Number.parseInt(opts.threads, 10);
       if (!Number.isInteger(threads) || threads <= 0) throw new AurisError('E_INVALID_ARGUMENT', `--threads ${opts.threads}: a positive whole number, please`);
-      await withLibrary(opts, async (service) => {
+      await withLibrary({ data: opts.data, threads }, async (service) => {
         const tty = process.stderr.isTTY && !opts.json;
         const off = service.on((e) => {
           if (e.type === 'analysis-progress' && tty) process.stderr.write(`\r\x1b[Kanalysed ${e.done}/${e.total}`);
         });
-        const r = await service.analyse({ threads });
+        // Nothing else runs in this process: the job runs at normal priority, on all `threads`.
+        const r = await service.analyse({ priority: 'normal' });
         off();
         if (tty) process.stderr.write('\r\x1b[K');
         if (opts.json) process.stdout.write(`${JSON.stringify(r)}\n`);

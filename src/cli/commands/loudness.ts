@@ -2,8 +2,7 @@
 // one album (pooled gating blocks), and ReplayGain 2.0 track and album gain and peak.
 
 import type { Command } from 'commander';
-import { albumLoudness, type LoudnessResult } from '../../analysis/plugins/loudness/meter.ts';
-import { replayGainDb } from '../../analysis/plugins/loudness/replaygain.ts';
+import { albumLoudness, type LoudnessResult, replayGainDb } from '../../core/files.ts';
 import { analyseFiles, reportFailures, toJson } from '../analysis/common.ts';
 import { audioFilesIn, printable } from '../paths.ts';
 

@@ -1,6 +1,6 @@
 // Option parsing shared by the commands that open an output (play, debug output).
 
-import type { OutputMode } from '../../outputs/interface.ts';
+import type { OutputMode } from '../../core/devices.ts';
 import { AurisError } from '../../util/errors.ts';
 
 export interface ModeFlags {

@@ -11,7 +11,6 @@ import { startMpdFrontend, type MpdFrontend } from '../../mpd/index.ts';
 import { startMpris, type MprisService } from '../../server/mpris/index.ts';
 import { listen, type PortHolder } from '../../server/start.ts';
 import { AurisError, isAurisError } from '../../util/errors.ts';
-import { sourceModuleUrl } from '../analysis/workers.ts';
 
 interface ServeOptions {
   host?: string;
@@ -59,7 +58,7 @@ export function registerServe(program: Command): void {
       if (opts.mpdPort !== undefined) run.mpd = { port: portOf(opts.mpdPort, '--mpd-port') };
       const port = opts.port === undefined ? undefined : portOf(opts.port, '--port');
       const dataDir = opts.data ? path.resolve(opts.data) : undefined;
-      const core = await startCore({ ...(dataDir ? { dataDir } : {}), settings: run, library: true, analysisSourceModule: sourceModuleUrl() });
+      const core = await startCore({ ...(dataDir ? { dataDir } : {}), settings: run, library: true });
       const host = opts.host ?? core.settings.get().server.host;
       let server;
       try {

@@ -1,12 +1,13 @@
-// `auris verify FILE|DIR...`: decodes every file completely in a pool of worker threads and checks
+// `auris verify FILE|DIR...`: decodes every file completely on the job service's workers and checks
 // its integrity (FLAC MD5 and CRCs, truncation, garbage). One line per file on stdout, a progress
 // bar on stderr when it is a terminal, a summary, and exit code 1 when any file failed.
 
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { AurisError } from '../../util/errors.ts';
 import { audioFilesIn, printable } from '../paths.ts';
-import type { VerifyResult } from '../verify-file.ts';
-import { verifyInPool } from '../verify-pool.ts';
+import { JobService } from '../../core/jobs.ts';
+import type { VerifyResult } from '../../core/verify-file.ts';
 
 /** One result as one line (control characters in names escaped). */
 export function resultLine(r: VerifyResult): string {
@@ -40,11 +41,16 @@ export function registerVerify(program: Command): void {
       const tty = process.stderr.isTTY === true;
       const draw = (done: number) => { if (tty) process.stderr.write(`\r\x1b[K${progressBar(done, files.length)}`); };
       draw(0);
-      const results = await verifyInPool(files, (r, done) => {
+      // Each file on the core's job service; lines in completion order.
+      const service = new JobService({ size: Math.min(jobs ?? availableParallelism(), Math.max(1, files.length)) });
+      let done = 0;
+      const results = await Promise.all(files.map(async (f) => {
+        const r = await service.verify(f);
         if (tty) process.stderr.write('\r\x1b[K');
         process.stdout.write(`${resultLine(r)}\n`);
-        draw(done);
-      }, jobs);
+        draw(++done);
+        return r;
+      })).finally(() => service.close());
       if (tty) process.stderr.write('\r\x1b[K');
       const failed = results.filter((r) => !r.ok).length;
       const skips = skipped > 0 ? `; ${skipped} path(s) skipped (see above)` : '';

@@ -11,7 +11,7 @@ import { readRegularFile } from '../../util/byte-source.ts';
 import type { BandType, BiquadBand } from '../plugins/eq/biquad.ts';
 import { DEFAULT_NOTCH_Q, DEFAULT_SHELF_SLOPE, isShelf } from '../plugins/eq/biquad.ts';
 import type { ChannelSelection } from '../plugins/eq/channels.ts';
-import type { EqSettings, EqStep } from '../plugins/eq/eq.ts';
+import type { EqSettings, EqStep } from '../plugins/eq/index.ts';
 import { sortNodes, type GraphicNode } from '../plugins/eq/graphic.ts';
 
 /** Options for reading an APO configuration. */

@@ -2,9 +2,9 @@
 // GraphicEQ.txt are Equalizer APO files (read them with apo.ts); what differs is how AutoEq
 // computes its printed preamp: the maximum of the summed response on its own grid, 20 Hz to 20 kHz
 // in steps of x1.02, at 44.1 kHz, which misses shelf gain below 20 Hz (the spec's auto-preamp
-// looks at the true maximum instead; see autoPreampDb in plugins/eq/eq.ts).
+// looks at the true maximum instead; see autoPreampDb in plugins/eq/index.ts).
 
-import { eqResponse, type EqSettings } from '../plugins/eq/eq.ts';
+import { eqResponse, type EqSettings } from '../plugins/eq/index.ts';
 
 /** AutoEq's optimiser rate and frequency grid. */
 export const AUTOEQ_RATE = 44100;

@@ -3,7 +3,7 @@
 
 import { readRegularFile } from '../../util/byte-source.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
-import { parseEqSettings, type EqSettings } from '../plugins/eq/eq.ts';
+import { parseEqSettings, type EqSettings } from '../plugins/eq/index.ts';
 import { loadApoConfig, type ApoOptions } from './apo.ts';
 
 /** A loaded preset: the settings and what was ignored while reading it. */

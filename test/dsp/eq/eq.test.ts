@@ -5,7 +5,7 @@ import { floatBlock, intBlock, type AudioBlock } from '../../../src/audio/block.
 import { floatFormat, pcmFormat } from '../../../src/audio/format.ts';
 import { buildChain } from '../../../src/dsp/chain.ts';
 import { prepareFilter } from '../../../src/dsp/registry.ts';
-import { eqResponse, prepareEq, responseMaximum, type EqSettings } from '../../../src/dsp/plugins/eq/eq.ts';
+import { eqResponse, prepareEq, responseMaximum, type EqSettings } from '../../../src/dsp/plugins/eq/index.ts';
 import { designBiquad, type BiquadBand } from '../../../src/dsp/plugins/eq/biquad.ts';
 import { PartitionedConvolver } from '../../../src/dsp/plugins/eq/fir.ts';
 import { graphicGainDb } from '../../../src/dsp/plugins/eq/graphic.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { biquadF0, designBiquad, type BiquadBand } from '../../../src/dsp/plugins/eq/biquad.ts';
-import { autoPreampDb, eqResponse, planChannels, type EqSettings } from '../../../src/dsp/plugins/eq/eq.ts';
+import { autoPreampDb, eqResponse, planChannels, type EqSettings } from '../../../src/dsp/plugins/eq/index.ts';
 import { graphicGainDb } from '../../../src/dsp/plugins/eq/graphic.ts';
 import { exportApoConfig, loadApoConfig, parseApoConfig, parseApoFrequency } from '../../../src/dsp/presets/apo.ts';
 import { autoEqGridPeak } from '../../../src/dsp/presets/autoeq.ts';

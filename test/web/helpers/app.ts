@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { sourceModuleUrl } from '../../../src/cli/analysis/workers.ts';
 import { startCore, type Core } from '../../../src/core/index.ts';
 import type { SettingsPatch } from '../../../src/protocol/settings.ts';
 import { buildServer } from '../../../src/server/app.ts';
@@ -108,7 +107,7 @@ export async function startApp(settings: SettingsPatch): Promise<RunningApp> {
   ensureWebBuild();
   const dataDir = tempDir('auris-web-');
   const core = await startCore({
-    dataDir, settingsFile: path.join(dataDir, 'settings.json'), settings, engine: 'in-process', library: true, analysisSourceModule: sourceModuleUrl(),
+    dataDir, settingsFile: path.join(dataDir, 'settings.json'), settings, engine: 'in-process', library: true,
   });
   const server = await buildServer(core, { webRoot: webDist });
   await server.listen({ host: '127.0.0.1', port: 0 });

@@ -8,14 +8,14 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { AudioFormat } from '../../audio/format.ts';
-import { formatToString, sameFormat, validateFormat } from '../../audio/format.ts';
-import { frameBytes } from '../../audio/pack.ts';
-import { wavContainerFor, wavHeader, wavHeaderSize, wavTrailer } from '../../audio/wav.ts';
-import { AurisError, asAurisError } from '../../util/errors.ts';
-import { filesOpenInThisProcess, openSafeOutput, type SafeOutput } from '../../util/safe-write.ts';
-import { OutputEvents } from '../events.ts';
-import type { OpenOptions, OpenOutput, OutputCapabilities, OutputEvent, OutputListener, OutputMode, OutputPlugin } from '../interface.ts';
+import type { AudioFormat } from '../../../audio/format.ts';
+import { formatToString, sameFormat, validateFormat } from '../../../audio/format.ts';
+import { frameBytes } from '../../../audio/pack.ts';
+import { wavContainerFor, wavHeader, wavHeaderSize, wavTrailer } from '../../../audio/wav.ts';
+import { AurisError, asAurisError } from '../../../util/errors.ts';
+import { filesOpenInThisProcess, openSafeOutput, type SafeOutput } from '../../../util/safe-write.ts';
+import { OutputEvents } from '../../events.ts';
+import type { OpenOptions, OpenOutput, OutputCapabilities, OutputEvent, OutputListener, OutputMode, OutputPlugin } from '../../interface.ts';
 
 export const FILE_PREFIX = 'file:';
 /** Bytes queued in memory before write() returns 0 (about 1 s of 768 kHz/32-bit stereo). */

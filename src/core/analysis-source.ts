@@ -1,15 +1,16 @@
-// The analysis workers' way into files: `openAnalysisSource(path)` opens a file with the decoder
-// registry (src/analysis may not import decoders; the pool imports this module by URL). DSD is
-// measured through DSD->PCM at its default settings (0 dB gain, so the SACD 0 dB level is -6 dBFS
-// as on every SACD player's analogue output), since the analysers take PCM.
+// How the job service opens a file for analysis: `openAnalysisSource(path)` opens it with the
+// decoder registry (src/analysis may not import decoders, so the layer that runs analysis jobs,
+// the core, opens the files). DSD is measured through DSD->PCM at its default settings (0 dB
+// gain, so the SACD 0 dB level is -6 dBFS as on every SACD player's analogue output), since the
+// analysers take PCM.
 
 import { stat } from 'node:fs/promises';
-import type { AnalysisSource } from '../../analysis/run.ts';
-import { floatBlock, type FloatBlock } from '../../audio/block.ts';
-import { floatFormat, framesPerSecond, isFloatKind, containerBits } from '../../audio/format.ts';
-import type { Decoder } from '../../decoders/interface.ts';
-import { openFile, type OpenedFile } from '../../decoders/registry.ts';
-import { DSD_TO_PCM_DEFAULTS, DsdToPcm } from '../../dsp/plugins/dsd2pcm/convert.ts';
+import type { AnalysisSource } from '../analysis/run.ts';
+import { floatBlock, type FloatBlock } from '../audio/block.ts';
+import { floatFormat, framesPerSecond, isFloatKind, containerBits } from '../audio/format.ts';
+import type { Decoder } from '../decoders/interface.ts';
+import { openFile, type OpenedFile } from '../decoders/registry.ts';
+import { DSD_TO_PCM_DEFAULTS, DsdToPcm } from '../dsp/plugins/dsd2pcm/convert.ts';
 
 /**
  * Codec label as foobar's DR log prints it: "PCM (floating-point)" for float PCM only; a lossy
@@ -20,6 +21,7 @@ function codecLabel(codec: string, float: boolean): string {
   return codec;
 }
 
+/** Opens `path` for the analysers (see AnalysisSource in src/analysis/run.ts); the caller closes it. */
 export async function openAnalysisSource(path: string): Promise<AnalysisSource> {
   // The stream MD5 proves nothing the analysers need (frame CRCs still catch damage), and it costs
   // a fifth of a FLAC decode; `auris verify` and `auris info --verify` keep checking it.

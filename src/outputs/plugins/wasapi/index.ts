@@ -4,14 +4,14 @@
 // push (timer) mode when asked for or when the driver refuses events (the reason is reported).
 // Shared mode takes the system mixer's format only and is reported as not bit-perfect.
 
-import type { AudioFormat } from '../../audio/format.ts';
-import { formatToString, validateFormat } from '../../audio/format.ts';
-import { containersFor, type Container } from '../../audio/pack.ts';
-import { AurisError, isAurisError } from '../../util/errors.ts';
-import * as native from '../../../native/index.ts';
-import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../interface.ts';
-import { refusal } from '../negotiate.ts';
-import { NativeOutput } from '../native-output.ts';
+import type { AudioFormat } from '../../../audio/format.ts';
+import { formatToString, validateFormat } from '../../../audio/format.ts';
+import { containersFor, type Container } from '../../../audio/pack.ts';
+import { AurisError, isAurisError } from '../../../util/errors.ts';
+import * as native from '../../../../native/index.ts';
+import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
+import { refusal } from '../../negotiate.ts';
+import { NativeOutput } from '../../native-output.ts';
 
 export const WASAPI_PREFIX = 'wasapi:';
 const DEFAULT_RING_MS = 1000;

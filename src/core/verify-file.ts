@@ -1,6 +1,6 @@
 // Checking one file's integrity by decoding it completely in strict mode: FLAC frame CRCs and the
-// STREAMINFO MD5, truncation against the stored length, garbage the decoders refuse. Runs inside a
-// verify worker; never throws (every failure becomes a result).
+// STREAMINFO MD5, truncation against the stored length, garbage the decoders refuse. Runs as a job
+// of the job service (jobs.ts); never throws (every failure becomes a result).
 
 import { openFile } from '../decoders/registry.ts';
 import { asAurisError, type ErrorCode } from '../util/errors.ts';
@@ -49,6 +49,11 @@ export async function verifyFile(path: string): Promise<VerifyResult> {
     const err = asAurisError(e);
     return result(path, codec, frames, integrity, { code: err.code, message: err.message });
   }
+}
+
+/** The result for a file whose check could not run to its end (`error` says why). */
+export function failedVerify(path: string, error: { readonly code: ErrorCode; readonly message: string }): VerifyResult {
+  return result(path, null, 0, null, { code: error.code, message: error.message });
 }
 
 function result(path: string, codec: string | null, frames: number, integrity: IntegrityReport | null, error: VerifyResult['error']): VerifyResult {

@@ -2,15 +2,15 @@
 // Exclusive mode opens the PCM with automatic resampling, format and channel conversion off and
 // sets the exact format; shared mode lets alsa-lib and the system mixer convert (not bit-perfect).
 
-import type { AudioFormat } from '../../audio/format.ts';
-import { validateFormat } from '../../audio/format.ts';
-import type { Container } from '../../audio/pack.ts';
-import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../../audio/dop.ts';
-import { AurisError, isAurisError } from '../../util/errors.ts';
-import * as native from '../../../native/index.ts';
-import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../interface.ts';
-import { chooseContainers, nativeDsdContainers, refusal } from '../negotiate.ts';
-import { NativeOutput } from '../native-output.ts';
+import type { AudioFormat } from '../../../audio/format.ts';
+import { validateFormat } from '../../../audio/format.ts';
+import type { Container } from '../../../audio/pack.ts';
+import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../../../audio/dop.ts';
+import { AurisError, isAurisError } from '../../../util/errors.ts';
+import * as native from '../../../../native/index.ts';
+import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
+import { chooseContainers, nativeDsdContainers, refusal } from '../../negotiate.ts';
+import { NativeOutput } from '../../native-output.ts';
 import { busyAdvice, findDeviceHolders } from './busy.ts';
 import { soundServerRate } from './mixer-rate.ts';
 

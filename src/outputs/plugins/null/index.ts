@@ -1,12 +1,12 @@
 // Null output: `null` (paced at real time, like a DAC: a buffer drains at the stream's rate) or
 // `null:unpaced` (accepts everything at once, for benchmarks and tests). Discards the bytes.
 
-import type { AudioFormat } from '../../audio/format.ts';
-import { validateFormat } from '../../audio/format.ts';
-import { containersFor, frameBytes, type Container } from '../../audio/pack.ts';
-import { AurisError } from '../../util/errors.ts';
-import { OutputEvents } from '../events.ts';
-import type { OpenOptions, OpenOutput, OutputCapabilities, OutputEvent, OutputListener, OutputMode, OutputPlugin } from '../interface.ts';
+import type { AudioFormat } from '../../../audio/format.ts';
+import { validateFormat } from '../../../audio/format.ts';
+import { containersFor, frameBytes, type Container } from '../../../audio/pack.ts';
+import { AurisError } from '../../../util/errors.ts';
+import { OutputEvents } from '../../events.ts';
+import type { OpenOptions, OpenOutput, OutputCapabilities, OutputEvent, OutputListener, OutputMode, OutputPlugin } from '../../interface.ts';
 
 export const NULL_NAMES = ['null', 'null:unpaced'] as const;
 

@@ -1,4 +1,4 @@
-// Decoding one file's frames [start, end) to bytes, shared by `auris decode` and `auris debug decode`.
+// Decoding one file's frames [start, end) to bytes: `auris decode` and `auris debug decode` (src/cli) share it.
 
 import type { AudioBlock } from '../audio/block.ts';
 import { sameFormat, type AudioFormat } from '../audio/format.ts';
