@@ -468,7 +468,7 @@ export class Core implements AurisCore {
         return;
       case 'device-lost':
         this.message = `device lost: ${e.error.message}; waiting for it to come back`;
-        this.emit({ type: 'device-lost', error: wireOf(e.error) });
+        this.emit({ type: 'device-lost', error: wireOf(e.error), id: e.id, framesResent: e.framesResent });
         return;
       case 'device-back':
         this.message = '';
@@ -476,6 +476,9 @@ export class Core implements AurisCore {
         return;
       case 'underrun':
         this.emit({ type: 'underrun', count: e.count });
+        return;
+      case 'frames-lost':
+        this.emit({ type: 'frames-lost', id: e.id, count: e.count });
         return;
       case 'warning':
         this.emit({ type: 'warning', message: e.message });

@@ -801,7 +801,7 @@ export class Player {
       // The device dropped audio it could not be given again: the track heard is not the file.
       const t = this.track;
       if (t && typeof n === 'number' && n > 0) t.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
-      this.emit({ type: 'warning', message: `${n} frames were lost at the device (underrun)` });
+      if (typeof n === 'number' && n > 0) this.emit({ type: 'frames-lost', id: this.audiblePosition()?.entry.id ?? null, count: n });
     });
     out.on('device-lost', (e) => {
       this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
@@ -938,13 +938,16 @@ export class Player {
     this.caps = null; // probed again when the device is back: it may come back different
     const pos = this.audiblePosition();
     const entry = pos?.entry ?? this.track?.entry ?? this.current;
+    // Written but never played: sent again from the resume frame once the device is back.
+    const s = this.session;
+    const framesResent = s ? Math.max(0, s.written - s.out.playedFrames()) : 0;
     this.status = 'waiting-for-device';
     await this.stopPlayback();
     this.current = entry;
     this.next = null;
     this.awaitingNextAfter = null;
     this.resumeAt = entry ? { id: entry.id, frame: pos?.frame ?? 0 } : null;
-    this.emit({ type: 'device-lost', error: wire(err) });
+    this.emit({ type: 'device-lost', error: wire(err), id: entry?.id ?? null, framesResent });
     this.emitState();
   }
 

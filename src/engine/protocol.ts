@@ -163,7 +163,10 @@ export type EngineEvent =
   | { readonly type: 'need-next'; readonly afterId: number }
   | { readonly type: 'output-open'; readonly output: OutputState; readonly reopened: boolean }
   | { readonly type: 'underrun'; readonly count: number }
-  | { readonly type: 'device-lost'; readonly error: WireError }
+  /** The device went away while track `id` played; `framesResent` were written but not played, and go again from the resume frame. */
+  | { readonly type: 'device-lost'; readonly error: WireError; readonly id: number | null; readonly framesResent: number }
+  /** The device dropped `count` frames unplayed that could not be sent again (the track heard is not the file). */
+  | { readonly type: 'frames-lost'; readonly id: number | null; readonly count: number }
   | { readonly type: 'device-back' }
   /** Nothing follows the last track and the output played it out: the engine stopped. */
   | { readonly type: 'queue-end'; readonly underruns: number }

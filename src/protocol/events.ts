@@ -31,7 +31,10 @@ export const CoreEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('track-error'), id: z.number().int(), path: z.string(), error: WireErrorSchema }),
   /** The output was opened for a stream (`reopened`: it replaced one of another format), as negotiated with the driver. */
   z.object({ type: z.literal('output-open'), output: OutputStateSchema, reopened: z.boolean() }),
-  z.object({ type: z.literal('device-lost'), error: WireErrorSchema }),
+  /** The device went away while entry `id` played; `framesResent` were written but not heard and go again when it is back. */
+  z.object({ type: z.literal('device-lost'), error: WireErrorSchema, id: z.number().int().nullable(), framesResent: z.number().int() }),
+  /** The device dropped frames of entry `id` that could not be sent again. */
+  z.object({ type: z.literal('frames-lost'), id: z.number().int().nullable(), count: z.number().int() }),
   z.object({ type: z.literal('device-back') }),
   z.object({ type: z.literal('underrun'), count: z.number().int() }),
   /** The queue played to its end. */

@@ -66,3 +66,22 @@ test('auris play --dsd chooses how a DSD file travels, and the signal path says 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--dsd must be auto, native, dop, pcm, not dsd512/);
 });
+
+test('auris play --json over a DAC unplugged and back: one entry for the track, with its device loss and the frames sent again', async (t) => {
+  const { needFakeDac, resetFakeDac } = await import('../helpers/alsa.ts');
+  if (!needTools(t, 'flac') || !needFakeDac(t)) return;
+  resetFakeDac('dacgone');
+  const dir = tempDir('auris-play-gone-');
+  const raw = path.join(dir, 'gone.raw');
+  writeFileSync(raw, packMd5Layout(noise(16000, 2, 16, 41), 16));
+  const file = path.join(dir, 'gone.flac');
+  run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', '--bps=16', '--sample-rate=44100', '-o', file, raw]);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', file, '--output', 'alsa:dacgone', '--buffer-ms', '500', '--json'], { cwd: repo, encoding: 'utf8', env: process.env });
+  const report = JSON.parse(r.stdout) as { tracks: { path: string; completed?: boolean; faults?: { deviceLosses: number; framesResent: number; underruns: number } }[] };
+  assert.equal(report.tracks.length, 1, `one entry for one track: ${r.stdout}`);
+  const track = report.tracks[0]!;
+  assert.equal(track.completed, true, 'heard to its end after the device came back');
+  assert.equal(track.faults?.deviceLosses, 1);
+  assert.ok((track.faults?.framesResent ?? 0) > 0, `frames sent again: ${JSON.stringify(track.faults)}`);
+  assert.equal(track.faults?.underruns, 0, 'an unplug is not an underrun');
+});

@@ -37,8 +37,11 @@ interface TrackReport {
   proof?: Pick<TrackProofWire, 'verified' | 'md5' | 'expectedMd5' | 'reference' | 'reason'>;
   /** False when the track was cut off before its end was heard. */
   completed?: boolean;
-  /** Underruns and device losses while the track played. */
-  faults?: { underruns: number; deviceLosses: number };
+  /**
+   * What went wrong at the device while the track played: underruns, device losses, the frames
+   * sent again after them (written but not played when the device went), and frames lost for good.
+   */
+  faults?: { underruns: number; deviceLosses: number; framesResent: number; framesLost: number };
   error?: WireError;
 }
 
@@ -152,23 +155,34 @@ class Reporter {
       case 'track-error':
         this.entry(e.id, e.path).error = { code: e.error.code, message: e.error.message };
         break;
-      case 'underrun': {
+      case 'underrun':
         this.underruns = e.count;
-        const r = this.current !== null ? this.byId.get(this.current) : undefined;
-        if (r) r.faults = { underruns: (r.faults?.underruns ?? 0) + 1, deviceLosses: r.faults?.deviceLosses ?? 0 };
+        this.fault(this.current).underruns++;
         break;
-      }
       case 'device-lost': {
-        const r = this.current !== null ? this.byId.get(this.current) : undefined;
-        if (r) r.faults = { underruns: r.faults?.underruns ?? 0, deviceLosses: (r.faults?.deviceLosses ?? 0) + 1 };
+        const f = this.fault(e.id ?? this.current);
+        f.deviceLosses++;
+        f.framesResent += e.framesResent;
         break;
       }
+      case 'frames-lost':
+        this.fault(e.id ?? this.current).framesLost += e.count;
+        break;
       case 'error':
         this.loose.push({ path: '', error: { code: e.error.code, message: e.error.message } });
         break;
       default:
         break;
     }
+  }
+
+  /** The fault counts of entry `id` (a scratch record when no track is known). */
+  private fault(id: number | null): { underruns: number; deviceLosses: number; framesResent: number; framesLost: number } {
+    const r = id !== null ? this.byId.get(id) : undefined;
+    const blank = { underruns: 0, deviceLosses: 0, framesResent: 0, framesLost: 0 };
+    if (!r) return blank;
+    r.faults ??= blank;
+    return r.faults;
   }
 
   result(): { tracks: TrackReport[]; underruns: number } {
