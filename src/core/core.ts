@@ -237,7 +237,7 @@ export class Core implements AurisCore {
     let tags = NO_TAGS;
     let durationMs: number | null = null;
     try {
-      const t = await readTags(playable.path);
+      const t = await readTags(playable.path, { cover: false }); // the queue shows no art: the library and the file serve it
       tags = { title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, trackNumber: t.trackNumber, discNumber: t.discNumber, date: t.date, genre: t.genre };
       durationMs = t.duration !== null ? t.duration * 1000 : null;
     } catch {
