@@ -65,6 +65,10 @@ export function registerPlay(program: Command): void {
     .option('--json', 'play the whole queue without a terminal UI and print a JSON report')
     .action(async (paths: string[], opts: PlayOptions) => {
       const overrides = settingsFrom(opts);
+      // Ctrl-C from here on ends the run in order (the track cut off is reported), even before playback starts.
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.on('SIGINT', onSigint);
       // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
       // output may not replace any file of the queue.
       const { files } = await audioFilesIn(paths);
@@ -74,11 +78,12 @@ export function registerPlay(program: Command): void {
         await refuseFileOutputAmong(core.settings.get().output.name, files);
         await core.queue.add(files);
         const interactive = !opts.json && process.stdout.isTTY && process.stdin.isTTY;
-        const report = interactive ? await runInteractive(core) : await runToEnd(core, !opts.json);
+        const report = interactive ? await runInteractive(core) : await runToEnd(core, !opts.json, interrupt.signal);
         if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         if (report.tracks.some(failed)) process.exitCode = 1;
       } finally {
         await core.close();
+        process.off('SIGINT', onSigint);
       }
     });
 }
@@ -191,7 +196,7 @@ class Reporter {
 }
 
 /** Plays the queue to its end with no terminal UI; with `lines`, one line per event on stderr. */
-async function runToEnd(core: Core, lines: boolean): Promise<{ tracks: TrackReport[]; underruns: number }> {
+async function runToEnd(core: Core, lines: boolean, interrupted: AbortSignal): Promise<{ tracks: TrackReport[]; underruns: number }> {
   const reporter = new Reporter();
   const done = new Promise<void>((resolve) => {
     core.on((e) => {
@@ -199,9 +204,9 @@ async function runToEnd(core: Core, lines: boolean): Promise<{ tracks: TrackRepo
       if (lines) printLine(e);
       if (e.type === 'queue-end' || e.type === 'error') resolve();
     });
-    process.once('SIGINT', () => resolve());
+    interrupted.addEventListener('abort', () => resolve(), { once: true });
   });
-  await core.player.play();
+  if (!interrupted.aborted) await core.player.play();
   await done;
   // A track cut off by Ctrl-C is reported as interrupted.
   await core.player.stop().catch(() => undefined);
