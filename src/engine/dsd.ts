@@ -1,78 +1,15 @@
-// How a DSD track reaches the device, and the byte stream that carries it there.
-//
-// Three transports, best first: native DSD (ALSA DSD_U32_BE ... DSD_U8, the bytes verbatim), DoP
-// (DSD over PCM v1.1: 16 DSD bits per 24-bit PCM word with alternating 0x05/0xFA markers, at the
-// DSD rate / 16), or DSD->PCM through the 'dsd2pcm' filter. Native DSD and DoP are bit-perfect
-// transports: the DSD bits reach the DAC untouched, so neither can carry software volume or EQ.
-// Policy (documented in the engine settings): with `dsd: 'auto'`, software volume or an EQ makes
-// the engine convert to PCM and say so; a transport asked for explicitly with volume or EQ set is
-// refused (E_FORMAT_REFUSED) rather than silently dropping either. Native DSD takes hardware
-// volume (the device's own mixer); DoP takes no volume at all: a DAC that does not recognise the
-// markers would play the carrier as noise, so DoP always leaves at 0 dB.
+// The byte stream that carries a DSD track to the device as DoP or native DSD (which transport is
+// chosen, and why, is the plan's: src/engine/plan.ts).
 //
 // The packer lives with the output stream, not with a track: DoP markers and partial native
 // words continue across a gapless join, exactly as one long DSD stream would.
 
-import type { AudioFormat } from '../audio/format.ts';
-import { formatToString, pcmFormat } from '../audio/format.ts';
 import { packInt, unpackInt, type Container } from '../audio/pack.ts';
 import {
-  DOP_MARKERS, DSD_SILENCE_BYTE, DopEncoder, dopCarrierRate, nativeDsdWordBytes, packNativeDsd, type NativeDsdFormat,
+  DOP_MARKERS, DSD_SILENCE_BYTE, DopEncoder, nativeDsdWordBytes, packNativeDsd, type NativeDsdFormat,
 } from '../audio/dop.ts';
-import type { OutputCapabilities, OutputContainer } from '../outputs/interface.ts';
+import type { OutputContainer } from '../outputs/interface.ts';
 import { AurisError } from '../util/errors.ts';
-import { nativeDsdContainers } from '../outputs/negotiate.ts';
-import { accepts } from './negotiate.ts';
-
-/** How DSD sources travel. `auto`: native DSD, else DoP, else PCM; the others force one transport. */
-export const DSD_SETTINGS = ['auto', 'native', 'dop', 'pcm'] as const;
-export type DsdSetting = (typeof DSD_SETTINGS)[number];
-
-/** The transport chosen for one DSD source on one device. */
-export type DsdPlan =
-  | { readonly transport: 'native'; readonly container: NativeDsdFormat }
-  | { readonly transport: 'dop'; readonly carrier: AudioFormat }
-  /** `chosen`: the user asked for PCM (enhanced); otherwise forced (degraded), `reason` says why. */
-  | { readonly transport: 'pcm'; readonly chosen: boolean; readonly reason: string };
-
-/** The native DSD container the device takes for `source`, or null (file and null outputs take PCM only). */
-function nativeContainerFor(source: AudioFormat, caps: OutputCapabilities): NativeDsdFormat | null {
-  return caps.formats === 'any' ? null : nativeDsdContainers(source, caps.formats)[0] ?? null;
-}
-
-/**
- * Plans a DSD source: `setting` from the engine settings, `processing` names the software stages
- * set by the user that a bit-perfect transport cannot carry ('' when none), `volumeDb` the volume
- * (DoP takes none, not even on the device's mixer). Throws E_FORMAT_REFUSED when an explicitly
- * requested transport is impossible.
- */
-export function planDsd(source: AudioFormat, caps: OutputCapabilities, setting: DsdSetting, processing: string, volumeDb: number): DsdPlan {
-  const native = nativeContainerFor(source, caps);
-  const carrier = source.rate % 16 === 0 ? pcmFormat(dopCarrierRate(source.rate), source.channels, 24) : null;
-  const dopOk = carrier !== null && accepts(caps, carrier);
-  const what = formatToString(source);
-  const refuse = (why: string): never => { throw new AurisError('E_FORMAT_REFUSED', `${caps.name}: ${why}`, { setting }); };
-  const dopVolume = volumeDb !== 0 ? `volume ${volumeDb} dB` : '';
-  switch (setting) {
-    case 'pcm':
-      return { transport: 'pcm', chosen: true, reason: 'DSD to PCM chosen in the settings' };
-    case 'native':
-      if (processing) refuse(`native DSD cannot carry ${processing}; set dsd to 'pcm' or 'auto' to convert`);
-      if (!native) refuse(`no native DSD container for ${what}`);
-      return { transport: 'native', container: native! };
-    case 'dop':
-      if (processing || dopVolume) refuse(`DoP cannot carry ${processing || dopVolume}; set dsd to 'pcm' or 'auto' to convert`);
-      if (!dopOk) refuse(`no 24-bit PCM container at ${carrier?.rate ?? '?'} Hz for DoP of ${what}`);
-      return { transport: 'dop', carrier: carrier! };
-    case 'auto': {
-      if (processing) return { transport: 'pcm', chosen: true, reason: `converted to PCM because ${processing} cannot ride on a bit-perfect DSD stream` };
-      if (native) return { transport: 'native', container: native };
-      if (dopOk && !dopVolume) return { transport: 'dop', carrier: carrier! };
-      if (dopOk) return { transport: 'pcm', chosen: true, reason: `converted to PCM because DoP cannot carry ${dopVolume}` };
-      return { transport: 'pcm', chosen: false, reason: `the device takes neither native DSD nor DoP (24-bit PCM at ${carrier?.rate ?? '?'} Hz) for ${what}; converted to PCM` };
-    }
-  }
-}
 
 /** Device bytes for the output, and the DSD bytes (byte-interleaved, MSB-first) they carry. */
 export interface PackedDsd {

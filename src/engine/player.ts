@@ -21,7 +21,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
 import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
-import { sameFormat, formatToString, isIntegerKind, pcmFormat } from '../audio/format.ts';
+import { sameFormat, formatToString, isIntegerKind } from '../audio/format.ts';
 import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
@@ -31,7 +31,6 @@ import { loadEqPreset } from '../dsp/presets/load.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { pcmContainerOf } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
-import { describeCaps } from '../outputs/negotiate.ts';
 import { packBlock } from '../outputs/pack-block.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 import { evaluateSignalPath } from '../signal-path/evaluate.ts';
@@ -40,8 +39,8 @@ import type {
   EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
-import { accepts, planForDevice } from './negotiate.ts';
-import { DsdStreamPacker, planDsd, type DsdPlan } from './dsd.ts';
+import { planTrack, type DsdPlan } from './plan.ts';
+import { DsdStreamPacker } from './dsd.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
 const WRITE_RETRY_MS = 5;
@@ -53,8 +52,6 @@ const BLOCK_SECONDS = 0.05;
 const DURING_PLAY_OUT = new Set<EngineCommand['type']>(['pause', 'resume', 'toggle-pause', 'preload', 'configure']);
 /** How long the engine waits for the answer to `need-next` once a track has ended, before ending the stream. */
 const NEXT_ANSWER_TIMEOUT_MS = 2000;
-/** DSD->PCM converts to this rate when the device has it (DSD64 / 16, the dsd2pcm default). */
-const DSD_PCM_RATE = 176400;
 
 /** What the player needs from the outside world; tests may substitute a recording output plugin. */
 export interface PlayerDeps {
@@ -682,57 +679,21 @@ export class Player {
   }
 
   /**
-   * The chain for a source format on the current output: EQ and software volume when set (volume
-   * goes to the device's own control when it has one), plus the rate and depth changes the device
-   * forces (by the missing-rate policy). Processed integer audio leaves at 24 bits or more.
+   * The chain for a source format on the current output, as the plan (src/engine/plan.ts) decides
+   * it; also sets the track's DSD transport, upmix and the reason for anything the device forced.
    */
   private async buildChainFor(format: AudioFormat): Promise<FilterChain> {
     const caps = await this.outputCapabilities();
-    this.dsdPlan = null;
-    if (format.sample === 'dsd') return this.buildDsdChain(format, caps);
-    // A mono source on a device without a mono mode goes to both of its channels, unchanged.
-    this.upmix = format.channels === 1 && !accepts(caps, format) && accepts(caps, { ...format, channels: 2 }) ? 2 : 1;
-    const plan = planForDevice(this.upmix > 1 ? { ...format, channels: 2 } : format, caps);
-    if (plan.rate !== null && this.settings.missingRate === 'skip') {
-      const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
-      throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(format)}; it accepts ${accepted}`);
-    }
+    const s = this.settings;
+    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd }, caps);
+    this.upmix = plan.upmix;
+    this.dsdPlan = plan.dsd;
+    this.forcedReason = plan.forcedReason;
     const filters: PreparedFilter[] = [];
-    if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
-    if (this.settings.crossfeed && format.channels === 2) filters.push(prepareFilter('crossfeed', { preset: 'default' }));
-    if (this.settings.volumeDb !== 0 && !caps.hardwareVolume) filters.push(prepareFilter('volume', { db: this.settings.volumeDb }));
-    if (plan.rate !== null) filters.push(prepareFilter('resample', { rate: plan.rate }));
-    let chain = buildChain(filters, format, plan.bits !== null ? { output: { kind: 'int', bits: plan.bits } } : {});
-    if (!chain.bitPerfect && isIntegerKind(format.sample) && plan.bits === null && format.validBits < 24) {
-      // Processing happened anyway: keep its resolution instead of going back to 16 bits.
-      const wide = pcmFormat(chain.outputFormat.rate, format.channels, 24);
-      if (planForDevice(wide, caps).rate === null) chain = buildChain(filters, format, { output: { kind: 'int', bits: 24 } });
-    }
-    this.forcedReason = plan.reason;
+    for (const step of plan.steps) filters.push(step.kind === 'eq' ? await this.eqFilter(s.eqPreset!) : prepareFilter(step.kind, step.settings));
+    let chain = buildChain(filters, format, plan.outputBits !== null ? { output: { kind: 'int', bits: plan.outputBits } } : {});
+    if (!chain.bitPerfect && plan.processedBits !== null) chain = buildChain(filters, format, { output: { kind: 'int', bits: plan.processedBits } });
     return chain;
-  }
-
-  /**
-   * The chain for a DSD source: nothing for native DSD and DoP (the stream's packer carries the
-   * bits), else DSD->PCM at 176.4 kHz (or the device's best rate) into 24-bit (or the device's
-   * deepest) integers with dither, then EQ and software volume when set.
-   */
-  private async buildDsdChain(format: AudioFormat, caps: OutputCapabilities): Promise<FilterChain> {
-    const softVolume = this.settings.volumeDb !== 0 && !caps.hardwareVolume;
-    const crossfeed = this.settings.crossfeed && format.channels === 2;
-    const processing = [this.settings.eqPreset ? 'EQ' : '', crossfeed ? 'crossfeed' : '', softVolume ? `software volume ${this.settings.volumeDb} dB` : ''].filter(Boolean).join(' and ');
-    const dsd = planDsd(format, caps, this.settings.dsd, processing, this.settings.volumeDb);
-    this.dsdPlan = dsd;
-    this.forcedReason = '';
-    if (dsd.transport !== 'pcm') return buildChain([], format);
-    const target = planForDevice(pcmFormat(DSD_PCM_RATE, format.channels, 24), caps);
-    const rate = target.rate ?? DSD_PCM_RATE;
-    const filters: PreparedFilter[] = [prepareFilter('dsd2pcm', { rate })];
-    if (this.settings.eqPreset) filters.push(await this.eqFilter(this.settings.eqPreset));
-    if (crossfeed) filters.push(prepareFilter('crossfeed', { preset: 'default' }));
-    if (softVolume) filters.push(prepareFilter('volume', { db: this.settings.volumeDb }));
-    if (!dsd.chosen) this.forcedReason = [dsd.reason, target.reason].filter(Boolean).join('; ');
-    return buildChain(filters, format, { output: { kind: 'int', bits: target.bits ?? 24 } });
   }
 
   /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */

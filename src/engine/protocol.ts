@@ -3,7 +3,7 @@
 
 import type { AudioFormat } from '../audio/format.ts';
 import type { OutputContainer } from '../outputs/interface.ts';
-import type { DsdSetting } from './dsd.ts';
+import type { DsdSetting } from './plan.ts';
 import type { SignalPathReport } from '../protocol/signal-path.ts';
 
 export type OutputModeSetting = 'exclusive' | 'shared';

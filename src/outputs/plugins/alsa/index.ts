@@ -9,7 +9,7 @@ import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../../.
 import { AurisError, isAurisError } from '../../../util/errors.ts';
 import * as native from '../../../../native/index.ts';
 import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
-import { chooseContainers, nativeDsdContainers, refusal } from '../../negotiate.ts';
+import { chooseContainers, nativeDsdContainers, refusal } from '../../containers.ts';
 import { NativeOutput } from '../../native-output.ts';
 import { busyAdvice, findDeviceHolders } from './busy.ts';
 import { soundServerRate } from './mixer-rate.ts';

@@ -10,7 +10,7 @@ import { containersFor, type Container } from '../../../audio/pack.ts';
 import { AurisError, isAurisError } from '../../../util/errors.ts';
 import * as native from '../../../../native/index.ts';
 import type { CapabilityOptions, FormatCaps, OpenOptions, OpenOutput, OutputCapabilities, OutputMode, OutputPlugin } from '../../interface.ts';
-import { refusal } from '../../negotiate.ts';
+import { refusal } from '../../containers.ts';
 import { NativeOutput } from '../../native-output.ts';
 
 export const WASAPI_PREFIX = 'wasapi:';

@@ -1,0 +1,234 @@
+// The plan: one pure function that decides, before a track plays, what happens to it on the way
+// to the device, and why. From the source format, the player settings and the device's
+// capabilities (read from its driver) it chooses:
+//   - the DSP steps in their order (EQ, crossfeed, software volume, resampling, DSD->PCM);
+//   - the integer depth the chain must deliver, when the device needs one;
+//   - how a DSD source travels (native DSD, DoP, or converted to PCM);
+//   - whether a mono source goes to both channels of a device without a mono mode;
+//   - the reason, in words, for anything the device forced.
+// It does no I/O and holds no state, so every rule is tested without a device (test/engine/plan.test.ts).
+// The engine (player.ts) prepares the steps and builds the chain; the outputs choose the byte
+// container for the format the plan leaves (src/outputs/containers.ts).
+
+import type { AudioFormat } from '../audio/format.ts';
+import { formatToString, isIntegerKind, pcmFormat } from '../audio/format.ts';
+import { dopCarrierRate, type NativeDsdFormat } from '../audio/dop.ts';
+import type { OutputCapabilities } from '../outputs/interface.ts';
+import { chooseContainers, describeCaps, nativeDsdContainers, STANDARD_RATES } from '../outputs/containers.ts';
+import { AurisError } from '../util/errors.ts';
+
+/** What the chain must turn the source into for the device; null fields mean "as the source". */
+export interface DevicePlan {
+  readonly rate: number | null;
+  readonly bits: number | null;
+  /** Why the source cannot go as it is, in words ('' when it can). */
+  readonly reason: string;
+}
+
+const AS_IS: DevicePlan = { rate: null, bits: null, reason: '' };
+
+/** Whether the device takes `f` exactly as it is (some lossless container at its rate and channels). */
+export function accepts(caps: OutputCapabilities, f: AudioFormat): boolean {
+  if (caps.formats === 'any') return true;
+  try {
+    chooseContainers(caps.name, f, caps.formats, caps.rateRange);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The rate family of a rate: 44100 multiples, 48000 multiples, or the rate itself. */
+function family(rate: number): number {
+  return rate % 11025 === 0 ? 44100 : rate % 8000 === 0 ? 48000 : rate;
+}
+
+/**
+ * The best device rate for a source rate among `rates`: the same family first (44.1k multiples vs
+ * 48k multiples), then the lowest rate at or above the source (nothing is lost), else the highest
+ * below it.
+ */
+export function bestRate(sourceRate: number, rates: readonly number[]): number | null {
+  if (rates.length === 0) return null;
+  const same = rates.filter((r) => family(r) === family(sourceRate));
+  const pool = same.length > 0 ? same : [...rates];
+  const above = pool.filter((r) => r >= sourceRate).sort((a, b) => a - b);
+  if (above.length > 0) return above[0]!;
+  return pool.sort((a, b) => b - a)[0]!;
+}
+
+/**
+ * Plans one source format on a device. Integer PCM only changes rate or depth when the device
+ * lacks them; float PCM the device cannot take as float goes to the deepest integer container it
+ * has, with dither. Throws E_FORMAT_REFUSED when no rate and depth of the device fit at all.
+ */
+export function planForDevice(source: AudioFormat, caps: OutputCapabilities): DevicePlan {
+  if (accepts(caps, source) || caps.formats === 'any') return AS_IS;
+  const float = !isIntegerKind(source.sample);
+  const depths = float ? [32, 24, 16] : [source.validBits, ...[32, 24, 16].filter((b) => b < source.validBits)];
+  const sourceDepth = float ? `${source.validBits}-bit float` : `${source.validBits}-bit`;
+  for (const bits of depths) {
+    const at = (rate: number) => pcmFormat(rate, source.channels, bits);
+    if (accepts(caps, at(source.rate))) {
+      return { rate: null, bits, reason: `the device has no ${sourceDepth} container at ${source.rate} Hz; reduced to ${bits}-bit with dither` };
+    }
+    const rates = STANDARD_RATES.filter((r) => accepts(caps, at(r)));
+    const rate = bestRate(source.rate, rates);
+    if (rate !== null) {
+      const depth = bits === source.validBits && !float ? null : bits;
+      const why = `the device lacks ${source.rate} Hz${depth ? ` and ${sourceDepth}` : ''}; resampled to ${rate} Hz${depth ? ` at ${depth}-bit with dither` : ''}`;
+      return { rate, bits: depth, reason: why };
+    }
+  }
+  throw new AurisError('E_FORMAT_REFUSED', `${caps.name} does not accept ${formatToString(source)} at any rate or depth; it accepts ${describeCaps(caps.formats)}`, { accepted: caps.formats });
+}
+
+/** How DSD sources travel. `auto`: native DSD, else DoP, else PCM; the others force one transport. */
+export const DSD_SETTINGS = ['auto', 'native', 'dop', 'pcm'] as const;
+export type DsdSetting = (typeof DSD_SETTINGS)[number];
+
+// DSD: three transports, best first: native DSD (ALSA DSD_U32_BE ... DSD_U8, the bytes verbatim),
+// DoP (DSD over PCM v1.1: 16 DSD bits per 24-bit PCM word with alternating 0x05/0xFA markers, at
+// the DSD rate / 16), or DSD->PCM through the 'dsd2pcm' filter. Native DSD and DoP are bit-perfect
+// transports: the DSD bits reach the DAC untouched, so neither can carry software volume or EQ.
+// With `dsd: 'auto'`, software volume or an EQ makes the engine convert to PCM and say so; a
+// transport asked for explicitly with volume or EQ set is refused (E_FORMAT_REFUSED) rather than
+// silently dropping either. Native DSD takes hardware volume (the device's own mixer); DoP takes
+// no volume at all: a DAC that does not recognise the markers would play the carrier as noise.
+
+/** The transport chosen for one DSD source on one device. */
+export type DsdPlan =
+  | { readonly transport: 'native'; readonly container: NativeDsdFormat }
+  | { readonly transport: 'dop'; readonly carrier: AudioFormat }
+  /** `chosen`: the user asked for PCM (enhanced); otherwise forced (degraded), `reason` says why. */
+  | { readonly transport: 'pcm'; readonly chosen: boolean; readonly reason: string };
+
+/** The native DSD container the device takes for `source`, or null (file and null outputs take PCM only). */
+function nativeContainerFor(source: AudioFormat, caps: OutputCapabilities): NativeDsdFormat | null {
+  return caps.formats === 'any' ? null : nativeDsdContainers(source, caps.formats)[0] ?? null;
+}
+
+/**
+ * Plans a DSD source: `setting` from the engine settings, `processing` names the software stages
+ * set by the user that a bit-perfect transport cannot carry ('' when none), `volumeDb` the volume
+ * (DoP takes none, not even on the device's mixer). Throws E_FORMAT_REFUSED when an explicitly
+ * requested transport is impossible.
+ */
+export function planDsd(source: AudioFormat, caps: OutputCapabilities, setting: DsdSetting, processing: string, volumeDb: number): DsdPlan {
+  const native = nativeContainerFor(source, caps);
+  const carrier = source.rate % 16 === 0 ? pcmFormat(dopCarrierRate(source.rate), source.channels, 24) : null;
+  const dopOk = carrier !== null && accepts(caps, carrier);
+  const what = formatToString(source);
+  const refuse = (why: string): never => { throw new AurisError('E_FORMAT_REFUSED', `${caps.name}: ${why}`, { setting }); };
+  const dopVolume = volumeDb !== 0 ? `volume ${volumeDb} dB` : '';
+  switch (setting) {
+    case 'pcm':
+      return { transport: 'pcm', chosen: true, reason: 'DSD to PCM chosen in the settings' };
+    case 'native':
+      if (processing) refuse(`native DSD cannot carry ${processing}; set dsd to 'pcm' or 'auto' to convert`);
+      if (!native) refuse(`no native DSD container for ${what}`);
+      return { transport: 'native', container: native! };
+    case 'dop':
+      if (processing || dopVolume) refuse(`DoP cannot carry ${processing || dopVolume}; set dsd to 'pcm' or 'auto' to convert`);
+      if (!dopOk) refuse(`no 24-bit PCM container at ${carrier?.rate ?? '?'} Hz for DoP of ${what}`);
+      return { transport: 'dop', carrier: carrier! };
+    case 'auto': {
+      if (processing) return { transport: 'pcm', chosen: true, reason: `converted to PCM because ${processing} cannot ride on a bit-perfect DSD stream` };
+      if (native) return { transport: 'native', container: native };
+      if (dopOk && !dopVolume) return { transport: 'dop', carrier: carrier! };
+      if (dopOk) return { transport: 'pcm', chosen: true, reason: `converted to PCM because DoP cannot carry ${dopVolume}` };
+      return { transport: 'pcm', chosen: false, reason: `the device takes neither native DSD nor DoP (24-bit PCM at ${carrier?.rate ?? '?'} Hz) for ${what}; converted to PCM` };
+    }
+  }
+}
+
+
+/** DSD->PCM converts to this rate when the device has it (DSD64 / 16, the dsd2pcm default). */
+export const DSD_PCM_RATE = 176400;
+
+/** The player settings the plan looks at. */
+export interface PlanSettings {
+  /** An EQ preset is on. */
+  readonly eq: boolean;
+  readonly crossfeed: boolean;
+  readonly volumeDb: number;
+  readonly missingRate: 'resample' | 'skip';
+  readonly dsd: DsdSetting;
+}
+
+/** One DSP step of the chain, in order; the engine prepares each (the EQ from its preset file). */
+export type PlanStep =
+  | { readonly kind: 'eq' }
+  | { readonly kind: 'crossfeed'; readonly settings: { readonly preset: 'default' } }
+  | { readonly kind: 'volume'; readonly settings: { readonly db: number } }
+  | { readonly kind: 'resample'; readonly settings: { readonly rate: number } }
+  | { readonly kind: 'dsd2pcm'; readonly settings: { readonly rate: number } };
+
+/** What happens to one track on its way to one device, and why. */
+export interface TrackPlan {
+  readonly steps: readonly PlanStep[];
+  /** Integer depth the chain must deliver for the device (null: what the chain gives). */
+  readonly outputBits: number | null;
+  /**
+   * Depth to deliver instead when the steps turn out to change samples (a flat EQ does not): a
+   * processed 16-bit source keeps its processing's resolution at 24 bits when the device takes it.
+   */
+  readonly processedBits: number | null;
+  /** Device channels per source channel: 2 sends a mono source to both channels of a stereo-only device. */
+  readonly upmix: number;
+  /** How a DSD source travels (null for PCM). */
+  readonly dsd: DsdPlan | null;
+  /** What the device forced (a rate or depth it lacks), in words; '' when nothing. */
+  readonly forcedReason: string;
+}
+
+/**
+ * Plans `source` on a device with `caps` under the settings `s`. Throws E_FORMAT_REFUSED when the
+ * device takes no form of it (or the missing-rate policy says skip, or an explicit DSD transport is
+ * impossible), with the accepted set in the message and details.
+ */
+export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapabilities): TrackPlan {
+  const softVolume = s.volumeDb !== 0 && !caps.hardwareVolume;
+  const crossfeed = s.crossfeed && source.channels === 2;
+  const processing: PlanStep[] = [
+    ...(s.eq ? [{ kind: 'eq' } as const] : []),
+    ...(crossfeed ? [{ kind: 'crossfeed', settings: { preset: 'default' } } as const] : []),
+    ...(softVolume ? [{ kind: 'volume', settings: { db: s.volumeDb } } as const] : []),
+  ];
+  if (source.sample === 'dsd') {
+    const names = [s.eq ? 'EQ' : '', crossfeed ? 'crossfeed' : '', softVolume ? `software volume ${s.volumeDb} dB` : ''].filter(Boolean).join(' and ');
+    const dsd = planDsd(source, caps, s.dsd, names, s.volumeDb);
+    if (dsd.transport !== 'pcm') return { steps: [], outputBits: null, processedBits: null, upmix: 1, dsd, forcedReason: '' };
+    const target = planForDevice(pcmFormat(DSD_PCM_RATE, source.channels, 24), caps);
+    return {
+      steps: [{ kind: 'dsd2pcm', settings: { rate: target.rate ?? DSD_PCM_RATE } }, ...processing],
+      outputBits: target.bits ?? 24,
+      processedBits: null,
+      upmix: 1,
+      dsd,
+      forcedReason: dsd.chosen ? '' : [dsd.reason, target.reason].filter(Boolean).join('; '),
+    };
+  }
+  // A mono source on a device without a mono mode goes to both of its channels, unchanged.
+  const upmix = source.channels === 1 && !accepts(caps, source) && accepts(caps, { ...source, channels: 2 }) ? 2 : 1;
+  const deviceChannels = source.channels * upmix;
+  const device = planForDevice({ ...source, channels: deviceChannels }, caps);
+  if (device.rate !== null && s.missingRate === 'skip') {
+    const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
+    throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(source)}; it accepts ${accepted}`, {
+      accepted: caps.formats,
+    });
+  }
+  let processedBits: number | null = null;
+  if (isIntegerKind(source.sample) && device.bits === null && source.validBits < 24 && accepts(caps, pcmFormat(device.rate ?? source.rate, deviceChannels, 24))) {
+    processedBits = 24;
+  }
+  return {
+    steps: [...processing, ...(device.rate !== null ? [{ kind: 'resample', settings: { rate: device.rate } } as const] : [])],
+    outputBits: device.bits,
+    processedBits,
+    upmix,
+    dsd: null,
+    forcedReason: device.reason,
+  };
+}
