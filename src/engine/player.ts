@@ -10,7 +10,7 @@
 // added. When the format differs, the output is drained, closed and opened again at the new rate
 // and depth (automatic sample-rate switching).
 //
-// DSD: native DSD or DoP carry the DSD bits untouched (src/engine/dsd.ts chooses, and its packer
+// DSD: native DSD or DoP carry the DSD bits untouched (src/engine/plan.ts chooses, src/engine/dsd.ts packs; the packer
 // belongs to the output stream so DoP markers and native words run on across gapless joins);
 // otherwise the chain converts DSD to PCM. The proof for DSD hashes the DSD bytes read back from
 // the device bytes against the decoded DSD bytes. The DSD bytes a track leaves inside the packer
