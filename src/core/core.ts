@@ -152,6 +152,11 @@ export class Core implements AurisCore {
     };
   }
 
+  /** The folder of the settings file: where this core keeps its own files (the EQ editor's preset). */
+  get dataFolder(): string {
+    return path.dirname(this.store.file);
+  }
+
   /** Why the settings file could not be used at start (null when it was fine). */
   get settingsProblem(): AurisError | null {
     return this.store.problem;

@@ -21,7 +21,8 @@ export { loadEqPreset } from '../dsp/presets/load.ts';
 export { findFilterPlugin, prepareFilter } from '../dsp/registry.ts';
 export { biquadF0 } from '../dsp/plugins/eq/biquad.ts';
 export { channelNames, resolveChannels } from '../dsp/plugins/eq/channels.ts';
-export { autoPreampDb, eqResponse, planChannels, type EqSettings } from '../dsp/plugins/eq/index.ts';
+export { autoPreampDb, autoPreampExtraDb, eqResponse, parseEqSettings, planChannels, type EqSettings } from '../dsp/plugins/eq/index.ts';
+export { parseApoConfig } from '../dsp/presets/apo.ts';
 
 // Analysis: requests and results of the job service's analysers, album figures, the DR log.
 export type { AnalyserRequest, FileAnalysis } from '../analysis/run.ts';

@@ -98,3 +98,34 @@ export const LibraryScanSchema = z.object({ rootId: z.number().int().positive().
 export const PlaylistSaveSchema = z.object({ entries: z.array(z.union([z.number().int().positive(), z.string().min(1)])).max(100_000) }).strict();
 /** POST /api/playlists/:name/rename */
 export const PlaylistRenameSchema = z.object({ to: z.string().min(1).max(255) }).strict();
+
+// ---- EQ editor (src/core/eq.ts) -----------------------------------------------------------------
+
+/** One band of the EQ shorthand; its values are checked by the 'eq' filter's own parser (E_INVALID_ARGUMENT). */
+export const EqBandSchema = z.object({
+  type: z.string().min(1),
+  freq: z.number(),
+  gainDb: z.number().optional(),
+  q: z.number().optional(),
+  bwOct: z.number().optional(),
+  slope: z.number().optional(),
+  corner: z.boolean().optional(),
+  channels: z.union([z.literal('all'), z.array(z.union([z.string(), z.number()]))]).optional(),
+}).strict();
+
+/** PUT /api/eq: the editor's preset (saved as the core's custom preset and selected); autoPreamp default true. */
+export const EqSaveSchema = z.object({
+  preampDb: z.number().min(-60).max(30).optional(),
+  bands: z.array(EqBandSchema).max(1000),
+  autoPreamp: z.boolean().optional(),
+}).strict();
+
+/** POST /api/eq/import: preset text (Equalizer APO / AutoEq, or JSON settings when `name` ends in .json) and its file name. */
+export const EqImportSchema = z.object({ text: z.string().max(1 << 19), name: z.string().max(255) }).strict();
+
+/** POST /api/eq/response: settings as the 'eq' filter takes them (shorthand or steps), `points` log-spaced 20 Hz..20 kHz at `rate`. */
+export const EqResponseRequestSchema = z.object({
+  settings: z.record(z.string(), z.unknown()),
+  points: z.number().int().min(2).max(2000).optional(),
+  rate: z.number().int().min(8000).max(1_536_000).optional(),
+}).strict();

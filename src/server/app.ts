@@ -18,6 +18,7 @@ import { eventRoutes } from './routes/events.ts';
 import { playerRoutes } from './routes/player.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { systemRoutes } from './routes/system.ts';
+import { eqRoutes } from './routes/eq.ts';
 import { checkHost, checkOrigin, checkToken, presentedToken, type AccessPolicy } from './security.ts';
 
 export interface ServerOptions {
@@ -31,8 +32,11 @@ export interface ServerOptions {
   readonly webRoot?: string | null;
 }
 
-/** The core as the server sees it: the front-end API, and its library when it has one (the /api/library routes). */
-export type ServerCore = AurisCore & { readonly library?: LibraryService | null };
+/**
+ * The core as the server sees it: the front-end API, its library when it has one (the /api/library
+ * routes), and its data folder when it has one (where the EQ editor saves, /api/eq).
+ */
+export type ServerCore = AurisCore & { readonly library?: LibraryService | null; readonly dataFolder?: string };
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -92,6 +96,7 @@ export async function buildServer(core: ServerCore, options: ServerOptions = {})
   playerRoutes(app, core);
   queueRoutes(app, core, library);
   systemRoutes(app, core);
+  eqRoutes(app, core, core.dataFolder ?? null);
   libraryRoutes(app, library, events);
   eventRoutes(app, core, events);
 

@@ -120,6 +120,14 @@ export function autoPreampDb(settings: EqSettings, rate: number, channels = 2, m
   return -worst - marginDb;
 }
 
+/**
+ * What `autoPreamp` adds on top of the settings' own preamps at `rate` (<= 0): the gain that keeps
+ * every channel's response, preamps included, at or below 0 dB (minus the margin).
+ */
+export function autoPreampExtraDb(settings: EqSettings, rate: number, channels = 2): number {
+  return autoExtraDb(planChannels(settings, channels), rate, settings.marginDb ?? 0);
+}
+
 /** Gain added on top of the explicit preamps by `autoPreamp` (<= 0): keeps every channel <= 0 dB. */
 function autoExtraDb(plans: readonly ChannelPlan[], rate: number, marginDb: number): number {
   const peaks = channelPeaks(plans, rate);
