@@ -5,6 +5,7 @@
 // entry that follows by the modes (so gapless hand-offs need no round trip at the join), turns
 // next/previous/seek into `load` commands, and merges the engine's state into the player state.
 
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTags } from '../decoders/tags.ts';
@@ -59,6 +60,7 @@ export function engineSettingsOf(s: Settings): EngineSettings {
     volumeControl: s.output.volumeControl,
     eqPreset: s.dsp.eqEnabled && s.dsp.eqPreset ? s.dsp.eqPreset : null,
     eqAutoPreamp: s.dsp.eqAutoPreamp,
+    eqStamp: 0,
     crossfeed: s.dsp.crossfeed,
     missingRate: s.output.missingRate,
     bufferMs: s.output.bufferMs,
@@ -87,6 +89,8 @@ export class Core implements AurisCore {
   private saved: Settings;
   private current: Settings;
   private readonly overrides: SettingsPatch;
+  /** The engine settings last sent (what a change is compared with). */
+  private sentToEngine!: EngineSettings;
   /** The last settings save (saves are chained). */
   private saving: Promise<void> = Promise.resolve();
 
@@ -115,7 +119,8 @@ export class Core implements AurisCore {
     this.q.setModes(this.current.modes);
     this.changes = new ChangeHub((flags) => this.emit({ type: 'changed', flags }));
     this.engine = new EngineLink(options.engine ?? 'worker', (e) => this.onEngineEvent(e));
-    this.engine.send({ type: 'configure', settings: engineSettingsOf(this.current) });
+    this.sentToEngine = this.engineSettingsNow();
+    this.engine.send({ type: 'configure', settings: this.sentToEngine });
     if (options.store.problem) this.message = options.store.problem.message;
     this.library = options.library ?? null;
     this.jobs = options.jobs ?? new JobService();
@@ -537,8 +542,9 @@ export class Core implements AurisCore {
     }
     if (before.volumeDb !== this.current.volumeDb) flags.push('mixer');
     if (JSON.stringify(before.output) !== JSON.stringify(this.current.output)) flags.push('output');
-    const engineBefore = engineSettingsOf(before);
-    const engineAfter = engineSettingsOf(this.current);
+    const engineBefore = this.sentToEngine;
+    const engineAfter = this.engineSettingsNow();
+    this.sentToEngine = engineAfter;
     const changed = Object.fromEntries(Object.entries(engineAfter).filter(([k, v]) => engineBefore[k as keyof EngineSettings] !== v)) as Partial<EngineSettings>;
     const configured = Object.keys(changed).length > 0 ? this.engine.request({ type: 'configure', settings: changed }) : Promise.resolve();
     // Saves run one after another, each writing the settings as they are by then (none is lost).
@@ -549,6 +555,20 @@ export class Core implements AurisCore {
     const [movedTo] = await Promise.all([saving, configured]);
     if (movedTo) this.emit({ type: 'warning', message: `the damaged settings file was kept as ${movedTo}` });
     return this.current;
+  }
+
+  /** The engine settings for the current settings, with the EQ preset file's modification time. */
+  private engineSettingsNow(): EngineSettings {
+    const e = engineSettingsOf(this.current);
+    let eqStamp = 0;
+    if (e.eqPreset) {
+      try {
+        eqStamp = statSync(e.eqPreset).mtimeMs;
+      } catch {
+        // A missing preset is reported when the engine loads it.
+      }
+    }
+    return { ...e, eqStamp };
   }
 
   private async listOutputs(): Promise<OutputListingWire[]> {

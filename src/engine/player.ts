@@ -142,7 +142,7 @@ export class Player {
   /** Capabilities of the output in use, probed once per output name and mode. */
   private caps: { key: string; caps: OutputCapabilities } | null = null;
   /** The EQ prepared from the preset in the settings. */
-  private eq: { path: string; autoPreamp: boolean; filter: PreparedFilter } | null = null;
+  private eq: { path: string; autoPreamp: boolean; stamp: number; filter: PreparedFilter } | null = null;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
   /** Device channels per source channel planned by the last buildChainFor: 2 for mono sent to both channels of a stereo device, else 1. */
@@ -243,9 +243,10 @@ export class Player {
         const reopen = before.output !== this.settings.output || before.mode !== this.settings.mode || before.bufferMs !== this.settings.bufferMs
           || before.volumeControl !== this.settings.volumeControl;
         const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd
-          || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp || before.crossfeed !== this.settings.crossfeed;
+          || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp || before.crossfeed !== this.settings.crossfeed
+          || before.eqStamp !== this.settings.eqStamp;
         const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
-          && before.eqAutoPreamp === this.settings.eqAutoPreamp && before.crossfeed === this.settings.crossfeed;
+          && before.eqAutoPreamp === this.settings.eqAutoPreamp && before.crossfeed === this.settings.crossfeed && before.eqStamp === this.settings.eqStamp;
         if (reopen) this.caps = null;
         // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
         if (reopen) await this.restartAtAudiblePosition();
@@ -698,12 +699,12 @@ export class Player {
 
   /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
   private async eqFilter(presetPath: string): Promise<PreparedFilter> {
-    if (this.eq?.path !== presetPath || this.eq.autoPreamp !== this.settings.eqAutoPreamp) {
+    if (this.eq?.path !== presetPath || this.eq.autoPreamp !== this.settings.eqAutoPreamp || this.eq.stamp !== this.settings.eqStamp) {
       // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
       const config = await loadEqPreset(presetPath);
       for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
       const autoPreamp = this.settings.eqAutoPreamp;
-      this.eq = { path: presetPath, autoPreamp, filter: prepareFilter('eq', autoPreamp ? { ...config.settings, autoPreamp: true } : config.settings) };
+      this.eq = { path: presetPath, autoPreamp, stamp: this.settings.eqStamp, filter: prepareFilter('eq', autoPreamp ? { ...config.settings, autoPreamp: true } : config.settings) };
     }
     return this.eq.filter;
   }

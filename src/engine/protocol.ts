@@ -24,6 +24,8 @@ export interface EngineSettings {
   readonly eqPreset: string | null;
   /** Add the gain that keeps the EQ's response at or below 0 dB (automatic preamp). */
   readonly eqAutoPreamp: boolean;
+  /** The preset file's modification time (ms): a preset rewritten in place (the web app's EQ editor) is loaded again. */
+  readonly eqStamp: number;
   /** Bauer bs2b crossfeed (default level) on stereo sources, after the EQ. */
   readonly crossfeed: boolean;
   readonly missingRate: MissingRatePolicy;
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   volumeControl: '',
   eqPreset: null,
   eqAutoPreamp: true,
+  eqStamp: 0,
   crossfeed: false,
   missingRate: 'resample',
   bufferMs: 500,

@@ -269,3 +269,22 @@ test('next in the last seconds of a track whose successor has another format pla
     await core.close();
   }
 });
+
+test('an EQ preset rewritten in place (the web app saving its editor) reaches the track that plays, on the same stream', async () => {
+  const preset = path.join(dir, 'live-eq.json');
+  writeFileSync(preset, JSON.stringify({ bands: [{ type: 'peaking', freq: 1000, gainDb: 3, q: 1 }] }));
+  const { core, events } = await testCore({ output: 'null', bufferMs: 100, eqPreset: preset });
+  try {
+    await core.queue.add([long24.file]);
+    await core.player.play();
+    const eqDetail = () => core.player.state().signalPath?.stages.find((s) => /band/.test(s.detail))?.detail ?? '';
+    await until(() => /preamp -3\.00 dB \(auto\)/.test(eqDetail()), 5000, 'the first EQ in the path');
+    writeFileSync(preset, JSON.stringify({ bands: [{ type: 'peaking', freq: 2000, gainDb: 6, q: 1 }] }));
+    await core.settings.update({ dsp: { eqPreset: preset } });
+    await until(() => /preamp -6\.00 dB \(auto\)/.test(eqDetail()), 5000, 'the rewritten EQ in the path');
+    assert.equal(ofType(events, 'output-open').length, 1, 'the stream was not reopened');
+    await core.player.stop();
+  } finally {
+    await core.close();
+  }
+});
