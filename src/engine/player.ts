@@ -156,7 +156,7 @@ export class Player {
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
   private hardwareVolumeMoved = false;
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
-  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number } | null = null;
+  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number; why?: string } | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {}
 
@@ -346,7 +346,7 @@ export class Player {
       this.current = pos.entry;
       this.next = null;
       this.awaitingNextAfter = null;
-      this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined };
+      this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, why: 'playback resumed after the device was released during a pause' };
     }
     this.emitState();
   }
@@ -402,7 +402,7 @@ export class Player {
     this.current = pos.entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined };
+    this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, why: 'playback restarted mid-track for a settings change' };
     this.setStatus(status === 'waiting-for-device' ? 'playing' : status);
   }
 
@@ -601,7 +601,7 @@ export class Player {
         failed(e);
         return;
       }
-      if (resumeFrame > 0) track.proofSpoiled = 'playback started mid-track (seek), so the whole-track hash cannot be compared';
+      if (resumeFrame > 0) track.proofSpoiled = `${resume?.why ?? 'playback started mid-track (seek)'}, so the whole-track hash cannot be compared`;
     }
     this.track = track;
     this.emit({ type: 'track-start', track: info, signalPath: this.signalPath() });
@@ -908,7 +908,7 @@ export class Player {
     this.current = entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = entry ? { id: entry.id, frame: pos?.frame ?? 0 } : null;
+    this.resumeAt = entry ? { id: entry.id, frame: pos?.frame ?? 0, why: 'playback resumed where the device stopped after it went away' } : null;
     this.emit({ type: 'device-lost', error: wire(err), id: entry?.id ?? null, framesResent });
     this.emitState();
   }

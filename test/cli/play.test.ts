@@ -77,11 +77,12 @@ test('auris play --json over a DAC unplugged and back: one entry for the track, 
   const file = path.join(dir, 'gone.flac');
   run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', '--bps=16', '--sample-rate=44100', '-o', file, raw]);
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', file, '--output', 'alsa:dacgone', '--buffer-ms', '500', '--json'], { cwd: repo, encoding: 'utf8', env: process.env });
-  const report = JSON.parse(r.stdout) as { tracks: { path: string; completed?: boolean; faults?: { deviceLosses: number; framesResent: number; underruns: number } }[] };
+  const report = JSON.parse(r.stdout) as { tracks: { path: string; completed?: boolean; proof?: { reason: string }; faults?: { deviceLosses: number; framesResent: number; underruns: number } }[] };
   assert.equal(report.tracks.length, 1, `one entry for one track: ${r.stdout}`);
   const track = report.tracks[0]!;
   assert.equal(track.completed, true, 'heard to its end after the device came back');
   assert.equal(track.faults?.deviceLosses, 1);
   assert.ok((track.faults?.framesResent ?? 0) > 0, `frames sent again: ${JSON.stringify(track.faults)}`);
   assert.equal(track.faults?.underruns, 0, 'an unplug is not an underrun');
+  assert.match(track.proof?.reason ?? '', /resumed where the device stopped after it went away/, 'the proof says why it cannot compare, and no seek is claimed');
 });
