@@ -3,13 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { needTools, run } from '../helpers/tools.ts';
 import { dsfFile } from '../helpers/containers.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { noise } from '../helpers/signals.ts';
 import { packMd5Layout } from '../../src/audio/pack.ts';
+import { pcmFormat } from '../../src/audio/format.ts';
+import { wavHeader } from '../../src/audio/wav.ts';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 
@@ -85,4 +87,32 @@ test('auris play --json over a DAC unplugged and back: one entry for the track, 
   assert.ok((track.faults?.framesResent ?? 0) > 0, `frames sent again: ${JSON.stringify(track.faults)}`);
   assert.equal(track.faults?.underruns, 0, 'an unplug is not an underrun');
   assert.match(track.proof?.reason ?? '', /resumed where the device stopped after it went away/, 'the proof says why it cannot compare, and no seek is claimed');
+});
+
+test('auris play --json interrupted by SIGINT reports the track that was playing as not completed, and exits', async (t) => {
+  const { captureDir, needFakeDac } = await import('../helpers/alsa.ts');
+  if (!needFakeDac(t)) return;
+  const dir = tempDir('auris-play-int-');
+  const file = path.join(dir, 'long.wav');
+  const samples = noise(44100 * 20, 2, 16, 43);
+  writeFileSync(file, Buffer.concat([Buffer.from(wavHeader(pcmFormat(44100, 2, 16), samples.length * 2)), Buffer.from(packMd5Layout(samples, 16))]));
+  const { spawn } = await import('node:child_process');
+  const capture = path.join(captureDir, 'dac24.raw');
+  rmSync(capture, { force: true });
+  // The fake DAC plays at real time: 20 s leave plenty of time to interrupt.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', file, '--output', 'alsa:dac24', '--json'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  // Wait until the DAC has received audio, then interrupt.
+  const until = Date.now() + 30_000;
+  while ((statSync(capture, { throwIfNoEntry: false })?.size ?? 0) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGINT');
+  await exited;
+  const report = JSON.parse(stdout) as { tracks: { path: string; completed?: boolean; proof?: { verified: boolean; reason: string } }[] };
+  assert.equal(report.tracks.length, 1);
+  assert.equal(report.tracks[0]!.completed, false, 'interrupted');
+  assert.equal(report.tracks[0]!.proof?.verified, false);
+  assert.match(report.tracks[0]!.proof?.reason ?? '', /did not play to its end/);
 });
