@@ -13,43 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { LibraryService } from '../src/core/library.ts';
 import { openLibrary } from '../src/library/library.ts';
-import { mpdCommand } from './players.ts';
+import { mpdCommand, must, procCpu } from './players.ts';
+import { makeSyntheticDatabase, prng, words } from './synthetic-library.ts';
 
 const FILES = 10_000;
 const SYNTHETIC_TRACKS = 100_000;
 const RUNS = 3;
 const data = path.join(import.meta.dirname, 'data', 'library');
 const tree = path.join(data, 'tree');
-
-function must(cmd: string, args: string[]): Buffer {
-  const r = spawnSync(cmd, args, { maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr?.toString()}`);
-  return r.stdout;
-}
-
-/** A deterministic PRNG (mulberry32), so every run makes the same tree and database. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'sa', 'to', 'vel', 'dor', 'ia', 'bé', 'na', 'shi', 'ur', 'zö', 'el', 'mar', 'quin', 'ta', 'ro', 'li', 'fa', 'ne', 'gor', 'pa'];
-function word(rand: () => number): string {
-  const n = 2 + Math.floor(rand() * 2);
-  let w = '';
-  for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(rand() * SYLLABLES.length)];
-  return w[0]!.toUpperCase() + w.slice(1);
-}
-function words(rand: () => number, min: number, max: number): string {
-  const n = min + Math.floor(rand() * (max - min + 1));
-  return Array.from({ length: n }, () => word(rand)).join(' ');
-}
 
 /** The VORBIS_COMMENT block body for `tags`. */
 function vorbisComment(tags: Record<string, string>): Buffer {
@@ -125,13 +96,6 @@ function ownCpu(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** CPU seconds (utime + stime, every thread) of another process, from /proc (10 ms ticks). */
-function procCpu(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 async function auris(): Promise<ScanTimes & { files: number }> {
   const dataDir = path.join(data, 'auris');
   rmSync(dataDir, { recursive: true, force: true });
@@ -198,48 +162,6 @@ async function mpd(): Promise<ScanTimes & { songs: number }> {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
-}
-
-/** A 100,000-track database written straight into the schema (tags as a big library has them). */
-function makeSyntheticDatabase(): string {
-  const dataDir = path.join(data, 'synthetic');
-  const marker = path.join(dataDir, `tracks-${SYNTHETIC_TRACKS}.done`);
-  if (existsSync(marker)) return dataDir;
-  rmSync(dataDir, { recursive: true, force: true });
-  const lib = openLibrary({ dataDir });
-  const rand = prng(2);
-  const db = lib.db;
-  db.transaction(() => {
-    const rootId = Number(db.prepare("INSERT INTO roots (path, name, added_at) VALUES ('/music', 'music', 0)").run().lastInsertRowid);
-    const file = db.prepare("INSERT INTO files (root_id, path, rel, folder, kind, size, mtime, scanned_at) VALUES (?, ?, ?, ?, 'audio', 1000, 0, 0)");
-    const album = db.prepare('INSERT INTO albums (key, root_id, folder, title, artist, year, track_count, added_at) VALUES (?, ?, ?, ?, ?, ?, 10, 0)');
-    const track = db.prepare(`INSERT INTO tracks (file_id, root_id, path, uri, codec, container, lossless, rate, bits, channels, duration,
-      title, artist, album_artist, album, track_no, year, date, genre, composer, album_id, mtime, size, added_at)
-      VALUES (?, ?, ?, ?, 'FLAC', 'FLAC', 1, 44100, 16, 2, 200, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1000, 0)`);
-    const genres = ['Rock', 'Jazz', 'Electronic', 'Classical', 'Folk', 'Hip-Hop', 'Ambient', 'Soul', 'Blues', 'Pop'];
-    let n = 0;
-    for (let a = 0; n < SYNTHETIC_TRACKS; a++) {
-      const artist = words(rand, 1, 2);
-      for (let b = 0; b < 5 && n < SYNTHETIC_TRACKS; b++) {
-        const title = words(rand, 1, 3);
-        const year = 1950 + Math.floor(rand() * 75);
-        const folder = `${artist}/${year} - ${title}`;
-        const albumId = Number(album.run(`k${a}/${b}`, rootId, folder, title, artist, year).lastInsertRowid);
-        const genre = genres[Math.floor(rand() * genres.length)]!;
-        const composer = rand() < 0.3 ? words(rand, 2, 2) : null;
-        for (let t = 1; t <= 10 && n < SYNTHETIC_TRACKS; t++, n++) {
-          const name = words(rand, 1, 4);
-          const rel = `${folder}/${String(t).padStart(2, '0')} - ${name}.flac`;
-          const fileId = Number(file.run(rootId, `/music/${rel}`, rel, folder).lastInsertRowid);
-          track.run(fileId, rootId, `/music/${rel}`, rel, name, artist, artist, title, t, year, String(year), genre, composer, albumId);
-        }
-      }
-    }
-  })();
-  db.exec("INSERT INTO tracks_fts(tracks_fts) VALUES ('optimize')");
-  lib.close();
-  writeFileSync(marker, '');
-  return dataDir;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -312,7 +234,7 @@ const aRescan = best(ours, 'rescanS');
 const mFirst = best(theirs, 'firstS');
 const mRescan = best(theirs, 'rescanS');
 const [aFirstCpu, aRescanCpu, mFirstCpu, mRescanCpu] = [best(ours, 'firstCpuS'), best(ours, 'rescanCpuS'), best(theirs, 'firstCpuS'), best(theirs, 'rescanCpuS')];
-const synthetic = makeSyntheticDatabase();
+const synthetic = makeSyntheticDatabase(path.join(data, 'synthetic'), SYNTHETIC_TRACKS);
 const s = JSON.parse(must(process.execPath, ['--import', 'tsx', import.meta.filename, '--search', synthetic]).toString()) as ReturnType<typeof searchBench>;
 const load1 = os.loadavg()[0]!;
 const f = (x: number, d = 2): string => x.toFixed(d);

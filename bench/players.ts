@@ -1,6 +1,6 @@
-// Shared by the playback benches (engine.bench.ts, core.bench.ts): the paced fake-DAC ALSA device,
-// Debian's MPD driven over its socket, and the measures both players get the same way (CPU and
-// peak RSS from /proc, the first sample as the first bytes in the capture file).
+// What the benches share: running a tool, the paced fake-DAC ALSA device, Debian's MPD driven over
+// its socket, and the measures every player gets the same way (CPU and RSS from /proc, the first
+// sample as the first bytes in the capture file).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import path from 'node:path';
 
 export const repo = path.resolve(import.meta.dirname, '..');
 
+/** Runs a tool and returns its stdout; throws with its stderr when it fails. */
 export function must(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
@@ -29,13 +30,19 @@ export interface FakeDac {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** A paced fake DAC (test/alsa/fakedac.c, real-time pacing) taking stereo at `rates` only, writing into `dir`. */
-export function fakeDac(dir: string, name: string, rates: readonly number[]): FakeDac {
+/** The fake-DAC ALSA plugin (test/alsa/fakedac.c, paced like a DAC), built like the tests build it; returns its path. */
+export function fakeDacLib(): string {
   const lib = path.join(repo, '.cache', 'alsa-plugins', 'libasound_module_pcm_fakedac.so');
   if (!existsSync(lib)) {
     mkdirSync(path.dirname(lib), { recursive: true });
     must('gcc', ['-O2', '-shared', '-fPIC', '-DPIC', '-o', lib, path.join(repo, 'test', 'alsa', 'fakedac.c'), '-lasound']);
   }
+  return lib;
+}
+
+/** A paced fake DAC (test/alsa/fakedac.c, real-time pacing) taking stereo at `rates` only, writing into `dir`. */
+export function fakeDac(dir: string, name: string, rates: readonly number[]): FakeDac {
+  const lib = fakeDacLib();
   const capture = path.join(dir, `${name}.raw`);
   const asoundrc = path.join(dir, `asoundrc-${name}`);
   writeFileSync(asoundrc, [
@@ -75,15 +82,25 @@ export async function captureSettled(dac: FakeDac, limitMs: number, quietMs = 10
   }
 }
 
-/** CPU seconds (utime + stime, every thread) and peak RSS (VmHWM) of a running process, from /proc. */
-export function procUsage(pid: number): { cpuS: number; rssMiB: number } {
+/** CPU seconds (utime + stime, every thread) of a process so far, from /proc (10 ms ticks). */
+export function procCpu(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuS: ticks / 100, rssMiB: Number(hwm?.[1] ?? 0) / 1024 };
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** A process's memory in MiB from /proc: `VmRSS` now, or `VmHWM` its peak. */
+export function procMemMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+/** CPU seconds (utime + stime, every thread) and peak RSS (VmHWM) of a running process, from /proc. */
+export function procUsage(pid: number): { cpuS: number; rssMiB: number } {
+  return { cpuS: procCpu(pid), rssMiB: procMemMiB(pid, 'VmHWM') };
+}
+
+/** Sends one command to MPD on a new connection; resolves with its answer up to OK, rejects on ACK. */
 export function mpdCommand(socketPath: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = connect(socketPath);

@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fakeDacLib, mpdCommand, must, procCpu, procMemMiB } from './helpers.ts';
+import { fakeDacLib, mpdCommand, must, procCpu, procMemMiB } from './players.ts';
 import { makeSyntheticDatabase } from './synthetic-library.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');

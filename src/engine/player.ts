@@ -21,7 +21,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
 import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
-import { sameFormat, formatToString, isIntegerKind } from '../audio/format.ts';
+import { sameFormat, formatToString, framesPerSecond, isIntegerKind } from '../audio/format.ts';
 import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
@@ -1097,11 +1097,6 @@ function everyNth(values: Int32Array, n: number): Int32Array {
   const out = new Int32Array(values.length / n);
   for (let i = 0; i < out.length; i++) out[i] = values[i * n]!;
   return out;
-}
-
-/** Source frames per second: PCM frames, or DSD bytes per channel (DSD64: 352,800). */
-function framesPerSecond(f: AudioFormat): number {
-  return f.sample === 'dsd' ? f.rate / 8 : f.rate;
 }
 
 function wire(e: unknown): WireError {
