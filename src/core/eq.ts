@@ -15,6 +15,8 @@ export const CUSTOM_EQ_FILE = 'eq-custom.json';
 export interface EqState {
   readonly preset: string | null;
   readonly enabled: boolean;
+  /** The automatic preamp setting (dsp.eqAutoPreamp), whether or not there is a preset. */
+  readonly autoPreamp: boolean;
   /** The preset's settings (with the settings' automatic preamp), or null without a readable preset. */
   readonly settings: EqSettings | null;
   /** Samples clipped since playback started. */
@@ -44,7 +46,7 @@ export async function eqState(core: AurisCore): Promise<EqState> {
       problem = asAurisError(e, 'E_IO').message;
     }
   }
-  return { preset: dsp.eqPreset, enabled: dsp.eqEnabled, settings, clips, problem };
+  return { preset: dsp.eqPreset, enabled: dsp.eqEnabled, autoPreamp: dsp.eqAutoPreamp, settings, clips, problem };
 }
 
 /**

@@ -27,6 +27,7 @@ function errorCode(res: { json(): unknown }): string {
 interface EqAnswer {
   preset: string | null;
   enabled: boolean;
+  autoPreamp: boolean;
   settings: { steps: { kind: string; db?: number; band?: Record<string, unknown> }[]; autoPreamp?: boolean } | null;
   clips: number;
   problem: string | null;
@@ -37,7 +38,7 @@ test('GET /api/eq: no preset, then a preset file from the settings read as EQ se
   try {
     const none = await req(s, 'GET', '/api/eq');
     assert.equal(none.statusCode, 200);
-    assert.deepEqual(none.json(), { preset: null, enabled: true, settings: null, clips: 0, problem: null });
+    assert.deepEqual(none.json(), { preset: null, enabled: true, autoPreamp: true, settings: null, clips: 0, problem: null });
 
     const file = path.join(s.root, 'hd650.txt');
     writeFileSync(file, HD650);
@@ -45,6 +46,7 @@ test('GET /api/eq: no preset, then a preset file from the settings read as EQ se
     const a = (await req(s, 'GET', '/api/eq')).json() as EqAnswer;
     assert.equal(a.preset, file);
     assert.equal(a.enabled, false);
+    assert.equal(a.autoPreamp, false);
     assert.equal(a.settings!.autoPreamp, undefined);
     assert.deepEqual(a.settings!.steps[0], { kind: 'preamp', db: -6.1, channels: 'all' });
     assert.deepEqual(a.settings!.steps[1], { kind: 'band', band: { type: 'lowshelf', freq: 105, gainDb: 6.4, q: 0.7 }, channels: 'all' });
@@ -72,7 +74,7 @@ test('PUT /api/eq saves eq-custom.json in the data folder and selects it; a seco
     assert.equal(dsp.eqEnabled, true);
     assert.equal(dsp.eqAutoPreamp, false);
     const expected = {
-      preset: file, enabled: true, clips: 0, problem: null,
+      preset: file, enabled: true, autoPreamp: false, clips: 0, problem: null,
       settings: { steps: [
         { kind: 'preamp', db: -3, channels: 'all' },
         { kind: 'band', band: { type: 'peaking', freq: 1000, gainDb: 4, q: 1.5 }, channels: 'all' },

@@ -4,7 +4,7 @@
 
 import '../helpers/alsa.ts'; // ALSA's test devices (captest) before anything opens ALSA
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -147,6 +147,11 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     const artists = await page.$$eval('.album-card[data-album-id] .album-artist', (els) => els.map((e) => e.textContent));
     assert.deepEqual(artists, ['Alpha Artist · 2001', 'Beta Band · 2012']);
     await screenshot(page, 'library-albums');
+    // Counts read as English: one album, not "1 albums".
+    await page.goto(`${app.url}#/library/artists`);
+    await page.waitForSelector('.name-row:has-text("Alpha Artist")');
+    assert.equal(await page.textContent('.name-row:has-text("Alpha Artist") .muted'), '1 album · 3 tracks');
+    assert.equal(await page.textContent('.name-row:has-text("Beta Band") .muted'), '1 album · 2 tracks');
     await page.close();
   });
 
@@ -297,10 +302,14 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
       && Number(document.querySelector('[data-testid=eq-plot]')?.getAttribute('data-points')) === 200);
     const curve = await page.getAttribute('[data-testid=eq-plot] path.curve', 'd');
     assert.equal(curve?.match(/[ML]/g)?.length, 200, 'the response curve is drawn through every point');
-    // The file's preamp as given (the import takes the preset as it is, automatic preamp off).
+    // The file's preamp as given; the automatic preamp stays on as the settings had it (an APO/AutoEq
+    // file says nothing about it). Its response peaks below 0 dB, so the automatic part adds nothing.
     assert.equal(await page.textContent('[data-testid=preamp]'), 'effective preamp -6.2 dB');
     const custom = path.join(app.dataDir, 'eq-custom.json');
     await page.waitForFunction(async (file) => ((await (await fetch('/api/settings')).json()) as { dsp: { eqPreset: string | null } }).dsp.eqPreset === file, custom);
+    assert.equal((await apiCall<{ dsp: { eqAutoPreamp: boolean } }>(app, 'GET', '/api/settings')).dsp.eqAutoPreamp, true, 'the import left the automatic preamp on');
+    assert.equal(await page.isChecked('[data-testid=eq-auto-preamp]'), true);
+    assert.equal((JSON.parse(readFileSync(custom, 'utf8')) as { autoPreamp: boolean }).autoPreamp, true, 'the saved preset keeps it on');
     assert.equal(await page.textContent('[data-testid=eq] code'), 'eq-custom.json');
     assert.equal((await apiCall<{ dsp: { eqEnabled: boolean } }>(app, 'GET', '/api/settings')).dsp.eqEnabled, true);
     const on = await playOnce(track);
@@ -422,6 +431,15 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
       const bar = (await page.locator('.player-bar').boundingBox())!;
       assert.ok(nav.y + nav.height <= 812 + 1 && nav.y > 600, `${view}: tab bar at the bottom (y ${nav.y})`);
       assert.ok(bar.y + bar.height <= nav.y + 1, `${view}: player bar above the tab bar`);
+      if (view === 'now') {
+        // The art square is centred in the column: equal space (within 2 px) on its two sides.
+        const art = (await page.locator('.np-main .art').boundingBox())!;
+        const column = (await page.locator('.np-main').boundingBox())!;
+        const left = art.x - column.x;
+        const right = column.x + column.width - (art.x + art.width);
+        assert.ok(Math.abs(left - right) <= 2, `now playing: art ${left.toFixed(1)} px from the left, ${right.toFixed(1)} px from the right`);
+        assert.ok(Math.abs(art.width - art.height) <= 1 && art.width > 100, `the art is a square (${art.width} x ${art.height})`);
+      }
       await screenshot(page, `phone-${view}`);
       await page.close();
     }

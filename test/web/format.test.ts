@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clock, describeFormat, formatBadge, indexLetter, khz, wireFormatBadge } from '../../web/src/format.ts';
+import { clock, count, describeFormat, formatBadge, indexLetter, khz, wireFormatBadge } from '../../web/src/format.ts';
 
 test('format badges: depth/kHz for PCM, DSD by its multiple of 44.1 kHz, the codec for lossy files', () => {
   assert.equal(formatBadge({ rate: 44100, bits: 16, codec: 'flac', lossless: true }), '16/44.1');
@@ -34,4 +34,12 @@ test('the A-Z scrubber files names under their first letter, everything else und
   assert.equal(indexLetter('10cc'), '#');
   assert.equal(indexLetter('Ömer'), '#');
   assert.equal(indexLetter(''), '#');
+});
+
+test('counts: singular for exactly one, plural otherwise', () => {
+  assert.equal(count(1, 'album'), '1 album');
+  assert.equal(count(0, 'album'), '0 albums');
+  assert.equal(count(2, 'track'), '2 tracks');
+  assert.equal(count(1, 'entry', 'entries'), '1 entry');
+  assert.equal(count(3, 'entry', 'entries'), '3 entries');
 });

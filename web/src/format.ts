@@ -35,6 +35,11 @@ export function describeFormat(f: unknown): string {
   return `${depth}, ${khz(o.rate)} kHz, ${o.channels} ch`;
 }
 
+/** "1 album", "2 albums", "0 tracks": a count with its noun, plural unless it is exactly one (`plural` for irregular nouns). */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /** m:ss or h:mm:ss. */
 export function clock(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '–:––';

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { enqueue } from '../actions.ts';
 import { api } from '../api.ts';
-import { clock, formatBadge } from '../format.ts';
+import { clock, count, formatBadge } from '../format.ts';
 import { href } from '../router.ts';
 import { attempt, libraryVersion, useStore } from '../store.ts';
 import type { AlbumDetail, Track } from '../wire.ts';
@@ -39,7 +39,7 @@ export function AlbumView({ id }: { id: number }) {
           <h1>{album.title}</h1>
           <p><a href={`#/library/albums?artist=${encodeURIComponent(album.artist)}`}>{album.artist}</a></p>
           <p class="muted">
-            {[album.year, album.genre, `${album.trackCount} tracks`, clock(album.duration * 1000)].filter(Boolean).join(' · ')}
+            {[album.year, album.genre, count(album.trackCount, 'track'), clock(album.duration * 1000)].filter(Boolean).join(' · ')}
           </p>
           <p class="badges">
             {formats.map((f) => <span key={f} class="badge fmt">{f}</span>)}

@@ -24,6 +24,8 @@ const TYPES: { type: BandType; label: string; gain: boolean }[] = [
 interface EqAnswer {
   preset: string | null;
   enabled: boolean;
+  /** The automatic preamp setting, also when there is no preset yet. */
+  autoPreamp: boolean;
   settings: EqSettingsWire | null;
   /** Samples clipped since playback started (after the EQ, before the device). */
   clips: number;
@@ -59,6 +61,7 @@ export function EqView() {
     if (!a) return;
     setAnswer(a);
     const s = toShorthand(a.settings);
+    s.eq.autoPreamp = a.autoPreamp;
     setEq(s.eq);
     setGraphic(s.graphic);
     setDirty(false);
@@ -89,6 +92,9 @@ export function EqView() {
   const importText = (text: string, name: string) => attempt(async () => {
     const r = await api.post<{ settings: EqSettingsWire; warnings: string[] }>('/api/eq/import', { text, name });
     const s = toShorthand(r.settings);
+    // An APO/AutoEq file says nothing about the automatic preamp: the switch stays as the user set it
+    // (a JSON preset that names it keeps its own choice).
+    if (r.settings.autoPreamp === undefined) s.eq.autoPreamp = eq?.autoPreamp ?? true;
     setEq(s.eq);
     setGraphic(s.graphic);
     for (const w of r.warnings) notify('warning', w);
@@ -113,7 +119,7 @@ export function EqView() {
       <ResponsePlot resp={resp} />
       <div class="row preamp">
         <label>Preamp <input type="number" step={0.1} max={0} min={-60} value={eq.preampDb} onChange={(e) => edit({ ...eq, preampDb: Number((e.currentTarget as HTMLInputElement).value) })} aria-label="Preamp dB" /> dB</label>
-        <label><input type="checkbox" checked={eq.autoPreamp} onChange={(e) => edit({ ...eq, autoPreamp: (e.currentTarget as HTMLInputElement).checked })} /> automatic (keeps the response at or below 0 dB)</label>
+        <label><input type="checkbox" data-testid="eq-auto-preamp" checked={eq.autoPreamp} onChange={(e) => edit({ ...eq, autoPreamp: (e.currentTarget as HTMLInputElement).checked })} /> automatic (keeps the response at or below 0 dB)</label>
         <span data-testid="preamp">effective preamp {db(effectivePreamp)}</span>
         {resp && !eq.autoPreamp && <span class="muted">automatic would be {db(eq.preampDb + resp.autoPreampDb)}</span>}
       </div>

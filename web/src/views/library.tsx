@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { enqueue } from '../actions.ts';
 import { ApiError, api, authUrl, qs } from '../api.ts';
 import { VirtualGrid, type GridHandle } from '../components/virtual-grid.tsx';
-import { clock, formatBadge, indexLetter } from '../format.ts';
+import { clock, count, formatBadge, indexLetter } from '../format.ts';
 import { href, type Route } from '../router.ts';
 import { attempt, libraryVersion, notify, scan, useRoots, useStore } from '../store.ts';
 import type { Album, FolderListing, LibraryStats, NamedCount, Paged, Track } from '../wire.ts';
@@ -70,7 +70,7 @@ export function LibraryView({ route }: { route: Route }) {
             <a key={id} href={href('library', id)} class={tab === id && !debounced ? 'active' : ''} onClick={() => setQ('')}>{label}</a>
           ))}
         </nav>
-        {stats && <span class="muted stats">{stats.albums} albums · {stats.songs} tracks</span>}
+        {stats && <span class="muted stats">{count(stats.albums, 'album')} · {count(stats.songs, 'track')}</span>}
       </div>
       <ScanProgress />
       {debounced ? <SearchResults q={debounced} version={version} />
@@ -88,7 +88,7 @@ function ScanProgress() {
   if (!s) return null;
   return (
     <div class="scan" role="status">
-      Scanning… {s.done}{s.total !== null ? ` / ${s.total}` : ''} files {s.message && <span class="muted">{s.message}</span>}
+      Scanning… {s.done}{s.total !== null ? ` / ${s.total}` : ''} {(s.total ?? s.done) === 1 ? 'file' : 'files'} {s.message && <span class="muted">{s.message}</span>}
       {s.total ? <progress value={s.done} max={s.total} /> : <progress />}
     </div>
   );
@@ -194,7 +194,7 @@ function AlbumGrid({ route, version }: { route: Route; version: number }) {
             {SORTS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
           </select>
         </label>
-        {total !== null && <span class="muted">{total} albums</span>}
+        {total !== null && <span class="muted">{count(total, 'album')}</span>}
       </div>
       <div class="grid-with-scrubber">
         {total !== null && first?.key === key && (
@@ -265,7 +265,7 @@ function NameList({ kind, version }: { kind: 'artists' | 'albumartists' | 'genre
       minColumnWidth={100000}
       render={(n) => n ? (
         <a class="name-row" href={`#/library/albums?${param}=${encodeURIComponent(n.name)}`}>
-          <span>{n.name || '(none)'}</span><span class="muted">{n.albums} albums · {n.tracks} tracks</span>
+          <span>{n.name || '(none)'}</span><span class="muted">{count(n.albums, 'album')} · {count(n.tracks, 'track')}</span>
         </a>
       ) : <div class="name-row loading" />}
     />

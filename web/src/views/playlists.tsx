@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { enqueue } from '../actions.ts';
 import { api } from '../api.ts';
+import { count } from '../format.ts';
 import { attempt, libraryVersion, notify, useStore } from '../store.ts';
 import type { PlaylistSummary, StoredPlaylist } from '../wire.ts';
 
@@ -69,7 +70,7 @@ export function PlaylistsView() {
       <ul class="plain">
         {lists?.map((p) => (
           <li key={p.name} class="row playlist" data-playlist={p.name}>
-            <span style={{ flex: 1 }}><strong>{p.name}</strong> <span class="muted">{p.length} {p.length === 1 ? 'track' : 'tracks'}</span></span>
+            <span style={{ flex: 1 }}><strong>{p.name}</strong> <span class="muted">{count(p.length, 'track')}</span></span>
             <button type="button" onClick={() => void play(p.name, 'play')}>Play</button>
             <button type="button" onClick={() => void play(p.name, 'add')}>Add to queue</button>
             <button type="button" onClick={() => void exportList(p.name)}>Export M3U8</button>

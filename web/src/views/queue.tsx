@@ -6,7 +6,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { player } from '../actions.ts';
 import { api } from '../api.ts';
 import { itemTitle } from '../components/player-bits.tsx';
-import { clock } from '../format.ts';
+import { clock, count } from '../format.ts';
 import { attempt, notify, playerState, queue, useStore } from '../store.ts';
 import type { PlaybackModes, QueueItem } from '../wire.ts';
 
@@ -63,7 +63,7 @@ export function QueueView() {
     <div class="queue view-fill pad" data-testid="queue">
       <div class="row list-head">
         <h1>Queue</h1>
-        <span class="muted">{items.length} {items.length === 1 ? 'track' : 'tracks'} · {clock(items.reduce((s, i) => s + (i.durationMs ?? 0), 0))}</span>
+        <span class="muted">{count(items.length, 'track')} · {clock(items.reduce((s, i) => s + (i.durationMs ?? 0), 0))}</span>
         <span class="spacer" />
         <Modes modes={q.modes} />
         <button type="button" onClick={() => void saveQueue(items)} disabled={items.length === 0}>Save as playlist</button>
