@@ -2,7 +2,8 @@
 // the access checks of security.ts before any of them. `buildServer` makes the fastify instance
 // without listening, so tests drive it with `inject()`; `listen` in start.ts binds it.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -30,6 +31,11 @@ export interface ServerOptions {
   readonly allowedOrigins?: readonly string[];
   /** Folder of the built web app; default web/dist of this package when it holds an index.html; null: none. */
   readonly webRoot?: string | null;
+  /**
+   * The one folder where clients may have a `file:` output write (made when missing); default
+   * `captures/` in the core's data folder; null: no file output over HTTP. See checkOutputName.
+   */
+  readonly fileOutputDir?: string | null;
 }
 
 /**
@@ -88,6 +94,10 @@ export async function buildServer(core: ServerCore, options: ServerOptions = {})
     if (upgrade || STATE_CHANGING.has(req.method)) checkOrigin(req.headers.origin, req.headers.host, policy);
   });
 
+  const fileOutputDir = options.fileOutputDir !== undefined ? options.fileOutputDir
+    : core.dataFolder !== undefined ? path.join(core.dataFolder, 'captures') : null;
+  if (fileOutputDir !== null) mkdirSync(fileOutputDir, { recursive: true });
+
   const library = core.library ?? null;
   const events = new EventHub(core);
   app.addHook('onClose', async () => events.close());
@@ -95,7 +105,7 @@ export async function buildServer(core: ServerCore, options: ServerOptions = {})
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 << 10 } });
   playerRoutes(app, core);
   queueRoutes(app, core, library);
-  systemRoutes(app, core);
+  systemRoutes(app, core, fileOutputDir);
   eqRoutes(app, core, core.dataFolder ?? null);
   libraryRoutes(app, library, events);
   eventRoutes(app, core, events);

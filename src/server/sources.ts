@@ -29,3 +29,36 @@ export function pathInsideRoots(requested: string, roots: readonly string[]): st
   if (realRoots.some((r) => isInsideRoot(real, r))) return real;
   throw new AurisError('E_PERMISSION', `${requested} is outside the library's music folders`, { path: requested, roots: [...roots] });
 }
+
+/** The real path a file would have: its own when it exists (symlinks resolved), else its real folder's plus its name. */
+function realTarget(p: string): string {
+  if (existsSync(p)) return realOrNormal(p);
+  return path.join(realOrNormal(path.dirname(p)), path.basename(p));
+}
+
+/**
+ * Output names a client may choose over HTTP. A `file:` output writes wherever its path says, so
+ * over HTTP its path must be absolute and inside `fileOutputDir` (null: no file output over HTTP);
+ * an `alsa:` name is a plain device name, since alsa-lib's own `file` and `tee` plugins (or an
+ * inline configuration) would write files too. E_PERMISSION otherwise, with the folder in the details.
+ * The command line, run by the user on their own machine, is not restricted.
+ */
+export function checkOutputName(name: string, fileOutputDir: string | null): void {
+  if (name.includes('\0')) throw new AurisError('E_INVALID_ARGUMENT', 'an output name may not contain NUL', { name });
+  if (name.startsWith('file:')) {
+    const file = name.slice('file:'.length);
+    if (fileOutputDir === null) throw new AurisError('E_PERMISSION', 'this server writes no file outputs for its clients', { name, fileOutputDir: null });
+    const folder = realOrNormal(fileOutputDir);
+    if (!path.isAbsolute(file) || !isInsideRoot(realTarget(file), folder) || realTarget(file) === folder) {
+      throw new AurisError('E_PERMISSION', `a file output chosen over the network must be a .wav file in ${folder}`, { name, fileOutputDir: folder });
+    }
+    return;
+  }
+  if (name.startsWith('alsa:')) {
+    const pcm = name.slice('alsa:'.length);
+    const plugins = pcm.toLowerCase().split(/[:,=]/);
+    if (!/^[\w.:,=-]*$/.test(pcm) || plugins.includes('file') || plugins.includes('tee')) {
+      throw new AurisError('E_PERMISSION', `the ALSA name ${JSON.stringify(pcm)} is not a plain device name (a device, card or asoundrc name, without alsa-lib's file or tee plugins); such names are for the command line`, { name });
+    }
+  }
+}

@@ -51,8 +51,10 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     if (!toolsHere) throw new Error('AURIS_REQUIRE_TOOLS=1 and needs chromium, flac, sox (install: see .ci/run)');
     libDir = tempDir('auris-weblib-');
     library = makeLibrary(libDir, ALBUMS);
-    capture = path.join(tempDir('auris-webcap-'), 'out.wav');
-    app = await startApp({ output: { name: `file:${capture}`, mode: 'exclusive' } });
+    app = await startApp({});
+    // The capture goes where the server lets its clients write a file output: captures/ in its data folder.
+    capture = path.join(app.dataDir, 'captures', 'out.wav');
+    await apiCall(app, 'POST', '/api/outputs/select', { name: `file:${capture}`, mode: 'exclusive' });
     app.core.on((e) => events.push(e));
     browser = await launchBrowser();
   });

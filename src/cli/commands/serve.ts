@@ -20,6 +20,7 @@ interface ServeOptions {
   output?: string;
   open: boolean;
   mpdPort?: string;
+  fileOutputDir?: string;
 }
 
 /** Opens `url` in the desktop's browser; a failure only costs the convenience. */
@@ -51,6 +52,7 @@ export function registerServe(program: Command): void {
     .option('--data <dir>', 'folder for the settings and the library database of this instance')
     .option('--output <name>', 'output for this run (alsa:..., wasapi:..., file:x.wav, null)')
     .option('--mpd-port <port>', 'port of the MPD protocol front end for this run')
+    .option('--file-output-dir <dir>', 'the one folder where the web app and API may have a file: output write (default: captures/ in the data folder)')
     .option('--no-open', 'do not open the browser')
     .action(async (opts: ServeOptions) => {
       const run: SettingsPatch = {};
@@ -62,7 +64,7 @@ export function registerServe(program: Command): void {
       const host = opts.host ?? core.settings.get().server.host;
       let server;
       try {
-        server = await listen(core, { host, port: port ?? core.settings.get().server.port });
+        server = await listen(core, { host, port: port ?? core.settings.get().server.port, ...(opts.fileOutputDir ? { fileOutputDir: path.resolve(opts.fileOutputDir) } : {}) });
       } catch (e) {
         await core.close();
         const holder = isAurisError(e, 'E_STATE') ? e.details.holder as PortHolder | undefined : undefined;

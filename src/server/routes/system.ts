@@ -5,9 +5,11 @@ import type { AurisCore } from '../../core/api.ts';
 import { diagnose, gatherFacts } from '../../core/doctor.ts';
 import { OutputSelectSchema, VolumeRequestSchema } from '../../protocol/http.ts';
 import { SettingsPatchSchema } from '../../protocol/settings.ts';
+import { checkOutputName } from '../sources.ts';
 import { parseRequest } from '../validate.ts';
 
-export function systemRoutes(app: FastifyInstance, core: AurisCore): void {
+/** `fileOutputDir`: the only folder a `file:` output chosen here may write to (null: none); see checkOutputName. */
+export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDir: string | null): void {
   app.get('/api/volume', async () => ({ db: core.volume.get() }));
   app.put('/api/volume', async (req) => {
     const { db } = parseRequest(VolumeRequestSchema, req.body, 'volume');
@@ -18,12 +20,17 @@ export function systemRoutes(app: FastifyInstance, core: AurisCore): void {
   app.get('/api/outputs', async () => core.outputs.list());
   app.post('/api/outputs/select', async (req, reply) => {
     const { name, mode } = parseRequest(OutputSelectSchema, req.body, 'output select');
+    checkOutputName(name, fileOutputDir);
     await core.outputs.select(name, mode);
     return reply.code(204).send();
   });
 
   app.get('/api/settings', async () => core.settings.get());
-  app.patch('/api/settings', async (req) => core.settings.update(parseRequest(SettingsPatchSchema, req.body, 'settings')));
+  app.patch('/api/settings', async (req) => {
+    const patch = parseRequest(SettingsPatchSchema, req.body, 'settings');
+    if (patch.output?.name !== undefined) checkOutputName(patch.output.name, fileOutputDir);
+    return core.settings.update(patch);
+  });
 
   app.get('/api/doctor', async () => ({ findings: diagnose(await gatherFacts()) }));
 }

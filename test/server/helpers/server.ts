@@ -2,7 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { startCore, type Core } from '../../../src/core/index.ts';
 import { buildServer, type ServerOptions } from '../../../src/server/app.ts';
 import { chunk, intBytesLE, riffWave, wavFmt } from '../../helpers/containers.ts';
@@ -46,4 +46,21 @@ export async function openTestServer(options: ServerOptions = {}, withLibrary = 
       await core.close();
     },
   };
+}
+
+/** The Host header the tests' requests carry (the server answers IP literals). */
+export const TEST_HOST = '127.0.0.1:7700';
+
+/** A request as a same-origin page would send it (JSON body, or text as given); `headers` add or override. */
+export function send(app: FastifyInstance, method: InjectOptions['method'], url: string, body?: unknown, headers: Record<string, string> = {}) {
+  return app.inject({
+    method, url,
+    headers: { host: TEST_HOST, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+}
+
+/** The error body of a failed answer. */
+export function errorOf(res: { json(): unknown }): { code: string; message: string; details: Record<string, unknown> } {
+  return (res.json() as { error: { code: string; message: string; details: Record<string, unknown> } }).error;
 }
