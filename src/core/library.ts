@@ -48,6 +48,13 @@ export interface LibraryServiceOptions {
   readonly watchDelayMs?: number;
 }
 
+/** What an import stored: the playlist's name, its entries, and the lines left out (URLs, paths outside the library). */
+export interface PlaylistImport {
+  readonly name: string;
+  readonly entries: number;
+  readonly skipped: number;
+}
+
 export interface AnalyseResult {
   readonly analysed: number;
   readonly failed: number;
@@ -216,23 +223,37 @@ export class LibraryService {
    * Imports an M3U/M3U8 file as the stored playlist `name` (default: the file's name without
    * extension). Paths in library folders become their tracks; others are counted as skipped.
    */
-  async importPlaylist(file: string, name = path.basename(file, path.extname(file))): Promise<{ name: string; entries: number; skipped: number }> {
+  async importPlaylist(file: string, name = path.basename(file, path.extname(file))): Promise<PlaylistImport> {
     let bytes: Buffer;
     try {
       bytes = await readFile(file);
     } catch (e) {
       throw asAurisError(e, 'E_IO');
     }
-    const entries = parseM3u(decodePlaylist(bytes), path.dirname(path.resolve(file)));
+    return this.importPlaylistText(decodePlaylist(bytes), name, path.dirname(path.resolve(file)));
+  }
+
+  /**
+   * Imports playlist text as the stored playlist `name`, its relative paths taken from
+   * `playlistDir`. URLs are skipped. A local path outside every library folder is skipped, or with
+   * `outside: 'refuse'` (text from a client) refuses the whole import with E_PERMISSION naming
+   * those paths, and nothing is saved.
+   */
+  async importPlaylistText(text: string, name: string, playlistDir: string, outside: 'skip' | 'refuse' = 'skip'): Promise<PlaylistImport> {
+    const entries = parseM3u(text, playlistDir);
     const roots = this.library.roots();
     const uris: string[] = [];
+    const refused: string[] = [];
     let skipped = 0;
     for (const e of entries) {
       if (e.kind === 'url') { skipped++; continue; }
       const real = await realpath(e.path).catch(() => e.path);
       const root = roots.find((r) => real.startsWith(r.path + path.sep));
-      if (!root) { skipped++; continue; }
+      if (!root) { skipped++; refused.push(e.path); continue; }
       uris.push(this.library.publicUri({ rootId: root.id, uri: relOf(root.path, real) }));
+    }
+    if (outside === 'refuse' && refused.length > 0) {
+      throw new AurisError('E_PERMISSION', `${refused.length} path(s) of the playlist are outside the library's music folders, e.g. ${refused[0]}`, { paths: refused.slice(0, 20), count: refused.length });
     }
     this.library.savePlaylist(name, uris);
     return { name, entries: uris.length, skipped };
@@ -240,22 +261,30 @@ export class LibraryService {
 
   /** Writes the stored playlist `name` as UTF-8 extended M3U with paths relative to the file's folder. */
   async exportPlaylist(name: string, file: string): Promise<{ entries: number; skipped: number }> {
+    const { text, entries, skipped } = this.playlistText(name, path.dirname(path.resolve(file)));
+    try {
+      await writeFile(file, text);
+    } catch (e) {
+      throw asAurisError(e, 'E_IO');
+    }
+    return { entries, skipped };
+  }
+
+  /**
+   * The stored playlist `name` as UTF-8 extended M3U text, paths relative to `playlistDir`. CUE
+   * tracks (ranges of a file, which M3U cannot say) and entries without a track are left out and counted.
+   */
+  playlistText(name: string, playlistDir: string): { text: string; entries: number; skipped: number } {
     const list = this.library.playlist(name);
     if (!list) throw new AurisError('E_NOT_FOUND', `no playlist "${name}"`, { name });
     const items = [];
     let skipped = 0;
     for (const e of list.entries) {
       const t = e.trackId !== null ? this.library.track(e.trackId) : this.library.trackByUri(e.uri);
-      // A CUE track is a range of a file, which M3U cannot say: the sheet's tracks are left out.
       if (!t || t.startFrame !== null) { skipped++; continue; }
       items.push({ path: t.path, duration: t.duration, artist: t.artist, title: t.title });
     }
-    try {
-      await writeFile(file, formatM3u(items, path.dirname(path.resolve(file))));
-    } catch (e) {
-      throw asAurisError(e, 'E_IO');
-    }
-    return { entries: items.length, skipped };
+    return { text: formatM3u(items, playlistDir), entries: items.length, skipped };
   }
 
   // ---- analysis ----

@@ -96,6 +96,13 @@ export const LibraryScanSchema = z.object({ rootId: z.number().int().positive().
 
 /** PUT /api/playlists/:name: the entries in order, library track ids or uris. */
 export const PlaylistSaveSchema = z.object({ entries: z.array(z.union([z.number().int().positive(), z.string().min(1)])).max(100_000) }).strict();
+/** The largest playlist text POST /api/playlists/import takes (about 50,000 entries with #EXTINF lines). */
+export const PLAYLIST_TEXT_MAX = 8 << 20;
+/**
+ * POST /api/playlists/import -> PlaylistImportResult: M3U/M3U8 text stored as the playlist `name`;
+ * relative paths are taken from the first music folder (as GET /api/playlists/:name/m3u8 writes them).
+ */
+export const PlaylistImportSchema = z.object({ name: z.string().min(1).max(255), text: z.string().max(PLAYLIST_TEXT_MAX) }).strict();
 /** POST /api/playlists/:name/rename */
 export const PlaylistRenameSchema = z.object({ to: z.string().min(1).max(255) }).strict();
 

@@ -264,6 +264,42 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.close();
   });
 
+  test('playlists: Export M3U8 downloads the server\'s export; Import M3U8 stores a file\'s playlist; a file naming paths outside the library is refused', async () => {
+    const tracks = library.get('Beta Band/Beta Sessions')!;
+    const albums = await apiCall<{ items: { id: number; title: string }[] }>(app, 'GET', '/api/library/albums');
+    const beta = await apiCall<{ tracks: { id: number }[] }>(app, 'GET', `/api/library/albums/${albums.items.find((a) => a.title === 'Beta Sessions')!.id}`);
+    await apiCall(app, 'PUT', '/api/playlists/Beta%20reversed', { entries: beta.tracks.map((t) => t.id).reverse() });
+    const page = await open('playlists');
+    await page.waitForSelector('[data-playlist="Beta reversed"]');
+    assert.equal(await page.textContent('[data-playlist="Beta reversed"] .muted'), '2 tracks');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-playlist="Beta reversed"] [data-testid=m3u-export]')]);
+    assert.equal(download.suggestedFilename(), 'Beta reversed.m3u8');
+    const file = path.join(tempDir('auris-webpl-'), 'Beta again.m3u8');
+    await download.saveAs(file);
+    const served = await (await fetch(new URL('/api/playlists/Beta%20reversed/m3u8', app.url))).text();
+    const text = readFileSync(file, 'utf8');
+    assert.equal(text, served, 'the download is the server\'s export');
+    assert.deepEqual(text.split('\n').filter((l) => l && !l.startsWith('#')), tracks.map((t) => path.relative(libDir, t.path)).reverse());
+
+    await page.setInputFiles('[data-testid=m3u-import]', file);
+    await page.waitForSelector('[data-playlist="Beta again"]');
+    assert.equal(await page.textContent('[data-playlist="Beta again"] .muted'), '2 tracks');
+    const stored = await apiCall<{ entries: { trackId: number }[] }>(app, 'GET', '/api/playlists/Beta%20again');
+    assert.deepEqual(stored.entries.map((e) => e.trackId), beta.tracks.map((t) => t.id).reverse());
+    await screenshot(page, 'playlists');
+
+    const sneaky = path.join(tempDir('auris-webpl-'), 'Sneaky.m3u8');
+    writeFileSync(sneaky, `#EXTM3U\n${tracks[0]!.path}\n/etc/passwd\n`);
+    const errorsBefore = browser.errors.length;
+    await page.setInputFiles('[data-testid=m3u-import]', sneaky);
+    await page.waitForSelector('.notice.error');
+    assert.match((await page.textContent('.notice.error'))!, /outside the library's music folders/);
+    assert.equal(await page.isVisible('[data-playlist="Sneaky"]'), false);
+    // The refused request (403) is what this test expects, not a fault of the page.
+    assert.deepEqual(browser.errors.splice(errorsBefore).map((e) => e.replace(/ http.*/, '')), ['http 403 POST']);
+    await page.close();
+  });
+
   test('exclusive/shared: switching the mode in Settings changes the signal path', async (t: TestContext) => {
     if (!needAlsa(t)) return;
     const tracks = library.get('Beta Band/Beta Sessions')!;

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { LibraryService } from '../../core/library.ts';
 import {
   AlbumsQuerySchema, ArtQuerySchema, FolderQuerySchema, LibraryRootSchema, LibraryScanSchema, PageQuerySchema,
-  PlaylistRenameSchema, PlaylistSaveSchema, SearchQuerySchema,
+  PlaylistImportSchema, PlaylistRenameSchema, PlaylistSaveSchema, PLAYLIST_TEXT_MAX, SearchQuerySchema,
 } from '../../protocol/http.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import { aurisFolders, comparablePath } from '../../util/platform-paths.ts';
@@ -113,6 +113,22 @@ export function libraryRoutes(app: FastifyInstance, service: LibraryService | nu
   // ---- stored playlists ----
 
   app.get('/api/playlists', async () => lib().library.playlists());
+  /**
+   * Playlists as M3U8 files: paths relative to the first music folder (MPD's way; the library's own
+   * export of a file saved there), and imported the same way. An import naming a path outside the
+   * music folders is refused whole (E_PERMISSION): a client cannot make the library point anywhere.
+   */
+  const playlistDir = (): string => lib().library.roots()[0]?.path ?? path.parse(process.cwd()).root;
+  app.get<{ Params: { name: string } }>('/api/playlists/:name/m3u8', async (req, reply) => {
+    const { text } = lib().playlistText(req.params.name, playlistDir());
+    return reply.type('audio/x-mpegurl; charset=utf-8')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(req.params.name)}.m3u8`)
+      .send(text);
+  });
+  app.post('/api/playlists/import', { bodyLimit: PLAYLIST_TEXT_MAX * 2 }, async (req, reply) => {
+    const { name, text } = parseRequest(PlaylistImportSchema, req.body, 'playlist import');
+    return reply.code(201).send(await lib().importPlaylistText(text, name, playlistDir(), 'refuse'));
+  });
   app.get<{ Params: { name: string } }>('/api/playlists/:name', async (req) => lib().library.playlist(req.params.name) ?? notFound('playlist', req.params.name));
   app.put<{ Params: { name: string } }>('/api/playlists/:name', async (req, reply) => {
     const { entries } = parseRequest(PlaylistSaveSchema, req.body, 'playlist');

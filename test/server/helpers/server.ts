@@ -64,3 +64,25 @@ export function send(app: FastifyInstance, method: InjectOptions['method'], url:
 export function errorOf(res: { json(): unknown }): { code: string; message: string; details: Record<string, unknown> } {
   return (res.json() as { error: { code: string; message: string; details: Record<string, unknown> } }).error;
 }
+
+/**
+ * The access checks of one route on a server made with `token`: a client off loopback without the
+ * token or with a wrong one is E_UNAUTHORIZED, a foreign Host is E_FORBIDDEN, and (for a
+ * state-changing method) a page of another origin is E_FORBIDDEN; the token lets the remote client in.
+ * Returns the answer to the remote client with the token.
+ */
+export async function checkAccess(app: FastifyInstance, token: string, method: InjectOptions['method'], url: string, body?: unknown) {
+  const remote = (headers: Record<string, string>) => app.inject({
+    method, url, remoteAddress: '192.168.1.20',
+    headers: { host: TEST_HOST, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  const expect = (res: { statusCode: number; json(): unknown }, status: number, code: string, what: string): void => {
+    if (res.statusCode !== status || errorOf(res).code !== code) throw new Error(`${method} ${url} ${what}: ${res.statusCode} ${JSON.stringify(res.json())}, expected ${status} ${code}`);
+  };
+  expect(await remote({}), 401, 'E_UNAUTHORIZED', 'without the token');
+  expect(await remote({ authorization: `Bearer ${token}x` }), 401, 'E_UNAUTHORIZED', 'with a wrong token');
+  expect(await send(app, method, url, body, { host: 'evil.example:7700' }), 403, 'E_FORBIDDEN', 'with a foreign Host');
+  if (method !== 'GET') expect(await send(app, method, url, body, { origin: 'http://evil.example' }), 403, 'E_FORBIDDEN', 'from a foreign Origin');
+  return remote({ authorization: `Bearer ${token}` });
+}

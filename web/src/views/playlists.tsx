@@ -1,29 +1,23 @@
 // Stored playlists: play or queue one, export it as M3U8, import an M3U8 file, delete.
 //
-// The server stores playlists as library entries (track ids or uris). Until it has M3U8 routes,
-// export writes the entries' uris (paths relative to the music folder, as MPD writes them) and
-// import keeps the lines that name library uris; the server reports the entries it cannot match.
+// M3U8 goes through the server's library code: the export link downloads GET /api/playlists/:name/m3u8
+// (paths relative to the music folder), and an imported file's text is stored by POST
+// /api/playlists/import, which refuses a playlist naming files outside the music folders.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { enqueue } from '../actions.ts';
-import { api } from '../api.ts';
+import { api, authUrl } from '../api.ts';
 import { count } from '../format.ts';
 import { attempt, libraryVersion, notify, useStore } from '../store.ts';
 import type { PlaylistSummary, StoredPlaylist } from '../wire.ts';
 
 const playlistPath = (name: string) => `/api/playlists/${encodeURIComponent(name)}`;
 
-/** The uris of an M3U/M3U8 text: every line that is not empty and not a #comment, '\' as '/'. */
-export function m3uEntries(text: string): string[] {
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/\\/g, '/'));
-}
-
-function download(name: string, text: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'audio/x-mpegurl;charset=utf-8' }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+/** What POST /api/playlists/import stored. */
+interface PlaylistImportResult {
+  readonly name: string;
+  readonly entries: number;
+  readonly skipped: number;
 }
 
 export function PlaylistsView() {
@@ -40,17 +34,10 @@ export function PlaylistsView() {
     if (ids.length < list.length) notify('warning', `${list.length - ids.length} entries of “${name}” are not in the library.`);
     if (ids.length) await enqueue({ trackIds: ids }, mode);
   });
-  const exportList = (name: string) => attempt(async () => {
-    const list = await entries(name);
-    download(`${name}.m3u8`, `#EXTM3U\n${list.map((e) => e.uri).join('\n')}\n`);
-  });
   const importFile = (f: File) => attempt(async () => {
     const name = f.name.replace(/\.m3u8?$/i, '');
-    const list = m3uEntries(await f.text());
-    await api.put(playlistPath(name), { entries: list });
-    const saved = await entries(name);
-    const missing = saved.filter((e) => e.trackId === null).length;
-    notify(missing ? 'warning' : 'info', `Imported “${name}”: ${saved.length - missing} tracks${missing ? `; ${missing} entries are not in the library` : ''}.`);
+    const r = await api.post<PlaylistImportResult>('/api/playlists/import', { name, text: await f.text() });
+    notify(r.skipped ? 'warning' : 'info', `Imported “${r.name}”: ${count(r.entries, 'track')}${r.skipped ? `; ${count(r.skipped, 'line')} left out (web addresses)` : ''}.`);
     await load();
   });
 
@@ -73,7 +60,7 @@ export function PlaylistsView() {
             <span style={{ flex: 1 }}><strong>{p.name}</strong> <span class="muted">{count(p.length, 'track')}</span></span>
             <button type="button" onClick={() => void play(p.name, 'play')}>Play</button>
             <button type="button" onClick={() => void play(p.name, 'add')}>Add to queue</button>
-            <button type="button" onClick={() => void exportList(p.name)}>Export M3U8</button>
+            <a class="button" href={authUrl(`${playlistPath(p.name)}/m3u8`)} download={`${p.name}.m3u8`} data-testid="m3u-export">Export M3U8</a>
             <button type="button" onClick={() => { if (confirm(`Delete playlist “${p.name}”?`)) void attempt(async () => { await api.del(playlistPath(p.name)); await load(); }); }}>Delete</button>
           </li>
         ))}
