@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AurisCore } from '../core/api.ts';
+import type { JobService } from '../core/jobs.ts';
 import type { LibraryService } from '../core/library.ts';
 import { AURIS_SERVER_HEADER } from '../protocol/http.ts';
 import { AURIS_VERSION } from '../util/version.ts';
@@ -40,9 +41,10 @@ export interface ServerOptions {
 
 /**
  * The core as the server sees it: the front-end API, its library when it has one (the /api/library
- * routes), and its data folder when it has one (where the EQ editor saves, /api/eq).
+ * routes), its data folder when it has one (where the EQ editor saves, /api/eq), and its job
+ * service (the analysis downloads, /api/analysis/.../foo_dr.txt and spectrogram.png).
  */
-export type ServerCore = AurisCore & { readonly library?: LibraryService | null; readonly dataFolder?: string };
+export type ServerCore = AurisCore & { readonly library?: LibraryService | null; readonly dataFolder?: string; readonly jobs?: JobService };
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -107,7 +109,7 @@ export async function buildServer(core: ServerCore, options: ServerOptions = {})
   queueRoutes(app, core, library);
   systemRoutes(app, core, fileOutputDir);
   eqRoutes(app, core, core.dataFolder ?? null);
-  libraryRoutes(app, library, events);
+  libraryRoutes(app, library, events, core.jobs ?? null);
   eventRoutes(app, core, events);
 
   if (webRoot !== null) await app.register(fastifyStatic, { root: webRoot, preCompressed: true });

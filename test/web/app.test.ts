@@ -217,12 +217,27 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.click('[data-testid=analysis] button:has-text("Analyse")');
     await page.waitForSelector('[data-testid=album-dr]', { timeout: 60_000 });
     const albumId = Number(new URL(page.url()).hash.split('/').pop());
-    const measured = await apiCall<{ album: { dr: number }; tracks: { drRounded: number; loudnessLufs: number; trueBits: number }[] }>(app, 'GET', `/api/analysis/album/${albumId}`);
+    const measured = await apiCall<{ album: { dr: number }; tracks: { id: number; drRounded: number; loudnessLufs: number; trueBits: number }[] }>(app, 'GET', `/api/analysis/album/${albumId}`);
     const cells = await page.$$eval('[data-testid=dr-table] tbody .dr-cell', (els) => els.map((e) => e.textContent));
     assert.deepEqual(cells, measured.tracks.map((t) => `DR${t.drRounded}`));
     assert.equal(await page.textContent('[data-testid=album-dr]'), `Official DR value: DR${measured.album.dr}`);
     const trueBits = await page.$$eval('[data-testid=dr-table] tbody tr td:nth-child(10)', (els) => els.map((e) => e.textContent));
     assert.deepEqual(trueBits, measured.tracks.map((t) => String(t.trueBits)));
+    // The foo_dr.txt link downloads the server's log of this album; a track's spectrogram shows as an image.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Download foo_dr.txt")')]);
+    assert.equal(download.suggestedFilename(), 'foo_dr.txt');
+    const saved = path.join(tempDir('auris-webdr-'), 'foo_dr.txt');
+    await download.saveAs(saved);
+    const log = readFileSync(saved, 'utf8');
+    const served = await (await fetch(new URL(`/api/analysis/album/${albumId}/foo_dr.txt`, app.url))).text();
+    const undated = (text: string) => text.split('\n').filter((l) => !l.startsWith('log date: ')).join('\n');
+    assert.equal(undated(log), undated(served));
+    assert.match(log, new RegExp(`Official DR value: DR${measured.album.dr}\n`));
+    await page.click('[data-testid=dr-table] tbody tr:nth-child(2) button:has-text("Spectrogram")');
+    await page.waitForFunction(() => (document.querySelector('.spectrogram img') as HTMLImageElement | null)?.naturalWidth! > 0);
+    const shown = await page.$eval('.spectrogram img', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
+    const png = Buffer.from(await (await fetch(new URL(`/api/analysis/track/${measured.tracks[1]!.id}/spectrogram.png`, app.url))).arrayBuffer());
+    assert.deepEqual(shown, [png.readUInt32BE(16), png.readUInt32BE(20)], 'the image shown is the server\'s PNG');
     await screenshot(page, 'analysis-dr-table');
     await page.close();
   });

@@ -2,26 +2,14 @@
 // (folder), printed as a foo_dr.txt log (or JSON), optionally written to a file.
 
 import type { Command } from 'commander';
-import { albumDr, type DrLogAlbum, type DrLogTrack, type DrResult, type FileAnalysis, renderDrLog, toDb } from '../../core/files.ts';
-import { AURIS_VERSION } from '../../util/version.ts';
+import { DR_LOG_HOST, drLogTrack } from '../../core/album-reports.ts';
+import { albumDr, type DrLogAlbum, type DrLogTrack, type DrResult, renderDrLog } from '../../core/files.ts';
 import { writeFileSafely } from '../../util/safe-write.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import {
   analyseFiles, comparePaths, groupByAlbum, prepareComparePaths, readTags, reportFailures, toJson, trackTags, type TrackTags,
 } from '../analysis/common.ts';
 import { audioFilesIn } from '../paths.ts';
-
-export const DR_LOG_HOST = `Auris ${AURIS_VERSION} / DR Meter (foobar2000 DR Meter 1.0.8 algorithm)`;
-
-/** A log row from a file's analysis and tags. */
-export function drLogTrack(a: FileAnalysis, dr: DrResult, tags: TrackTags): DrLogTrack {
-  return {
-    dr: dr.dr, drRounded: dr.drRounded, peakDb: dr.peakDb, rmsDb: dr.rmsDb, frames: dr.frames, rate: dr.rate,
-    channels: a.format.channels, bits: a.format.validBits, bitrate: a.bitrate ?? 0, codec: a.codec,
-    trackNumber: tags.trackNumber, title: tags.title,
-    channelStats: dr.channels.map((c) => ({ dr: c.dr, rmsDb: toDb(Math.fround(c.rms)) })),
-  };
-}
 
 interface DrCommandOptions {
   log?: string;

@@ -5,6 +5,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { albumDrLog, trackSpectrogramPng } from '../../core/album-reports.ts';
+import type { JobService } from '../../core/jobs.ts';
 import type { LibraryService } from '../../core/library.ts';
 import {
   AlbumsQuerySchema, ArtQuerySchema, FolderQuerySchema, LibraryRootSchema, LibraryScanSchema, PageQuerySchema,
@@ -20,7 +22,7 @@ function sendImage(reply: FastifyReply, image: { mime: string; bytes: Uint8Array
   return reply.type(image.mime).header('cache-control', 'private, max-age=86400').send(Buffer.from(image.bytes.buffer, image.bytes.byteOffset, image.bytes.byteLength));
 }
 
-export function libraryRoutes(app: FastifyInstance, service: LibraryService | null, events: EventHub): void {
+export function libraryRoutes(app: FastifyInstance, service: LibraryService | null, events: EventHub, jobs: JobService | null): void {
   const lib = (): LibraryService => {
     if (!service) throw new AurisError('E_STATE', 'this server runs without a library', {});
     return service;
@@ -160,6 +162,24 @@ export function libraryRoutes(app: FastifyInstance, service: LibraryService | nu
         trueBits: t.trueBits, verdict: t.verdict, cutoffHz: t.cutoffHz,
       })),
     };
+  });
+  const jobService = (): JobService => {
+    if (!jobs) throw new AurisError('E_STATE', 'this server has no job service to analyse files', {});
+    return jobs;
+  };
+  /** The album's foo_dr.txt, as `auris dr` writes it for its folder (the files are decoded again). */
+  app.get<{ Params: { id: string } }>('/api/analysis/album/:id/foo_dr.txt', async (req, reply) => {
+    const id = parseId(req.params.id, 'album id');
+    if (lib().library.album(id) === null) notFound('album', id);
+    const log = await albumDrLog(lib(), jobService(), id);
+    return reply.type('text/plain; charset=utf-8').header('content-disposition', 'attachment; filename="foo_dr.txt"').send(log);
+  });
+  /** A track's spectrogram as a PNG image (what `auris analyze --png` draws). */
+  app.get<{ Params: { id: string } }>('/api/analysis/track/:id/spectrogram.png', async (req, reply) => {
+    const id = parseId(req.params.id, 'track id');
+    if (lib().library.track(id) === null) notFound('track', id);
+    const png = await trackSpectrogramPng(lib(), jobService(), id);
+    return reply.type('image/png').header('cache-control', 'private, max-age=3600').send(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
   });
   /** Analyses the tracks not analysed yet, in the background; the library's change flag says when rows change. */
   app.post('/api/analysis/run', async (_req, reply) => {
