@@ -234,7 +234,7 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     assert.equal(undated(log), undated(served));
     assert.match(log, new RegExp(`Official DR value: DR${measured.album.dr}\n`));
     await page.click('[data-testid=dr-table] tbody tr:nth-child(2) button:has-text("Spectrogram")');
-    await page.waitForFunction(() => (document.querySelector('.spectrogram img') as HTMLImageElement | null)?.naturalWidth! > 0);
+    await page.waitForFunction(() => ((document.querySelector('.spectrogram img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
     const shown = await page.$eval('.spectrogram img', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);
     const png = Buffer.from(await (await fetch(new URL(`/api/analysis/track/${measured.tracks[1]!.id}/spectrogram.png`, app.url))).arrayBuffer());
     assert.deepEqual(shown, [png.readUInt32BE(16), png.readUInt32BE(20)], 'the image shown is the server\'s PNG');
