@@ -8,6 +8,7 @@
 
 import type { CoreEvent } from '../protocol/events.ts';
 import type { OutputListingWire } from '../protocol/formats.ts';
+import type { OutputVerifyRequest, OutputVerifyResult } from '../protocol/http.ts';
 import type { ChangeFlag, Playable, PlayerStateWire, QueueItem, QueueSnapshot, SeekTarget } from '../protocol/player.ts';
 import type { PlaybackModes, Settings, SettingsPatch } from '../protocol/settings.ts';
 
@@ -76,6 +77,13 @@ export interface OutputsApi {
   list(): Promise<OutputListingWire[]>;
   /** Chooses the output and its mode (persisted); playback moves to it at the audible position. */
   select(name: string, mode?: 'exclusive' | 'shared'): Promise<void>;
+  /**
+   * Plays a one-second test signal into an output (default: the settings' output and mode; the
+   * other playback settings as they are) and resolves with what the driver negotiated, the
+   * verdict and the proof, bit-perfect or not. Rejects with the output's error when it cannot play
+   * it, and E_STATE while Auris plays to that output. Verifies run one at a time.
+   */
+  verify(request?: OutputVerifyRequest): Promise<OutputVerifyResult>;
 }
 
 export interface SettingsApi {

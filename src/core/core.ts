@@ -13,6 +13,7 @@ import type { EngineEvent, EngineSettings, EngineTrack, PlayerState as EngineSta
 import { listOutputs } from '../outputs/registry.ts';
 import type { CoreEvent, WireErrorShape } from '../protocol/events.ts';
 import type { OutputListingWire } from '../protocol/formats.ts';
+import { OutputVerifyRequestSchema, type OutputVerifyRequest, type OutputVerifyResult } from '../protocol/http.ts';
 import type { ChangeFlag, ItemTags, Playable, PlayerStateWire, SeekTarget, TrackProofWire } from '../protocol/player.ts';
 import { PlayableSchema, SeekSchema } from '../protocol/player.ts';
 import { mergeSettings, SettingsPatchSchema, type PlaybackModes, type Settings, type SettingsPatch } from '../protocol/settings.ts';
@@ -24,6 +25,7 @@ import type {
 import { ChangeHub } from './changes.ts';
 import { EngineLink, fromWire, type EngineMode } from './engine-link.ts';
 import { JobService } from './jobs.ts';
+import { verifyOutput } from './output-verify.ts';
 import type { LibraryService } from './library.ts';
 import { Queue, type NewEntry, type Random } from './queue.ts';
 import type { SettingsStore } from './settings-store.ts';
@@ -82,6 +84,9 @@ export class Core implements AurisCore {
 
   private readonly q: Queue;
   private readonly engine: EngineLink;
+  private readonly engineMode: EngineMode;
+  /** The last output verify (they run one after another). */
+  private verifying: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<CoreListener>();
   private readonly changes: ChangeHub;
   private readonly store: SettingsStore;
@@ -118,7 +123,8 @@ export class Core implements AurisCore {
     this.q = new Queue(options.random);
     this.q.setModes(this.current.modes);
     this.changes = new ChangeHub((flags) => this.emit({ type: 'changed', flags }));
-    this.engine = new EngineLink(options.engine ?? 'worker', (e) => this.onEngineEvent(e));
+    this.engineMode = options.engine ?? 'worker';
+    this.engine = new EngineLink(this.engineMode, (e) => this.onEngineEvent(e));
     this.sentToEngine = this.engineSettingsNow();
     this.engine.send({ type: 'configure', settings: this.sentToEngine });
     if (options.store.problem) this.message = options.store.problem.message;
@@ -150,6 +156,7 @@ export class Core implements AurisCore {
     this.outputs = {
       list: () => this.listOutputs(),
       select: async (name, mode) => { await this.settings.update({ output: mode ? { name, mode } : { name } }); },
+      verify: (request = {}) => this.verifyOutput(request),
     };
     this.settings = {
       get: () => this.current,
@@ -569,6 +576,19 @@ export class Core implements AurisCore {
       }
     }
     return { ...e, eqStamp };
+  }
+
+  private async verifyOutput(request: OutputVerifyRequest): Promise<OutputVerifyResult> {
+    const parsed = OutputVerifyRequestSchema.safeParse(request);
+    if (!parsed.success) throw new AurisError('E_INVALID_ARGUMENT', `output verify: ${parsed.error.issues[0]!.message}`, { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+    const base = this.engineSettingsNow();
+    const name = parsed.data.name ?? base.output;
+    const mode = parsed.data.mode ?? base.mode;
+    const held = this.engineState.status !== 'stopped' ? this.engineState.output?.name ?? base.output : null;
+    if (held === name) throw new AurisError('E_STATE', `Auris is playing to ${name}: stop playback, then verify it`, { output: name });
+    const run = this.verifying.then(() => verifyOutput(this.engineMode, { ...base, output: name, mode }, parsed.data.rate ?? 44100, parsed.data.bits ?? 16));
+    this.verifying = run.catch(() => undefined);
+    return run;
   }
 
   private async listOutputs(): Promise<OutputListingWire[]> {

@@ -3,8 +3,8 @@
 // answers a failure with `{ error: WireError }` and the status of its code.
 
 import { z } from 'zod';
-import { OutputModeSchema } from './formats.ts';
-import { PlayableSchema } from './player.ts';
+import { AudioFormatSchema, OutputModeSchema, OutputStateSchema } from './formats.ts';
+import { PlayableSchema, SignalPathSchema, TrackProofSchema } from './player.ts';
 import { PlaybackModesSchema } from './settings.ts';
 
 /** A queue entry id (stable while the entry is in the queue). */
@@ -51,6 +51,44 @@ export const VolumeRequestSchema = z.object({ db: z.number().min(-120).max(0) })
 
 /** POST /api/outputs/select */
 export const OutputSelectSchema = z.object({ name: z.string().min(1), mode: OutputModeSchema.optional() }).strict();
+
+/**
+ * POST /api/outputs/verify -> OutputVerifyResult: plays a one-second test signal (`bits`/`rate`,
+ * default 16/44.1) into output `name` in `mode` (default: the output and mode of the settings),
+ * with the rest of the playback settings (volume, EQ) as they are.
+ */
+export const OutputVerifyRequestSchema = z.object({
+  name: z.string().min(1).optional(),
+  mode: OutputModeSchema.optional(),
+  rate: z.number().int().min(8000).max(768_000).optional(),
+  bits: z.union([z.literal(16), z.literal(24)]).optional(),
+}).strict();
+export type OutputVerifyRequest = z.infer<typeof OutputVerifyRequestSchema>;
+
+/** What a verify found: the signal sent, the output as the driver opened it, the path, the proof, and for a file output the bytes compared. */
+export const OutputVerifyResultSchema = z.object({
+  name: z.string(),
+  mode: OutputModeSchema,
+  /** The test signal: its format, length and the MD5 of its samples (FLAC's layout). */
+  signal: z.object({ format: AudioFormatSchema, frames: z.number().int(), md5: z.string() }),
+  /** The output as opened, read back from the driver (null when it never opened). */
+  output: OutputStateSchema.nullable(),
+  signalPath: SignalPathSchema,
+  proof: TrackProofSchema,
+  /** A `file:` output: the file written, and its bytes compared with the test signal's WAV file (null for a device). */
+  capture: z.object({
+    file: z.string(),
+    bytesCompared: z.number().int(),
+    equal: z.boolean(),
+    /** Offset of the first differing byte in the file, null when equal. */
+    firstDifference: z.number().int().nullable(),
+  }).nullable(),
+  /** The verdict is bit-perfect, the proof verified and, for a file, every byte equal. */
+  bitPerfect: z.boolean(),
+  /** What happened to the signal, in one sentence (the verdict itself is `bitPerfect`). */
+  summary: z.string(),
+});
+export type OutputVerifyResult = z.infer<typeof OutputVerifyResultSchema>;
 
 /** The error body of every failed request. */
 export interface HttpErrorBody {

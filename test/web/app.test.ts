@@ -133,6 +133,25 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.close();
   });
 
+  test('settings: Verify plays the test signal into the file: output and shows bit-perfect, the negotiated format and the bytes compared', async () => {
+    const page = await open('settings');
+    await page.selectOption('select[aria-label="Test signal"]', { label: '24-bit / 96 kHz' });
+    await page.click('[data-testid=verify]');
+    await page.waitForSelector('[data-testid=verify-result]', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('[data-testid=verify-result]', 'data-bit-perfect'), 'true');
+    assert.match((await page.textContent('[data-testid=verify-summary]'))!, /^Verified bit-perfect: the 24-bit\/96000 Hz test signal reached .* \(exclusive, S24_3LE\) unchanged/);
+    // The capture file holds what the page says: the bytes of a 24/96 stereo WAV of one second.
+    const written = readFileSync(capture);
+    assert.equal((await page.textContent('[data-testid=verify-capture]'))!, `File ${capture}: ${written.length} bytes compared with the test signal, all equal.`);
+    const wav = wavData(capture);
+    assert.deepEqual([wav.bits, wav.rate, wav.channels, wav.data.length], [24, 96000, 2, 96000 * 2 * 3]);
+    assert.equal(await page.getAttribute('[data-testid=verify-result] .signal-path .verdict', 'data-verdict'), 'bit-perfect');
+    assert.match((await page.textContent('[data-testid=verify-result] [data-testid=proof]'))!, /MD5/);
+    assert.match((await page.textContent('[data-testid=verify-result]'))!, /24-bit, 96 kHz, 2 ch/);
+    await screenshot(page, 'settings-verify');
+    await page.close();
+  });
+
   test('first run: the empty library says how to add a folder; adding one shows its albums', async () => {
     const page = await open('library');
     await page.waitForSelector('[data-testid=first-run]');

@@ -7,6 +7,7 @@ export type { CoreEvent, WireErrorShape } from '../../src/protocol/events.ts';
 export type { OutputListingWire, OutputStateWire, WireAudioFormat, OutputModeName } from '../../src/protocol/formats.ts';
 export type { PlayerStateWire, QueueItem, QueueSnapshot, TrackProofWire, ChangeFlag, Playable } from '../../src/protocol/player.ts';
 export type { Settings, SettingsPatch, PlaybackModes } from '../../src/protocol/settings.ts';
+export type { OutputVerifyResult } from '../../src/protocol/http.ts';
 import type { SignalPathSchema, StageSchema } from '../../src/protocol/player.ts';
 import type { z } from 'zod';
 

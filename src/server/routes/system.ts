@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AurisCore } from '../../core/api.ts';
 import { diagnose, gatherFacts } from '../../core/doctor.ts';
-import { OutputSelectSchema, VolumeRequestSchema } from '../../protocol/http.ts';
+import { OutputSelectSchema, OutputVerifyRequestSchema, VolumeRequestSchema } from '../../protocol/http.ts';
 import { SettingsPatchSchema } from '../../protocol/settings.ts';
 import { checkOutputName } from '../sources.ts';
 import { parseRequest } from '../validate.ts';
@@ -23,6 +23,13 @@ export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDi
     checkOutputName(name, fileOutputDir);
     await core.outputs.select(name, mode);
     return reply.code(204).send();
+  });
+
+  /** Plays the test signal into an output (default: the settings'); a file: output only in the capture folder, as for select. */
+  app.post('/api/outputs/verify', async (req) => {
+    const request = parseRequest(OutputVerifyRequestSchema, req.body, 'output verify');
+    checkOutputName(request.name ?? core.settings.get().output.name, fileOutputDir);
+    return core.outputs.verify(request);
   });
 
   app.get('/api/settings', async () => core.settings.get());

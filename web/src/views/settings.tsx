@@ -6,10 +6,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { patchSettings } from '../actions.ts';
 import { api } from '../api.ts';
 import { SignalPathPanel } from '../components/signal-path.tsx';
-import { khz } from '../format.ts';
+import { describeFormat, khz } from '../format.ts';
 import { attempt, libraryVersion, outputs, playerState, refresh, settings, useRoots, useStore } from '../store.ts';
 import { setTheme, theme, type ThemeChoice } from '../theme.ts';
-import type { OutputListingWire, OutputModeName, OutputStateWire, Settings, SignalPathWire, TrackProofWire } from '../wire.ts';
+import type { OutputListingWire, OutputModeName, OutputVerifyResult, Settings } from '../wire.ts';
 
 export function SettingsView() {
   const cfg = useStore(settings);
@@ -159,20 +159,27 @@ function OutputOptions({ cfg, list }: { cfg: Settings; list: OutputListingWire[]
   );
 }
 
-interface VerifyAnswer {
-  output: OutputStateWire | null;
-  signalPath: SignalPathWire | null;
-  proof: TrackProofWire | null;
-}
+const TEST_SIGNALS = [
+  { label: '16-bit / 44.1 kHz', bits: 16, rate: 44100 },
+  { label: '24-bit / 48 kHz', bits: 24, rate: 48000 },
+  { label: '24-bit / 96 kHz', bits: 24, rate: 96000 },
+  { label: '24-bit / 192 kHz', bits: 24, rate: 192000 },
+] as const;
 
-/** Plays a short test signal into the chosen device and shows what was negotiated and the verdict. */
+/**
+ * Plays a one-second test signal into the chosen output (POST /api/outputs/verify) and shows the
+ * finding: the verdict, the format the driver negotiated, the proof and, for a file output, the
+ * bytes compared with the signal.
+ */
 function VerifyOutput({ cfg }: { cfg: Settings }) {
   const [busy, setBusy] = useState(false);
-  const [answer, setAnswer] = useState<VerifyAnswer | null>(null);
+  const [signal, setSignal] = useState(0);
+  const [answer, setAnswer] = useState<OutputVerifyResult | null>(null);
   const run = async () => {
     setBusy(true);
     setAnswer(null);
-    const r = await attempt(() => api.post<VerifyAnswer>('/api/outputs/verify', { name: cfg.output.name, mode: cfg.output.mode }));
+    const { bits, rate } = TEST_SIGNALS[signal]!;
+    const r = await attempt(() => api.post<OutputVerifyResult>('/api/outputs/verify', { mode: cfg.output.mode, bits, rate }));
     setBusy(false);
     if (r) setAnswer(r);
   };
@@ -180,9 +187,21 @@ function VerifyOutput({ cfg }: { cfg: Settings }) {
     <section class="card verify">
       <div class="row">
         <button type="button" class="primary" onClick={() => void run()} disabled={busy} data-testid="verify">{busy ? 'Verifying…' : 'Verify'}</button>
-        <span class="muted">Plays a short, quiet test signal into <code>{cfg.output.name || 'the default device'}</code> ({cfg.output.mode}) and reports the format the driver negotiated and whether the samples arrived unchanged.</span>
+        <select value={signal} aria-label="Test signal" onChange={(e) => setSignal(Number((e.currentTarget as HTMLSelectElement).value))}>
+          {TEST_SIGNALS.map((t, i) => <option key={t.label} value={i}>{t.label}</option>)}
+        </select>
+        <span class="muted">Plays a one-second, quiet test signal into <code>{cfg.output.name || 'the default device'}</code> ({cfg.output.mode}) and reports the format the driver negotiated and whether the samples arrived unchanged.</span>
       </div>
-      {answer && <SignalPathPanel path={answer.signalPath} output={answer.output} proof={answer.proof ? { proof: answer.proof, path: 'test signal' } : null} />}
+      {answer && (
+        <div data-testid="verify-result" data-bit-perfect={String(answer.bitPerfect)}>
+          <p class={answer.bitPerfect ? 'ok-text' : 'warn-text'} data-testid="verify-summary"><strong>{answer.bitPerfect ? 'Verified bit-perfect' : 'Not bit-perfect'}:</strong> {answer.summary}.</p>
+          {answer.capture && (
+            <p class="muted" data-testid="verify-capture">File <code>{answer.capture.file}</code>: {answer.capture.bytesCompared} bytes compared with the test signal,{' '}
+              {answer.capture.equal ? 'all equal.' : `first difference at byte ${answer.capture.firstDifference}.`}</p>
+          )}
+          <SignalPathPanel path={answer.signalPath} output={answer.output} proof={{ proof: answer.proof, path: `test signal ${describeFormat(answer.signal.format)}` }} />
+        </div>
+      )}
     </section>
   );
 }
