@@ -174,3 +174,22 @@ export const EqResponseRequestSchema = z.object({
   points: z.number().int().min(2).max(2000).optional(),
   rate: z.number().int().min(8000).max(1_536_000).optional(),
 }).strict();
+
+/** POST /api/eq/response answer: the magnitude response, and what the automatic preamp adds on top of the given one (<= 0 dB). */
+export const EqResponseSchema = z.object({
+  points: z.array(z.object({ hz: z.number(), db: z.number() }).strict()).readonly(),
+  autoPreampDb: z.number(),
+}).strict();
+export type EqResponseWire = z.infer<typeof EqResponseSchema>;
+
+// ---- doctor ----
+
+/** One finding of GET /api/doctor (`{ findings }`): a stable rule id, what was found, and what to do ('' when ok). */
+export const DoctorFindingSchema = z.object({
+  level: z.enum(['ok', 'warning', 'problem']),
+  id: z.string(),
+  title: z.string(),
+  detail: z.string(),
+  fix: z.string(),
+}).strict();
+export type DoctorFindingWire = z.infer<typeof DoctorFindingSchema>;

@@ -7,7 +7,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { PlayerStateSchema, QueueSnapshotSchema } from '../../src/protocol/player.ts';
-import { AURIS_SERVER_HEADER } from '../../src/protocol/http.ts';
+import { AURIS_SERVER_HEADER, DoctorFindingSchema } from '../../src/protocol/http.ts';
 import { SettingsSchema } from '../../src/protocol/settings.ts';
 import { OutputListingSchema } from '../../src/protocol/formats.ts';
 import { AURIS_VERSION } from '../../src/util/version.ts';
@@ -141,7 +141,8 @@ test('volume, outputs, settings and doctor', async () => {
 
     const doctor = await req(s, 'GET', '/api/doctor');
     assert.equal(doctor.statusCode, 200);
-    assert.ok(Array.isArray((doctor.json() as { findings: unknown }).findings));
+    const findings = DoctorFindingSchema.array().parse((doctor.json() as { findings: unknown }).findings);
+    assert.ok(findings.length > 0 && findings.every((f) => f.id !== ''));
   } finally {
     await s.close();
   }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InjectOptions } from 'fastify';
+import { EqResponseSchema } from '../../src/protocol/http.ts';
 import { openTestServer, type TestServer } from './helpers/server.ts';
 
 const HOST = '127.0.0.1:7700';
@@ -143,7 +144,7 @@ test('POST /api/eq/response: the HD 650 preset at 44.1 kHz against its known fig
     const { settings } = (await req(s, 'POST', '/api/eq/import', { text: HD650, name: 'p.txt' })).json() as { settings: Record<string, unknown> };
     const res = await req(s, 'POST', '/api/eq/response', { settings, points: 50, rate: 44100 });
     assert.equal(res.statusCode, 200, res.body);
-    const r = res.json() as { points: { hz: number; db: number }[]; autoPreampDb: number };
+    const r = EqResponseSchema.parse(res.json());
     assert.equal(r.points.length, 50);
     assert.equal(r.points[0]!.hz, 20);
     assert.equal(r.points[49]!.hz, 20000);

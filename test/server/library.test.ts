@@ -9,6 +9,10 @@ import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import WebSocket from 'ws';
 import { CoreEventSchema, type CoreEvent } from '../../src/protocol/events.ts';
+import {
+  AlbumAnalysisSchema, AlbumDetailSchema, AlbumSchema, FolderListingSchema, LibraryStatsSchema, MusicFolderSchema, MusicFolderSuggestionSchema,
+  NamedCountSchema, pagedSchema, PlaylistSummarySchema, StoredPlaylistSchema, TrackSchema, YearCountSchema,
+} from '../../src/protocol/library.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { listen } from '../../src/server/start.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -44,7 +48,7 @@ test('library routes: add a folder, see the scan as events, albums, search, fold
     const scanned = new Promise<void>((resolve) => library.on((e) => { if (e.type === 'scan-done') resolve(); }));
     const added = await req('POST', '/api/library/roots', { path: music });
     assert.equal(added.statusCode, 201, added.body);
-    assert.equal((added.json() as { path: string }).path, music);
+    assert.equal(MusicFolderSchema.parse(added.json()).path, music);
     await scanned;
     await new Promise((r) => setTimeout(r, 100));
     const scans = events.filter((e): e is Extract<CoreEvent, { type: 'scan' }> => e.type === 'scan');
@@ -52,28 +56,32 @@ test('library routes: add a folder, see the scan as events, albums, search, fold
     assert.equal(scans.at(-1)?.phase, 'done');
     assert.ok(events.some((e) => e.type === 'changed' && e.flags.includes('database')));
 
-    const stats = (await req('GET', '/api/library/stats')).json() as { albums: number; songs: number };
+    // Every answer parses with its schema in src/protocol/library.ts (strict: no field the schema does not name).
+    const stats = LibraryStatsSchema.parse((await req('GET', '/api/library/stats')).json());
     assert.deepEqual([stats.albums, stats.songs], [2, 3]);
-    const suggestion = (await req('GET', '/api/library/suggestion')).json() as { path: string; exists: boolean };
+    const suggestion = MusicFolderSuggestionSchema.parse((await req('GET', '/api/library/suggestion')).json());
     assert.ok(path.isAbsolute(suggestion.path));
     assert.equal(typeof suggestion.exists, 'boolean');
-    const page = (await req('GET', '/api/library/albums?limit=1&sort=title')).json() as { items: { id: number; title: string; artId: number | null }[]; total: number };
+    const page = pagedSchema(AlbumSchema).parse((await req('GET', '/api/library/albums?limit=1&sort=title')).json());
     assert.equal(page.total, 2);
     assert.deepEqual(page.items.map((a) => a.title), ['Another Album']);
-    const all = (await req('GET', '/api/library/albums')).json() as { items: { id: number; title: string; artId: number | null }[] };
+    const all = pagedSchema(AlbumSchema).parse((await req('GET', '/api/library/albums')).json());
     const homo = all.items.find((a) => a.title === 'Homogenic')!;
-    const album = (await req('GET', `/api/library/albums/${homo.id}`)).json() as { tracks: { id: number; title: string }[] };
+    const album = AlbumDetailSchema.parse((await req('GET', `/api/library/albums/${homo.id}`)).json());
     assert.deepEqual(album.tracks.map((x) => x.title), ['Hunter', 'Jóga']);
-    const found = (await req('GET', `/api/library/search?q=${encodeURIComponent('joga')}`)).json() as { items: { title: string }[]; total: number };
+    const found = pagedSchema(TrackSchema).parse((await req('GET', `/api/library/search?q=${encodeURIComponent('joga')}`)).json());
     assert.deepEqual(found.items.map((x) => x.title), ['Jóga']);
-    const top = (await req('GET', '/api/library/folders')).json() as { folders: { uri: string }[] };
+    const top = FolderListingSchema.parse((await req('GET', '/api/library/folders')).json());
     assert.deepEqual(top.folders.map((f) => f.uri), ['Björk', 'Other']);
-    const folder = (await req('GET', `/api/library/folders?uri=${encodeURIComponent('Björk/Homogenic')}`)).json() as { tracks: { title: string }[] };
+    const folder = FolderListingSchema.parse((await req('GET', `/api/library/folders?uri=${encodeURIComponent('Björk/Homogenic')}`)).json());
     assert.deepEqual(folder.tracks.map((x) => x.title), ['Hunter', 'Jóga']);
-    const track = (await req('GET', `/api/library/tracks/${album.tracks[0]!.id}`)).json() as { title: string; path: string };
+    const track = TrackSchema.parse((await req('GET', `/api/library/tracks/${album.tracks[0]!.id}`)).json());
     assert.equal(track.title, 'Hunter');
-    assert.deepEqual(((await req('GET', '/api/library/artists')).json() as { items: { name: string }[] }).items.map((a) => a.name), ['Björk', 'Someone']);
-    assert.deepEqual(((await req('GET', '/api/library/genres')).json() as { items: { name: string }[] }).items.map((a) => a.name), ['Electronic']);
+    assert.deepEqual(pagedSchema(NamedCountSchema).parse((await req('GET', '/api/library/artists')).json()).items.map((a) => a.name), ['Björk', 'Someone']);
+    assert.deepEqual(pagedSchema(NamedCountSchema).parse((await req('GET', '/api/library/albumartists')).json()).items.map((a) => a.name), ['Björk', 'Someone']);
+    assert.deepEqual(pagedSchema(NamedCountSchema).parse((await req('GET', '/api/library/genres')).json()).items.map((a) => a.name), ['Electronic']);
+    assert.deepEqual(pagedSchema(YearCountSchema).parse((await req('GET', '/api/library/years')).json()).items.map((y) => y.year), [1997, 2001]);
+    assert.deepEqual(MusicFolderSchema.array().parse((await req('GET', '/api/library/roots')).json()).map((r) => r.path), [music]);
 
     // art by id: the stored image, or a WebP thumbnail
     const original = await req('GET', `/api/art/album/${homo.id}`);
@@ -111,14 +119,14 @@ test('library routes: add a folder, see the scan as events, albums, search, fold
 
     // stored playlists
     assert.equal((await req('PUT', '/api/playlists/Mix', { entries: [album.tracks[1]!.id, 'Other/Album/01.flac'] })).statusCode, 204);
-    const mix = (await req('GET', '/api/playlists/Mix')).json() as { entries: { uri: string; trackId: number | null }[] };
+    const mix = StoredPlaylistSchema.parse((await req('GET', '/api/playlists/Mix')).json());
     assert.deepEqual(mix.entries.map((e) => e.uri), ['Björk/Homogenic/02.flac', 'Other/Album/01.flac']);
     assert.equal((await req('POST', '/api/playlists/Mix/rename', { to: 'Mix 2' })).statusCode, 204);
-    assert.deepEqual(((await req('GET', '/api/playlists')).json() as { name: string }[]).map((p) => p.name), ['Mix 2']);
+    assert.deepEqual(PlaylistSummarySchema.array().parse((await req('GET', '/api/playlists')).json()).map((p) => p.name), ['Mix 2']);
     assert.equal((await req('DELETE', '/api/playlists/Mix 2')).statusCode, 204);
     assert.equal((await req('GET', '/api/playlists/Mix 2')).statusCode, 404);
 
-    const analysis = (await req('GET', `/api/analysis/album/${homo.id}`)).json() as { tracks: { title: string; dr: number | null; analysedAt: number | null }[] };
+    const analysis = AlbumAnalysisSchema.parse((await req('GET', `/api/analysis/album/${homo.id}`)).json());
     assert.deepEqual(analysis.tracks.map((x) => [x.title, x.analysedAt]), [['Hunter', null], ['Jóga', null]]);
 
     assert.equal((await req('POST', '/api/library/scan', { rootId: 999 })).statusCode, 404);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PlaylistImportSchema } from '../../src/protocol/http.ts';
+import { PlaylistImportResultSchema } from '../../src/protocol/library.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { checkAccess, errorOf, openTestServer, send, writeWav } from './helpers/server.ts';
 
@@ -34,7 +35,7 @@ test('M3U8 over HTTP: the export equals the library\'s own, and importing it giv
 
     const imported = await send(s.app, 'POST', '/api/playlists/import', { name: 'Back again', text: res.body });
     assert.equal(imported.statusCode, 201, imported.body);
-    assert.deepEqual(imported.json(), { name: 'Back again', entries: 3, skipped: 0 });
+    assert.deepEqual(PlaylistImportResultSchema.parse(imported.json()), { name: 'Back again', entries: 3, skipped: 0 });
     assert.deepEqual(service.library.playlist('Back again')!.entries.map((e) => e.trackId), order);
     // Exported again: the same text.
     assert.equal((await send(s.app, 'GET', '/api/playlists/Back%20again/m3u8')).body, res.body);

@@ -133,25 +133,6 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     await page.close();
   });
 
-  test('settings: Verify plays the test signal into the file: output and shows bit-perfect, the negotiated format and the bytes compared', async () => {
-    const page = await open('settings');
-    await page.selectOption('select[aria-label="Test signal"]', { label: '24-bit / 96 kHz' });
-    await page.click('[data-testid=verify]');
-    await page.waitForSelector('[data-testid=verify-result]', { timeout: 30_000 });
-    assert.equal(await page.getAttribute('[data-testid=verify-result]', 'data-bit-perfect'), 'true');
-    assert.match((await page.textContent('[data-testid=verify-summary]'))!, /^Verified bit-perfect: the 24-bit\/96000 Hz test signal reached .* \(exclusive, S24_3LE\) unchanged/);
-    // The capture file holds what the page says: the bytes of a 24/96 stereo WAV of one second.
-    const written = readFileSync(capture);
-    assert.equal((await page.textContent('[data-testid=verify-capture]'))!, `File ${capture}: ${written.length} bytes compared with the test signal, all equal.`);
-    const wav = wavData(capture);
-    assert.deepEqual([wav.bits, wav.rate, wav.channels, wav.data.length], [24, 96000, 2, 96000 * 2 * 3]);
-    assert.equal(await page.getAttribute('[data-testid=verify-result] .signal-path .verdict', 'data-verdict'), 'bit-perfect');
-    assert.match((await page.textContent('[data-testid=verify-result] [data-testid=proof]'))!, /MD5/);
-    assert.match((await page.textContent('[data-testid=verify-result]'))!, /24-bit, 96 kHz, 2 ch/);
-    await screenshot(page, 'settings-verify');
-    await page.close();
-  });
-
   test('first run: the empty library says how to add a folder; adding one shows its albums', async () => {
     const page = await open('library');
     await page.waitForSelector('[data-testid=first-run]');
@@ -515,6 +496,31 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
       await screenshot(page, `phone-${view}`);
       await page.close();
     }
+  });
+
+  // Last of the captures: a file output writes a new numbered file when the format changes (the
+  // verify's 24/96 after the albums' 16/44.1 goes to out-2.wav), so it comes after the tests that read out.wav.
+  test('settings: Verify plays the test signal into the file: output and shows bit-perfect, the negotiated format and the bytes compared', async () => {
+    const page = await open('settings');
+    await page.selectOption('select[aria-label="Test signal"]', { label: '24-bit / 96 kHz' });
+    await page.click('[data-testid=verify]');
+    await page.waitForSelector('[data-testid=verify-result]', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('[data-testid=verify-result]', 'data-bit-perfect'), 'true');
+    assert.match((await page.textContent('[data-testid=verify-summary]'))!, /^Verified bit-perfect: the 24-bit\/96000 Hz test signal reached .* \(exclusive, S24_3LE\) unchanged/);
+    // The capture file holds what the page says: the bytes of a 24/96 stereo WAV of one second. (The
+    // file output started a numbered file beside out.wav if an earlier test left another format there.)
+    const file = (await page.textContent('[data-testid=verify-capture] code'))!;
+    assert.match(path.basename(file), /^out(-\d+)?\.wav$/);
+    assert.equal(path.dirname(file), path.dirname(capture));
+    const written = readFileSync(file);
+    assert.equal((await page.textContent('[data-testid=verify-capture]'))!, `File ${file}: ${written.length} bytes compared with the test signal, all equal.`);
+    const wav = wavData(file);
+    assert.deepEqual([wav.bits, wav.rate, wav.channels, wav.data.length], [24, 96000, 2, 96000 * 2 * 3]);
+    assert.equal(await page.getAttribute('[data-testid=verify-result] .signal-path .verdict', 'data-verdict'), 'bit-perfect');
+    assert.match((await page.textContent('[data-testid=verify-result] [data-testid=proof]'))!, /MD5/);
+    assert.match((await page.textContent('[data-testid=verify-result]'))!, /24-bit, 96 kHz, 2 ch/);
+    await screenshot(page, 'settings-verify');
+    await page.close();
   });
 
   test('no page error or console error in any of the above', () => {

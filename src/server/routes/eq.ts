@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AurisCore } from '../../core/api.ts';
 import { eqResponseCurve, eqState, importEqText, saveCustomEq } from '../../core/eq.ts';
-import { EqImportSchema, EqResponseRequestSchema, EqSaveSchema } from '../../protocol/http.ts';
+import { EqImportSchema, EqResponseRequestSchema, EqSaveSchema, type EqResponseWire } from '../../protocol/http.ts';
 import { AurisError } from '../../util/errors.ts';
 import { parseRequest } from '../validate.ts';
 
@@ -20,7 +20,7 @@ export function eqRoutes(app: FastifyInstance, core: AurisCore, dataFolder: stri
     const { text, name } = parseRequest(EqImportSchema, req.body, 'eq import');
     return importEqText(text, name);
   });
-  app.post('/api/eq/response', async (req) => {
+  app.post('/api/eq/response', async (req): Promise<EqResponseWire> => {
     const { settings, points, rate } = parseRequest(EqResponseRequestSchema, req.body, 'eq response');
     return eqResponseCurve(settings, points, rate);
   });

@@ -12,6 +12,10 @@ import {
   AlbumsQuerySchema, ArtQuerySchema, FolderQuerySchema, LibraryRootSchema, LibraryScanSchema, PageQuerySchema,
   PlaylistImportSchema, PlaylistRenameSchema, PlaylistSaveSchema, PLAYLIST_TEXT_MAX, SearchQuerySchema,
 } from '../../protocol/http.ts';
+import type {
+  AlbumAnalysisWire, AlbumDetailWire, AlbumWire, FolderListingWire, LibraryStatsWire, MusicFolderSuggestionWire, MusicFolderWire,
+  NamedCountWire, Paged, PlaylistImportResultWire, PlaylistSummaryWire, StoredPlaylistWire, TrackWire, YearCountWire,
+} from '../../protocol/library.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import { aurisFolders, comparablePath } from '../../util/platform-paths.ts';
 import type { EventHub } from '../event-hub.ts';
@@ -40,41 +44,43 @@ export function libraryRoutes(app: FastifyInstance, service: LibraryService | nu
     });
   };
 
-  app.get('/api/library/stats', async () => lib().library.stats());
-  app.get('/api/library/albums', async (req) => {
+  // Each answer is typed with its schema in src/protocol/library.ts: a record the library changes
+  // without its schema does not compile here.
+  app.get('/api/library/stats', async (): Promise<LibraryStatsWire> => lib().library.stats());
+  app.get('/api/library/albums', async (req): Promise<Paged<AlbumWire>> => {
     const q = parseRequest(AlbumsQuerySchema, req.query, 'albums');
     return lib().library.albums(q);
   });
-  app.get<{ Params: { id: string } }>('/api/library/albums/:id', async (req) => {
+  app.get<{ Params: { id: string } }>('/api/library/albums/:id', async (req): Promise<AlbumDetailWire> => {
     const id = parseId(req.params.id, 'album id');
     return lib().library.album(id) ?? notFound('album', id);
   });
-  app.get('/api/library/artists', async (req) => lib().library.artists(parseRequest(PageQuerySchema, req.query, 'artists')));
-  app.get('/api/library/albumartists', async (req) => lib().library.albumArtists(parseRequest(PageQuerySchema, req.query, 'album artists')));
-  app.get('/api/library/genres', async (req) => lib().library.genres(parseRequest(PageQuerySchema, req.query, 'genres')));
-  app.get('/api/library/years', async (req) => lib().library.years(parseRequest(PageQuerySchema, req.query, 'years')));
-  app.get('/api/library/folders', async (req) => lib().library.listFolder(parseRequest(FolderQuerySchema, req.query, 'folder').uri));
-  app.get('/api/library/search', async (req) => {
+  app.get('/api/library/artists', async (req): Promise<Paged<NamedCountWire>> => lib().library.artists(parseRequest(PageQuerySchema, req.query, 'artists')));
+  app.get('/api/library/albumartists', async (req): Promise<Paged<NamedCountWire>> => lib().library.albumArtists(parseRequest(PageQuerySchema, req.query, 'album artists')));
+  app.get('/api/library/genres', async (req): Promise<Paged<NamedCountWire>> => lib().library.genres(parseRequest(PageQuerySchema, req.query, 'genres')));
+  app.get('/api/library/years', async (req): Promise<Paged<YearCountWire>> => lib().library.years(parseRequest(PageQuerySchema, req.query, 'years')));
+  app.get('/api/library/folders', async (req): Promise<FolderListingWire> => lib().library.listFolder(parseRequest(FolderQuerySchema, req.query, 'folder').uri));
+  app.get('/api/library/search', async (req): Promise<Paged<TrackWire>> => {
     const { q, ...page } = parseRequest(SearchQuerySchema, req.query, 'search');
     return lib().library.search(q, page);
   });
-  app.get<{ Params: { id: string } }>('/api/library/tracks/:id', async (req) => {
+  app.get<{ Params: { id: string } }>('/api/library/tracks/:id', async (req): Promise<TrackWire> => {
     const id = parseId(req.params.id, 'track id');
     return lib().library.track(id) ?? notFound('track', id);
   });
 
   // ---- music folders and scans ----
 
-  app.get('/api/library/roots', async () => lib().library.roots());
+  app.get('/api/library/roots', async (): Promise<MusicFolderWire[]> => lib().library.roots());
   /** The platform's music folder, offered on a first run with an empty library. */
-  app.get('/api/library/suggestion', async () => {
+  app.get('/api/library/suggestion', async (): Promise<MusicFolderSuggestionWire> => {
     const music = aurisFolders().music;
     return { path: music, exists: existsSync(music) };
   });
   app.post('/api/library/roots', async (req, reply) => {
     const { path: folder } = parseRequest(LibraryRootSchema, req.body, 'music folder');
     if (!path.isAbsolute(folder)) throw new AurisError('E_INVALID_ARGUMENT', `a music folder is an absolute path, not ${JSON.stringify(folder)}`, { path: folder });
-    const root = await lib().addRoot(folder);
+    const root: MusicFolderWire = await lib().addRoot(folder);
     scanInBackground(root.id);
     return reply.code(201).send(root);
   });
@@ -114,7 +120,7 @@ export function libraryRoutes(app: FastifyInstance, service: LibraryService | nu
 
   // ---- stored playlists ----
 
-  app.get('/api/playlists', async () => lib().library.playlists());
+  app.get('/api/playlists', async (): Promise<PlaylistSummaryWire[]> => lib().library.playlists());
   /**
    * Playlists as M3U8 files: paths relative to the first music folder (MPD's way; the library's own
    * export of a file saved there), and imported the same way. An import naming a path outside the
@@ -129,9 +135,10 @@ export function libraryRoutes(app: FastifyInstance, service: LibraryService | nu
   });
   app.post('/api/playlists/import', { bodyLimit: PLAYLIST_TEXT_MAX * 2 }, async (req, reply) => {
     const { name, text } = parseRequest(PlaylistImportSchema, req.body, 'playlist import');
-    return reply.code(201).send(await lib().importPlaylistText(text, name, playlistDir(), 'refuse'));
+    const stored: PlaylistImportResultWire = await lib().importPlaylistText(text, name, playlistDir(), 'refuse');
+    return reply.code(201).send(stored);
   });
-  app.get<{ Params: { name: string } }>('/api/playlists/:name', async (req) => lib().library.playlist(req.params.name) ?? notFound('playlist', req.params.name));
+  app.get<{ Params: { name: string } }>('/api/playlists/:name', async (req): Promise<StoredPlaylistWire> => lib().library.playlist(req.params.name) ?? notFound('playlist', req.params.name));
   app.put<{ Params: { name: string } }>('/api/playlists/:name', async (req, reply) => {
     const { entries } = parseRequest(PlaylistSaveSchema, req.body, 'playlist');
     lib().library.savePlaylist(req.params.name, entries);
@@ -150,7 +157,7 @@ export function libraryRoutes(app: FastifyInstance, service: LibraryService | nu
   // ---- analysis ----
 
   /** An album's tracks with their measurements (DR, loudness, true bit depth, authenticity). */
-  app.get<{ Params: { id: string } }>('/api/analysis/album/:id', async (req) => {
+  app.get<{ Params: { id: string } }>('/api/analysis/album/:id', async (req): Promise<AlbumAnalysisWire> => {
     const id = parseId(req.params.id, 'album id');
     const found = lib().library.album(id) ?? notFound('album', id);
     return {

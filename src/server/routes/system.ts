@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AurisCore } from '../../core/api.ts';
 import { diagnose, gatherFacts } from '../../core/doctor.ts';
-import { OutputSelectSchema, OutputVerifyRequestSchema, VolumeRequestSchema } from '../../protocol/http.ts';
+import { OutputSelectSchema, OutputVerifyRequestSchema, VolumeRequestSchema, type DoctorFindingWire } from '../../protocol/http.ts';
 import { SettingsPatchSchema } from '../../protocol/settings.ts';
 import { checkOutputName } from '../sources.ts';
 import { parseRequest } from '../validate.ts';
@@ -39,5 +39,5 @@ export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDi
     return core.settings.update(patch);
   });
 
-  app.get('/api/doctor', async () => ({ findings: diagnose(await gatherFacts()) }));
+  app.get('/api/doctor', async (): Promise<{ findings: DoctorFindingWire[] }> => ({ findings: diagnose(await gatherFacts()) }));
 }

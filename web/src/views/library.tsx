@@ -312,29 +312,20 @@ export function TrackRow({ track }: { track: Track }) {
 }
 
 function SearchResults({ q, version }: { q: string; version: number }) {
-  const [albums, setAlbums] = useState<readonly Album[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const key = `${q}|${version}`;
   const load = useMemo(() => async (offset: number, limit: number) => {
-    const r = await api.get<SearchAnswer>(`/api/library/search${qs({ q, offset, limit })}`);
-    const tracks = r.tracks ?? { items: r.items ?? [], total: r.total ?? 0 };
+    const tracks = await api.get<Paged<Track>>(`/api/library/search${qs({ q, offset, limit })}`);
     setTotal(tracks.total);
-    if (offset === 0 && r.albums) setAlbums(r.albums.items);
     return tracks.items;
   }, [key]);
   useEffect(() => {
     setTotal(null);
-    setAlbums([]);
     void attempt(async () => { await load(0, 60); });
   }, [key]);
   return (
     <div class="search-results view-fill" data-testid="search-results">
-      {albums.length > 0 && (
-        <div class="album-strip" aria-label="Albums found">
-          {albums.slice(0, 12).map((a) => <AlbumCard key={a.id} album={a} />)}
-        </div>
-      )}
-      {total === 0 && albums.length === 0 && <p class="muted">Nothing matches “{q}”.</p>}
+      {total === 0 && <p class="muted">Nothing matches “{q}”.</p>}
       {total !== null && total > 0 && (
         <VirtualGrid<Track>
           label="Tracks found"
@@ -350,10 +341,3 @@ function SearchResults({ q, version }: { q: string; version: number }) {
   );
 }
 
-/** The search answer: tracks (paged), and the albums and artists whose names match. */
-interface SearchAnswer {
-  tracks?: Paged<Track>;
-  albums?: Paged<Album>;
-  items?: readonly Track[];
-  total?: number;
-}

@@ -9,16 +9,9 @@ import { enqueue } from '../actions.ts';
 import { api, authUrl } from '../api.ts';
 import { count } from '../format.ts';
 import { attempt, libraryVersion, notify, useStore } from '../store.ts';
-import type { PlaylistSummary, StoredPlaylist } from '../wire.ts';
+import type { PlaylistImportResult, PlaylistSummary, StoredPlaylist } from '../wire.ts';
 
 const playlistPath = (name: string) => `/api/playlists/${encodeURIComponent(name)}`;
-
-/** What POST /api/playlists/import stored. */
-interface PlaylistImportResult {
-  readonly name: string;
-  readonly entries: number;
-  readonly skipped: number;
-}
 
 export function PlaylistsView() {
   const version = useStore(libraryVersion);
