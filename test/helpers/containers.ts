@@ -1,6 +1,7 @@
 // Hand-built container files for cases no tool writes: RIFF/RF64 and AIFF chunks assembled byte
 // by byte, and DSF / DSDIFF writers made from the layouts in shared/specs/dsp.md section 6.
 
+import { readFileSync } from 'node:fs';
 import { BIT_REVERSE } from '../../src/decoders/plugins/dsf/index.ts';
 
 /** Concatenates byte arrays. */
@@ -151,4 +152,24 @@ export function dsdiffFile(o: { rate: number; channels: number; msb: Uint8Array;
     chunk(o.dst ? 'DST ' : 'DSD ', o.msb, be),
   );
   return concat(ascii('FRM8'), uint(body.length, 8, true), body);
+}
+
+/** The data chunk of a WAV file and its format fields. */
+export function wavData(file: string): { data: Buffer; bits: number; channels: number; rate: number } {
+  const b = readFileSync(file);
+  if (b.toString('latin1', 0, 4) !== 'RIFF' && b.toString('latin1', 0, 4) !== 'RF64') throw new Error(`${file} is not a WAV file`);
+  let p = 12;
+  let fmt: { bits: number; channels: number; rate: number } | null = null;
+  while (p + 8 <= b.length) {
+    const id = b.toString('latin1', p, p + 4);
+    const size = b.readUInt32LE(p + 4);
+    if (id === 'fmt ') fmt = { channels: b.readUInt16LE(p + 10), rate: b.readUInt32LE(p + 12), bits: b.readUInt16LE(p + 22) };
+    if (id === 'data') {
+      if (!fmt) throw new Error(`${file}: data before fmt`);
+      const end = size === 0xffffffff ? b.length : Math.min(b.length, p + 8 + size);
+      return { data: b.subarray(p + 8, end), ...fmt };
+    }
+    p += 8 + size + (size & 1);
+  }
+  throw new Error(`${file}: no data chunk`);
 }

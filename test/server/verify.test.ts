@@ -10,25 +10,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { testSignal } from '../../src/core/output-verify.ts';
 import { OutputVerifyResultSchema, type OutputVerifyResult } from '../../src/protocol/http.ts';
+import { wavData } from '../helpers/containers.ts';
 import { until } from '../helpers/core.ts';
 import { checkAccess, errorOf, openTestServer, send } from './helpers/server.ts';
 
 const TOKEN = 'verify-token-9';
-
-/** The data chunk of a WAV file and its fmt fields (read here, not with the code under test). */
-function wavParts(bytes: Buffer): { channels: number; rate: number; bits: number; data: Buffer } {
-  assert.equal(bytes.toString('latin1', 0, 4), 'RIFF');
-  let p = 12;
-  let fmt: { channels: number; rate: number; bits: number } | null = null;
-  while (p + 8 <= bytes.length) {
-    const id = bytes.toString('latin1', p, p + 4);
-    const size = bytes.readUInt32LE(p + 4);
-    if (id === 'fmt ') fmt = { channels: bytes.readUInt16LE(p + 10), rate: bytes.readUInt32LE(p + 12), bits: bytes.readUInt16LE(p + 22) };
-    if (id === 'data') return { ...fmt!, data: bytes.subarray(p + 8, p + 8 + size) };
-    p += 8 + size + (size & 1);
-  }
-  throw new Error('no data chunk');
-}
 
 test('verify into a file: output in the capture folder: bit-perfect, the file\'s bytes are the test signal, the proof\'s MD5 is the signal\'s', { timeout: 60_000 }, async () => {
   const s = await openTestServer({ token: TOKEN });
@@ -51,7 +37,7 @@ test('verify into a file: output in the capture folder: bit-perfect, the file\'s
       const written = readFileSync(file);
       assert.ok(written.equals(Buffer.from(testSignal(rate, bits).wav)), 'the file is the test signal, byte for byte');
       assert.deepEqual(r.capture, { file, bytesCompared: written.length, equal: true, firstDifference: null });
-      const wav = wavParts(written);
+      const wav = wavData(file);
       assert.deepEqual([wav.channels, wav.rate, wav.bits, wav.data.length], [2, rate, bits, rate * 2 * (bits / 8)]);
       // FLAC's MD5 layout for 16 and 24 bits is the little-endian bytes WAV holds.
       const md5 = createHash('md5').update(wav.data).digest('hex');
@@ -92,7 +78,7 @@ test('verify: the settings\' output (null) by default; a software volume is "enh
     assert.equal(r.capture?.equal, false);
     // The volume stage widened the samples to 24 bits (dithered): the file is another format, and says so from its header on.
     assert.equal(r.output?.format.validBits, 24);
-    assert.equal(wavParts(readFileSync(file)).bits, 24);
+    assert.equal(wavData(file).bits, 24);
     assert.equal(r.capture?.firstDifference, 4, 'the RIFF sizes already differ');
     assert.match(r.summary, /^the 16-bit\/44100 Hz test signal reached .* changed: /);
     assert.match(r.summary, /volume/i);

@@ -3,7 +3,7 @@
 // Chromium driven by playwright-core. Screenshots go to .cache/screenshots/web (git-ignored).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startCore, type Core } from '../../../src/core/index.ts';
@@ -75,25 +75,7 @@ export function makeLibrary(root: string, albums: readonly AlbumSpec[]): Map<str
   return made;
 }
 
-/** The data chunk of a WAV file and its format fields. */
-export function wavData(file: string): { data: Buffer; bits: number; channels: number; rate: number } {
-  const b = readFileSync(file);
-  if (b.toString('latin1', 0, 4) !== 'RIFF' && b.toString('latin1', 0, 4) !== 'RF64') throw new Error(`${file} is not a WAV file`);
-  let p = 12;
-  let fmt: { bits: number; channels: number; rate: number } | null = null;
-  while (p + 8 <= b.length) {
-    const id = b.toString('latin1', p, p + 4);
-    const size = b.readUInt32LE(p + 4);
-    if (id === 'fmt ') fmt = { channels: b.readUInt16LE(p + 10), rate: b.readUInt32LE(p + 12), bits: b.readUInt16LE(p + 22) };
-    if (id === 'data') {
-      if (!fmt) throw new Error(`${file}: data before fmt`);
-      const end = size === 0xffffffff ? b.length : Math.min(b.length, p + 8 + size);
-      return { data: b.subarray(p + 8, end), ...fmt };
-    }
-    p += 8 + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
+export { wavData } from '../../helpers/containers.ts';
 
 export interface RunningApp {
   readonly core: Core;
