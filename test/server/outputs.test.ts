@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { OutputListingSchema } from '../../src/protocol/formats.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { errorOf, openTestServer, send } from './helpers/server.ts';
 
@@ -89,5 +90,28 @@ test('a server made with fileOutputDir null takes no file: output over HTTP; one
     assert.equal((await send(own.app, 'POST', '/api/outputs/select', { name: `file:${path.join(own.core.dataFolder, 'captures', 'x.wav')}` })).statusCode, 403);
   } finally {
     await own.close();
+  }
+});
+
+test('GET /api/outputs offers a WAV file in the capture folder (once, and selectable); none without a capture folder', async () => {
+  const s = await openTestServer();
+  try {
+    const offered = `file:${path.join(s.core.dataFolder, 'captures', 'capture.wav')}`;
+    const listed = OutputListingSchema.array().parse((await send(s.app, 'GET', '/api/outputs')).json());
+    const entry = listed.find((o) => o.name === offered);
+    assert.ok(entry, listed.map((o) => o.name).join(', '));
+    assert.deepEqual([entry.selected, entry.modes, entry.capabilities?.formats], [false, ['exclusive'], 'any']);
+    assert.equal((await send(s.app, 'POST', '/api/outputs/select', { name: offered })).statusCode, 204);
+    const after = OutputListingSchema.array().parse((await send(s.app, 'GET', '/api/outputs')).json());
+    assert.deepEqual(after.filter((o) => o.name.startsWith('file:')).map((o) => [o.name, o.selected]), [[offered, true]]);
+  } finally {
+    await s.close();
+  }
+  const none = await openTestServer({ fileOutputDir: null });
+  try {
+    const listed = OutputListingSchema.array().parse((await send(none.app, 'GET', '/api/outputs')).json());
+    assert.deepEqual(listed.filter((o) => o.name.startsWith('file:')), []);
+  } finally {
+    await none.close();
   }
 });

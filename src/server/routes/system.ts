@@ -1,12 +1,17 @@
 // Volume, outputs, settings and doctor: the core's VolumeApi, OutputsApi, SettingsApi one for one.
 
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AurisCore } from '../../core/api.ts';
 import { diagnose, gatherFacts } from '../../core/doctor.ts';
+import type { OutputListingWire } from '../../protocol/formats.ts';
 import { OutputSelectSchema, OutputVerifyRequestSchema, VolumeRequestSchema, type DoctorFindingWire } from '../../protocol/http.ts';
 import { SettingsPatchSchema } from '../../protocol/settings.ts';
 import { checkOutputName } from '../sources.ts';
 import { parseRequest } from '../validate.ts';
+
+/** The file offered in the capture folder. */
+export const CAPTURE_FILE = 'capture.wav';
 
 /** `fileOutputDir`: the only folder a `file:` output chosen here may write to (null: none); see checkOutputName. */
 export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDir: string | null): void {
@@ -17,7 +22,21 @@ export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDi
     return { db: core.volume.get() };
   });
 
-  app.get('/api/outputs', async () => core.outputs.list());
+  /**
+   * The core's outputs, plus a WAV file in the capture folder when none of them is there yet: the
+   * one file output this server lets its clients choose, offered where they choose outputs.
+   */
+  app.get('/api/outputs', async (): Promise<OutputListingWire[]> => {
+    const listed = await core.outputs.list();
+    if (fileOutputDir === null) return listed;
+    const inFolder = (o: OutputListingWire): boolean => o.name.startsWith('file:') && path.dirname(o.name.slice('file:'.length)) === fileOutputDir;
+    if (listed.some(inFolder)) return listed;
+    return [...listed, {
+      name: `file:${path.join(fileOutputDir, CAPTURE_FILE)}`, description: 'WAV file in the capture folder: exactly the bytes a device would get',
+      modes: ['exclusive'], isDefault: false, selected: false,
+      capabilities: { formats: 'any', rateRange: null, hardwareVolume: false }, error: null,
+    }];
+  });
   app.post('/api/outputs/select', async (req, reply) => {
     const { name, mode } = parseRequest(OutputSelectSchema, req.body, 'output select');
     checkOutputName(name, fileOutputDir);

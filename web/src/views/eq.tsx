@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { patchSettings } from '../actions.ts';
 import { ApiError, api } from '../api.ts';
-import { db } from '../format.ts';
+import { count, db } from '../format.ts';
 import { attempt, notify, settings, useStore } from '../store.ts';
 import type { BandType, EqBand, EqResponse, EqSettingsWire, EqShorthand } from '../wire.ts';
 
@@ -123,7 +123,7 @@ export function EqView() {
         <span data-testid="preamp">effective preamp {db(effectivePreamp)}</span>
         {resp && !eq.autoPreamp && <span class="muted">automatic would be {db(eq.preampDb + resp.autoPreampDb)}</span>}
       </div>
-      {graphic > 0 && <p class="muted">This preset also has {graphic} GraphicEQ curve(s); they play and show in the plot, but are edited in the preset file.</p>}
+      {graphic > 0 && <p class="muted">This preset also has {count(graphic, 'GraphicEQ curve')}; {graphic === 1 ? 'it plays and shows' : 'they play and show'} in the plot, but {graphic === 1 ? 'is' : 'are'} edited in the preset file.</p>}
       <table class="bands">
         <thead><tr><th>Type</th><th>Frequency (Hz)</th><th>Gain (dB)</th><th>Q</th><th /></tr></thead>
         <tbody>

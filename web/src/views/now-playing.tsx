@@ -3,6 +3,7 @@
 
 import { FormatChips, ItemArt, itemTitle, Progress, Transport, useCurrentItem, Volume } from '../components/player-bits.tsx';
 import { SignalPathPanel } from '../components/signal-path.tsx';
+import { count } from '../format.ts';
 import { lastTrackEnd, playerState, useStore } from '../store.ts';
 
 export function NowPlayingView() {
@@ -31,7 +32,7 @@ export function NowPlayingView() {
           {st?.message && <p class="warn-text">{st.message}</p>}
           <Progress />
           <div class="row np-controls"><Transport /><Volume /></div>
-          {st && st.underruns > 0 && <p class="warn-text">{st.underruns} underruns: the device ran dry. A larger buffer (Settings) helps.</p>}
+          {st && st.underruns > 0 && <p class="warn-text">{count(st.underruns, 'underrun')}: the device ran dry. A larger buffer (Settings) helps.</p>}
         </div>
       </div>
       {/* While nothing plays, the path of the last track heard (from its track-end event) stays in view. */}

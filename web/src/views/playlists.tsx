@@ -24,7 +24,7 @@ export function PlaylistsView() {
   const play = (name: string, mode: 'play' | 'add') => attempt(async () => {
     const list = await entries(name);
     const ids = list.flatMap((e) => (e.trackId === null ? [] : [e.trackId]));
-    if (ids.length < list.length) notify('warning', `${list.length - ids.length} entries of “${name}” are not in the library.`);
+    if (ids.length < list.length) notify('warning', `${count(list.length - ids.length, 'entry', 'entries')} of “${name}” ${list.length - ids.length === 1 ? 'is' : 'are'} not in the library.`);
     if (ids.length) await enqueue({ trackIds: ids }, mode);
   });
   const importFile = (f: File) => attempt(async () => {

@@ -119,5 +119,5 @@ async function saveQueue(items: readonly QueueItem[]): Promise<void> {
   const ok = await attempt(() => api.put(`/api/playlists/${encodeURIComponent(name)}`, { entries }));
   if (ok === undefined) return;
   const left = items.length - entries.length;
-  notify(left ? 'warning' : 'info', `Saved as “${name}”${left ? `; ${left} files outside the library were left out` : ''}.`);
+  notify(left ? 'warning' : 'info', `Saved as “${name}”${left ? `; ${count(left, 'file')} outside the library ${left === 1 ? 'was' : 'were'} left out` : ''}.`);
 }

@@ -63,8 +63,8 @@ function OutputPicker({ cfg, list }: { cfg: Settings; list: OutputListingWire[] 
     <section class="card">
       {devices.length === 0 && (
         <div class="no-device" data-testid="no-device">
-          <strong>No sound device found.</strong> That is fine: Auris still plays into a file (<code>file:/path/out.wav</code>) or
-          the null output, and analysis, the library and the signal path work as usual. Connect a DAC or enable a sound card and
+          <strong>No sound device found.</strong> That is fine: Auris still plays into a WAV file (in the capture folder, listed
+          below) or the null output, and analysis, the library and the signal path work as usual. Connect a DAC or enable a sound card and
           it appears here.
         </div>
       )}
@@ -84,7 +84,7 @@ function OutputPicker({ cfg, list }: { cfg: Settings; list: OutputListingWire[] 
         ))}
       </ul>
       <form class="row" onSubmit={(e) => { e.preventDefault(); if (custom.trim()) void select(custom.trim()); }}>
-        <input type="text" value={custom} placeholder="Other output: file:/path/out.wav, null, alsa:hw:1,0" aria-label="Output name" onInput={(e) => setCustom((e.currentTarget as HTMLInputElement).value)} style={{ flex: 1 }} />
+        <input type="text" value={custom} placeholder="Other output: alsa:hw:1,0, null, or a .wav in the capture folder" aria-label="Output name" onInput={(e) => setCustom((e.currentTarget as HTMLInputElement).value)} style={{ flex: 1 }} />
         <button type="submit">Use</button>
       </form>
       <p class="muted">In use: <code data-testid="output-in-use">{cfg.output.name || '(system default)'}</code></p>
