@@ -107,7 +107,7 @@ export async function buildServer(core: ServerCore, options: ServerOptions = {})
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 << 10 } });
   playerRoutes(app, core);
   queueRoutes(app, core, library);
-  systemRoutes(app, core, fileOutputDir);
+  systemRoutes(app, core, fileOutputDir, core.dataFolder ?? null);
   eqRoutes(app, core, core.dataFolder ?? null);
   libraryRoutes(app, library, events, core.jobs ?? null);
   eventRoutes(app, core, events);

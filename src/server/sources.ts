@@ -62,3 +62,16 @@ export function checkOutputName(name: string, fileOutputDir: string | null): voi
     }
   }
 }
+
+/**
+ * An EQ preset chosen over HTTP (setting `dsp.eqPreset`) must be a file in the server's data folder
+ * (where the EQ editor saves and imports): the core reads and parses whatever file the setting
+ * names, and its warnings quote the file's lines, so a client naming any file would read it.
+ * E_PERMISSION otherwise; the command line is not restricted.
+ */
+export function checkEqPreset(file: string, dataFolder: string | null): void {
+  if (file.includes('\0')) throw new AurisError('E_INVALID_ARGUMENT', 'a path may not contain NUL', { path: file });
+  if (dataFolder === null || !path.isAbsolute(file) || !isInsideRoot(realTarget(file), realOrNormal(dataFolder))) {
+    throw new AurisError('E_PERMISSION', `an EQ preset chosen over the network must be a file in ${dataFolder ?? "the server's data folder"}: import it in the EQ editor instead`, { path: file, dataFolder });
+  }
+}

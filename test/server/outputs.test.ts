@@ -1,10 +1,11 @@
 // Output names over HTTP (POST /api/outputs/select, PATCH /api/settings): a client with the token,
 // or a page of the server's own origin, may point a `file:` output only into the server's capture
-// folder, and may not name alsa-lib's file-writing plugins; whatever is refused changes nothing.
+// folder, and may not name alsa-lib's file-writing plugins; an EQ preset only in the data folder.
+// Whatever is refused changes nothing.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OutputListingSchema } from '../../src/protocol/formats.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -113,5 +114,30 @@ test('GET /api/outputs offers a WAV file in the capture folder (once, and select
     assert.deepEqual(listed.filter((o) => o.name.startsWith('file:')), []);
   } finally {
     await none.close();
+  }
+});
+
+test('an EQ preset set over HTTP must be a file in the data folder (the core would read and quote any file); null and the editor\'s own file pass', async () => {
+  const s = await openTestServer();
+  try {
+    const outside = tempDir('auris-eq-outside-');
+    writeFileSync(path.join(outside, 'preset.txt'), 'Preamp: -3 dB\n');
+    symlinkSync(outside, path.join(s.core.dataFolder, 'linked'));
+    for (const file of ['/etc/passwd', path.join(outside, 'preset.txt'), path.join(s.core.dataFolder, '..', 'x.txt'), path.join(s.core.dataFolder, 'linked', 'preset.txt'), 'eq-custom.json']) {
+      const res = await send(s.app, 'PATCH', '/api/settings', { dsp: { eqPreset: file, eqEnabled: true } });
+      assert.equal(res.statusCode, 403, `${file}: ${res.body}`);
+      assert.equal(errorOf(res).code, 'E_PERMISSION');
+      assert.equal(s.core.settings.get().dsp.eqPreset, null);
+    }
+    const own = path.join(s.core.dataFolder, 'eq-custom.json');
+    writeFileSync(own, JSON.stringify({ preampDb: -2, bands: [] }));
+    assert.equal((await send(s.app, 'PATCH', '/api/settings', { dsp: { eqPreset: own } })).statusCode, 200);
+    assert.equal(s.core.settings.get().dsp.eqPreset, own);
+    assert.equal((await send(s.app, 'PATCH', '/api/settings', { dsp: { eqPreset: null } })).statusCode, 200);
+    // The command line (the core itself) keeps its freedom.
+    await s.core.settings.update({ dsp: { eqPreset: path.join(outside, 'preset.txt') } });
+    assert.equal(s.core.settings.get().dsp.eqPreset, path.join(outside, 'preset.txt'));
+  } finally {
+    await s.close();
   }
 });

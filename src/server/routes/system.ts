@@ -7,14 +7,17 @@ import { diagnose, gatherFacts } from '../../core/doctor.ts';
 import type { OutputListingWire } from '../../protocol/formats.ts';
 import { OutputSelectSchema, OutputVerifyRequestSchema, VolumeRequestSchema, type DoctorFindingWire } from '../../protocol/http.ts';
 import { SettingsPatchSchema } from '../../protocol/settings.ts';
-import { checkOutputName } from '../sources.ts';
+import { checkEqPreset, checkOutputName } from '../sources.ts';
 import { parseRequest } from '../validate.ts';
 
 /** The file offered in the capture folder. */
 export const CAPTURE_FILE = 'capture.wav';
 
-/** `fileOutputDir`: the only folder a `file:` output chosen here may write to (null: none); see checkOutputName. */
-export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDir: string | null): void {
+/**
+ * `fileOutputDir`: the only folder a `file:` output chosen here may write to (null: none), see
+ * checkOutputName; `dataFolder`: the only folder an EQ preset chosen here may be read from, see checkEqPreset.
+ */
+export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDir: string | null, dataFolder: string | null): void {
   app.get('/api/volume', async () => ({ db: core.volume.get() }));
   app.put('/api/volume', async (req) => {
     const { db } = parseRequest(VolumeRequestSchema, req.body, 'volume');
@@ -55,6 +58,7 @@ export function systemRoutes(app: FastifyInstance, core: AurisCore, fileOutputDi
   app.patch('/api/settings', async (req) => {
     const patch = parseRequest(SettingsPatchSchema, req.body, 'settings');
     if (patch.output?.name !== undefined) checkOutputName(patch.output.name, fileOutputDir);
+    if (typeof patch.dsp?.eqPreset === 'string') checkEqPreset(patch.dsp.eqPreset, dataFolder);
     return core.settings.update(patch);
   });
 
