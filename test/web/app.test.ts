@@ -520,6 +520,13 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     assert.match((await page.textContent('[data-testid=verify-result] [data-testid=proof]'))!, /MD5/);
     assert.match((await page.textContent('[data-testid=verify-result]'))!, /24-bit, 96 kHz, 2 ch/);
     await screenshot(page, 'settings-verify');
+    // Another output verified without selecting it: the unpaced null output, no file to compare.
+    await page.selectOption('select[aria-label="Output to verify"]', 'null:unpaced');
+    await page.click('[data-testid=verify]');
+    await page.waitForFunction(() => /null:unpaced/.test(document.querySelector('[data-testid=verify-summary]')?.textContent ?? ''));
+    assert.equal(await page.getAttribute('[data-testid=verify-result]', 'data-bit-perfect'), 'true');
+    assert.equal(await page.isVisible('[data-testid=verify-capture]'), false);
+    assert.equal((await apiCall<{ output: { name: string } }>(app, 'GET', '/api/settings')).output.name, `file:${capture}`, 'the output in use is unchanged');
     await page.close();
   });
 

@@ -24,7 +24,7 @@ export function SettingsView() {
       <OutputPicker cfg={cfg} list={list} />
       <ModeChoice cfg={cfg} list={list} />
       <OutputOptions cfg={cfg} list={list} />
-      <VerifyOutput cfg={cfg} />
+      <VerifyOutput cfg={cfg} list={list} />
       <h1>Music folders</h1>
       <Roots cfg={cfg} />
       <h1>Appearance</h1>
@@ -171,15 +171,20 @@ const TEST_SIGNALS = [
  * finding: the verdict, the format the driver negotiated, the proof and, for a file output, the
  * bytes compared with the signal.
  */
-function VerifyOutput({ cfg }: { cfg: Settings }) {
+function VerifyOutput({ cfg, list }: { cfg: Settings; list: OutputListingWire[] | null }) {
   const [busy, setBusy] = useState(false);
   const [signal, setSignal] = useState(0);
+  // '' verifies the output in use; another choice verifies that device without selecting it.
+  const [target, setTarget] = useState('');
+  const others = (list ?? []).filter((o) => !o.selected && !o.error);
+  const chosen = others.find((o) => o.name === target);
+  const mode = chosen && !chosen.modes.includes(cfg.output.mode) ? chosen.modes[0] ?? cfg.output.mode : cfg.output.mode;
   const [answer, setAnswer] = useState<OutputVerifyResult | null>(null);
   const run = async () => {
     setBusy(true);
     setAnswer(null);
     const { bits, rate } = TEST_SIGNALS[signal]!;
-    const r = await attempt(() => api.post<OutputVerifyResult>('/api/outputs/verify', { mode: cfg.output.mode, bits, rate }));
+    const r = await attempt(() => api.post<OutputVerifyResult>('/api/outputs/verify', chosen ? { name: chosen.name, mode, bits, rate } : { mode, bits, rate }));
     setBusy(false);
     if (r) setAnswer(r);
   };
@@ -187,10 +192,14 @@ function VerifyOutput({ cfg }: { cfg: Settings }) {
     <section class="card verify">
       <div class="row">
         <button type="button" class="primary" onClick={() => void run()} disabled={busy} data-testid="verify">{busy ? 'Verifying…' : 'Verify'}</button>
+        <select value={target} aria-label="Output to verify" onChange={(e) => setTarget((e.currentTarget as HTMLSelectElement).value)}>
+          <option value="">the output in use</option>
+          {others.map((o) => <option key={o.name} value={o.name}>{o.description || o.name}</option>)}
+        </select>
         <select value={signal} aria-label="Test signal" onChange={(e) => setSignal(Number((e.currentTarget as HTMLSelectElement).value))}>
           {TEST_SIGNALS.map((t, i) => <option key={t.label} value={i}>{t.label}</option>)}
         </select>
-        <span class="muted">Plays a one-second, quiet test signal into <code>{cfg.output.name || 'the default device'}</code> ({cfg.output.mode}) and reports the format the driver negotiated and whether the samples arrived unchanged.</span>
+        <span class="muted">Plays a one-second, quiet test signal into <code>{chosen?.name ?? (cfg.output.name || 'the default device')}</code> ({mode}) and reports the format the driver negotiated and whether the samples arrived unchanged.</span>
       </div>
       {answer && (
         <div data-testid="verify-result" data-bit-perfect={String(answer.bitPerfect)}>
