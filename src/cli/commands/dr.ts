@@ -18,7 +18,7 @@ export function drLogTrack(a: FileAnalysis, dr: DrResult, tags: TrackTags): DrLo
   return {
     dr: dr.dr, drRounded: dr.drRounded, peakDb: dr.peakDb, rmsDb: dr.rmsDb, frames: dr.frames, rate: dr.rate,
     channels: a.format.channels, bits: a.format.validBits, bitrate: a.bitrate ?? 0, codec: a.codec,
-    trackNumber: tags.trackNumber, title: tags.title,
+    trackNumber: tags.trackNumber ?? tags.trackText ?? null, title: tags.title,
     channelStats: dr.channels.map((c) => ({ dr: c.dr, rmsDb: toDb(Math.fround(c.rms)) })),
   };
 }
@@ -79,10 +79,12 @@ export function registerDr(program: Command): void {
         for (const r of rows) json.tracks.push({ path: r.path, dr: r.track.dr, drRounded: r.track.drRounded, peakDb: r.track.peakDb, rmsDb: r.track.rmsDb });
         json.albums.push({ path: group.dir, ...albumDr(rows.map((r) => r.track.dr)), tracks: rows.length });
       }
-      const log = renderDrLog(albums, { host: DR_LOG_HOST, date: new Date(), variant: opts.variant === '1.0.8' ? '1.0.8' : 'classic', perChannel: opts.perChannel === true });
+      const logOptions = { host: DR_LOG_HOST, date: new Date(), variant: opts.variant, perChannel: opts.perChannel === true } as const;
+      // The file is foo_dr.txt as foobar2000 writes it (CRLF); the terminal gets its own line ends.
+      const log = renderDrLog(albums, { ...logOptions, lineEnding: '\n' });
       if (opts.log) {
         try {
-          await writeFileSafely(opts.log, log, { inputs: files });
+          await writeFileSafely(opts.log, renderDrLog(albums, logOptions), { inputs: files });
         } catch (e) {
           throw asAurisError(e);
         }
