@@ -134,6 +134,11 @@ test('auris dr: a missing path is E_NOT_FOUND, an undecodable file is reported a
   assert.equal(r.status, 1);
   assert.match(r.stderr, /bad\.wav: .*\[E_/);
   assert.equal((JSON.parse(r.stdout) as DrJson).tracks.length, 1);
+  // Only undecodable files: the failure and exit 1, no empty log.
+  const onlyBad = auris('dr', bad);
+  assert.equal(onlyBad.status, 1);
+  assert.match(onlyBad.stderr, /bad\.wav: .*\[E_/);
+  assert.equal(onlyBad.stdout, '');
 });
 
 test('the reports\' path order is localeCompare\'s, before and after the collator is prepared', () => {

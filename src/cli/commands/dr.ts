@@ -89,7 +89,8 @@ export function registerDr(program: Command): void {
           throw asAurisError(e);
         }
       }
-      process.stdout.write(opts.json ? toJson(json) + '\n' : log);
+      // Nothing measured (every file failed): no empty log, only the failures below.
+      if (opts.json || albums.length > 0) process.stdout.write(opts.json ? toJson(json) + '\n' : log);
       reportFailures(failed);
     });
 }
