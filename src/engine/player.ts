@@ -919,7 +919,7 @@ export class Player {
     if (this.commands.length > 0) return;
     try {
       // A fresh probe: the cached capabilities say nothing about whether the device is back.
-      await this.deps.outputPlugin(this.settings.output).capabilities({ fresh: true });
+      await this.deps.outputPlugin(this.settings.output).capabilities({ fresh: true, mode: this.settings.mode });
     } catch {
       return;
     }
