@@ -25,6 +25,34 @@ function floats(bytes: Buffer): Float32Array {
   return new Float32Array(copy.buffer, 0, copy.length / 4);
 }
 
+/**
+ * The samples without their runs of at least `minFrames` all-zero frames; `silences` lists the runs
+ * taken out as "frame+frames" (frames of the capture), or "none".
+ */
+function withoutSilence(x: Float32Array, channels: number, minFrames: number): { audio: Float32Array; silences: string } {
+  const kept: Float32Array[] = [];
+  const runs: string[] = [];
+  const frames = x.length / channels;
+  const silent = (f: number): boolean => x.subarray(f * channels, (f + 1) * channels).every((v) => v === 0);
+  let from = 0;
+  for (let f = 0; f < frames;) {
+    if (!silent(f)) { f++; continue; }
+    let end = f;
+    while (end < frames && silent(end)) end++;
+    if (end - f >= minFrames) {
+      kept.push(x.subarray(from * channels, f * channels));
+      runs.push(`${f}+${end - f}`);
+      from = end;
+    }
+    f = end;
+  }
+  kept.push(x.subarray(from * channels));
+  const audio = new Float32Array(kept.reduce((n, k) => n + k.length, 0));
+  let o = 0;
+  for (const k of kept) { audio.set(k, o); o += k.length; }
+  return { audio, silences: runs.join(' ') || 'none' };
+}
+
 function rmsDb(x: Float32Array): number {
   let sum = 0;
   for (const v of x) sum += v * v;
@@ -68,23 +96,28 @@ test('WASAPI shared mode under Wine: 16/44.1 and 24/48 play, converted to the fl
   assert.ok(toFloat && !toFloat.changesSamples, 'the 24-bit samples become float exactly');
   assert.match(toFloat.detail, /^exact; shared mode: .*converted to 32-bit float; exclusive mode plays it bit-perfect$/);
 
-  // The capture: both tracks, one after the other, in the mix format (nothing but silence around them).
+  // The capture: both tracks, one after the other, in the mix format. Wine's own mixer thread,
+  // when the machine is loaded, writes periods of silence into it that the application cannot see
+  // (measured: 60 ms once, under four busy loops on two cores; the engine's own shortfalls are
+  // counted as underruns, asserted 0 above). Runs of 32 or more silent frames, which neither the
+  // tone nor the noise has, are taken out before comparing, and named in the failure messages.
   const captured = readFileSync(path.join(dir, 'cap-48000-2-FLOAT_LE.raw'));
+  const { audio, silences } = withoutSilence(floats(captured), 2, 32);
+  const heard = Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength);
+  t.diagnostic(`silent runs taken out of the capture (frame+frames): ${silences}`);
   const soxCd = run('sox', [cd, '-t', 'raw', '-e', 'floating-point', '-b', '32', '-', 'rate', '-v', '48000']);
   const soxHires = run('sox', [hires, '-t', 'raw', '-e', 'floating-point', '-b', '32', '-']);
-  // 24-bit integers are exact in float32: the second track is sox's conversion byte for byte.
-  const hiresAt = captured.indexOf(soxHires.subarray(0, 256));
-  assert.ok(hiresAt > 0 && hiresAt % 8 === 0, 'the 24/48 track is in the capture, frame-aligned');
-  assert.ok(captured.subarray(hiresAt, hiresAt + soxHires.length).equals(soxHires), 'the 24/48 track is sox\'s float conversion, byte for byte');
-  assert.ok(floats(captured.subarray(hiresAt + soxHires.length)).every((v) => v === 0), 'only silence after it');
-  // The 16/44.1 track: from its first non-silent frame to the second track.
-  const all = floats(captured.subarray(0, hiresAt));
-  const start = all.findIndex((v) => v !== 0) & ~1;
-  assert.ok(start >= 0, 'the 16/44.1 track is in the capture');
-  const ours = all.subarray(start);
+  // 24-bit integers are exact in float32: the second track is sox's conversion byte for byte, and last.
+  const hiresAt = heard.indexOf(soxHires.subarray(0, 256));
+  assert.ok(hiresAt > 0 && hiresAt % 8 === 0, `the 24/48 track is in the capture, frame-aligned (silences taken out: ${silences})`);
+  const firstDiff = heard.subarray(hiresAt).findIndex((b, i) => b !== soxHires[i]);
+  assert.equal(heard.length - hiresAt, soxHires.length, `the 24/48 track's length in the capture (silences taken out: ${silences})`);
+  assert.equal(firstDiff, -1, `the 24/48 track is sox's float conversion, byte for byte; first difference at its byte ${firstDiff} (silences taken out: ${silences})`);
+  // The 16/44.1 track: everything before the second one.
+  const ours = audio.subarray(0, hiresAt / 4);
   const ref = floats(soxCd);
   // Length: 1 s at 44.1 kHz is 48000 frames at 48 kHz, as sox makes it; tolerance 1 frame.
-  assert.ok(Math.abs(ours.length / 2 - ref.length / 2) <= 1, `resampled length ${ours.length / 2} frames, sox ${ref.length / 2}`);
+  assert.ok(Math.abs(ours.length / 2 - ref.length / 2) <= 1, `resampled length ${ours.length / 2} frames, sox ${ref.length / 2} (silences taken out: ${silences})`);
   // Level within 0.01 dB of sox's.
   assert.ok(Math.abs(rmsDb(ours) - rmsDb(ref)) < 0.01, `level ${rmsDb(ours).toFixed(4)} dB, sox ${rmsDb(ref).toFixed(4)} dB`);
   // Sample by sample, away from the first and last 20 ms (the edges' filter transients differ
