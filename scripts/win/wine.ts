@@ -119,10 +119,15 @@ export function runWindowsNode(script: string, args: string[], opts: { capture?:
  */
 export function compileDist(): string {
   const main = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
-  const inputs = newestMtime([path.join(ROOT, 'src')], [path.join(ROOT, 'native', 'index.ts'), path.join(ROOT, 'tsconfig.build.json')]);
-  if (!existsSync(main) || newestMtime([path.join(ROOT, 'dist')]) < inputs) {
-    withLock('dist', () => runTool(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']));
-  }
+  // Checked and built under the lock: a check while another test's tsc is half-way through would
+  // see some new files, run, and find main.js still older than the sources (bin/auris.js's own
+  // test), which makes it fall back to tsx, whose esbuild has no Windows binary here.
+  withLock('dist', () => {
+    const inputs = newestMtime([path.join(ROOT, 'src')], [path.join(ROOT, 'native', 'index.ts'), path.join(ROOT, 'tsconfig.build.json')]);
+    if (!existsSync(main) || newestMtime([], [main]) < inputs) {
+      runTool(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+    }
+  });
   return path.join(ROOT, 'bin', 'auris.js');
 }
 

@@ -15,8 +15,8 @@ import type { LibraryService, Track } from './library.ts';
 /** First line of every foo_dr.txt Auris writes. */
 export const DR_LOG_HOST = `Auris ${AURIS_VERSION} / DR Meter (foobar2000 DR Meter 1.0.8 algorithm)`;
 
-/** A log row from a file's analysis and its track number and title (the file's name when untitled). */
-export function drLogTrack(a: FileAnalysis, dr: DrResult, tags: { readonly trackNumber: number | null; readonly title: string }): DrLogTrack {
+/** A log row from a file's analysis and its track number (as tagged: 3, or a vinyl side's "A1") and title (the file's name when untitled). */
+export function drLogTrack(a: FileAnalysis, dr: DrResult, tags: { readonly trackNumber: number | string | null; readonly title: string }): DrLogTrack {
   return {
     dr: dr.dr, drRounded: dr.drRounded, peakDb: dr.peakDb, rmsDb: dr.rmsDb, frames: dr.frames, rate: dr.rate,
     channels: a.format.channels, bits: a.format.validBits, bitrate: a.bitrate ?? 0, codec: a.codec,

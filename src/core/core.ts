@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { framesPerSecond } from '../audio/format.ts';
 import { readTags } from '../decoders/tags.ts';
 import type { EngineEvent, EngineSettings, EngineTrack, PlayerState as EngineState, TrackInfo } from '../engine/protocol.ts';
 import { listOutputs } from '../outputs/registry.ts';
@@ -401,7 +402,10 @@ export class Core implements AurisCore {
     const info = id !== null ? this.trackInfo.get(id) : undefined;
     const item = id !== null ? this.q.get(id) : null;
     const nextId = id !== null ? this.q.following(id, true) : this.q.first();
-    const durationMs = s.durationSeconds !== null && s.currentId === id ? s.durationSeconds * 1000 : item?.durationMs ?? null;
+    // The engine says the duration while it decodes the track; in its last second (the next one
+    // decoding) the track's own info still knows it; the tags' duration is the last resort.
+    const decoded = info?.totalFrames != null ? (info.totalFrames / framesPerSecond(info.format)) * 1000 : null;
+    const durationMs = s.durationSeconds !== null && s.currentId === id ? s.durationSeconds * 1000 : decoded ?? item?.durationMs ?? null;
     const live = s.currentId === id && s.status !== 'stopped';
     return {
       status: s.status,

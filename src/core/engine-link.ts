@@ -25,8 +25,11 @@ export class EngineLink {
   private readonly post: (command: EngineCommand) => void;
   private readonly finish: () => Promise<void>;
   private closed = false;
+  /** Why the engine is gone (its worker crashed or exited); every later request fails with it at once. */
+  private lost: AurisError | null = null;
 
-  constructor(mode: EngineMode, private readonly onEvent: (event: EngineEvent) => void) {
+  /** `workerModule` replaces the engine's worker module (a test starts one that crashes). */
+  constructor(mode: EngineMode, private readonly onEvent: (event: EngineEvent) => void, workerModule?: URL) {
     const deliver = (event: EngineEvent): void => {
       if (event.type === 'ack') {
         const w = this.waiting.get(event.seq);
@@ -49,13 +52,20 @@ export class EngineLink {
       this.post = (c) => { if (player) player.handle(c); else pending.push(c); };
       this.finish = async () => (await started).closed();
     } else {
-      const worker: Worker = startWorker(siblingModule(import.meta.url, '../engine/worker'));
+      const worker: Worker = startWorker(workerModule ?? siblingModule(import.meta.url, '../engine/worker'));
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.on('message', deliver);
-      worker.on('error', (e) => {
-        this.failAll(new AurisError('E_INTERNAL', `engine worker failed: ${e.message}`));
-        this.onEvent({ type: 'error', error: { code: 'E_INTERNAL', message: `engine worker failed: ${e.message}` } });
-      });
+      // A crash (an uncaught error) or an exit nobody asked for: the engine is gone. Waiting
+      // commands fail, later ones fail at once, and the listener hears it, instead of a front end
+      // waiting forever for an acknowledgement that cannot come.
+      const lose = (why: string): void => {
+        if (this.closed || this.lost) return;
+        this.lost = new AurisError('E_INTERNAL', `engine worker ${why}`);
+        this.failAll(this.lost);
+        this.onEvent({ type: 'error', error: { code: 'E_INTERNAL', message: this.lost.message } });
+      };
+      worker.on('error', (e) => lose(`failed: ${e.message}`));
+      worker.on('exit', (code) => lose(`stopped (exit code ${code})`));
       this.post = (c) => worker.postMessage(c);
       this.finish = async () => {
         const timer = setTimeout(() => void worker.terminate(), 5000);
@@ -68,6 +78,7 @@ export class EngineLink {
   /** Sends a command; resolves once the engine has applied it, rejects with its error. */
   request(command: EngineRequest): Promise<void> {
     if (this.closed) return Promise.reject(new AurisError('E_STATE', 'the engine has shut down'));
+    if (this.lost) return Promise.reject(this.lost);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
@@ -77,13 +88,13 @@ export class EngineLink {
 
   /** Sends a command without waiting for its acknowledgement (answers to need-next). */
   send(command: EngineRequest): void {
-    if (!this.closed) this.post(command as EngineCommand);
+    if (!this.closed && !this.lost) this.post(command as EngineCommand);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.post({ type: 'shutdown' });
+    if (!this.lost) this.post({ type: 'shutdown' });
     await this.finish();
     this.failAll(new AurisError('E_STATE', 'the engine has shut down'));
   }

@@ -16,7 +16,7 @@ export { readTags, type Tags } from '../decoders/tags.ts';
 // The DSP chain, its filters and EQ presets (one preset loader for every command).
 export { buildChain, type ChainOptions, type FilterChain } from '../dsp/chain.ts';
 export type { PreparedFilter } from '../dsp/interface.ts';
-export type { DitherMode } from '../dsp/plugins/dither/shaping.ts';
+export type { DitherMode } from '../dsp/dither/shaping.ts';
 export { loadEqPreset } from '../dsp/presets/load.ts';
 export { findFilterPlugin, prepareFilter } from '../dsp/registry.ts';
 export { biquadF0 } from '../dsp/plugins/eq/biquad.ts';

@@ -24,6 +24,8 @@ export interface Tags {
   readonly album: string | null;
   readonly albumArtist: string | null;
   readonly trackNumber: number | null;
+  /** The track tag's text when it is not a number (a vinyl side "A1"); null otherwise. */
+  readonly trackText: string | null;
   readonly trackTotal: number | null;
   readonly discNumber: number | null;
   readonly discTotal: number | null;
@@ -53,6 +55,19 @@ function pickCover(pictures: readonly IPicture[] | undefined): CoverArt | null {
   return { mime: front.format.includes('/') ? front.format : `image/${front.format}`, bytes: new Uint8Array(front.data) };
 }
 
+/** Native tag ids that hold the track number, per tag format (Vorbis/APE text, ID3v2 TRCK). */
+const TRACK_TAG_IDS = new Set(['TRACKNUMBER', 'TRACK', 'TRCK']);
+
+/** The track tag's text when music-metadata found no number in it ("A1", "B"); null otherwise. */
+function trackTextOf(meta: IAudioMetadata): string | null {
+  if (meta.common.track.no !== null && meta.common.track.no !== undefined) return null;
+  for (const tags of Object.values(meta.native)) {
+    const tag = tags.find((t) => TRACK_TAG_IDS.has(t.id.toUpperCase()) && typeof t.value === 'string' && t.value.trim() !== '');
+    if (tag) return (tag.value as string).trim();
+  }
+  return null;
+}
+
 /** The Tags of parsed metadata (separate from I/O so it can be reused on an already parsed file). */
 export function tagsOf(meta: IAudioMetadata): Tags {
   const c = meta.common;
@@ -69,6 +84,7 @@ export function tagsOf(meta: IAudioMetadata): Tags {
     album: orNull(c.album),
     albumArtist: orNull(c.albumartist),
     trackNumber: orNull(c.track.no),
+    trackText: trackTextOf(meta),
     trackTotal: orNull(c.track.of),
     discNumber: orNull(c.disk.no),
     discTotal: orNull(c.disk.of),

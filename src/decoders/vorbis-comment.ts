@@ -22,11 +22,14 @@ function trackNumberOf(value: string | undefined): number | null {
 }
 
 export function basicTagsOfVorbisComments(comments: readonly string[]): BasicTags {
+  const track = valuesOf(comments, ['TRACKNUMBER'])[0];
+  const trackNumber = trackNumberOf(track);
   return {
     title: valuesOf(comments, ['TITLE'])[0] ?? null,
     artist: valuesOf(comments, ['ARTIST'])[0] ?? null,
     albumArtist: valuesOf(comments, ['ALBUMARTIST', 'ALBUM ARTIST'])[0] ?? null,
     album: valuesOf(comments, ['ALBUM'])[0] ?? null,
-    trackNumber: trackNumberOf(valuesOf(comments, ['TRACKNUMBER'])[0]),
+    trackNumber,
+    trackText: trackNumber === null && track?.trim() ? track.trim() : null,
   };
 }

@@ -11,8 +11,8 @@ import { AurisError } from '../util/errors.ts';
 import { ClipCounter, type ClipStats } from './clip.ts';
 import type { OpenFilter, PreparedFilter } from './interface.ts';
 import { float64Format, isIntegerPcm, stageReport } from './interface.ts';
-import { openQuantiser, type Quantiser } from './plugins/dither/quantiser.ts';
-import type { DitherMode } from './plugins/dither/shaping.ts';
+import { openQuantiser, type Quantiser } from './dither/quantiser.ts';
+import type { DitherMode } from './dither/shaping.ts';
 
 /** What the chain must deliver. */
 export interface ChainOptions {

@@ -2,18 +2,21 @@
 // to the device, and why. From the source format, the player settings and the device's
 // capabilities (read from its driver) it chooses:
 //   - the DSP steps in their order (EQ, crossfeed, software volume, resampling, DSD->PCM);
-//   - the integer depth the chain must deliver, when the device needs one;
+//   - the integer depth (or float, for a float mix format) the chain must deliver, when the device needs one;
 //   - how a DSD source travels (native DSD, DoP, or converted to PCM);
 //   - whether a mono source goes to both channels of a device without a mono mode;
-//   - the reason, in words, for anything the device forced.
+//   - the reason, in words, for anything the device forced;
+//   - for an output that takes one fixed format, its system mixer's (WASAPI shared mode), the
+//     conversion to that format, done here by the engine rather than by the mixer.
 // It does no I/O and holds no state, so every rule is tested without a device (test/engine/plan.test.ts).
 // The engine (player.ts) prepares the steps and builds the chain; the outputs choose the byte
 // container for the format the plan leaves (src/outputs/containers.ts).
 
 import type { AudioFormat } from '../audio/format.ts';
-import { formatToString, isIntegerKind, pcmFormat } from '../audio/format.ts';
+import { formatToString, isFloatKind, isIntegerKind, pcmFormat } from '../audio/format.ts';
 import { dopCarrierRate, type NativeDsdFormat } from '../audio/dop.ts';
 import type { OutputCapabilities } from '../outputs/interface.ts';
+import type { ChainOptions } from '../dsp/chain.ts';
 import { chooseContainers, describeCaps, nativeDsdContainers, STANDARD_RATES } from '../outputs/containers.ts';
 import { AurisError } from '../util/errors.ts';
 
@@ -21,11 +24,13 @@ import { AurisError } from '../util/errors.ts';
 export interface DevicePlan {
   readonly rate: number | null;
   readonly bits: number | null;
+  /** Float depth to deliver instead of integer `bits` (a float mix format); null otherwise. */
+  readonly floatBits: 32 | 64 | null;
   /** Why the source cannot go as it is, in words ('' when it can). */
   readonly reason: string;
 }
 
-const AS_IS: DevicePlan = { rate: null, bits: null, reason: '' };
+const AS_IS: DevicePlan = { rate: null, bits: null, floatBits: null, reason: '' };
 
 /** Whether the device takes `f` exactly as it is (some lossless container at its rate and channels). */
 export function accepts(caps: OutputCapabilities, f: AudioFormat): boolean {
@@ -64,23 +69,50 @@ export function bestRate(sourceRate: number, rates: readonly number[]): number |
  */
 export function planForDevice(source: AudioFormat, caps: OutputCapabilities): DevicePlan {
   if (accepts(caps, source) || caps.formats === 'any') return AS_IS;
+  if (caps.mixFormat) return planForMix(source, caps.mixFormat, caps.name);
   const float = !isIntegerKind(source.sample);
   const depths = float ? [32, 24, 16] : [source.validBits, ...[32, 24, 16].filter((b) => b < source.validBits)];
   const sourceDepth = float ? `${source.validBits}-bit float` : `${source.validBits}-bit`;
   for (const bits of depths) {
     const at = (rate: number) => pcmFormat(rate, source.channels, bits);
     if (accepts(caps, at(source.rate))) {
-      return { rate: null, bits, reason: `the device has no ${sourceDepth} container at ${source.rate} Hz; reduced to ${bits}-bit with dither` };
+      return { rate: null, bits, floatBits: null, reason: `the device has no ${sourceDepth} container at ${source.rate} Hz; reduced to ${bits}-bit with dither` };
     }
     const rates = STANDARD_RATES.filter((r) => accepts(caps, at(r)));
     const rate = bestRate(source.rate, rates);
     if (rate !== null) {
       const depth = bits === source.validBits && !float ? null : bits;
       const why = `the device lacks ${source.rate} Hz${depth ? ` and ${sourceDepth}` : ''}; resampled to ${rate} Hz${depth ? ` at ${depth}-bit with dither` : ''}`;
-      return { rate, bits: depth, reason: why };
+      return { rate, bits: depth, floatBits: null, reason: why };
     }
   }
   throw new AurisError('E_FORMAT_REFUSED', `${caps.name} does not accept ${formatToString(source)} at any rate or depth; it accepts ${describeCaps(caps.formats)}`, { accepted: caps.formats });
+}
+
+/**
+ * Plans a source for an output that takes one fixed format, its system mixer's (WASAPI shared
+ * mode): resampled to the mix rate by the engine's resampler and converted to the mix's sample
+ * type (float exactly, or an integer depth with dither when narrower), so the mixer converts
+ * nothing. Always forced, and said so with the way out: exclusive mode. Throws E_FORMAT_REFUSED
+ * when the channel counts differ (the engine mixes no channels).
+ */
+function planForMix(source: AudioFormat, mix: AudioFormat, name: string): DevicePlan {
+  if (source.channels !== mix.channels) {
+    throw new AurisError('E_FORMAT_REFUSED', `${name} in shared mode takes its mixer's format only (${formatToString(mix)}), and ${source.channels}-channel audio would need channel mixing; play it in exclusive mode`, { mixFormat: mix });
+  }
+  const rate = source.rate === mix.rate ? null : mix.rate;
+  const float = isFloatKind(mix.sample);
+  const sameSample = source.sample === mix.sample && source.validBits === mix.validBits;
+  const done = [
+    rate !== null ? `resampled from ${source.rate} to ${mix.rate} Hz` : '',
+    sameSample ? '' : float ? `converted to ${mix.validBits}-bit float` : `converted to ${mix.validBits}-bit${isIntegerKind(source.sample) && source.validBits <= mix.validBits ? '' : ' with dither'}`,
+  ].filter(Boolean).join(' and ');
+  return {
+    rate,
+    bits: float ? null : mix.validBits,
+    floatBits: float ? (mix.validBits === 64 ? 64 : 32) : null,
+    reason: `shared mode: ${name} takes only its system mixer's format (${formatToString(mix)}), so the source is ${done}; exclusive mode plays it bit-perfect`,
+  };
 }
 
 /** How DSD sources travel. `auto`: native DSD, else DoP, else PCM; the others force one transport. */
@@ -167,8 +199,10 @@ export type PlanStep =
 /** What happens to one track on its way to one device, and why. */
 export interface TrackPlan {
   readonly steps: readonly PlanStep[];
-  /** Integer depth the chain must deliver for the device (null: what the chain gives). */
+  /** Integer depth the chain must deliver for the device (null: what the chain gives, or float below). */
   readonly outputBits: number | null;
+  /** Float depth the chain must deliver (a float mix format: WASAPI shared mode); null otherwise. */
+  readonly outputFloatBits: 32 | 64 | null;
   /**
    * Depth to deliver instead when the steps turn out to change samples (a flat EQ does not): a
    * processed 16-bit source keeps its processing's resolution at 24 bits when the device takes it.
@@ -198,11 +232,12 @@ export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapa
   if (source.sample === 'dsd') {
     const names = [s.eq ? 'EQ' : '', crossfeed ? 'crossfeed' : '', softVolume ? `software volume ${s.volumeDb} dB` : ''].filter(Boolean).join(' and ');
     const dsd = planDsd(source, caps, s.dsd, names, s.volumeDb);
-    if (dsd.transport !== 'pcm') return { steps: [], outputBits: null, processedBits: null, upmix: 1, dsd, forcedReason: '' };
+    if (dsd.transport !== 'pcm') return { steps: [], outputBits: null, outputFloatBits: null, processedBits: null, upmix: 1, dsd, forcedReason: '' };
     const target = planForDevice(pcmFormat(DSD_PCM_RATE, source.channels, 24), caps);
     return {
       steps: [{ kind: 'dsd2pcm', settings: { rate: target.rate ?? DSD_PCM_RATE } }, ...processing],
-      outputBits: target.bits ?? 24,
+      outputBits: target.floatBits !== null ? null : target.bits ?? 24,
+      outputFloatBits: target.floatBits,
       processedBits: null,
       upmix: 1,
       dsd,
@@ -210,25 +245,34 @@ export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapa
     };
   }
   // A mono source on a device without a mono mode goes to both of its channels, unchanged.
-  const upmix = source.channels === 1 && !accepts(caps, source) && accepts(caps, { ...source, channels: 2 }) ? 2 : 1;
+  const upmix = source.channels === 1 && !accepts(caps, source) && (caps.mixFormat?.channels === 2 || accepts(caps, { ...source, channels: 2 })) ? 2 : 1;
   const deviceChannels = source.channels * upmix;
   const device = planForDevice({ ...source, channels: deviceChannels }, caps);
-  if (device.rate !== null && s.missingRate === 'skip') {
+  // The missing-rate policy is about a device lacking a rate; a shared mixer resamples everything anyway.
+  if (device.rate !== null && s.missingRate === 'skip' && !caps.mixFormat) {
     const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
     throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(source)}; it accepts ${accepted}`, {
       accepted: caps.formats,
     });
   }
   let processedBits: number | null = null;
-  if (isIntegerKind(source.sample) && device.bits === null && source.validBits < 24 && accepts(caps, pcmFormat(device.rate ?? source.rate, deviceChannels, 24))) {
+  if (isIntegerKind(source.sample) && device.bits === null && device.floatBits === null && source.validBits < 24 && accepts(caps, pcmFormat(device.rate ?? source.rate, deviceChannels, 24))) {
     processedBits = 24;
   }
   return {
     steps: [...processing, ...(device.rate !== null ? [{ kind: 'resample', settings: { rate: device.rate } } as const] : [])],
     outputBits: device.bits,
+    outputFloatBits: device.floatBits,
     processedBits,
     upmix,
     dsd: null,
     forcedReason: device.reason,
   };
+}
+
+/** What the chain must deliver for `plan`, as buildChain takes it (undefined: the chain's own output). */
+export function chainOutput(plan: TrackPlan, processed = false): ChainOptions['output'] {
+  if (plan.outputFloatBits !== null) return { kind: 'float', bits: plan.outputFloatBits };
+  const bits = processed && plan.processedBits !== null ? plan.processedBits : plan.outputBits;
+  return bits !== null ? { kind: 'int', bits } : undefined;
 }

@@ -39,7 +39,7 @@ import type {
   EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
-import { planTrack, type DsdPlan } from './plan.ts';
+import { chainOutput, planTrack, type DsdPlan } from './plan.ts';
 import { DsdStreamPacker } from './dsd.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
@@ -692,8 +692,8 @@ export class Player {
     this.forcedReason = plan.forcedReason;
     const filters: PreparedFilter[] = [];
     for (const step of plan.steps) filters.push(step.kind === 'eq' ? await this.eqFilter(s.eqPreset!) : prepareFilter(step.kind, step.settings));
-    let chain = buildChain(filters, format, plan.outputBits !== null ? { output: { kind: 'int', bits: plan.outputBits } } : {});
-    if (!chain.bitPerfect && plan.processedBits !== null) chain = buildChain(filters, format, { output: { kind: 'int', bits: plan.processedBits } });
+    let chain = buildChain(filters, format, { output: chainOutput(plan) });
+    if (!chain.bitPerfect && plan.processedBits !== null) chain = buildChain(filters, format, { output: chainOutput(plan, true) });
     return chain;
   }
 
@@ -713,7 +713,7 @@ export class Player {
   private async outputCapabilities(): Promise<OutputCapabilities> {
     const key = `${this.settings.output}|${this.settings.mode}`;
     if (this.caps?.key !== key) {
-      const caps = await this.deps.outputPlugin(this.settings.output).capabilities();
+      const caps = await this.deps.outputPlugin(this.settings.output).capabilities({ mode: this.settings.mode });
       this.caps = { key, caps };
     }
     return this.caps.caps;
@@ -919,7 +919,7 @@ export class Player {
     if (this.commands.length > 0) return;
     try {
       // A fresh probe: the cached capabilities say nothing about whether the device is back.
-      await this.deps.outputPlugin(this.settings.output).capabilities({ fresh: true });
+      await this.deps.outputPlugin(this.settings.output).capabilities({ fresh: true, mode: this.settings.mode });
     } catch {
       return;
     }
@@ -1000,9 +1000,10 @@ export class Player {
       });
       const forced = this.forcedReason;
       const dsd = t.dsd;
-      stages.push(...t.chain.reports.map((r) => {
+      stages.push(...t.chain.reports.map((r, i, all) => {
         if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
-        if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither')) return r;
+        // The last stage delivers the device's format (to a shared mixer's float, say): forced too.
+        if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither' && i !== all.length - 1)) return r;
         // Quantising a float source for an integer device, at its rate, is what any player must do.
         const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
           && !t.chain.reports.some((x) => x.kind === 'resampler');

@@ -41,6 +41,12 @@ export interface OutputCapabilities {
    * Absent: nothing known to convert.
    */
   readonly keepsSamples?: boolean;
+  /**
+   * Set when the output, in the mode asked for, takes one fixed format: its system mixer's (WASAPI
+   * shared mode). `formats` then lists only it, and the engine converts every source to it (the
+   * plan, src/engine/plan.ts). Absent: the formats listed are the device's own.
+   */
+  readonly mixFormat?: AudioFormat;
 }
 
 /** What write() takes: a PCM container, or one of ALSA's native DSD containers (bytes verbatim, see src/audio/dop.ts). */
@@ -135,6 +141,11 @@ export interface OpenOutput {
 export interface CapabilityOptions {
   /** Probe the device now instead of answering from the cache. */
   readonly fresh?: boolean;
+  /**
+   * The mode the answer is for (default exclusive). Outputs whose shared mode takes only a mixer's
+   * format (WASAPI) answer for shared with that format and `mixFormat`; the others ignore it.
+   */
+  readonly mode?: OutputMode;
 }
 
 /** One output device or sink, not yet open. */

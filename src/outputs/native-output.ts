@@ -20,15 +20,18 @@ export interface NativeOutputInit {
   readonly volume: HardwareVolume | null;
   /** Closes the volume handle and anything else owned beside the stream. */
   readonly onClose?: () => void;
+  /** Said after "not bit-perfect" in shared mode when the same device has a bit-perfect mode (WASAPI: exclusive). */
+  readonly sharedAdvice?: string;
 }
 
-/** Builds the output stage report from what the driver accepted. */
-export function outputStage(label: string, mode: OutputMode, format: AudioFormat, n: NativeNegotiated): StageReport {
+/** Builds the output stage report from what the driver accepted; `sharedAdvice` see NativeOutputInit. */
+export function outputStage(label: string, mode: OutputMode, format: AudioFormat, n: NativeNegotiated, sharedAdvice = ''): StageReport {
   const mixer = n.mixerRate > 0 ? ` at ${n.mixerRate} Hz` : '';
+  const advice = sharedAdvice ? `; ${sharedAdvice}` : '';
   const detail = n.bitPerfect
     ? `${n.container}, ${mode}, ${n.detail}`
     : mode === 'shared'
-      ? `shared through the system mixer${mixer} (not bit-perfect), ${n.container}, ${n.detail}`
+      ? `shared through the system mixer${mixer} (not bit-perfect${advice}), ${n.container}, ${n.detail}`
       : `${n.container} through a plugin that may alter samples (not bit-perfect), ${n.detail}`;
   return { kind: 'output', name: label, input: format, output: format, changesSamples: !n.bitPerfect, chosenByUser: false, detail };
 }
@@ -62,7 +65,7 @@ export class NativeOutput implements OpenOutput {
       ? nativeDsdWordBytes(this.container as NativeDsdFormat) * init.negotiated.channels
       : frameBytes(this.container as Container, init.negotiated.channels);
     this.bitPerfect = init.negotiated.bitPerfect;
-    this.stage = outputStage(init.label, init.mode, init.format, init.negotiated);
+    this.stage = outputStage(init.label, init.mode, init.format, init.negotiated, init.sharedAdvice);
     this.bufferFrames = init.negotiated.bufferFrames;
     this.volume = init.volume;
     this.negotiated = init.negotiated;

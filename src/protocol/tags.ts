@@ -8,4 +8,6 @@ export interface BasicTags {
   readonly albumArtist: string | null;
   readonly album: string | null;
   readonly trackNumber: number | null;
+  /** The track tag's text when it is not a number (a vinyl side "A1"); absent or null otherwise. */
+  readonly trackText?: string | null;
 }

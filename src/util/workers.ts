@@ -13,8 +13,11 @@ export function siblingModule(callerUrl: string, name: string): URL {
 /** Starts a worker running `moduleUrl` (an ES module); `workerData` and the message port work as usual. */
 export function startWorker(moduleUrl: URL, options: WorkerOptions = {}): Worker {
   if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, options);
+  // tsx is resolved from here, not from the worker's (an eval'd module's) current folder: a
+  // worker started while the process's cwd is outside the checkout must still find it.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `
-    import('tsx/esm/api')
+    import(${JSON.stringify(tsxApi)})
       .then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl.href)}); })
       .catch((e) => { setImmediate(() => { throw e; }); });
   `;

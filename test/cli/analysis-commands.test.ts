@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/tmp.ts';
+import { needTools, run } from '../helpers/tools.ts';
 import { writeWav, toChannels } from '../analysis/files.ts';
 import { drWindowFrames } from '../../src/analysis/plugins/dr/meter.ts';
 import { shapedWindow, shapedWindows } from '../analysis/plugins/dr/signals.ts';
@@ -42,7 +43,9 @@ test('auris dr: JSON per track and album folder, and the foo_dr.txt log written 
   assert.equal(j.tracks[0]!.peakDb, null); // -inf
   assert.deepEqual(j.albums.map((a) => [path.basename(a.path), a.drRounded]), [['Album B', 0], ['Artist - Album A', 11]]);
   assert.ok(Math.abs(j.albums[1]!.dr - Math.fround((Math.fround(12.0412) + Math.fround(19.0849) + Math.fround(1.9382)) / 3)) < 0.01);
-  const text = readFileSync(log, 'utf8').split('\n');
+  const raw = readFileSync(log, 'utf8');
+  assert.equal(raw.replaceAll('\r\n', '').includes('\n'), false, 'foo_dr.txt has CRLF line ends, as foobar2000 writes it');
+  const text = raw.split('\r\n');
   assert.match(text[1]!, /^log date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   assert.ok(text.includes('DR0        -inf dB     -inf dB      0:02 ?-silence'), text.join('\n'));
   assert.ok(text.includes('DR12       0.00 dB   -12.04 dB      0:03 ?-01 tail'));
@@ -50,6 +53,27 @@ test('auris dr: JSON per track and album folder, and the foo_dr.txt log written 
   assert.ok(text.includes('Channels:          1, 2'));
   assert.ok(text.includes('Codec:             PCM (floating-point)'));
   assert.equal(text.filter((l) => l === '='.repeat(80)).length, 2);
+});
+
+test('auris dr: vinyl track numbers kept as tagged (FLAC and ID3), long names cut in the 1.0.8 layout, LF on the terminal', (t) => {
+  if (!needTools(t, 'sox', 'flac', 'ffmpeg')) return;
+  const dir = tempDir();
+  const album = path.join(dir, 'LP');
+  mkdirSync(album);
+  const tone = path.join(dir, 'tone.wav');
+  run('sox', ['-n', '-r', '44100', '-b', '16', '-c', '2', tone, 'synth', '1', 'sine', '1000', 'gain', '-6']);
+  const long = 'An Extremely Long Title For A Side One Opener';
+  run('flac', ['-s', '-f', '-o', path.join(album, 'a1.flac'), '-T', 'TRACKNUMBER=A1', '-T', `TITLE=${long}`, '-T', 'ALBUM=LP', tone]);
+  run('flac', ['-s', '-f', '-o', path.join(album, 'b.flac'), '-T', 'TRACKNUMBER=B', '-T', 'TITLE=Flip', '-T', 'ALBUM=LP', tone]);
+  run('ffmpeg', ['-v', 'error', '-y', '-i', tone, '-c:a', 'libmp3lame', '-b:a', '192k', '-id3v2_version', '3',
+    '-metadata', 'track=C2', '-metadata', 'title=Third side', '-metadata', 'album=LP', path.join(album, 'c2.mp3')]);
+  const log = path.join(dir, 'foo_dr.txt');
+  const r = auris('dr', '--variant', '1.0.8', '--log', log, album);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.includes('\r'), false, 'the terminal gets LF line ends');
+  const rows = readFileSync(log, 'utf8').split('\r\n').filter((l) => l.startsWith('DR') && !l.startsWith('DR '));
+  const labels = rows.map((l) => l.slice(45)).sort();
+  assert.deepEqual(labels, [`0B-Flip`, `A1-${long}`.slice(0, 32) + '(...)', 'C2-Third side']);
 });
 
 test('auris loudness: track and album JSON with ReplayGain 2.0 values', () => {
@@ -110,6 +134,11 @@ test('auris dr: a missing path is E_NOT_FOUND, an undecodable file is reported a
   assert.equal(r.status, 1);
   assert.match(r.stderr, /bad\.wav: .*\[E_/);
   assert.equal((JSON.parse(r.stdout) as DrJson).tracks.length, 1);
+  // Only undecodable files: the failure and exit 1, no empty log.
+  const onlyBad = auris('dr', bad);
+  assert.equal(onlyBad.status, 1);
+  assert.match(onlyBad.stderr, /bad\.wav: .*\[E_/);
+  assert.equal(onlyBad.stdout, '');
 });
 
 test('the reports\' path order is localeCompare\'s, before and after the collator is prepared', () => {

@@ -125,13 +125,36 @@ test('auris convert --eq equals the library chain on the same decoded samples (s
   const out = path.join(dir, 'eq.wav');
   const r = auris(['convert', file, out, '--eq', HD650, '--seed', '3']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /Parametric EQ: 10 bands, preamp -6\.10 dB/);
+  // The preset says -6.1 dB; its largest boost needs -6.4 dB, which the automatic preamp (on by default) applies.
+  assert.match(r.stderr, /Parametric EQ: 10 bands, preamp -6\.40 dB \(auto\)/);
   const { settings } = await loadEqPreset(HD650);
-  const expected = await libraryChainBytes(file, format, [prepareFilter('eq', settings)], 3);
+  const expected = await libraryChainBytes(file, format, [prepareFilter('eq', { ...settings, autoPreamp: true })], 3);
   const got = wavData(readFileSync(out));
   assert.equal(got.length, expected.length);
   assert.ok(Buffer.from(got).equals(expected), 'convert output differs from the library result');
   assert.ok(!Buffer.from(got).equals(Buffer.from(wavData(readFileSync(file)))), 'the EQ changed the samples');
+});
+
+test('auris convert --eq lowers a boosting preset\'s preamp by default, as playback does; --no-auto-preamp keeps it and counts the clips', () => {
+  const dir = tempDir();
+  const { file } = makeWav(dir); // 440 Hz at -6 dBFS on the right channel
+  const preset = path.join(dir, 'boost.txt');
+  writeFileSync(preset, 'Preamp: 0 dB\nFilter 1: ON PK Fc 440 Hz Gain 12 dB Q 1\n');
+  const auto = auris(['convert', file, path.join(dir, 'auto.wav'), '--eq', preset, '--seed', '1']);
+  assert.equal(auto.status, 0, auto.stderr);
+  assert.doesNotMatch(auto.stderr, /clipped samples/);
+  const peak = (f: string) => {
+    const d = wavData(readFileSync(f));
+    let m = 0;
+    for (let i = 0; i + 1 < d.length; i += 2) m = Math.max(m, Math.abs((d[i]! | (d[i + 1]! << 8)) << 16 >> 16));
+    return m;
+  };
+  // -6 dBFS + 12 dB boost - 12 dB automatic preamp: about -6 dBFS again (0.5 of full scale, within 0.5 dB).
+  assert.ok(Math.abs(20 * Math.log10(peak(path.join(dir, 'auto.wav')) / 32767) + 6) < 0.5);
+  const own = auris(['convert', file, path.join(dir, 'own.wav'), '--eq', preset, '--no-auto-preamp', '--seed', '1']);
+  assert.equal(own.status, 0, own.stderr);
+  assert.match(own.stderr, /clipped samples per channel: \d+ [1-9]\d* \(drop --no-auto-preamp, or lower --volume\)/);
+  assert.ok(peak(path.join(dir, 'own.wav')) >= 32767, 'clipped at full scale');
 });
 
 test('auris convert --crossfeed [preset] runs bs2b after the source, equal to the library chain; a bad preset is a typed error', async () => {

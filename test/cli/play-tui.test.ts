@@ -71,3 +71,33 @@ test('auris play in a terminal: track, progress, verdict; space pauses, n skips,
     spawnSync('tmux', ['kill-session', '-t', session]);
   }
 });
+
+test('the terminal player keeps a known duration through the last second of a track (issue 16 item 13)', async (t) => {
+  // RF64 files: the tag reader finds no duration in them, the decoder knows it (3 s), so the
+  // screen has only the engine's word for it, also once the next track is being decoded.
+  if (!needTools(t, 'tmux', 'ffmpeg')) return;
+  const dir = tempDir('auris-tui-');
+  const files = [1, 2].map((i) => path.join(dir, `0${i} - long.wav`));
+  for (const f of files) run('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=f=440:d=3', '-ac', '2', '-c:a', 'pcm_s16le', '-rf64', 'always', f]);
+  const session = `auris-tui-dur-${process.pid}`;
+  const cmd = `cd ${repo} && ${process.execPath} --import tsx src/cli/main.ts play '${files[0]}' '${files[1]}' --output null; sleep 60`;
+  run('tmux', ['new-session', '-d', '-s', session, '-x', '110', '-y', '14', cmd]);
+  try {
+    // Every clock the screen shows for the first track, read every 50 ms until the second one plays.
+    const clocks: string[] = [];
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      const s = screen(session);
+      const clock = /(\d+:\d\d \/ (?:\d+:\d\d|--:--))/.exec(s)?.[1];
+      if (/playing 1\/2/.test(s) && clock && clocks.at(-1) !== clock) clocks.push(clock);
+      if (/playing 2\/2/.test(s)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const known = clocks.findIndex((c) => c.endsWith('/ 0:03'));
+    assert.ok(known >= 0, `the duration showed: ${clocks.join(', ')}`);
+    assert.ok(clocks.some((c) => c.startsWith('0:02')), `the last second was seen: ${clocks.join(', ')}`);
+    assert.deepEqual(clocks.slice(known).filter((c) => !c.endsWith('/ 0:03')), [], `clocks after the duration was known: ${clocks.join(', ')}`);
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  }
+});

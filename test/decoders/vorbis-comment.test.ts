@@ -14,8 +14,10 @@ import { encodeFlac, musicSignal } from './flac/flac-helpers.ts';
 test('vorbis comments: field names in any case, the first value of a repeated field, track "n/m"', () => {
   assert.deepEqual(basicTagsOfVorbisComments([
     'title=One = Two', 'ARTIST=A', 'Artist=B', 'ALBUM ARTIST=Various', 'album=X', 'ALBUM=Y', 'TITLE=Later', 'TrackNumber=03/12', 'COMMENT=ARTIST=no',
-  ]), { title: 'One = Two', artist: 'A', albumArtist: 'Various', album: 'X', trackNumber: 3 });
-  assert.deepEqual(basicTagsOfVorbisComments(['TRACKNUMBER=side A', '=empty field', 'noequals']), { title: null, artist: null, albumArtist: null, album: null, trackNumber: null });
+  ]), { title: 'One = Two', artist: 'A', albumArtist: 'Various', album: 'X', trackNumber: 3, trackText: null });
+  // A track "number" that is not one (vinyl sides) is kept as text, for the DR log's Track column.
+  assert.deepEqual(basicTagsOfVorbisComments(['TRACKNUMBER=side A', '=empty field', 'noequals']), { title: null, artist: null, albumArtist: null, album: null, trackNumber: null, trackText: 'side A' });
+  assert.equal(basicTagsOfVorbisComments(['TRACKNUMBER=  ']).trackText, null);
 });
 
 test('FLAC: the decoder\'s tags are music-metadata\'s, for one artist and for several', { timeout: 60_000 }, async (t) => {
@@ -26,6 +28,7 @@ test('FLAC: the decoder\'s tags are music-metadata\'s, for one artist and for se
     ['one', ['-T', 'TITLE=Ünïcode title', '-T', 'ARTIST=Somebody', '-T', 'ALBUM=The Album', '-T', 'TRACKNUMBER=7']],
     ['several', ['-T', 'TITLE=Duet', '-T', 'ARTIST=A', '-T', 'ARTIST=B', '-T', 'ARTIST=C', '-T', 'ALBUMARTIST=A', '-T', 'ALBUMARTIST=B', '-T', 'TRACKNUMBER=3/12']],
     ['spellings', ['-T', 'title=lower case', '-T', 'Album Artist=Spaced', '-T', 'ALBUMARTIST=Joined', '-T', 'tracknumber=11/12']],
+    ['vinyl', ['-T', 'TITLE=Side one', '-T', 'TRACKNUMBER=A1']],
     ['none', []],
   ];
   for (const [name, tags] of cases) {
@@ -36,6 +39,7 @@ test('FLAC: the decoder\'s tags are music-metadata\'s, for one artist and for se
       const expected = await readTags(file);
       assert.deepEqual(decoder.tags, {
         title: expected.title, artist: expected.artist, albumArtist: expected.albumArtist, album: expected.album, trackNumber: expected.trackNumber,
+        trackText: expected.trackText,
       }, name);
     } finally {
       await decoder.close();

@@ -6,8 +6,8 @@ import { floatBlock, intBlock } from '../../src/audio/block.ts';
 import { floatFormat, pcmFormat } from '../../src/audio/format.ts';
 import { buildChain } from '../../src/dsp/chain.ts';
 import { prepareFilter } from '../../src/dsp/registry.ts';
-import { openQuantiser } from '../../src/dsp/plugins/dither/quantiser.ts';
-import { ntfMagnitudeDb, SHAPING_FILTERS, type DitherMode, type NoiseShaping } from '../../src/dsp/plugins/dither/shaping.ts';
+import { openQuantiser } from '../../src/dsp/dither/quantiser.ts';
+import { ntfMagnitudeDb, SHAPING_FILTERS, type DitherMode, type NoiseShaping } from '../../src/dsp/dither/shaping.ts';
 import { fft } from '../../src/util/fft.ts';
 
 /** Quantises float samples `x` (mono) to `bits` with `dither`; returns integer samples. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dsdFormat, floatFormat, pcmFormat } from '../../src/audio/format.ts';
-import { planTrack, type PlanSettings } from '../../src/engine/plan.ts';
+import { chainOutput, planTrack, type PlanSettings } from '../../src/engine/plan.ts';
 import type { OutputCapabilities } from '../../src/outputs/interface.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 
@@ -68,4 +68,55 @@ test('DSD: native when the device has it, converted to PCM for EQ in auto, an ex
   const forced = planTrack(dsd64, plain, dac24);
   assert.equal(forced.dsd?.transport, 'pcm');
   assert.match(forced.forcedReason, /neither native DSD nor DoP/);
+});
+
+/** WASAPI shared mode as the plugin reports it: the mix format only, float32 at 48 kHz stereo. */
+const sharedMix: OutputCapabilities = {
+  name: 'wasapi:', modes: ['exclusive', 'shared'], rateRange: [48000, 48000], hardwareVolume: false,
+  formats: [{ container: 'FLOAT_LE', validBits: 32, rates: [48000], channelsMin: 2, channelsMax: 2 }],
+  mixFormat: floatFormat(48000, 2, 32),
+};
+
+test('shared mode with a float mix format: every source resampled to the mix rate and converted to float, said, pointing to exclusive', () => {
+  const cd = planTrack(pcmFormat(44100, 2, 16), plain, sharedMix);
+  assert.deepEqual(cd.steps, [{ kind: 'resample', settings: { rate: 48000 } }]);
+  assert.deepEqual([cd.outputBits, cd.outputFloatBits, cd.processedBits, cd.upmix], [null, 32, null, 1]);
+  assert.deepEqual(chainOutput(cd), { kind: 'float', bits: 32 });
+  assert.match(cd.forcedReason, /^shared mode: wasapi: takes only its system mixer's format \(48000 Hz, 2 ch, 32-bit float\), so the source is resampled from 44100 to 48000 Hz and converted to 32-bit float; exclusive mode plays it bit-perfect$/);
+
+  const hires = planTrack(pcmFormat(48000, 2, 24), plain, sharedMix);
+  assert.deepEqual(hires.steps, [], 'already at the mix rate: no resampler');
+  assert.deepEqual(chainOutput(hires), { kind: 'float', bits: 32 });
+  assert.match(hires.forcedReason, /so the source is converted to 32-bit float; exclusive mode plays it bit-perfect/);
+
+  // The missing-rate policy concerns a device lacking a rate; a shared mixer takes one rate only.
+  assert.deepEqual(planTrack(pcmFormat(96000, 2, 24), { ...plain, missingRate: 'skip' }, sharedMix).steps, [{ kind: 'resample', settings: { rate: 48000 } }]);
+  // User processing first, the conversion last.
+  assert.deepEqual(planTrack(pcmFormat(44100, 2, 16), { ...plain, eq: true, volumeDb: -3 }, sharedMix).steps.map((s) => s.kind), ['eq', 'volume', 'resample']);
+  // The mix format itself goes as it is; mono goes to both channels; six channels are refused with the way out.
+  const mix = planTrack(floatFormat(48000, 2, 32), plain, sharedMix);
+  assert.deepEqual([mix.steps, chainOutput(mix), mix.forcedReason], [[], undefined, '']);
+  const mono = planTrack(pcmFormat(44100, 1, 16), plain, sharedMix);
+  assert.deepEqual([mono.upmix, mono.steps, mono.outputFloatBits], [2, [{ kind: 'resample', settings: { rate: 48000 } }], 32]);
+  assert.throws(() => planTrack(pcmFormat(48000, 6, 24), plain, sharedMix),
+    (e: unknown) => isAurisError(e, 'E_FORMAT_REFUSED') && /channel mixing; play it in exclusive mode/.test(e.message));
+  // DSD: to PCM straight at the mix rate, delivered as float.
+  const dsd = planTrack(dsdFormat(2822400, 2), plain, sharedMix);
+  assert.deepEqual([dsd.dsd?.transport, dsd.steps, chainOutput(dsd)], ['pcm', [{ kind: 'dsd2pcm', settings: { rate: 48000 } }], { kind: 'float', bits: 32 }]);
+});
+
+test('a shared mixer with an integer mix format: resampled and reduced with dither, or widened exactly', () => {
+  const s16: OutputCapabilities = { ...sharedMix, formats: [{ container: 'S16_LE', validBits: 16, rates: [44100], channelsMin: 2, channelsMax: 2 }], mixFormat: pcmFormat(44100, 2, 16) };
+  const hi = planTrack(pcmFormat(96000, 2, 24), plain, s16);
+  assert.deepEqual([hi.steps, chainOutput(hi)], [[{ kind: 'resample', settings: { rate: 44100 } }], { kind: 'int', bits: 16 }]);
+  assert.match(hi.forcedReason, /resampled from 96000 to 44100 Hz and converted to 16-bit with dither/);
+  const s24: OutputCapabilities = { ...sharedMix, formats: [{ container: 'S24_3LE', validBits: 24, rates: [48000], channelsMin: 2, channelsMax: 2 }], mixFormat: pcmFormat(48000, 2, 24) };
+  const lo = planTrack(pcmFormat(48000, 2, 16), plain, s24);
+  assert.deepEqual([lo.steps, chainOutput(lo), lo.forcedReason], [[], undefined, ''], 'a 16-bit source at the mix rate goes as it is, zero-padded in the container');
+});
+
+test('ALSA default through a mixer reports no mix format: planned as before, on the formats it lists', () => {
+  const alsaDefault: OutputCapabilities = { ...dac24, name: 'alsa:default', modes: ['shared'] };
+  const p = planTrack(pcmFormat(44100, 2, 16), plain, alsaDefault);
+  assert.deepEqual([p.steps, p.outputFloatBits, p.forcedReason], [[], null, '']);
 });

@@ -39,6 +39,7 @@ interface SuiteReport {
   devices: { id: string; name: string; isDefault: boolean }[];
   capabilities: { formats: { container: string; validBits: number; rates: number[] }[]; hardwareVolume: boolean; modes: string[] };
   mixFormat: { container: string; validBits: number; rate: number; channels: number };
+  sharedCapabilities: { formats: { container: string; validBits: number; rates: number[]; channelsMin: number; channelsMax: number }[]; mixFormat: unknown };
   cases: CaseReport[];
   eventOnly: Attempt;
   sharedNotMix: Attempt;
@@ -96,6 +97,9 @@ test('WASAPI under Wine: exclusive push and shared streams reach the capture byt
   for (const f of report.capabilities.formats) assert.deepEqual(f.rates, [44100, 48000, 88200, 96000, 176400, 192000, 352800, 384000, 705600, 768000]);
   assert.equal(report.capabilities.hardwareVolume, false, 'winealsa has no hardware volume: the engine volume applies');
   assert.deepEqual(report.mixFormat, { container: 'FLOAT_LE', validBits: 32, rate: 48000, channels: 2 });
+  // Shared mode's capabilities: the mix format only, as samples the plan converts every source to.
+  assert.deepEqual(report.sharedCapabilities.formats, [{ container: 'FLOAT_LE', validBits: 32, rates: [48000], channelsMin: 2, channelsMax: 2 }]);
+  assert.deepEqual(report.sharedCapabilities.mixFormat, { rate: 48000, channels: 2, sample: 'f32', validBits: 32 });
 
   for (const c of WINE_CASES) {
     const got = report.cases.find((x) => x.id === c.id);

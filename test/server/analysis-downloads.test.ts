@@ -1,5 +1,5 @@
-// The analysis downloads by library id: an album's foo_dr.txt equals what `auris dr` writes for the
-// album's folder (but for its date line), and a track's spectrogram.png equals what
+// The analysis downloads by library id: an album's foo_dr.txt equals the file `auris dr --log` writes
+// for the album's folder (but for its date line; CRLF, as foobar2000 writes it), and a track's spectrogram.png equals what
 // `auris analyze --png` draws for the file; unknown and malformed ids, and the access checks.
 
 import { test } from 'node:test';
@@ -44,11 +44,12 @@ test('GET /api/analysis/album/:id/foo_dr.txt and /api/analysis/track/:id/spectro
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
     assert.equal(res.headers['content-disposition'], 'attachment; filename="foo_dr.txt"');
-    const cli = auris('dr', path.join(music, 'Dyn'));
-    assert.equal(undated(res.body), undated(cli));
-    assert.match(res.body, /^log date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m);
-    assert.match(res.body, /Analyzed: Dyn Artist \/ Dynamics/);
-    assert.match(res.body, /01-Low\n.*02-High/s);
+    const logFile = path.join(tempDir('auris-dl-log-'), 'foo_dr.txt');
+    auris('dr', '--log', logFile, path.join(music, 'Dyn'));
+    assert.equal(undated(res.body), undated(readFileSync(logFile, 'utf8')));
+    assert.match(res.body, /^log date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\r$/m);
+    assert.match(res.body, /Analyzed: Dyn Artist \/ Dynamics\r\n/);
+    assert.match(res.body, /01-Low\r\n.*02-High\r\n/s);
 
     const pngDir = tempDir('auris-dl-png-');
     auris('analyze', '--png', pngDir, ...files);

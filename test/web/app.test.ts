@@ -232,7 +232,7 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     const served = await (await fetch(new URL(`/api/analysis/album/${albumId}/foo_dr.txt`, app.url))).text();
     const undated = (text: string) => text.split('\n').filter((l) => !l.startsWith('log date: ')).join('\n');
     assert.equal(undated(log), undated(served));
-    assert.match(log, new RegExp(`Official DR value: DR${measured.album.dr}\n`));
+    assert.match(log, new RegExp(`Official DR value: DR${measured.album.dr}\r\n`), 'CRLF, as foobar2000 writes foo_dr.txt');
     await page.click('[data-testid=dr-table] tbody tr:nth-child(2) button:has-text("Spectrogram")');
     await page.waitForFunction(() => ((document.querySelector('.spectrogram img') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
     const shown = await page.$eval('.spectrogram img', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]);

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   if (!(plugin instanceof WasapiOutputPlugin)) throw new Error('wasapi: did not give the WASAPI plugin');
   report.capabilities = await plugin.capabilities();
   report.mixFormat = plugin.mixFormat();
+  report.sharedCapabilities = await plugin.capabilities({ mode: 'shared' });
 
   const cases: unknown[] = [];
   for (const c of WINE_CASES) {

@@ -55,7 +55,7 @@ const NO_TAGS: BasicTags = { artist: null, albumArtist: null, album: null, title
 export async function readTags(file: string): Promise<TrackTags> {
   try {
     const t = await readFileTags(file, { cover: false });
-    return trackTags({ artist: t.artist, albumArtist: t.albumArtist, album: t.album, title: t.title, trackNumber: t.trackNumber }, file);
+    return trackTags({ artist: t.artist, albumArtist: t.albumArtist, album: t.album, title: t.title, trackNumber: t.trackNumber, trackText: t.trackText }, file);
   } catch {
     return trackTags(NO_TAGS, file);
   }

@@ -1,4 +1,4 @@
-// `auris convert IN OUT.wav [--rate R] [--bits 16|24|32|f32|f64] [--eq PRESET] [--auto-preamp]
+// `auris convert IN OUT.wav [--rate R] [--bits 16|24|32|f32|f64] [--eq PRESET] [--no-auto-preamp]
 //   [--crossfeed [PRESET]] [--volume DB] [--dither tpdf|none|<shaping>] [--seed N]`: a file through
 // decoder -> DSP chain -> WAV writer, like sox. Chain order follows dsp.md section 0: (DSD -> PCM)
 // -> EQ -> crossfeed -> resampler -> volume -> clip detection -> dither + quantiser. With nothing to do the samples are copied
@@ -123,7 +123,8 @@ interface ConvertOptions {
   readonly rate?: string;
   readonly bits?: string;
   readonly eq?: string;
-  readonly autoPreamp?: boolean;
+  /** On unless --no-auto-preamp: the same default as playback's (settings dsp.eqAutoPreamp). */
+  readonly autoPreamp: boolean;
   /** true for `--crossfeed` alone (the default preset). */
   readonly crossfeed?: string | true;
   readonly volume?: string;
@@ -140,7 +141,7 @@ export function registerConvert(program: Command): void {
     .option('--rate <hz>', 'resample to this rate')
     .option('--bits <n>', 'output depth: 16, 24, 32, f32 or f64 (default: the source\'s)')
     .option('--eq <preset>', 'EQ preset (Equalizer APO/AutoEq text or JSON)')
-    .option('--auto-preamp', 'lower the EQ preamp so no frequency is boosted above 0 dB')
+    .option('--no-auto-preamp', 'keep the preset\'s own preamp (by default it is lowered so no frequency is boosted above 0 dB, as in playback)')
     .option('--crossfeed [preset]', 'bs2b headphone crossfeed: default (700 Hz, 4.5 dB), cmoy (700 Hz, 6 dB) or jmeier (650 Hz, 9.5 dB)')
     .option('--volume <db>', 'volume in dB (0 leaves the samples untouched)')
     .option('--dither <mode>', 'tpdf, tpdf-sloped, none, or a noise shaping: first-order, lipshitz, f-weighted, modified-e-weighted, improved-e-weighted, shibata', 'tpdf')
@@ -162,6 +163,6 @@ export function registerConvert(program: Command): void {
       if (chain.bitPerfect) process.stderr.write('  bit-perfect: samples copied unchanged\n');
       for (const r of chain.reports) process.stderr.write(`  ${r.name}: ${r.detail}${r.changesSamples ? '' : ' (no change to the samples)'}\n`);
       const clips = chain.clipStats().clipped;
-      if (clips.some((c) => c > 0)) process.stderr.write(`  clipped samples per channel: ${clips.join(' ')} (try --auto-preamp or a lower --volume)\n`);
+      if (clips.some((c) => c > 0)) process.stderr.write(`  clipped samples per channel: ${clips.join(' ')} (${opts.autoPreamp ? 'lower --volume' : 'drop --no-auto-preamp, or lower --volume'})\n`);
     });
 }

@@ -12,7 +12,7 @@ import { floatFormat, formatToString, isIntegerKind, pcmFormat } from '../../aud
 import { packFloat, packInt, unpackInt, type Container } from '../../audio/pack.ts';
 import { wavContainerFor } from '../../audio/wav.ts';
 import { buildChain } from '../../dsp/chain.ts';
-import { isDitherMode, DITHER_MODES } from '../../dsp/plugins/dither/shaping.ts';
+import { isDitherMode, DITHER_MODES } from '../../dsp/dither/shaping.ts';
 import { loadEqPreset } from '../../dsp/presets/load.ts';
 import { FILTER_PLUGINS, prepareFilter } from '../../dsp/registry.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';

@@ -58,7 +58,7 @@ export function registerDr(program: Command): void {
           if (!a) continue;
           const dr = a.results.dr as DrResult;
           const tags = await tagsOf.get(f)!;
-          rows.push({ track: drLogTrack(a, dr, tags), tags, path: f });
+          rows.push({ track: drLogTrack(a, dr, { trackNumber: tags.trackNumber ?? tags.trackText ?? null, title: tags.title }), tags, path: f });
         }
         if (rows.length === 0) continue;
         rows.sort((x, y) => (x.tags.trackNumber ?? Infinity) - (y.tags.trackNumber ?? Infinity) || comparePaths(x.path, y.path));
@@ -67,15 +67,18 @@ export function registerDr(program: Command): void {
         for (const r of rows) json.tracks.push({ path: r.path, dr: r.track.dr, drRounded: r.track.drRounded, peakDb: r.track.peakDb, rmsDb: r.track.rmsDb });
         json.albums.push({ path: group.dir, ...albumDr(rows.map((r) => r.track.dr)), tracks: rows.length });
       }
-      const log = renderDrLog(albums, { host: DR_LOG_HOST, date: new Date(), variant: opts.variant === '1.0.8' ? '1.0.8' : 'classic', perChannel: opts.perChannel === true });
+      const logOptions = { host: DR_LOG_HOST, date: new Date(), variant: opts.variant, perChannel: opts.perChannel === true } as const;
+      // The file is foo_dr.txt as foobar2000 writes it (CRLF); the terminal gets its own line ends.
+      const log = renderDrLog(albums, { ...logOptions, lineEnding: '\n' });
       if (opts.log) {
         try {
-          await writeFileSafely(opts.log, log, { inputs: files });
+          await writeFileSafely(opts.log, renderDrLog(albums, logOptions), { inputs: files });
         } catch (e) {
           throw asAurisError(e);
         }
       }
-      process.stdout.write(opts.json ? toJson(json) + '\n' : log);
+      // Nothing measured (every file failed): no empty log, only the failures below.
+      if (opts.json || albums.length > 0) process.stdout.write(opts.json ? toJson(json) + '\n' : log);
       reportFailures(failed);
     });
 }

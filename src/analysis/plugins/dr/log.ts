@@ -19,8 +19,11 @@ export interface DrLogTrack {
   readonly bitrate: number;
   /** Codec label, e.g. "PCM", "FLAC", "PCM (floating-point)". */
   readonly codec: string;
-  /** Track number from the tags, or null. */
-  readonly trackNumber: number | null;
+  /**
+   * The track number as tagged: a number (7), or the tag's text when it is not one (a vinyl side
+   * "A1"); null when the file has none.
+   */
+  readonly trackNumber: number | string | null;
   /** Title from the tags, else the file name without extension. */
   readonly title: string;
   /** Per-channel DR (unrounded) and RMS (dB), for the 1.0.8 per-channel columns; optional. */
@@ -42,6 +45,7 @@ export interface DrLogOptions {
   readonly variant?: 'classic' | '1.0.8';
   /** 1.0.8 only: per-channel DR and RMS columns (always on when a track has more than 2 channels). */
   readonly perChannel?: boolean;
+  /** Default CRLF: foo_dr.txt as foobar2000 writes it (on Windows). A terminal gets '\n'. */
   readonly lineEnding?: '\n' | '\r\n';
 }
 
@@ -79,10 +83,20 @@ export function formatDrDuration(frames: number, rate: number): string {
   return `${wk}wk ${d}d ${hms}`;
 }
 
-/** The Track column: `%tracknumber%-%title%`, number zero-padded to 2 digits, "?" when missing. */
-export function drTrackLabel(t: Pick<DrLogTrack, 'trackNumber' | 'title'>): string {
-  const n = t.trackNumber === null ? '?' : String(t.trackNumber).padStart(2, '0');
-  return `${n}-${t.title}`;
+/** The 1.0.8 layout's longest track label before it is cut. */
+const TRACK_LABEL_MAX = 32;
+
+/**
+ * The Track column: foobar's `%tracknumber%-%title%`. The number is the tag as written, padded on the
+ * left with zeroes to two characters ("7" -> "07", a vinyl side "A" -> "0A", "A1" stays), "?" when
+ * missing. In the 1.0.8 layout a label longer than 32 characters is cut to its first 32 + "(...)".
+ */
+export function drTrackLabel(t: Pick<DrLogTrack, 'trackNumber' | 'title'>, variant: 'classic' | '1.0.8' = 'classic'): string {
+  const number = t.trackNumber === null || String(t.trackNumber).trim() === '' ? '?' : String(t.trackNumber).trim().padStart(2, '0');
+  const label = `${number}-${t.title}`;
+  if (variant === 'classic') return label;
+  const chars = [...label]; // code points: a cut never splits a surrogate pair
+  return chars.length > TRACK_LABEL_MAX ? chars.slice(0, TRACK_LABEL_MAX).join('') + '(...)' : label;
 }
 
 function pad2(n: number): string {
@@ -133,7 +147,7 @@ export function renderDrAlbumLines(album: DrLogAlbum, variant: 'classic' | '1.0.
       'DR' + String(t.drRounded).padEnd(4) +
       formatDrDb(t.peakDb).padStart(9) + ' ' + unit +
       formatDrDb(t.rmsDb).padStart(9) + ' ' + unit +
-      formatDrDuration(t.frames, t.rate).padStart(10) + ' ' + name(drTrackLabel(t)) + columns(t),
+      formatDrDuration(t.frames, t.rate).padStart(10) + ' ' + name(drTrackLabel(t, variant)) + columns(t),
     );
   }
   lines.push(DASHES, '');
@@ -160,7 +174,7 @@ export function renderDrAlbumLines(album: DrLogAlbum, variant: 'classic' | '1.0.
 
 /** A whole foo_dr.txt: the two header lines once, then one block per album, separated by a blank line. */
 export function renderDrLog(albums: readonly DrLogAlbum[], options: DrLogOptions): string {
-  const eol = options.lineEnding ?? '\n';
+  const eol = options.lineEnding ?? '\r\n';
   const lines = [options.host, `log date: ${formatLocalDate(options.date)}`, ''];
   albums.forEach((a, i) => {
     if (i > 0) lines.push('', '');

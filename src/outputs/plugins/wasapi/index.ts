@@ -2,10 +2,11 @@
 // endpoint by its stable ID ("{0.0.0.00000000}.{GUID}"), `wasapi:name=<friendly name>` the first
 // active endpoint with that name. Exclusive mode is the bit-perfect path: event-driven by default,
 // push (timer) mode when asked for or when the driver refuses events (the reason is reported).
-// Shared mode takes the system mixer's format only and is reported as not bit-perfect.
+// Shared mode takes the system mixer's format only (its capabilities say so: `mixFormat`), so the
+// engine converts every source to it; it is reported as not bit-perfect, pointing to exclusive mode.
 
 import type { AudioFormat } from '../../../audio/format.ts';
-import { formatToString, validateFormat } from '../../../audio/format.ts';
+import { floatFormat, formatToString, pcmFormat, validateFormat } from '../../../audio/format.ts';
 import { containersFor, type Container } from '../../../audio/pack.ts';
 import { AurisError, isAurisError } from '../../../util/errors.ts';
 import * as native from '../../../../native/index.ts';
@@ -17,6 +18,9 @@ export const WASAPI_PREFIX = 'wasapi:';
 const DEFAULT_RING_MS = 1000;
 /** Device buffer in push mode and shared mode's ring sizing; event mode always uses one device period. */
 const DEFAULT_BUFFER_MS = 500;
+
+/** What the shared-mode output stage and refusals point to: the same endpoint's bit-perfect mode. */
+const SHARED_ADVICE = 'exclusive mode plays bit-perfect';
 
 /** `event`: exclusive event-driven only; `push`: exclusive timer-driven; absent: event, falling back to push. */
 export type WasapiStrategy = 'event' | 'push';
@@ -56,6 +60,21 @@ export function wasapiLayouts(format: AudioFormat, forced?: Container): WasapiLa
   return out;
 }
 
+/** A WASAPI mix format as the driver reports it: container, valid bits, rate, channels. */
+export interface MixFormat {
+  readonly container: Container;
+  readonly validBits: number;
+  readonly rate: number;
+  readonly channels: number;
+}
+
+/** The samples a mix format holds: float32 (the usual mix), or integers of its valid bits. */
+export function mixAudioFormat(mix: MixFormat): AudioFormat {
+  if (mix.container === 'FLOAT_LE') return floatFormat(mix.rate, mix.channels, 32);
+  if (mix.container === 'FLOAT64_LE') return floatFormat(mix.rate, mix.channels, 64);
+  return pcmFormat(mix.rate, mix.channels, mix.validBits);
+}
+
 function deviceId(target: string): string {
   return target === '' ? 'default' : target;
 }
@@ -90,8 +109,10 @@ export class WasapiOutputPlugin implements OutputPlugin {
     return caps;
   }
 
+  /** Exclusive mode: what the endpoint takes (IsFormatSupported). Shared mode: the mix format only. */
   async capabilities(options: CapabilityOptions = {}): Promise<OutputCapabilities> {
-    const caps = this.probe('exclusive', options.fresh === true);
+    const mode = options.mode ?? 'exclusive';
+    const caps = this.probe(mode, options.fresh === true);
     const volume = native.openVolume('wasapi', this.device());
     volume?.close();
     return {
@@ -100,11 +121,12 @@ export class WasapiOutputPlugin implements OutputPlugin {
       formats: caps.formats as readonly FormatCaps[],
       rateRange: caps.rateMax > 0 ? [caps.rateMin, caps.rateMax] : null,
       hardwareVolume: volume !== null,
+      ...(mode === 'shared' ? { mixFormat: mixAudioFormat(this.mixFormat()) } : {}),
     };
   }
 
   /** The shared-mode mixer's format: the only format shared mode takes (see capabilities of mode shared). */
-  mixFormat(): { container: Container; validBits: number; rate: number; channels: number } {
+  mixFormat(): MixFormat {
     const f = this.probe('shared').formats[0];
     if (!f) throw new AurisError('E_DEVICE', `${this.name} reports no mix format`);
     return { container: f.container as Container, validBits: f.validBits || 32, rate: f.rates[0] ?? 0, channels: f.channelsMax };
@@ -141,7 +163,7 @@ export class WasapiOutputPlugin implements OutputPlugin {
       const volume = native.openVolume('wasapi', device);
       const negotiated = stream.negotiated();
       const output = new NativeOutput(
-        { name: this.name, label: `WASAPI ${this.target || 'default endpoint'}`, mode, format, negotiated, volume, onClose: () => volume?.close() },
+        { name: this.name, label: `WASAPI ${this.target || 'default endpoint'}`, mode, format, negotiated, volume, onClose: () => volume?.close(), sharedAdvice: SHARED_ADVICE },
         stream,
       );
       router.attach(output);
@@ -170,7 +192,7 @@ export class WasapiOutputPlugin implements OutputPlugin {
     if (!fits || format.rate !== mix.rate || format.channels !== mix.channels) {
       throw new AurisError(
         'E_FORMAT_REFUSED',
-        `${this.name} in shared mode takes the mix format only (${mix.container} ${mix.validBits}-bit, ${mix.rate} Hz, ${mix.channels} ch), not ${formatToString(format)}`,
+        `${this.name} in shared mode takes the mix format only (${mix.container} ${mix.validBits}-bit, ${mix.rate} Hz, ${mix.channels} ch), not ${formatToString(format)}; the player converts to it, or ${SHARED_ADVICE}`,
         { output: this.name, mixFormat: mix },
       );
     }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DrMeter, drWindowFrames } from '../../../../src/analysis/plugins/dr/meter.ts';
-import { formatDrDb, formatDrDuration, renderDrLog, type DrLogTrack } from '../../../../src/analysis/plugins/dr/log.ts';
+import { drTrackLabel, formatDrDb, formatDrDuration, renderDrLog, type DrLogTrack } from '../../../../src/analysis/plugins/dr/log.ts';
 import { floatFormat } from '../../../../src/audio/format.ts';
 import { bedWithImpulses, fromDb, interleave, shapedWindows, times } from './signals.ts';
 
@@ -48,10 +48,12 @@ test('the spec log of T5/T6/T7 is reproduced character for character', () => {
   const text = renderDrLog([{ artist: 'Test Artist', album: 'Test Album', tracks }], {
     host: 'foobar2000 1.3.16 / Dynamic Range Meter 1.1.1',
     date: new Date(2024, 0, 1, 12, 0, 0),
+    lineEnding: '\n',
   });
   assert.equal(text, EXPECTED);
+  // By default the log is written as foobar2000 writes foo_dr.txt: CRLF line ends.
   const crlf = renderDrLog([{ artist: 'Test Artist', album: 'Test Album', tracks }], {
-    host: 'foobar2000 1.3.16 / Dynamic Range Meter 1.1.1', date: new Date(2024, 0, 1, 12, 0, 0), lineEnding: '\r\n',
+    host: 'foobar2000 1.3.16 / Dynamic Range Meter 1.1.1', date: new Date(2024, 0, 1, 12, 0, 0),
   });
   assert.equal(crlf, EXPECTED.replaceAll('\n', '\r\n'));
 });
@@ -60,7 +62,7 @@ test('1.0.8 variant rows, missing tags and mixed footers', () => {
   const base = { dr: 0, drRounded: 0, peakDb: -Infinity, rmsDb: -Infinity, frames: 48000, rate: 8000, channels: 1, bits: 16, bitrate: 128000, codec: 'PCM', trackNumber: null, title: '203_silent_mono' };
   const other = { ...base, dr: 39.25, drRounded: 39, peakDb: -60, rmsDb: -100.93, frames: 15 * 44100, rate: 44100, channels: 2, bits: 24, codec: 'PCM (floating-point)', trackNumber: 4, title: '401' };
   const text = renderDrLog([{ artist: null, album: null, tracks: [base, other] }], { host: 'h', date: new Date(2024, 0, 1), variant: '1.0.8' });
-  const lines = text.split('\n');
+  const lines = text.split('\r\n');
   assert.equal(lines[4], 'Analyzed: ? / ?');
   assert.equal(lines[7], 'DR         Peak           RMS       Duration Track');
   assert.equal(lines[9], 'DR0        -inf dBFS     -inf dBFS      0:06 ?-203_silent_mono');
@@ -92,11 +94,28 @@ test('1.0.8 variant adds per-channel DR and RMS columns for a 5.1 track (vector 
   const r = meter.finish();
   const track: DrLogTrack = { ...r, channels: 6, bits: 24, bitrate: 1152000, codec: 'PCM', trackNumber: 1, title: 'Surround',
     channelStats: r.channels.map((c) => ({ dr: c.dr, rmsDb: 20 * Math.log10(Math.fround(c.rms)) })) };
-  const lines = renderDrLog([{ artist: 'A', album: 'B', tracks: [track] }], { host: 'h', date: new Date(2024, 0, 1), variant: '1.0.8' }).split('\n');
+  const lines = renderDrLog([{ artist: 'A', album: 'B', tracks: [track] }], { host: 'h', date: new Date(2024, 0, 1), variant: '1.0.8' }).split('\r\n');
   const labels = ['FL', 'FR', 'FC', 'LFE', 'BL', 'BR'];
   assert.equal(lines[7], 'DR         Peak           RMS       Duration ' + 'Track'.padEnd(35) + labels.map((l) => `DR (${l})`.padStart(13)).join('') + labels.map((l) => `RMS (${l})`.padStart(13)).join(''));
   assert.equal(lines[9], 'DR15       0.00 dBFS   -10.89 dBFS      0:30 ' + '01-Surround'.padEnd(35) +
     ['6.00', '9.00', '12.00', '30.00', '15.00', '18.00'].map((d) => `${d} dB`.padStart(13)).join('') +
     ['-6.00', '-9.00', '-12.00', '-30.00', '-15.00', '-18.00'].map((d) => `${d} dBFS`.padStart(13)).join(''));
   assert.equal(lines[8], '-'.repeat(80));
+});
+
+test('track labels: tagged text kept and zero-padded, long 1.0.8 labels cut to 32 characters + "(...)"', () => {
+  assert.equal(drTrackLabel({ trackNumber: 7, title: 'Seven' }), '07-Seven');
+  assert.equal(drTrackLabel({ trackNumber: 'A', title: 'Berlin' }), '0A-Berlin'); // as in a real log: "0A-A-Berlin"
+  assert.equal(drTrackLabel({ trackNumber: 'B2', title: 'Side two' }), 'B2-Side two');
+  assert.equal(drTrackLabel({ trackNumber: null, title: 'untagged' }), '?-untagged');
+  const long = 'A title that is far too long for the column';
+  assert.equal(drTrackLabel({ trackNumber: 1, title: long }), `01-${long}`, 'the classic layout keeps the whole name');
+  assert.equal(drTrackLabel({ trackNumber: 1, title: long }, '1.0.8'), `01-${long}`.slice(0, 32) + '(...)');
+  assert.equal(drTrackLabel({ trackNumber: 12, title: 'x'.repeat(29) }, '1.0.8'), `12-${'x'.repeat(29)}`, '32 characters stay whole');
+  // A cut counts characters, not UTF-16 units: an emoji at the boundary is kept whole or dropped whole.
+  const emoji = drTrackLabel({ trackNumber: 1, title: 'x'.repeat(28) + '🎵🎵' }, '1.0.8');
+  assert.equal(emoji, `01-${'x'.repeat(28)}🎵(...)`);
+  const base = { dr: 8, drRounded: 8, peakDb: -0.08, rmsDb: -8.8, frames: 225 * 44100, rate: 44100, channels: 2, bits: 16, bitrate: 1411200, codec: 'FLAC' };
+  const lines = renderDrLog([{ artist: 'A', album: 'B', tracks: [{ ...base, trackNumber: 'A1', title: long }] }], { host: 'h', date: new Date(2024, 0, 1), variant: '1.0.8' }).split('\r\n');
+  assert.equal(lines[9], `DR8       -0.08 dBFS    -8.80 dBFS      3:45 ${`A1-${long}`.slice(0, 32)}(...)`);
 });

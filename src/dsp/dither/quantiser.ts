@@ -4,13 +4,13 @@
 // on the signal before dither. The chain appends it when float samples must become integers; it is
 // never used on a bit-perfect path (the chain hands integer blocks through untouched then).
 
-import type { AudioBlock, IntBlock } from '../../../audio/block.ts';
-import type { AudioFormat } from '../../../audio/format.ts';
-import { pcmFormat, sameFormat, formatToString } from '../../../audio/format.ts';
-import { AurisError } from '../../../util/errors.ts';
-import { ClipCounter, type ClipStats } from '../../clip.ts';
-import type { OpenFilter } from '../../interface.ts';
-import { stageReport } from '../../interface.ts';
+import type { AudioBlock, IntBlock } from '../../audio/block.ts';
+import type { AudioFormat } from '../../audio/format.ts';
+import { pcmFormat, sameFormat, formatToString } from '../../audio/format.ts';
+import { AurisError } from '../../util/errors.ts';
+import { ClipCounter, type ClipStats } from '../clip.ts';
+import type { OpenFilter } from '../interface.ts';
+import { stageReport } from '../interface.ts';
 import { Xoshiro128 } from './prng.ts';
 import { shapingFor, type DitherMode, type NoiseShaping, type ShapingFilter } from './shaping.ts';
 
