@@ -6,7 +6,7 @@ import { isAurisError } from '../../util/errors.ts';
 import { ACK, MpdError } from '../ack.ts';
 import { parseBool, parseFloatArg, parseInt32, parseSongTime, parseUnsigned } from '../args.ts';
 import { PERMISSION, type CommandContext, type CommandSpec } from '../context.ts';
-import { printQueueItem } from '../records.ts';
+import { printEntry } from '../records.ts';
 import { dbToPercent, percentToDb } from '../volume.ts';
 
 const { READ, PLAYER } = PERMISSION;
@@ -79,7 +79,7 @@ function currentSong(ctx: CommandContext): void {
   const st = ctx.core.player.state();
   if (st.currentId === null) return;
   const item = ctx.core.queue.snapshot().items[st.currentPos];
-  if (item) printQueueItem(ctx.r, item, st.currentPos, ctx.client.tagMask);
+  if (item) printEntry(ctx, item, st.currentPos);
 }
 
 /** The id at a queue position, or MPD's "Bad song index". */
