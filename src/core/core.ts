@@ -27,6 +27,7 @@ import { ChangeHub } from './changes.ts';
 import { EngineLink, fromWire, type EngineMode } from './engine-link.ts';
 import { JobService } from './jobs.ts';
 import type { LibraryService } from './library.ts';
+import { effectiveReplayGainMode, replayGainFor } from './replay-gain.ts';
 import { Queue, type EntryRange, type NewEntry, type Random } from './queue.ts';
 import type { SettingsStore } from './settings-store.ts';
 
@@ -312,9 +313,12 @@ export class Core implements AurisCore {
     this.engine.send({ type: 'preload', afterId: after, track: nextId === null ? null : this.engineTrack(nextId) });
   }
 
+  /** What the engine plays for entry `id`: its file or range, and its ReplayGain under the settings now. */
   private engineTrack(id: number): EngineTrack {
     const item = this.q.get(id);
-    return { id, path: item.path, startFrame: item.startFrame, endFrame: item.endFrame };
+    const mode = effectiveReplayGainMode(this.current.replayGain.mode, this.q.modes().random);
+    const gain = replayGainFor(this.q.details(id).replayGain, mode, this.current.replayGain);
+    return { id, path: item.path, startFrame: item.startFrame, endFrame: item.endFrame, gain };
   }
 
   // ---- player --------------------------------------------------------------------------------
@@ -555,8 +559,9 @@ export class Core implements AurisCore {
     this.saved = mergeSettings(this.saved, valid);
     this.current = mergeSettings(this.current, valid);
     const flags: ChangeFlag[] = ['settings'];
-    if (valid.modes) {
-      this.q.setModes(this.current.modes, this.currentId);
+    if (valid.modes || valid.replayGain) {
+      // A track that follows gets the new modes and ReplayGain; the one playing keeps its gain to its end.
+      if (valid.modes) this.q.setModes(this.current.modes, this.currentId);
       flags.push('options');
       this.refreshPreload();
     }
