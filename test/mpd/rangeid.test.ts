@@ -6,7 +6,6 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
@@ -15,12 +14,11 @@ import { ACK, MpdError } from '../../src/mpd/ack.ts';
 import { parseTimeRange } from '../../src/mpd/args.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { hasTool, needTools, run, toolsRequired } from '../helpers/tools.ts';
-import { LineClient, TREE, TREE_TOOLS, field, makeTree, sleep, startStack, until } from './harness.ts';
+import { DEBIAN_PYTHON, hasTool, needPythonModule, needTools, toolsRequired } from '../helpers/tools.ts';
+import { LineClient, TREE, TREE_TOOLS, answersOf, field, flacSamples, makeTree, readWav, sleep, startStack, until } from './harness.ts';
 import { startRealMpd } from './real-mpd.ts';
 
 const exec = promisify(execFile);
-const PYTHON = '/usr/bin/python3';
 const RATE = 44100;
 
 const badRange = (s: string): void => {
@@ -51,36 +49,6 @@ test('the core turns ms into source frames rounding down, refuses a start past t
   assert.throws(() => rangeInFrames({ startMs: 2000, endMs: 1000 }, file), (e: unknown) => isAurisError(e, 'E_INVALID_ARGUMENT'));
 });
 
-/** The samples of a WAV file (its data chunk). */
-function wavData(file: string): Buffer {
-  const b = readFileSync(file);
-  let at = 12;
-  while (at + 8 <= b.length) {
-    const id = b.toString('latin1', at, at + 4);
-    const size = b.readUInt32LE(at + 4);
-    if (id === 'data') return b.subarray(at + 8, at + 8 + size);
-    at += 8 + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
-
-/** Frames [skip, until) of a FLAC as signed 16-bit little-endian, decoded by libFLAC's own tool. */
-function flacFrames(file: string, skip: number, until: number): Buffer {
-  const out = path.join(tempDir('auris-range-ref-'), 'ref.raw');
-  run('flac', ['-d', '-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', `--skip=${skip}`, `--until=${until}`, '-o', out, file]);
-  return readFileSync(out);
-}
-
-async function hasPythonMpd(): Promise<boolean> {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    await exec(PYTHON, ['-c', 'import mpd']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // python-mpd2: set the range, read it back, play the entry and wait until the player stops.
 const RANGE_SCRIPT = `
 import json, sys, time
@@ -99,28 +67,23 @@ print(json.dumps({'id': sid, 'range': info.get('range'), 'duration': info.get('d
 `;
 
 test('python-mpd2 sets a range; exactly those frames of the file reach a file: output', async (t) => {
-  if (!needTools(t, ...TREE_TOOLS)) return;
-  if (!(await hasPythonMpd())) {
-    if (toolsRequired) throw new Error('AURIS_REQUIRE_TOOLS=1 and python3-mpd is missing for /usr/bin/python3');
-    t.skip('needs python3-mpd for /usr/bin/python3 (apt install python3-mpd)');
-    return;
-  }
+  if (!needTools(t, ...TREE_TOOLS) || !needPythonModule(t, 'mpd', 'python3-mpd')) return;
   const tree = makeTree();
   const out = path.join(tempDir('auris-range-out-'), 'out.wav');
   const stack = await startStack(tree, { output: `file:${out}` });
   try {
     const uri = TREE[2]!.uri;
-    const { stdout } = await exec(PYTHON, ['-c', RANGE_SCRIPT, String(stack.port), uri, '1.5:3.25'], { timeout: 60000 });
+    const { stdout } = await exec(DEBIAN_PYTHON, ['-c', RANGE_SCRIPT, String(stack.port), uri, '1.5:3.25'], { timeout: 60000 });
     const res = JSON.parse(stdout) as { id: string; range: string; duration: string; time: string };
     assert.equal(res.range, '1.500-3.250');
     assert.equal(res.duration, '1.750');
     assert.equal(res.time, '2');
     const item = stack.core.queue.snapshot().items[0]!;
     assert.deepEqual([item.startFrame, item.endFrame], [66150, 143325]);
-    const played = wavData(out);
-    const expected = flacFrames(path.join(tree.root, uri), 66150, 143325);
-    assert.equal(played.length, (143325 - 66150) * 4, 'the range is 77175 frames of 16-bit stereo');
-    assert.ok(played.equals(expected), 'the captured bytes are frames 66150..143325 of the file');
+    const played = readWav(out);
+    assert.deepEqual([played.bits, played.channels], [16, 2], 'the file\'s own format: nothing changed the samples');
+    assert.equal(played.samples.length, (143325 - 66150) * 2, 'the range is 77175 frames');
+    assert.deepEqual(played.samples, flacSamples(path.join(tree.root, uri), 66150, 143325), 'the captured samples are frames 66150..143325 of the file');
   } finally {
     await stack.close();
   }
@@ -159,18 +122,6 @@ test('rangeid is refused for the song being heard (playing or paused), with mpd\
   }
 });
 
-/** The same commands on one connection, each answer's lines and end. */
-async function session(port: number, commands: readonly string[]): Promise<string[][]> {
-  const c = await LineClient.open(port);
-  const answers: string[][] = [];
-  for (const cmd of commands) {
-    const r = await c.cmd(cmd);
-    answers.push([...r.lines, r.end]);
-  }
-  c.close();
-  return answers;
-}
-
 test('playlistinfo after rangeid is what the real mpd 0.23 prints, line for line', async (t) => {
   if (!needTools(t, ...TREE_TOOLS)) return;
   if (!hasTool('mpd')) {
@@ -188,14 +139,14 @@ test('playlistinfo after rangeid is what the real mpd 0.23 prints, line for line
   const stack = await startStack(tree, { output: 'null' });
   let ours: string[][];
   try {
-    ours = await session(stack.port, commands);
+    ours = await answersOf(stack.port, commands);
   } finally {
     await stack.close();
   }
   const real = await startRealMpd(tree.root);
   try {
     await sleep(100);
-    const theirs = await session(real.port, commands);
+    const theirs = await answersOf(real.port, commands);
     commands.forEach((cmd, i) => assert.deepEqual(ours[i], theirs[i], cmd));
   } finally {
     await real.close();

@@ -13,8 +13,8 @@ import type { CoreEvent } from '../../src/protocol/events.ts';
 import { ReplayGainSettingsSchema } from '../../src/protocol/settings.ts';
 import { flacAt } from '../library/tree.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { hasTool, needTools, run, toolsRequired } from '../helpers/tools.ts';
-import { LineClient, TREE_TOOLS, field, makeTree, startStack, until, type LibraryTree } from './harness.ts';
+import { hasTool, needTools, toolsRequired } from '../helpers/tools.ts';
+import { LineClient, TREE_TOOLS, answersOf, field, flacSamples, makeTree, readWav, startStack, until, type LibraryTree } from './harness.ts';
 import { startRealMpd } from './real-mpd.ts';
 
 const DEFAULTS = ReplayGainSettingsSchema.parse({});
@@ -55,41 +55,6 @@ function treeWithGain(): LibraryTree {
     tags: { TITLE: 'Loud', ARTIST: 'Gain', ALBUM: 'Gain', REPLAYGAIN_TRACK_GAIN: `${GAIN_DB.toFixed(2)} dB`, REPLAYGAIN_TRACK_PEAK: '0.500000', REPLAYGAIN_ALBUM_GAIN: '-3.00 dB', REPLAYGAIN_ALBUM_PEAK: '0.600000' },
   });
   return tree;
-}
-
-/** A WAV's format and its samples as integers (little-endian, signed, right-justified). */
-function readWav(file: string): { bits: number; channels: number; samples: Int32Array } {
-  const b = readFileSync(file);
-  let at = 12;
-  let channels = 0;
-  let bits = 0;
-  let width = 0;
-  while (at + 8 <= b.length) {
-    const id = b.toString('latin1', at, at + 4);
-    const size = b.readUInt32LE(at + 4);
-    if (id === 'fmt ') {
-      channels = b.readUInt16LE(at + 10);
-      width = b.readUInt16LE(at + 20) / channels;
-      bits = size >= 24 && b.readUInt16LE(at + 8) === 0xfffe ? b.readUInt16LE(at + 26) : b.readUInt16LE(at + 22);
-    }
-    if (id === 'data') {
-      const n = size / width;
-      const samples = new Int32Array(n);
-      // Valid bits sit at the top of a wider container (WAVE_FORMAT_EXTENSIBLE): shift them down.
-      for (let i = 0; i < n; i++) samples[i] = b.readIntLE(at + 8 + i * width, width) >> (width * 8 - bits);
-      return { bits, channels, samples };
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
-}
-
-/** The FLAC's samples as libFLAC's own decoder gives them (16-bit). */
-function flacSamples(file: string): Int16Array {
-  const out = path.join(tempDir('auris-rg-ref-'), 'ref.raw');
-  run('flac', ['-d', '-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', '-o', out, file]);
-  const raw = readFileSync(out);
-  return new Int16Array(raw.buffer, raw.byteOffset, raw.length / 2);
 }
 
 test('replay_gain_mode track: the tagged gain reaches a file: output, and the signal path says so; off: the file as it is', async (t) => {
@@ -144,7 +109,7 @@ test('replay_gain_mode track: the tagged gain reaches a file: output, and the si
     const off = await playToEnd(c);
     const plain = readWav(offOut);
     assert.equal(plain.bits, 16);
-    assert.deepEqual(plain.samples, Int32Array.from(source), 'with ReplayGain off the output holds the file\'s samples');
+    assert.deepEqual(plain.samples, source, 'with ReplayGain off the output holds the file\'s samples');
     assert.equal(off.signalPath.verdict, 'bit-perfect');
     assert.equal(off.proof.verified, true, off.proof.reason);
     c.close();
@@ -152,18 +117,6 @@ test('replay_gain_mode track: the tagged gain reaches a file: output, and the si
     await stack.close();
   }
 });
-
-/** Each command's lines and end, on one connection. */
-async function answers(port: number, commands: readonly string[]): Promise<string[][]> {
-  const c = await LineClient.open(port);
-  const all: string[][] = [];
-  for (const cmd of commands) {
-    const r = await c.cmd(cmd);
-    all.push([...r.lines, r.end]);
-  }
-  c.close();
-  return all;
-}
 
 const MODE_COMMANDS = [
   'replay_gain_status', 'replay_gain_mode track', 'replay_gain_status', 'replay_gain_mode album', 'replay_gain_status',
@@ -179,7 +132,7 @@ test('replay_gain_mode and replay_gain_status answer as the real mpd 0.23 does, 
   try {
     const idler = await LineClient.open(stack.port);
     idler.send('idle options\n');
-    ours = await answers(stack.port, MODE_COMMANDS);
+    ours = await answersOf(stack.port, MODE_COMMANDS);
     assert.deepEqual((await idler.reply()).lines, ['changed: options']);
     idler.close();
     // Saved with the settings: a new core on the same data folder starts in the mode last set.
@@ -196,7 +149,7 @@ test('replay_gain_mode and replay_gain_status answer as the real mpd 0.23 does, 
   }
   const real = await startRealMpd(tree.root);
   try {
-    const theirs = await answers(real.port, MODE_COMMANDS);
+    const theirs = await answersOf(real.port, MODE_COMMANDS);
     MODE_COMMANDS.forEach((cmd, i) => assert.deepEqual(ours[i], theirs[i], cmd));
   } finally {
     await real.close();

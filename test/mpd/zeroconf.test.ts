@@ -4,7 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { startCore } from '../../src/core/index.ts';
@@ -12,12 +11,11 @@ import { startMpdFrontend } from '../../src/mpd/index.ts';
 import { MPD_SERVICE_TYPE, publishCommand, serviceName } from '../../src/mpd/zeroconf.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { needTools, toolsRequired } from '../helpers/tools.ts';
+import { DEBIAN_PYTHON, needPythonModule, needTools } from '../helpers/tools.ts';
 import { startAvahi } from './avahi.ts';
 import { sleep } from './harness.ts';
 
 const exec = promisify(execFile);
-const PYTHON = '/usr/bin/python3';
 
 test('the publish command names the service type, name and port', () => {
   assert.deepEqual(publishCommand('Auris @ box', 6600), { cmd: 'avahi-publish', args: ['-s', 'Auris @ box', '_mpd._tcp', '6600'] });
@@ -81,27 +79,12 @@ interface Found {
 }
 
 async function browse(seconds: number): Promise<Found[]> {
-  const { stdout } = await exec(PYTHON, ['-c', BROWSE_SCRIPT, String(seconds)], { timeout: 30000 });
+  const { stdout } = await exec(DEBIAN_PYTHON, ['-c', BROWSE_SCRIPT, String(seconds)], { timeout: 30000 });
   return JSON.parse(stdout) as Found[];
 }
 
-async function hasPythonZeroconf(): Promise<boolean> {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    await exec(PYTHON, ['-c', 'import zeroconf']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test('an mDNS client on the network finds _mpd._tcp with Auris\'s name and port, and loses it when the frontend closes', async (t) => {
-  if (!needTools(t, 'avahi-publish', 'avahi-daemon', 'dbus-daemon')) return;
-  if (!(await hasPythonZeroconf())) {
-    if (toolsRequired) throw new Error('AURIS_REQUIRE_TOOLS=1 and python3-zeroconf is missing for /usr/bin/python3');
-    t.skip('needs python3-zeroconf for /usr/bin/python3 (apt install python3-zeroconf)');
-    return;
-  }
+  if (!needTools(t, 'avahi-publish', 'avahi-daemon', 'dbus-daemon') || !needPythonModule(t, 'zeroconf', 'python3-zeroconf')) return;
   const avahi = await startAvahi();
   const busBefore = process.env.DBUS_SYSTEM_BUS_ADDRESS;
   if (avahi.busAddress) process.env.DBUS_SYSTEM_BUS_ADDRESS = avahi.busAddress;
