@@ -229,8 +229,9 @@ export class Core implements AurisCore {
       shuffle: (start, end) => { q.shuffle(start, end, this.currentId); edited(); },
       setPriority: (ids, priority) => { q.setPriority(ids, priority); edited(); },
       setRange: async (id, range) => {
+        // Heard, or already being decoded behind the one heard (the gapless hand-off has begun): too late to change.
         const refuseIfHeard = (): void => {
-          if (this.engineState.status !== 'stopped' && this.audibleId() === id) {
+          if (this.engineState.status !== 'stopped' && (this.audibleId() === id || this.decodingId === id)) {
             throw new AurisError('E_STATE', `queue entry ${id} is being played: its range cannot change until it stops`, { id });
           }
         };
