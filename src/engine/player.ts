@@ -680,8 +680,9 @@ export class Player {
   }
 
   /**
-   * The chain for a source format of `track` (with its own gain) on the current output, as the plan
-   * (src/engine/plan.ts) decides it; also sets the track's DSD transport, upmix and the reason for anything the device forced.
+   * The chain for a source format on the current output, as the plan (src/engine/plan.ts) decides
+   * it; also sets the track's DSD transport, upmix and the reason for anything the device forced.
+   * `track` brings its own gain (ReplayGain), the first step of the chain.
    */
   private async buildChainFor(format: AudioFormat, track: EngineTrack): Promise<FilterChain> {
     const caps = await this.outputCapabilities();
