@@ -40,6 +40,14 @@ export interface QueueApi {
   clear(): void;
   /** Shuffles positions [start, end) (default: all); the current entry keeps playing. */
   shuffle(start?: number, end?: number): void;
+  /**
+   * Plays only [startMs, endMs) of entry `id`'s file (endMs null: to its end), or the whole file
+   * again when `range` is null (MPD's rangeid; for a CUE track too, as in MPD). The times become
+   * source frames at the file's rate, rounded down as MPD does. E_STATE while the entry is being
+   * heard (playing or paused), E_INVALID_ARGUMENT for an end not after the start or a start past
+   * the file's end; an end at or past the file's end means "to the end".
+   */
+  setRange(id: number, range: { readonly startMs: number; readonly endMs: number | null } | null): Promise<void>;
   /** MPD's prio: 0..255. */
   setPriority(ids: readonly number[], priority: number): void;
   /** Id at a position, or E_NOT_FOUND. */

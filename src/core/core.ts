@@ -9,7 +9,8 @@ import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { framesPerSecond } from '../audio/format.ts';
-import { readTags } from '../decoders/tags.ts';
+import { openFile } from '../decoders/registry.ts';
+import { readTags, type ReplayGain } from '../decoders/tags.ts';
 import type { EngineEvent, EngineSettings, EngineTrack, PlayerState as EngineState, TrackInfo } from '../engine/protocol.ts';
 import { listOutputs } from '../outputs/registry.ts';
 import type { CoreEvent, WireErrorShape } from '../protocol/events.ts';
@@ -28,7 +29,8 @@ import { EngineLink, fromWire, type EngineMode } from './engine-link.ts';
 import { JobService } from './jobs.ts';
 import { verifyOutput } from './output-verify.ts';
 import type { LibraryService } from './library.ts';
-import { Queue, type NewEntry, type Random } from './queue.ts';
+import { effectiveReplayGainMode, replayGainFor } from './replay-gain.ts';
+import { Queue, type EntryRange, type NewEntry, type Random } from './queue.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 /** `previous` within this many seconds of a track's start goes to the entry before; later, to the start of this one. */
@@ -233,6 +235,21 @@ export class Core implements AurisCore {
       },
       shuffle: (start, end) => { q.shuffle(start, end, this.currentId); edited(); },
       setPriority: (ids, priority) => { q.setPriority(ids, priority); edited(); },
+      setRange: async (id, range) => {
+        // Heard, or already being decoded behind the one heard (the gapless hand-off has begun): too late to change.
+        const refuseIfHeard = (): void => {
+          if (this.engineState.status !== 'stopped' && (this.audibleId() === id || this.decodingId === id)) {
+            throw new AurisError('E_STATE', `queue entry ${id} is being played: its range cannot change until it stops`, { id });
+          }
+        };
+        refuseIfHeard();
+        const { path: file } = q.get(id);
+        const probe = await probeFile(file);
+        q.get(id); // still there?
+        refuseIfHeard();
+        q.setRange(id, rangeInFrames(range, probe));
+        edited();
+      },
       idAt: (pos) => q.idAt(pos),
       modes: () => q.modes(),
       setModes: async (patch: Partial<PlaybackModes>) => { await this.updateSettings({ modes: patch }); },
@@ -254,14 +271,16 @@ export class Core implements AurisCore {
     if (!st.isFile()) throw new AurisError('E_NOT_A_FILE', `${playable.path}: not a regular file`, { path: playable.path });
     let tags = NO_TAGS;
     let durationMs: number | null = null;
+    let replayGain: ReplayGain | null = null;
     try {
       const t = await readTags(playable.path, { cover: false }); // the queue shows no art: the library and the file serve it
       tags = { title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, trackNumber: t.trackNumber, discNumber: t.discNumber, date: t.date, genre: t.genre };
       durationMs = t.duration !== null ? t.duration * 1000 : null;
+      replayGain = t.replayGain;
     } catch {
       // Untagged or unreadable: the entry shows its file name; playing it reports what is wrong.
     }
-    return { playable, tags, durationMs };
+    return { playable, tags, durationMs, replayGain };
   }
 
   /** A queue entry for a library track: its file (or CUE range) and the tags the library holds. */
@@ -273,6 +292,8 @@ export class Core implements AurisCore {
       playable: { path: t.path, trackId: t.id, uri: this.library.library.publicUri(t), startFrame: t.startFrame ?? 0, endFrame: t.endFrame },
       tags: { title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, trackNumber: t.trackNumber, discNumber: t.discNumber, date: t.date, genre: t.genre },
       durationMs: t.duration !== null ? t.duration * 1000 : null,
+      framesPerSecond: t.rate,
+      replayGain: { trackGainDb: t.rgTrackGain, trackPeak: t.rgTrackPeak, albumGainDb: t.rgAlbumGain, albumPeak: t.rgAlbumPeak },
     };
   }
 
@@ -300,9 +321,12 @@ export class Core implements AurisCore {
     this.engine.send({ type: 'preload', afterId: after, track: nextId === null ? null : this.engineTrack(nextId) });
   }
 
+  /** What the engine plays for entry `id`: its file or range, and its ReplayGain under the settings now. */
   private engineTrack(id: number): EngineTrack {
     const item = this.q.get(id);
-    return { id, path: item.path, startFrame: item.startFrame, endFrame: item.endFrame };
+    const mode = effectiveReplayGainMode(this.current.replayGain.mode, this.q.modes().random);
+    const gain = replayGainFor(this.q.details(id).replayGain, mode, this.current.replayGain);
+    return { id, path: item.path, startFrame: item.startFrame, endFrame: item.endFrame, gain };
   }
 
   // ---- player --------------------------------------------------------------------------------
@@ -546,8 +570,9 @@ export class Core implements AurisCore {
     this.saved = mergeSettings(this.saved, valid);
     this.current = mergeSettings(this.current, valid);
     const flags: ChangeFlag[] = ['settings'];
-    if (valid.modes) {
-      this.q.setModes(this.current.modes, this.currentId);
+    if (valid.modes || valid.replayGain) {
+      // A track that follows gets the new modes and ReplayGain; the one playing keeps its gain to its end.
+      if (valid.modes) this.q.setModes(this.current.modes, this.currentId);
       flags.push('options');
       this.refreshPreload();
     }
@@ -620,6 +645,42 @@ export class Core implements AurisCore {
     }
     return listed;
   }
+}
+
+/** A file's frames per second and length in frames (null: unknown), from its decoder's header. */
+async function probeFile(file: string): Promise<{ framesPerSecond: number; totalFrames: number | null }> {
+  const opened = await openFile(file);
+  try {
+    return { framesPerSecond: framesPerSecond(opened.decoder.format), totalFrames: opened.decoder.info.totalFrames };
+  } finally {
+    await opened.close();
+  }
+}
+
+/**
+ * A range in ms as source frames (rounded down, as MPD's SongTime::ToScale does), checked against
+ * the file's length as MPD checks it: a start past the end is refused, an end at or past it means
+ * "to the end".
+ */
+export function rangeInFrames(range: { readonly startMs: number; readonly endMs: number | null } | null, file: { framesPerSecond: number; totalFrames: number | null }): EntryRange {
+  const fps = file.framesPerSecond;
+  const total = file.totalFrames;
+  const whole = { startFrame: 0, endFrame: null, durationMs: total === null ? null : (total * 1000) / fps, framesPerSecond: fps };
+  if (range === null) return whole;
+  const { startMs, endMs } = range;
+  if (!Number.isFinite(startMs) || startMs < 0 || (endMs !== null && (!Number.isFinite(endMs) || endMs <= startMs))) {
+    throw new AurisError('E_INVALID_ARGUMENT', `bad range ${startMs}:${endMs ?? ''} ms: the start must be >= 0 and the end after it`, { startMs, endMs });
+  }
+  const toFrame = (ms: number): number => Math.floor((ms * fps) / 1000);
+  const startFrame = toFrame(startMs);
+  if (total !== null && startFrame > total) {
+    throw new AurisError('E_INVALID_ARGUMENT', `the range starts at ${startMs} ms, after the end of the file (${Math.floor((total * 1000) / fps)} ms)`, { startMs, totalFrames: total });
+  }
+  let endFrame = endMs === null ? null : toFrame(endMs);
+  if (endFrame !== null && total !== null && endFrame >= total) endFrame = null;
+  // The length in ms as MPD works it out (end - start), so clients show the times they set.
+  const endAt = endFrame !== null ? endMs : whole.durationMs;
+  return { startFrame, endFrame, durationMs: endAt === null ? null : endAt - startMs, framesPerSecond: fps };
 }
 
 /** The signal path as plain mutable data for the wire. */

@@ -6,6 +6,7 @@
 // client must re-read. Random mode keeps an order (a permutation of the ids) made when random is
 // switched on and kept across edits; priorities pull entries forward in that order (MPD's prio).
 
+import type { ReplayGain } from '../decoders/tags.ts';
 import type { QueueItem, QueueSnapshot, ItemTags, Playable } from '../protocol/player.ts';
 import type { PlaybackModes } from '../protocol/settings.ts';
 import { PlaybackModesSchema } from '../protocol/settings.ts';
@@ -17,6 +18,18 @@ export interface NewEntry {
   readonly playable: Playable;
   readonly tags: ItemTags;
   readonly durationMs: number | null;
+  /** Source frames per second (the file's rate; DSD counts byte frames), when known: what turns frames into seconds and back. */
+  readonly framesPerSecond?: number | null;
+  /** The file's ReplayGain tags, null when it has none. */
+  readonly replayGain?: ReplayGain | null;
+}
+
+/** A new range of an entry's file: source frames, the length it plays, and the rate they were worked out at. */
+export interface EntryRange {
+  readonly startFrame: number;
+  readonly endFrame: number | null;
+  readonly durationMs: number | null;
+  readonly framesPerSecond: number;
 }
 
 interface Entry extends NewEntry {
@@ -60,6 +73,12 @@ export class Queue {
 
   get(id: number): QueueItem {
     return itemOf(this.entry(id));
+  }
+
+  /** What the core keeps about an entry beyond its item: its rate and ReplayGain tags. */
+  details(id: number): { readonly framesPerSecond: number | null; readonly replayGain: ReplayGain | null } {
+    const e = this.entry(id);
+    return { framesPerSecond: e.framesPerSecond ?? null, replayGain: e.replayGain ?? null };
   }
 
   has(id: number): boolean {
@@ -142,6 +161,17 @@ export class Queue {
       if (k > 0) part.unshift(...part.splice(k, 1));
       this.items.splice(start, end - start, ...part);
     });
+  }
+
+  /** Changes the part of its file that entry `id` plays (MPD's rangeid); the entry counts as changed for plchanges. */
+  setRange(id: number, range: EntryRange): void {
+    const pos = this.positionOf(this.entry(id).id);
+    const e = this.items[pos]!;
+    this.versionNumber++;
+    this.items[pos] = {
+      ...e, playable: { ...e.playable, startFrame: range.startFrame, endFrame: range.endFrame },
+      durationMs: range.durationMs, framesPerSecond: range.framesPerSecond, changedAt: this.versionNumber,
+    };
   }
 
   setPriority(ids: readonly number[], priority: number): void {
@@ -244,7 +274,16 @@ export class Queue {
 }
 
 function itemOf(e: Entry): QueueItem {
-  return { ...e.playable, id: e.id, priority: e.priority, changedAt: e.changedAt, tags: e.tags, durationMs: e.durationMs };
+  return { ...e.playable, id: e.id, priority: e.priority, changedAt: e.changedAt, tags: e.tags, durationMs: e.durationMs, rangeMs: rangeMsOf(e) };
+}
+
+/** An entry's range in ms of its file, rounded (frames worked out from whole ms come back as those ms); null for the whole file or an unknown rate. */
+function rangeMsOf(e: Entry): QueueItem['rangeMs'] {
+  const { startFrame, endFrame } = e.playable;
+  const fps = e.framesPerSecond ?? null;
+  if ((startFrame === 0 && endFrame === null) || fps === null || fps <= 0) return null;
+  const ms = (frame: number): number => Math.round((frame * 1000) / fps);
+  return { startMs: ms(startFrame), endMs: endFrame === null ? null : ms(endFrame) };
 }
 
 function shuffleInPlace<T>(a: T[], random: Random): void {

@@ -186,13 +186,15 @@ export interface PlanSettings {
   readonly volumeDb: number;
   readonly missingRate: 'resample' | 'skip';
   readonly dsd: DsdSetting;
+  /** This track's own gain (ReplayGain), first of the processing; null or absent: none. */
+  readonly trackGain?: { readonly db: number; readonly label: string } | null;
 }
 
 /** One DSP step of the chain, in order; the engine prepares each (the EQ from its preset file). */
 export type PlanStep =
   | { readonly kind: 'eq' }
   | { readonly kind: 'crossfeed'; readonly settings: { readonly preset: 'default' } }
-  | { readonly kind: 'volume'; readonly settings: { readonly db: number } }
+  | { readonly kind: 'volume'; readonly settings: { readonly db: number; readonly label?: string } }
   | { readonly kind: 'resample'; readonly settings: { readonly rate: number } }
   | { readonly kind: 'dsd2pcm'; readonly settings: { readonly rate: number } };
 
@@ -224,13 +226,15 @@ export interface TrackPlan {
 export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapabilities): TrackPlan {
   const softVolume = s.volumeDb !== 0 && !caps.hardwareVolume;
   const crossfeed = s.crossfeed && source.channels === 2;
+  const gain = s.trackGain && s.trackGain.db !== 0 ? s.trackGain : null;
   const processing: PlanStep[] = [
+    ...(gain ? [{ kind: 'volume', settings: { db: gain.db, label: gain.label } } as const] : []),
     ...(s.eq ? [{ kind: 'eq' } as const] : []),
     ...(crossfeed ? [{ kind: 'crossfeed', settings: { preset: 'default' } } as const] : []),
     ...(softVolume ? [{ kind: 'volume', settings: { db: s.volumeDb } } as const] : []),
   ];
   if (source.sample === 'dsd') {
-    const names = [s.eq ? 'EQ' : '', crossfeed ? 'crossfeed' : '', softVolume ? `software volume ${s.volumeDb} dB` : ''].filter(Boolean).join(' and ');
+    const names = [gain ? gain.label : '', s.eq ? 'EQ' : '', crossfeed ? 'crossfeed' : '', softVolume ? `software volume ${s.volumeDb} dB` : ''].filter(Boolean).join(' and ');
     const dsd = planDsd(source, caps, s.dsd, names, s.volumeDb);
     if (dsd.transport !== 'pcm') return { steps: [], outputBits: null, outputFloatBits: null, processedBits: null, upmix: 1, dsd, forcedReason: '' };
     const target = planForDevice(pcmFormat(DSD_PCM_RATE, source.channels, 24), caps);

@@ -382,7 +382,7 @@ export class Player {
     const s = this.session;
     if (!t) return; // between tracks, or playing out the end: the next track is built with the new settings
     if (!s || t.info.format.sample === 'dsd') return this.restartAtAudiblePosition();
-    const chain = await this.buildChainFor(t.info.format);
+    const chain = await this.buildChainFor(t.info.format, t.entry);
     if (!sameFormat(chain.outputFormat, s.format)) return this.restartAtAudiblePosition();
     while (this.pending && this.session === s) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
     const tail = t.chain.flush();
@@ -457,7 +457,7 @@ export class Player {
       if (tail && tail.frames > 0) await this.deliver(tail);
       while (this.pending && this.session) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
       t.proofSpoiled ||= `the format changed mid-stream to ${formatToString(block.format)}`;
-      t.chain = await this.buildChainFor(block.format);
+      t.chain = await this.buildChainFor(block.format, t.entry);
       t.dsd = this.dsdPlan;
     }
     t.decodedHash?.update(block.kind === 'dsd' ? block.bytes : blockMd5Bytes(block));
@@ -569,7 +569,7 @@ export class Player {
     };
     let chain: FilterChain;
     try {
-      chain = await this.buildChainFor(decoder.format);
+      chain = await this.buildChainFor(decoder.format, entry);
     } catch (e) {
       await file.close();
       failed(e);
@@ -682,11 +682,12 @@ export class Player {
   /**
    * The chain for a source format on the current output, as the plan (src/engine/plan.ts) decides
    * it; also sets the track's DSD transport, upmix and the reason for anything the device forced.
+   * `track` brings its own gain (ReplayGain), the first step of the chain.
    */
-  private async buildChainFor(format: AudioFormat): Promise<FilterChain> {
+  private async buildChainFor(format: AudioFormat, track: EngineTrack): Promise<FilterChain> {
     const caps = await this.outputCapabilities();
     const s = this.settings;
-    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd }, caps);
+    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd, trackGain: track.gain }, caps);
     this.upmix = plan.upmix;
     this.dsdPlan = plan.dsd;
     this.forcedReason = plan.forcedReason;

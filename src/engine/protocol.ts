@@ -66,6 +66,18 @@ export interface EngineTrack {
   readonly path: string;
   readonly startFrame: number;
   readonly endFrame: number | null;
+  /**
+   * A gain the core chose for this track (ReplayGain), applied in software before the other
+   * processing and named by `label` in the signal path ("ReplayGain track -6.20 dB"); absent or
+   * null: none, and the track may stay bit-perfect.
+   */
+  readonly gain?: TrackGain | null;
+}
+
+/** A per-track gain in dB, with the words the signal path shows for it. */
+export interface TrackGain {
+  readonly db: number;
+  readonly label: string;
 }
 
 /**

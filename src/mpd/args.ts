@@ -54,6 +54,42 @@ export function parseSongTime(s: string): number {
   return v;
 }
 
+/** The leading decimal float of `s` as strtof reads it (after optional whitespace), and the rest; null when none. */
+function strtof(s: string): { value: number; rest: string } | null {
+  const m = /^[\t\n\v\f\r ]*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/.exec(s);
+  if (!m) return null;
+  return { value: Math.fround(Number(m[1])), rest: s.slice(m[0].length) };
+}
+
+/** A part of a song in whole ms of its file; `endMs` null: to its end. */
+export interface TimeRange {
+  readonly startMs: number;
+  readonly endMs: number | null;
+}
+
+/**
+ * rangeid's `START:END` in seconds (MPD's parse_time_range): either side may be empty (the start
+ * is then 0, the end open), `:` alone is the whole song, an end of 0 is open too, and an end must
+ * follow its start. The times are kept in whole ms as MPD keeps them (the float seconds times 1000
+ * in float, truncated). MPD's "Bad range" otherwise.
+ */
+export function parseTimeRange(s: string): TimeRange {
+  const bad = (): MpdError => new MpdError(ACK.ARG, 'Bad range');
+  const toMs = (seconds: number): number => Math.trunc(Math.fround(seconds * 1000));
+  const colon = s.indexOf(':');
+  if (colon < 0) throw bad();
+  const side = (text: string): number => {
+    if (text === '') return 0;
+    const r = strtof(text);
+    if (!r || r.rest !== '' || r.value < 0 || toMs(r.value) > UINT_MAX) throw bad();
+    return toMs(r.value);
+  };
+  const startMs = side(s.slice(0, colon));
+  const end = side(s.slice(colon + 1));
+  if (end !== 0 && end <= startMs) throw bad();
+  return { startMs, endMs: end === 0 ? null : end };
+}
+
 /** A range START:END (END excluded, open when omitted), a single position N (N:N+1), or -1 for all. */
 export interface Range {
   readonly start: number;

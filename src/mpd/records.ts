@@ -3,6 +3,7 @@
 // Pos, Id and (when not 0) Prio.
 
 import type { QueueItem } from '../protocol/player.ts';
+import type { CommandContext } from './context.ts';
 import type { LibraryTrack } from './database.ts';
 import type { Response } from './response.ts';
 import { PRINT_ORDER, cleanValue, type MpdTag, type TagValues } from './tags.ts';
@@ -70,11 +71,39 @@ export function printTrack(r: Response, t: LibraryTrack, uri: string, mask: Read
   printDuration(r, t.duration);
 }
 
-export function printQueueItem(r: Response, item: QueueItem, pos: number, mask: ReadonlySet<MpdTag>): void {
+/** Whole ms as MPD prints a song time: seconds, a dot, three digits. */
+function msText(ms: number): string {
+  return `${Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}`;
+}
+
+/** `Range: START-END` (or `START-` when open) for an entry that plays part of its file, as MPD's PrintRange. */
+function printRange(r: Response, range: QueueItem['rangeMs']): void {
+  if (!range) return;
+  if (range.endMs !== null && range.endMs > 0) r.kv('Range', `${msText(range.startMs)}-${msText(range.endMs)}`);
+  else if (range.startMs > 0) r.kv('Range', `${msText(range.startMs)}-`);
+}
+
+/**
+ * A queue entry's record. With its library track (`track`), it has what MPD prints for a song of
+ * its database: Last-Modified, Format and every tag; the length is the entry's (its range's).
+ */
+export function printQueueItem(r: Response, item: QueueItem, pos: number, mask: ReadonlySet<MpdTag>, track: LibraryTrack | null = null): void {
   r.kv('file', cleanValue(entryUri(item)));
-  printTags(r, itemTags(item), mask);
+  printRange(r, item.rangeMs);
+  if (track) {
+    r.kv('Last-Modified', isoSeconds(track.mtime));
+    const f = formatString(track);
+    if (f) r.kv('Format', f);
+  }
+  printTags(r, track ? trackTags(track) : itemTags(item), mask);
   printDuration(r, item.durationMs === null ? null : item.durationMs / 1000);
   r.kv('Pos', pos);
   r.kv('Id', item.id);
   if (item.priority > 0) r.kv('Prio', item.priority);
+}
+
+/** Prints a queue entry for a command, with its library track's record when it came from the library. */
+export function printEntry(ctx: CommandContext, item: QueueItem, pos: number): void {
+  const track = item.trackId !== null ? ctx.frontend.library?.library.track(item.trackId) ?? null : null;
+  printQueueItem(ctx.r, item, pos, ctx.client.tagMask, track);
 }

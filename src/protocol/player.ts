@@ -40,7 +40,13 @@ export const QueueItemSchema = PlayableSchema.extend({
   /** Queue version at which this entry was added or last moved (MPD's plchanges). */
   changedAt: z.number().int(),
   tags: ItemTagsSchema,
+  /** Length of what the entry plays (its range, when it has one). */
   durationMs: z.number().nullable(),
+  /**
+   * The range [startFrame, endFrame) in ms of the file (MPD's `Range:`), when the entry plays part
+   * of its file (a CUE track, MPD's rangeid) and its rate is known; null when it plays all of it.
+   */
+  rangeMs: z.object({ startMs: z.number().int().min(0), endMs: z.number().int().min(0).nullable() }).nullable(),
 });
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 

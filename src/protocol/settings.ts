@@ -60,6 +60,26 @@ export const MpdSettingsSchema = z.object({
   password: z.string().default(''),
 }).strict();
 
+export const REPLAY_GAIN_MODES = ['off', 'track', 'album', 'auto'] as const;
+export type ReplayGainMode = (typeof REPLAY_GAIN_MODES)[number];
+
+/**
+ * ReplayGain from the files' tags, as MPD applies it (its defaults: preamp 0 dB, 0 dB for files
+ * without tags, clipping prevention on). Off by default: any other mode changes samples, and the
+ * signal path says so ("ReplayGain track -6.20 dB", verdict `enhanced`).
+ */
+export const ReplayGainSettingsSchema = z.object({
+  /** `track` or `album` gain (each falls back on the other when missing); `auto`: track in random mode, else album (MPD's rule). */
+  mode: z.enum(REPLAY_GAIN_MODES).default('off'),
+  /** Added to the tagged gain (MPD's replaygain_preamp). */
+  preampDb: z.number().min(-15).max(15).default(0),
+  /** Gain of a file without ReplayGain tags (MPD's replaygain_missing_preamp). */
+  missingPreampDb: z.number().min(-15).max(15).default(0),
+  /** Never raise a track so far that its tagged peak would clip (MPD's replaygain_limit). */
+  limit: z.boolean().default(true),
+}).strict();
+export type ReplayGainSettings = z.infer<typeof ReplayGainSettingsSchema>;
+
 export const PlaybackModesSchema = z.object({
   repeat: z.boolean().default(false),
   random: z.boolean().default(false),
@@ -75,6 +95,7 @@ export const SettingsSchema = z.object({
   volumeDb: z.number().min(-120).max(0).default(0),
   dsp: DspSettingsSchema.default(DspSettingsSchema.parse({})),
   modes: PlaybackModesSchema.default(PlaybackModesSchema.parse({})),
+  replayGain: ReplayGainSettingsSchema.default(ReplayGainSettingsSchema.parse({})),
   library: LibrarySettingsSchema.default(LibrarySettingsSchema.parse({})),
   server: ServerSettingsSchema.default(ServerSettingsSchema.parse({})),
   mpd: MpdSettingsSchema.default(MpdSettingsSchema.parse({})),
@@ -97,6 +118,7 @@ export const SettingsPatchSchema = z.object({
   volumeDb: SettingsSchema.shape.volumeDb.unwrap().optional(),
   dsp: patchOf(DspSettingsSchema).optional(),
   modes: patchOf(PlaybackModesSchema).optional(),
+  replayGain: patchOf(ReplayGainSettingsSchema).optional(),
   library: patchOf(LibrarySettingsSchema).optional(),
   server: patchOf(ServerSettingsSchema).optional(),
   mpd: patchOf(MpdSettingsSchema).optional(),

@@ -120,3 +120,14 @@ test('ALSA default through a mixer reports no mix format: planned as before, on 
   const p = planTrack(pcmFormat(44100, 2, 16), plain, alsaDefault);
   assert.deepEqual([p.steps, p.outputFloatBits, p.forcedReason], [[], null, '']);
 });
+
+test('a track\'s own gain (ReplayGain) is a software step before the rest, even with hardware volume; DSD converts for it', () => {
+  const gain = { db: -6.2, label: 'ReplayGain track -6.20 dB' };
+  const p = planTrack(pcmFormat(44100, 2, 16), { ...plain, eq: true, volumeDb: -3, trackGain: gain }, dsdDac);
+  assert.deepEqual(p.steps, [{ kind: 'volume', settings: { db: -6.2, label: 'ReplayGain track -6.20 dB' } }, { kind: 'eq' }], 'the user volume goes to the DAC\'s own mixer');
+  assert.equal(p.processedBits, 24, 'processed 16-bit audio keeps 24 bits');
+  assert.deepEqual(planTrack(pcmFormat(44100, 2, 16), { ...plain, trackGain: { db: 0, label: 'ReplayGain track 0.00 dB' } }, dac24).steps, [], '0 dB is no step at all');
+  const dsd = planTrack(dsdFormat(2822400, 2), { ...plain, trackGain: gain }, dsdDac);
+  assert.equal(dsd.dsd?.transport, 'pcm');
+  assert.match(dsd.dsd?.transport === 'pcm' ? dsd.dsd.reason : '', /ReplayGain track -6\.20 dB cannot ride on a bit-perfect DSD stream/);
+});

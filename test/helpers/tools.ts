@@ -36,3 +36,24 @@ export function run(cmd: string, args: string[], opts: { input?: Uint8Array; cwd
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr?.toString().slice(0, 2000)}`);
   return r.stdout;
 }
+
+/** Debian's python3, for which Debian's python3-* modules are installed (not another python on the PATH). */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/**
+ * True when Debian's python3 imports `module`; otherwise fails the test when tools are required,
+ * or marks it skipped naming the Debian package (`debPackage`) to install.
+ */
+export function needPythonModule(t: TestContext, module: string, debPackage: string): boolean {
+  const key = `python3:${module}`;
+  let ok = found.get(key);
+  if (ok === undefined) {
+    ok = spawnSync(DEBIAN_PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+    found.set(key, ok);
+  }
+  if (ok) return true;
+  const why = `needs ${debPackage} for ${DEBIAN_PYTHON} (apt install ${debPackage})`;
+  if (toolsRequired) throw new Error(`AURIS_REQUIRE_TOOLS=1 and ${why}`);
+  t.skip(why);
+  return false;
+}

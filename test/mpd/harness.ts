@@ -1,12 +1,15 @@
 // The real stack the MPD tests drive: a generated library (sox + flac + metaflac, covers by
 // ffmpeg), a LibraryService that scanned it, a core with the engine in-process, and the MPD
-// frontend on a free loopback port. Also a small line-protocol client for in-process tests.
+// frontend on a free loopback port. Also a small line-protocol client for in-process tests, and
+// readers of what a `file:` output captured and of what libFLAC decodes (the reference).
 
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { startCore, type Core } from '../../src/core/index.ts';
 import { startMpdFrontend, type MpdFrontend } from '../../src/mpd/index.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { run } from '../helpers/tools.ts';
 import { flacAt, imageAt } from '../library/tree.ts';
 
 /** Tools the generated library needs. */
@@ -212,4 +215,51 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000, 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** Each command's reply on one new connection, as its lines and then its end line (for comparing two servers). */
+export async function answersOf(port: number, commands: readonly string[]): Promise<string[][]> {
+  const c = await LineClient.open(port);
+  const all: string[][] = [];
+  for (const cmd of commands) {
+    const r = await c.cmd(cmd);
+    all.push([...r.lines, r.end]);
+  }
+  c.close();
+  return all;
+}
+
+/** A PCM WAV's format and samples as integers (little-endian, signed, valid bits right-justified). */
+export function readWav(file: string): { bits: number; channels: number; samples: Int32Array } {
+  const b = readFileSync(file);
+  let at = 12;
+  let channels = 0;
+  let bits = 0;
+  let width = 0;
+  while (at + 8 <= b.length) {
+    const id = b.toString('latin1', at, at + 4);
+    const size = b.readUInt32LE(at + 4);
+    if (id === 'fmt ') {
+      channels = b.readUInt16LE(at + 10);
+      width = b.readUInt16LE(at + 20) / channels;
+      bits = size >= 24 && b.readUInt16LE(at + 8) === 0xfffe ? b.readUInt16LE(at + 26) : b.readUInt16LE(at + 22);
+    }
+    if (id === 'data') {
+      const n = size / width;
+      const samples = new Int32Array(n);
+      // Valid bits sit at the top of a wider container (WAVE_FORMAT_EXTENSIBLE): shift them down.
+      for (let i = 0; i < n; i++) samples[i] = b.readIntLE(at + 8 + i * width, width) >> (width * 8 - bits);
+      return { bits, channels, samples };
+    }
+    at += 8 + size + (size & 1);
+  }
+  throw new Error(`${file}: no data chunk`);
+}
+
+/** Frames [skip, until) of a 16-bit FLAC (all of it by default) as libFLAC's own `flac -d` decodes them. */
+export function flacSamples(file: string, skip = 0, until: number | null = null): Int32Array {
+  const out = path.join(tempDir('auris-flac-ref-'), 'ref.raw');
+  run('flac', ['-d', '-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', `--skip=${skip}`, ...(until === null ? [] : [`--until=${until}`]), '-o', out, file]);
+  const raw = readFileSync(out);
+  return Int32Array.from(new Int16Array(raw.buffer, raw.byteOffset, raw.length / 2));
 }

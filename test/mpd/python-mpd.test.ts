@@ -4,39 +4,22 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { needTools, toolsRequired } from '../helpers/tools.ts';
+import { DEBIAN_PYTHON, needPythonModule, needTools } from '../helpers/tools.ts';
 import { TREE, TREE_TOOLS, makeTree, startStack } from './harness.ts';
 
 const exec = promisify(execFile);
-const PYTHON = '/usr/bin/python3';
-
-/** python3-mpd is a module of Debian's python3; skip (or fail in CI) without it. */
-async function hasPythonMpd(): Promise<boolean> {
-  if (!existsSync(PYTHON)) return false;
-  try {
-    await exec(PYTHON, ['-c', 'import mpd']);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('python-mpd2 drives Auris: lists, idle, art bytes, stickers, filters, tag types', async (t) => {
-  if (!needTools(t, ...TREE_TOOLS)) return;
-  if (!(await hasPythonMpd())) {
-    if (toolsRequired) throw new Error('AURIS_REQUIRE_TOOLS=1 and python3-mpd is missing for /usr/bin/python3');
-    t.skip('needs python3-mpd for /usr/bin/python3 (apt install python3-mpd)');
-    return;
-  }
+  if (!needTools(t, ...TREE_TOOLS) || !needPythonModule(t, 'mpd', 'python3-mpd')) return;
   const tree = makeTree();
   const stack = await startStack(tree);
   try {
     const script = fileURLToPath(new URL('./python_mpd_client.py', import.meta.url));
-    const { stdout } = await exec(PYTHON, [script, String(stack.port), TREE[0]!.uri, TREE[4]!.uri], { timeout: 60000 });
+    const { stdout } = await exec(DEBIAN_PYTHON, [script, String(stack.port), TREE[0]!.uri, TREE[4]!.uri], { timeout: 60000 });
     const out = JSON.parse(stdout) as Record<string, unknown>;
     const cover = readFileSync(tree.cover);
     const md5 = createHash('md5').update(cover).digest('hex');

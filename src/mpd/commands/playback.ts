@@ -1,12 +1,13 @@
-// Status and playback commands: status, stats, currentsong, play..., seek..., volume, modes.
+// Status and playback commands: status, stats, currentsong, play..., seek..., volume, modes, ReplayGain.
 // They map onto core.player, core.queue and core.volume; crossfade and MixRamp are refused because
 // overlapping two tracks changes their samples.
 
+import { REPLAY_GAIN_MODES } from '../../protocol/settings.ts';
 import { isAurisError } from '../../util/errors.ts';
 import { ACK, MpdError } from '../ack.ts';
 import { parseBool, parseFloatArg, parseInt32, parseSongTime, parseUnsigned } from '../args.ts';
 import { PERMISSION, type CommandContext, type CommandSpec } from '../context.ts';
-import { printQueueItem } from '../records.ts';
+import { printEntry } from '../records.ts';
 import { dbToPercent, percentToDb } from '../volume.ts';
 
 const { READ, PLAYER } = PERMISSION;
@@ -79,7 +80,7 @@ function currentSong(ctx: CommandContext): void {
   const st = ctx.core.player.state();
   if (st.currentId === null) return;
   const item = ctx.core.queue.snapshot().items[st.currentPos];
-  if (item) printQueueItem(ctx.r, item, st.currentPos, ctx.client.tagMask);
+  if (item) printEntry(ctx, item, st.currentPos);
 }
 
 /** The id at a queue position, or MPD's "Bad song index". */
@@ -174,10 +175,11 @@ function refuseMixing(name: string, offValue: (a: string) => boolean): CommandSp
   };
 }
 
-function replayGainMode(_ctx: CommandContext, args: string[]): void {
-  const mode = args[0]!;
-  if (!['off', 'track', 'album', 'auto'].includes(mode)) throw new MpdError(ACK.ARG, 'Unrecognized replay gain mode');
-  if (mode !== 'off') throw new MpdError(ACK.ARG, `replay gain ${mode} is not applied by the MPD frontend: Auris changes samples only by a volume you set`);
+/** The ReplayGain mode, a setting of the core (saved, and applied from the next track on; `off` keeps the path bit-perfect). */
+async function replayGainMode(ctx: CommandContext, args: string[]): Promise<void> {
+  const mode = REPLAY_GAIN_MODES.find((m) => m === args[0]);
+  if (!mode) throw new MpdError(ACK.ARG, 'Unrecognized replay gain mode');
+  await ctx.core.settings.update({ replayGain: { mode } });
 }
 
 export const PLAYBACK_COMMANDS: CommandSpec[] = [
@@ -205,5 +207,5 @@ export const PLAYBACK_COMMANDS: CommandSpec[] = [
   { name: 'mixrampdb', permission: PLAYER, min: 1, max: 1, run: refuseMixing('mixrampdb', (a) => parseFloatArg(a) === 0) },
   { name: 'mixrampdelay', permission: PLAYER, min: 1, max: 1, run: refuseMixing('mixrampdelay', (a) => a === 'nan' || parseFloatArg(a) <= 0) },
   { name: 'replay_gain_mode', permission: PLAYER, min: 1, max: 1, run: replayGainMode },
-  { name: 'replay_gain_status', permission: READ, min: 0, max: 0, run: (ctx) => ctx.r.kv('replay_gain_mode', 'off') },
+  { name: 'replay_gain_status', permission: READ, min: 0, max: 0, run: (ctx) => ctx.r.kv('replay_gain_mode', ctx.core.settings.get().replayGain.mode) },
 ];

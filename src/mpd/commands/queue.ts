@@ -2,11 +2,12 @@
 // Positions and ids map onto core.queue; library uris are resolved through the library.
 
 import type { QueueItem } from '../../protocol/player.ts';
+import { isAurisError } from '../../util/errors.ts';
 import { ACK, MpdError } from '../ack.ts';
-import { parseInsertPosition, parseMoveDestination, parseRange, parseUnsigned, type Range } from '../args.ts';
+import { parseInsertPosition, parseMoveDestination, parseRange, parseTimeRange, parseUnsigned, type Range } from '../args.ts';
 import { PERMISSION, type CommandContext, type CommandSpec } from '../context.ts';
 import { matchEntry, parseFilterArgs } from '../filter.ts';
-import { entryUri, itemTags, printQueueItem } from '../records.ts';
+import { entryUri, itemTags, printEntry } from '../records.ts';
 import { requireId } from './playback.ts';
 import { resolveUri, playableOf } from './resolve.ts';
 
@@ -102,7 +103,7 @@ async function playlistInfo(ctx: CommandContext, args: string[]): Promise<void> 
     range = { start: r.start, end: Math.min(r.end, queue.length) };
   }
   for (let pos = range.start; pos < range.end; pos++) {
-    printQueueItem(ctx.r, queue[pos]!, pos, ctx.client.tagMask);
+    printEntry(ctx, queue[pos]!, pos);
     await ctx.r.flushIfFull();
   }
 }
@@ -113,7 +114,7 @@ async function playlistId(ctx: CommandContext, args: string[]): Promise<void> {
   const id = parseUnsigned(args[0]!);
   const pos = queue.findIndex((i) => i.id === id);
   if (pos < 0) throw new MpdError(ACK.NO_EXIST, 'No such song');
-  printQueueItem(ctx.r, queue[pos]!, pos, ctx.client.tagMask);
+  printEntry(ctx, queue[pos]!, pos);
 }
 
 function playlistMatch(foldCase: boolean): CommandSpec['run'] {
@@ -122,7 +123,7 @@ function playlistMatch(foldCase: boolean): CommandSpec['run'] {
     const queue = items(ctx);
     for (let pos = 0; pos < queue.length; pos++) {
       const item = queue[pos]!;
-      if (matchEntry(filter, { uri: entryUri(item), tags: itemTags(item) })) printQueueItem(ctx.r, item, pos, ctx.client.tagMask);
+      if (matchEntry(filter, { uri: entryUri(item), tags: itemTags(item) })) printEntry(ctx, item, pos);
       await ctx.r.flushIfFull();
     }
   };
@@ -138,7 +139,7 @@ function changes(posIdOnly: boolean): CommandSpec['run'] {
       if (posIdOnly) {
         ctx.r.kv('cpos', pos);
         ctx.r.kv('Id', item.id);
-      } else printQueueItem(ctx.r, item, pos, ctx.client.tagMask);
+      } else printEntry(ctx, item, pos);
       await ctx.r.flushIfFull();
     }
   };
@@ -159,6 +160,24 @@ function prio(ctx: CommandContext, args: string[]): void {
 function prioId(ctx: CommandContext, args: string[]): void {
   const priority = parseUnsigned(args[0]!, 255);
   ctx.core.queue.setPriority(args.slice(1).map((a) => requireId(ctx, parseUnsigned(a))), priority);
+}
+
+/**
+ * rangeid ID START:END (MPD 0.19+): the part of the song to play, in seconds of its file; `:` plays
+ * all of it again. Refused for the song being heard, as MPD refuses it (playing or paused).
+ */
+async function rangeId(ctx: CommandContext, args: string[]): Promise<void> {
+  const id = parseUnsigned(args[0]!);
+  const range = parseTimeRange(args[1]!);
+  requireId(ctx, id);
+  const st = ctx.core.player.state();
+  if (st.status !== 'stopped' && st.currentId === id) throw new MpdError(ACK.PERMISSION, 'Cannot edit the current song');
+  try {
+    await ctx.core.queue.setRange(id, range.startMs === 0 && range.endMs === null ? null : range);
+  } catch (e) {
+    if (isAurisError(e, 'E_INVALID_ARGUMENT') && 'totalFrames' in e.details) throw new MpdError(ACK.ARG, 'Invalid start offset');
+    throw e;
+  }
 }
 
 function playlist(ctx: CommandContext): void {
@@ -185,4 +204,5 @@ export const QUEUE_COMMANDS: CommandSpec[] = [
   { name: 'plchangesposid', permission: READ, min: 1, max: 2, run: changes(true) },
   { name: 'prio', permission: PLAYER, min: 2, max: -1, run: prio },
   { name: 'prioid', permission: PLAYER, min: 2, max: -1, run: prioId },
+  { name: 'rangeid', permission: ADD, min: 2, max: 2, run: rangeId },
 ];

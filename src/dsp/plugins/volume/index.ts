@@ -12,6 +12,8 @@ import { identityFilter, stageReport } from '../../interface.ts';
 export interface VolumeSettings {
   /** Gain in dB, <= +24; -Infinity (or null in JSON) mutes. */
   readonly db: number;
+  /** What the signal path calls this stage instead of "Volume" and its level (a ReplayGain stage: "ReplayGain track -6.20 dB"). */
+  readonly label?: string;
 }
 
 /** Length of the gain ramp after a change. */
@@ -88,12 +90,15 @@ function checkDb(db: number): void {
 
 /** A prepared volume: identity at exactly 0 dB. */
 export function prepareVolume(settings: VolumeSettings): PreparedFilter {
+  const label = settings.label;
   return {
     kind: 'volume',
-    name: 'Volume',
+    name: label ?? 'Volume',
     open(input: AudioFormat): OpenFilter {
-      if (settings.db === 0) return identityFilter('volume', 'Volume', input, '0 dB');
-      return openVolume(input, settings.db);
+      if (settings.db === 0) return identityFilter('volume', label ?? 'Volume', input, '0 dB');
+      const filter = openVolume(input, settings.db);
+      // A labelled stage says everything in its name: the reason reads "not bit-perfect: <label>".
+      return label === undefined ? filter : Object.assign(filter, { report: { ...filter.report, name: label, detail: '' } });
     },
   };
 }
@@ -105,7 +110,8 @@ export const volumePlugin: FilterPlugin<VolumeSettings> = {
     const db = raw !== null && typeof raw === 'object' ? (raw as { db?: unknown }).db : undefined;
     const value = db === null || db === '-inf' ? -Infinity : typeof db === 'string' ? Number(db) : db;
     checkDb(value as number);
-    return { db: value as number };
+    const label = raw !== null && typeof raw === 'object' ? (raw as { label?: unknown }).label : undefined;
+    return typeof label === 'string' && label !== '' ? { db: value as number, label } : { db: value as number };
   },
   prepare: prepareVolume,
 };
