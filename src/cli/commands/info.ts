@@ -6,7 +6,7 @@
 // an array with one object per file, `error` set instead of the rest when a file cannot be read.
 
 import type { Command } from 'commander';
-import { analysisChunk, type AudioFormat, BitDepthAnalyser, formatToString, framesPerSecond, type IntegrityReport, isIntegerKind, openFile, readTags, sameFormat, type StreamInfo, supportedExtensions, type Tags } from '../../core/files.ts';
+import { analysisChunk, type AudioFormat, BitDepthAnalyser, formatToString, framesPerSecond, type IntegrityReport, isIntegerKind, lengthToString, openFile, readTags, sameFormat, type StreamInfo, supportedExtensions, type Tags } from '../../core/files.ts';
 import { asAurisError, type ErrorCode } from '../../util/errors.ts';
 import { walkFiles } from '../../util/walk.ts';
 import { printable } from '../paths.ts';
@@ -119,7 +119,7 @@ function humanInfo(i: FileInfo): string {
   const lines: [string, string][] = [
     ['codec', `${i.codec} in ${i.container}, ${i.lossless ? 'lossless' : 'lossy'}`],
     ['format', `${formatToString({ rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })}${i.trueBits !== null && i.trueBits < i.bits ? `, ${i.trueBits} bits used (in the ${i.trueBitsOver === 'file' ? 'whole file' : i.trueBitsOver})` : ''}`],
-    ['duration', i.durationSeconds === null ? 'unknown (not stated by the file; --verify decodes it to measure)' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : i.sample === 'dsd' ? ` (${i.frames * 8} one-bit samples per channel)` : ` (${i.frames} frames)`}`],
+    ['duration', i.durationSeconds === null ? 'unknown (not stated by the file; --verify decodes it to measure)' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : ` (${lengthToString(i.frames, { rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })})`}`],
   ];
   if (i.bitrate !== null) lines.push(['bitrate', `${Math.round(i.bitrate / 1000)} kbit/s`]);
   lines.push(['md5', i.md5.stored === null ? 'absent' : `${i.md5.status === 'present' ? 'present' : i.md5.status === 'match' ? 'verified, matches' : 'MISMATCH'} (${i.md5.stored})`]);

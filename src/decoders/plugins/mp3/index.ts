@@ -23,7 +23,7 @@ async function createMpg123(mono: boolean, firstByte: number): Promise<Streaming
   const walker = new MpegFrameWalker(firstByte);
   let fed = 0;
   const asErrors = (damage: ReturnType<MpegFrameWalker['end']>) =>
-    damage.map((d) => ({ message: d.message, code: d.kind === 'truncated' ? 'E_TRUNCATED' as const : 'warning' as const }));
+    damage.map((d) => ({ message: d.message, offset: d.offset, code: d.kind === 'truncated' ? 'E_TRUNCATED' as const : d.kind === 'corrupt' ? 'E_CORRUPT' as const : 'warning' as const }));
   return {
     decode: (bytes) => {
       const skip = Math.max(0, Math.min(bytes.length, firstByte - fed));
