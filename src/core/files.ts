@@ -10,7 +10,7 @@ export { wavDataBytes, wavHeader, wavTrailer } from '../audio/wav.ts';
 
 // Decoders and tags.
 export type { Damage, Decoder, IntegrityReport, StreamInfo } from '../decoders/interface.ts';
-export { damageError } from '../decoders/damage.ts';
+export { damageError, damageFound } from '../decoders/damage.ts';
 export { openFile, supportedExtensions } from '../decoders/registry.ts';
 export { readTags, type Tags } from '../decoders/tags.ts';
 

@@ -42,17 +42,22 @@ export function framesText(n: number): string {
 }
 
 /**
+ * The damage of a file decoded from its start to its end: the decoder's entries, or, when it
+ * recorded none, `decoded` frames short of the `stated` length as one truncation.
+ */
+export function damageFound(report: IntegrityReport, decoded: number, stated: number | null): Damage[] {
+  if (report.damage.length > 0 || stated === null || decoded >= stated) return [...report.damage];
+  return [{ code: 'E_TRUNCATED', message: `${decoded} of ${stated} frames decoded (truncated)`, offset: null, frames: stated - decoded }];
+}
+
+/**
  * The error that says what was damaged in a file decoded from its start to its end (`decoded`
  * frames, `stated` by its header or null), or null for an undamaged file. The code is E_CORRUPT
  * when any data was bad, E_TRUNCATED when the file only ends early, E_MD5_MISMATCH when the
- * samples differ from the stored MD5 with no other damage found. A shortfall against the stated
- * length that no damage entry explains is reported as a truncation.
+ * samples differ from the stored MD5 with no other damage found (see damageFound).
  */
 export function damageError(path: string, report: IntegrityReport, decoded: number, stated: number | null): AurisError | null {
-  const damage: Damage[] = [...report.damage];
-  if (damage.length === 0 && stated !== null && decoded < stated) {
-    damage.push({ code: 'E_TRUNCATED', message: `${decoded} of ${stated} frames decoded (truncated)`, offset: null, frames: stated - decoded });
-  }
+  const damage = damageFound(report, decoded, stated);
   const length = `${framesText(decoded)} decoded${stated !== null && stated !== decoded ? ` of the ${stated} the file states` : ''}`;
   if (damage.length === 0) {
     if (report.md5 !== 'mismatch') return null;

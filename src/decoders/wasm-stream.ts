@@ -12,7 +12,7 @@ import { floatBlock, type FloatBlock } from '../audio/block.ts';
 import { floatFormat, sameFormat, type AudioFormat } from '../audio/format.ts';
 import type { ByteSource } from '../util/byte-source.ts';
 import { AurisError } from '../util/errors.ts';
-import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from './interface.ts';
+import type { Damage, Decoder, DecoderOptions, IntegrityReport, StreamInfo } from './interface.ts';
 import { DamageLog, framesText } from './damage.ts';
 
 /** What one call of a wasm-audio-decoders codec returns. */
@@ -55,6 +55,11 @@ export interface WasmCodecSpec {
   readonly info: Omit<StreamInfo, 'md5' | 'lossless'>;
   /** True when the codec reports truncation itself (Ogg), so fewer frames than `info.totalFrames` is no damage by itself. */
   readonly selfChecked?: boolean;
+  /**
+   * Damage the container shows before any decoding (a length header larger than the file): in
+   * integrity() until a decode to the end has reported what it found there instead.
+   */
+  readonly seenAtOpen?: readonly Damage[];
 }
 
 const FEED_BYTES = 64 * 1024;
@@ -280,7 +285,10 @@ class WasmStreamDecoder implements Decoder {
 
   integrity(): IntegrityReport {
     // Lossy streams carry no checksum of their decoded samples; decode errors count as bad packets.
-    return this.log.report('absent', this.decodeErrors);
+    const report = this.log.report('absent', this.decodeErrors);
+    const seen = this.flushedLength ? [] : this.spec.seenAtOpen ?? [];
+    if (seen.length === 0) return report;
+    return { ...report, warnings: [...seen.map((d) => d.message), ...report.warnings], damage: [...seen, ...report.damage] };
   }
 
   /** Frees the codec library instance; one that trapped may fail again while freeing, which changes nothing. */

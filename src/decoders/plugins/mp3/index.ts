@@ -4,7 +4,7 @@
 // channels; a mono stream (channel mode 3 in its frame headers) comes out as one channel again.
 // The frames are walked alongside (walker.ts) to report skipped garbage and a cut-off last frame.
 
-import type { DecoderPlugin } from '../../interface.ts';
+import type { Damage, DecoderPlugin } from '../../interface.ts';
 import { openWasmStream, type PlanarAudio, type StreamingCodec } from '../../wasm-stream.ts';
 import { framesStartAt, parseFrameHeader, parseXing } from './frames.ts';
 import { MpegFrameWalker, countSamples } from './walker.ts';
@@ -78,13 +78,23 @@ export const mp3Plugin: DecoderPlugin = {
     const first = Math.max(0, firstFrameIn(head));
     const header = parseFrameHeader(head, first);
     const xing = parseXing(head, first);
+    // Without a length header the frames are counted (a read of the file, no decoding).
+    const counted = xing ? null : await countSamples((o, n) => source.read(o, n), tagBytes, source.size);
+    // A file cut short shows at open: fewer bytes than the Xing header states, or a last frame cut off.
+    const stated = xing?.streamBytes ?? null;
+    const held = source.size - tagBytes - first;
+    const seenAtOpen: Damage[] = [];
+    if (stated !== null && stated > held) {
+      seenAtOpen.push({ code: 'E_TRUNCATED', message: `the file is truncated: its Xing header says the MPEG stream has ${stated} bytes, the file holds ${held} (${stated - held} missing)`, offset: source.size, frames: null });
+    }
+    if (counted?.cutOff) seenAtOpen.push({ code: 'E_TRUNCATED', message: counted.cutOff.message, offset: counted.cutOff.offset, frames: null });
     return openWasmStream(source, {
+      seenAtOpen,
       createCodec: () => createMpg123(header?.channels === 1, tagBytes),
       info: {
         codec: header ? `MP${header.layer}` : 'MP3',
         container: 'MP3',
-        // Without a length header the frames are counted (a read of the file, no decoding).
-        totalFrames: xing ? xing.totalSamples : await countSamples((o, n) => source.read(o, n), tagBytes, source.size),
+        totalFrames: xing ? xing.totalSamples : counted!.samples,
         // A Xing/Info frame's own bitrate field says nothing about the stream (VBR).
         bitrate: header && !xing ? header.bitrateKbps * 1000 : null,
       },

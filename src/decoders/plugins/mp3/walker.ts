@@ -119,12 +119,13 @@ export class MpegFrameWalker {
 
 /**
  * Samples per channel of every whole frame from `start` to the end of the file, the decoded
- * length of a stream without a Xing/Info header (mpg123 then keeps every sample); null when no
- * frames are found.
+ * length of a stream without a Xing/Info header (mpg123 then keeps every sample), null when no
+ * frames are found; and a cut-off last frame, when the walk ends inside one.
  */
-export async function countSamples(read: (offset: number, length: number) => Promise<Uint8Array>, start: number, size: number): Promise<number | null> {
+export async function countSamples(read: (offset: number, length: number) => Promise<Uint8Array>, start: number, size: number): Promise<{ samples: number | null; cutOff: MpegDamage | null }> {
   const walker = new MpegFrameWalker(start);
   const step = 1 << 20;
   for (let at = start; at < size; at += step) walker.push(await read(at, Math.min(step, size - at)));
-  return walker.samples > 0 ? walker.samples : null;
+  const cutOff = walker.end().find((d) => d.kind === 'truncated') ?? null;
+  return { samples: walker.samples > 0 ? walker.samples : null, cutOff };
 }
