@@ -31,6 +31,27 @@ export class DamageLog {
     this.warn(message);
   }
 
+  /**
+   * `frames` fewer than stated came out of a stream that met damage of unknown cost: they are
+   * that damage's loss (its entry gets the count, or with several such entries, a warning says the
+   * total). False when no entry can explain them (then they are a truncation).
+   */
+  attributeLoss(frames: number): boolean {
+    const open = this.damage.filter((d) => d.code === 'E_CORRUPT' && d.frames === null);
+    if (open.length === 0) return false;
+    if (open.length === 1) {
+      const i = this.damage.indexOf(open[0]!);
+      const d = open[0]!;
+      const message = `${d.message}; ${framesText(frames)} lost`;
+      this.damage[i] = { ...d, message, frames };
+      const w = this.warnings.indexOf(d.message);
+      if (w >= 0) this.warnings[w] = message;
+    } else {
+      this.warn(`${framesText(frames)} lost in all at the ${open.length} damaged places`);
+    }
+    return true;
+  }
+
   report(md5: IntegrityReport['md5'], crcErrors: number): IntegrityReport {
     return { md5, crcErrors, warnings: [...this.warnings], damage: [...this.damage] };
   }

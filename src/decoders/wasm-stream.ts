@@ -174,7 +174,7 @@ class WasmStreamDecoder implements Decoder {
     const cut = this.cutOff;
     this.cutOff = null;
     if (cut) this.log.damaged('E_TRUNCATED', `${cut.message}${missing === null ? '' : `; ${framesText(missing)} missing`}`, cut.offset, missing);
-    else if (missing !== null) this.damage('E_TRUNCATED', `${decoded} of ${total} frames decoded (truncated)`, { frames: missing });
+    else if (missing !== null && (this.mode === 'strict' || !this.log.attributeLoss(missing))) this.damage('E_TRUNCATED', `${decoded} of ${total} frames decoded (truncated)`, { frames: missing });
   }
 
   private acceptAll(out: PlanarAudio | PlanarAudio[]): void {

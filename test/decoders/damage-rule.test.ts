@@ -1,0 +1,277 @@
+// One rule for damaged input, the same in every command (issue 17 class 7): `decode`, `verify` and
+// `info --verify` decode what can be decoded, name every damaged place with the frames it affected,
+// and fail with the same code; their frame counts agree with each other and with the reference
+// decoder: `flac -d -F` exactly (a bad FLAC frame is silence of its length there and here, sample
+// for sample), ffmpeg for the rest (exact for WAV, Vorbis and Opus pages, one MPEG frame of 1152
+// samples for MP3, where mpg123 and ffmpeg differ on a frame cut or hit by damage). Files are real
+// encodes (sox, flac, ffmpeg) with bytes damaged at fixed places.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { needTools, run } from '../helpers/tools.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { decodeToFile } from '../../src/cli/commands/decode.ts';
+import { fileInfo } from '../../src/cli/commands/info.ts';
+import { verifyFile } from '../../src/core/verify-file.ts';
+import type { Damage } from '../../src/decoders/interface.ts';
+import { isAurisError } from '../../src/util/errors.ts';
+
+const SOURCE = 'aevalsrc=0.4*sin(2*PI*440*t)|0.3*sin(2*PI*660*t):s=44100:d=6';
+
+/** Offsets of the Ogg pages of `b` (capture pattern followed by version 0). */
+function oggPages(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 27 < b.length; i++) {
+    if (b[i] === 0x4f && b[i + 1] === 0x67 && b[i + 2] === 0x67 && b[i + 3] === 0x53 && b[i + 4] === 0) {
+      const segments = b[i + 26]!;
+      let body = 0;
+      for (let k = 0; k < segments; k++) body += b[i + 27 + k]!;
+      out.push(i);
+      i += 27 + segments + body - 1;
+    }
+  }
+  return out;
+}
+
+/** Offsets of FLAC frame headers (sync 0xFFF8, fixed block size) after the metadata. */
+function flacFrames(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 4096; i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === 0xf8) out.push(i);
+  return out;
+}
+
+/** Frames in a WAV that ffprobe reads. */
+function wavFrames(file: string): number {
+  const probe = JSON.parse(run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file]).toString()) as { streams: { duration_ts: number }[] };
+  return probe.streams[0]!.duration_ts;
+}
+
+/** Frames ffmpeg decodes from `file` (its own decoders, errors skipped as its players do). */
+function ffmpegFrames(file: string, channels: number): number {
+  return run('ffmpeg', ['-v', 'quiet', '-i', file, '-f', 's16le', '-c:a', 'pcm_s16le', '-']).length / (2 * channels);
+}
+
+interface Case {
+  readonly name: string;
+  /** Makes the damaged file in `dir`; returns its path. */
+  readonly make: (dir: string) => string;
+  readonly code: 'E_CORRUPT' | 'E_TRUNCATED';
+  /** What the first damage message says (which frame or page, where). */
+  readonly names: RegExp;
+  /** The reference length of the damaged file, and how far ours may be from it. */
+  readonly reference: (file: string) => number;
+  readonly tolerance: number;
+  /** The length of the undamaged file (6 s; Opus decodes at 48 kHz). */
+  readonly stated: number;
+  readonly tools: readonly string[];
+}
+
+function encode(dir: string, name: string, args: string[]): Uint8Array {
+  const file = path.join(dir, name);
+  run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', SOURCE, ...args, file]);
+  return readFileSync(file);
+}
+
+/** `bytes` with `n` bytes from `at` on flipped (xor 0x5a): damage a checksum catches. */
+function flipped(bytes: Uint8Array, at: number, n: number): Uint8Array {
+  const b = Uint8Array.from(bytes);
+  for (let i = at; i < at + n; i++) b[i] = b[i]! ^ 0x5a;
+  return b;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'FLAC, one frame failing its CRC-16',
+    tools: ['ffmpeg', 'flac'],
+    make(dir) {
+      const flac = encode(dir, 'a.flac', ['-c:a', 'flac', '-sample_fmt', 's16']);
+      const frames = flacFrames(flac);
+      const at = frames[Math.floor(frames.length / 2)]!;
+      const file = path.join(dir, 'crc.flac');
+      writeFileSync(file, flipped(flac, at + 300, 4));
+      return file;
+    },
+    code: 'E_CORRUPT',
+    names: /^frame at offset \d+ \(frames \d+\.\.\d+\) failed its CRC-16 check and was replaced by 4608 frames of silence$/,
+    reference: (file) => flacReference(file).frames,
+    tolerance: 0,
+    stated: 264600,
+  },
+  {
+    name: 'FLAC, one frame header failing its CRC-8 (lost sync)',
+    tools: ['ffmpeg', 'flac'],
+    make(dir) {
+      const flac = encode(dir, 'a.flac', ['-c:a', 'flac', '-sample_fmt', 's16']);
+      const frames = flacFrames(flac);
+      const at = frames[Math.floor(frames.length / 3)]!;
+      const file = path.join(dir, 'header.flac');
+      writeFileSync(file, flipped(flac, at + 4, 1));
+      return file;
+    },
+    code: 'E_CORRUPT',
+    names: /^frame header at offset \d+ fails its CRC-8 check: \d+ bytes \(frames \d+\.\.\d+\) replaced by 4608 frames of silence$/,
+    reference: (file) => flacReference(file).frames,
+    tolerance: 0,
+    stated: 264600,
+  },
+  {
+    name: 'WAV cut short',
+    tools: ['ffmpeg'],
+    make(dir) {
+      const wav = encode(dir, 'a.wav', ['-c:a', 'pcm_s16le']);
+      const file = path.join(dir, 'cut.wav');
+      writeFileSync(file, wav.subarray(0, Math.floor(wav.length * 0.7)));
+      return file;
+    },
+    code: 'E_TRUNCATED',
+    names: /^file is truncated: the header declares 264600 frames, the file holds \d+ frames \(\d+ frames missing\)$/,
+    reference: (file) => ffmpegFrames(file, 2),
+    tolerance: 0,
+    stated: 264600,
+  },
+  {
+    name: 'MP3 cut inside a frame',
+    tools: ['ffmpeg'],
+    make(dir) {
+      const mp3 = encode(dir, 'a.mp3', ['-c:a', 'libmp3lame']);
+      const file = path.join(dir, 'cut.mp3');
+      writeFileSync(file, mp3.subarray(0, Math.floor(mp3.length / 2) + 7));
+      return file;
+    },
+    code: 'E_TRUNCATED',
+    names: /^the file ends inside the MPEG frame at byte \d+ \(truncated: \d+ of its \d+ bytes missing\); \d+ frames missing$/,
+    reference: (file) => ffmpegFrames(file, 2),
+    tolerance: 1152,
+    stated: 264600,
+  },
+  {
+    name: 'MP3 with 1000 bytes of garbage over frames in the middle',
+    tools: ['ffmpeg'],
+    make(dir) {
+      const mp3 = encode(dir, 'a.mp3', ['-c:a', 'libmp3lame']);
+      const b = Uint8Array.from(mp3);
+      const at = Math.floor(b.length / 2);
+      for (let i = 0; i < 1000; i++) b[at + i] = (i * 73 + 19) & 0x7f;
+      const file = path.join(dir, 'garbage.mp3');
+      writeFileSync(file, b);
+      return file;
+    },
+    code: 'E_CORRUPT',
+    names: /^MP3 stream damaged at byte \d+: bytes \d+\.\.\d+ are no MPEG audio frame and were skipped; \d+ frames lost$/,
+    reference: (file) => ffmpegFrames(file, 2),
+    tolerance: 1152,
+    stated: 264600,
+  },
+  {
+    name: 'Ogg Vorbis with one damaged page in the middle',
+    tools: ['ffmpeg'],
+    make(dir) {
+      const ogg = encode(dir, 'a.ogg', ['-c:a', 'libvorbis', '-page_duration', '500000']);
+      const pages = oggPages(ogg);
+      const file = path.join(dir, 'page.ogg');
+      writeFileSync(file, flipped(ogg, pages[Math.floor(pages.length / 2)]! + 100, 1));
+      return file;
+    },
+    code: 'E_CORRUPT',
+    names: /^Vorbis stream damaged at byte \d+: bytes \d+\.\.\d+ are no valid Ogg page \(bad CRC or damaged header\); \d+ frames lost$/,
+    reference: (file) => ffmpegFrames(file, 2),
+    tolerance: 0,
+    stated: 264600,
+  },
+  {
+    name: 'Ogg Opus with one damaged page in the middle',
+    tools: ['ffmpeg'],
+    make(dir) {
+      const opus = encode(dir, 'a.opus', ['-c:a', 'libopus', '-page_duration', '500000']);
+      const pages = oggPages(opus);
+      const file = path.join(dir, 'page.opus');
+      writeFileSync(file, flipped(opus, pages[Math.floor(pages.length / 2)]! + 100, 1));
+      return file;
+    },
+    code: 'E_CORRUPT',
+    names: /^Opus stream damaged at byte \d+: bytes \d+\.\.\d+ are no valid Ogg page \(bad CRC or damaged header\); \d+ frames lost$/,
+    reference: (file) => ffmpegFrames(file, 2),
+    tolerance: 0,
+    stated: 288000,
+  },
+];
+
+/** What `flac -d -F` (keep going through errors) writes: its frames and its sample bytes. */
+function flacReference(file: string): { frames: number; data: Buffer } {
+  const raw = run('flac', ['-s', '-d', '-F', '-c', '--force-raw-format', '--endian=little', '--sign=signed', file]);
+  return { frames: raw.length / 4, data: raw };
+}
+
+for (const c of CASES) {
+  test(`${c.name}: decode, verify and info --verify agree on frames and damage, and with the reference decoder`, async (t) => {
+    if (!needTools(t, ...c.tools)) return;
+    const dir = tempDir();
+    const file = c.make(dir);
+    const out = path.join(dir, 'out.wav');
+
+    let error: unknown = null;
+    try {
+      await decodeToFile(file, out, 0, null);
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(isAurisError(error, c.code), `decode fails with ${c.code}, got ${String(error)}`);
+    assert.ok(error.message.startsWith(`${file}: damaged`), error.message);
+    const written = error.details.framesWritten as number;
+    const decodeDamage = error.details.damage as Damage[];
+    assert.equal(wavFrames(out), written, 'the output holds what decode says');
+    assert.match(decodeDamage[0]!.message, c.names);
+
+    const verified = await verifyFile(file);
+    assert.equal(verified.ok, false);
+    assert.equal(verified.error?.code, c.code);
+    assert.equal(verified.frames, written, 'verify decodes what decode writes');
+    assert.deepEqual(verified.damage, decodeDamage, 'verify names the same damage');
+
+    const info = await fileInfo(file, true);
+    assert.equal(info.decodedFrames, written, 'info --verify decodes what decode writes');
+    assert.deepEqual(info.damage, decodeDamage, 'info names the same damage');
+
+    // Every damage states the frames it affected; those dropped or missing, plus those decoded,
+    // make the undamaged length (FLAC's silence replaces frames, so nothing is missing there).
+    assert.ok(decodeDamage.every((d) => d.frames !== null && d.frames > 0), JSON.stringify(decodeDamage));
+    const lost = decodeDamage.reduce((n, d) => n + d.frames!, 0);
+    if (c.name.startsWith('FLAC')) assert.equal(written, c.stated);
+    else assert.equal(written + lost, c.stated, `${written} decoded + ${lost} lost vs ${c.stated}`);
+
+    const reference = c.reference(file);
+    assert.ok(Math.abs(written - reference) <= c.tolerance, `${written} frames vs the reference decoder's ${reference} (tolerance ${c.tolerance})`);
+  });
+}
+
+test('FLAC damage comes out as `flac -d -F` writes it: the damaged frames as silence, the rest sample for sample', async (t) => {
+  if (!needTools(t, 'ffmpeg', 'flac')) return;
+  const FRAME_BYTES = 4; // 16-bit stereo
+  for (const c of CASES.filter((x) => x.name.startsWith('FLAC'))) {
+    const dir = tempDir();
+    const file = c.make(dir);
+    const out = path.join(dir, 'out.raw');
+    let damage: Damage[] = [];
+    await assert.rejects(decodeToFile(file, out, 0, null), (e) => isAurisError(e, 'E_CORRUPT') && Array.isArray(damage = e.details.damage as Damage[]));
+    const ours = readFileSync(out);
+    const reference = flacReference(file).data;
+    const clean = run('flac', ['-s', '-d', '-c', '--force-raw-format', '--endian=little', '--sign=signed', path.join(dir, 'a.flac')]);
+    assert.equal(damage.length, 1);
+    const [, first, last] = /frames (\d+)\.\.(\d+)/.exec(damage[0]!.message)!.map(Number) as [number, number, number];
+    const from = first * FRAME_BYTES;
+    const to = (last + 1) * FRAME_BYTES;
+    assert.ok(ours.subarray(from, to).every((x) => x === 0), `${c.name}: frames ${first}..${last} are silence`);
+    assert.ok(reference.subarray(from, to).every((x) => x === 0), `${c.name}: flac -d -F silences the same frames`);
+    // After a frame that fails its CRC-16, libFLAC loses sync and silences the good frame after it
+    // too; there Auris keeps the frame, equal to the undamaged file. Everywhere else: the same bytes.
+    const next = to + 4608 * FRAME_BYTES;
+    const libflacAlsoSilenced = reference.subarray(to, next).every((x) => x === 0);
+    const sameFrom = libflacAlsoSilenced ? next : to;
+    if (libflacAlsoSilenced) assert.ok(ours.subarray(to, next).equals(clean.subarray(to, next)), `${c.name}: the good frame after the damage is decoded`);
+    assert.ok(ours.subarray(0, from).equals(reference.subarray(0, from)), `${c.name}: the same samples before the damage`);
+    assert.ok(ours.subarray(sameFrom).equals(reference.subarray(sameFrom)), `${c.name}: the same samples after it`);
+    assert.equal(ours.length, reference.length);
+  }
+});
