@@ -12,7 +12,8 @@ import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { needTools, run } from '../helpers/tools.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { decodeToFile } from '../../src/cli/commands/decode.ts';
+import { decodeToFile, writtenLine } from '../../src/cli/commands/decode.ts';
+import { dsfFile } from '../helpers/containers.ts';
 import { fileInfo } from '../../src/cli/commands/info.ts';
 import { verifyFile } from '../../src/core/verify-file.ts';
 import type { Damage } from '../../src/decoders/interface.ts';
@@ -274,4 +275,27 @@ test('FLAC damage comes out as `flac -d -F` writes it: the damaged frames as sil
     assert.ok(ours.subarray(sameFrom).equals(reference.subarray(sameFrom)), `${c.name}: the same samples after it`);
     assert.equal(ours.length, reference.length);
   }
+});
+
+test('DSD lengths are told in DSD samples, the unit of the DSD rate: decode\'s summary and the truncation of a DSF file', async () => {
+  // 2 s of DSD64: 705600 bytes (frames) per channel, 5644800 one-bit samples per channel.
+  const seconds = 2;
+  const bytesPerChannel = (2822400 / 8) * seconds;
+  const msb = new Uint8Array(bytesPerChannel * 2).fill(0x69);
+  const dir = tempDir();
+  const whole = path.join(dir, 'x.dsf');
+  writeFileSync(whole, dsfFile({ rate: 2822400, channels: 2, msb }));
+  const out = path.join(dir, 'x.raw');
+  const { frames, format } = await decodeToFile(whole, out, 0, null);
+  assert.equal(frames, bytesPerChannel);
+  assert.equal(writtenLine(out, frames, format), `${out}: 5644800 one-bit samples per channel, 2822400 Hz, 2 ch, DSD64`);
+
+  const cut = path.join(dir, 'cut.dsf');
+  const bytes = readFileSync(whole);
+  writeFileSync(cut, bytes.subarray(0, 92 + 4096 * 2 * 61));
+  const info = await fileInfo(cut, false);
+  assert.deepEqual(info.damage.map((d) => [d.code, d.frames, d.message]), [[
+    'E_TRUNCATED', bytesPerChannel - 4096 * 61,
+    `file is truncated: the header declares 5644800 one-bit samples per channel, the file holds ${4096 * 61 * 8} one-bit samples per channel (${(bytesPerChannel - 4096 * 61) * 8} one-bit samples per channel missing)`,
+  ]]);
 });

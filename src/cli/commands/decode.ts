@@ -93,6 +93,11 @@ export async function decodeToFile(input: string, output: string, start: number,
   }
 }
 
+/** What a decode wrote, for people: "out.wav: 441000 frames, 44100 Hz, 2 ch, 16-bit"; DSD in DSD samples, the unit of its rate. */
+export function writtenLine(output: string, frames: number, format: AudioFormat): string {
+  return `${printable(output)}: ${lengthToString(frames, format)}, ${formatToString(format)}`;
+}
+
 export function registerDecode(program: Command): void {
   program
     .command('decode')
@@ -109,6 +114,6 @@ export function registerDecode(program: Command): void {
       if (problems[0]) throw problems[0].error;
       const { frames, format, warnings } = await decodeToFile(file, opts.output, start, end);
       for (const w of warnings) process.stderr.write(`${printable(file)}: warning: ${printable(w)}\n`);
-      process.stderr.write(`${printable(opts.output)}: ${lengthToString(frames, format)}, ${formatToString(format)}\n`);
+      process.stderr.write(`${writtenLine(opts.output, frames, format)}\n`);
     });
 }
