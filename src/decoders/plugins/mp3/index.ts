@@ -77,6 +77,7 @@ export const mp3Plugin: DecoderPlugin = {
     const head = await source.read(tagBytes, 64 * 1024);
     const first = Math.max(0, firstFrameIn(head));
     const header = parseFrameHeader(head, first);
+    const layerName = `MP${header?.layer ?? 3}`;
     const xing = parseXing(head, first);
     // Without a length header the frames are counted (a read of the file, no decoding).
     const counted = xing ? null : await countSamples((o, n) => source.read(o, n), tagBytes, source.size);
@@ -92,8 +93,10 @@ export const mp3Plugin: DecoderPlugin = {
       seenAtOpen,
       createCodec: () => createMpg123(header?.channels === 1, tagBytes),
       info: {
-        codec: header ? `MP${header.layer}` : 'MP3',
-        container: 'MP3',
+        // MPEG audio has no container of its own: a stream of layer I, II or III frames is named
+        // by its layer (MP1, MP2, MP3) as codec and container, as "FLAC in FLAC".
+        codec: layerName,
+        container: layerName,
         totalFrames: xing ? xing.totalSamples : counted!.samples,
         // A Xing/Info frame's own bitrate field says nothing about the stream (VBR).
         bitrate: header && !xing ? header.bitrateKbps * 1000 : null,
