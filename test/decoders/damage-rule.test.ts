@@ -82,41 +82,53 @@ function flipped(bytes: Uint8Array, at: number, n: number): Uint8Array {
   return b;
 }
 
+/** A 16-bit FLAC file with `n` bytes flipped `into` bytes after the start of the frame `where` (a fraction) through it. */
+function flacCase(name: string, where: number, into: number, n: number, names: RegExp): Case {
+  return {
+    name,
+    tools: ['ffmpeg', 'flac'],
+    make(dir) {
+      const flac = encode(dir, 'a.flac', ['-c:a', 'flac', '-sample_fmt', 's16']);
+      const frames = flacFrames(flac);
+      const file = path.join(dir, 'damaged.flac');
+      writeFileSync(file, flipped(flac, frames[Math.floor(frames.length * where)]! + into, n));
+      return file;
+    },
+    code: 'E_CORRUPT',
+    names,
+    reference: (file) => flacReference(file).frames,
+    tolerance: 0,
+    stated: 264600,
+  };
+}
+
+/** An Ogg file of `codec` with one page in the middle damaged (one byte flipped: its CRC fails). */
+function oggPageCase(codec: string, ext: string, encoder: string, stated: number): Case {
+  return {
+    name: `Ogg ${codec} with one damaged page in the middle`,
+    tools: ['ffmpeg'],
+    make(dir) {
+      const ogg = encode(dir, `a.${ext}`, ['-c:a', encoder, '-page_duration', '500000']);
+      const pages = oggPages(ogg);
+      const file = path.join(dir, `page.${ext}`);
+      writeFileSync(file, flipped(ogg, pages[Math.floor(pages.length / 2)]! + 100, 1));
+      return file;
+    },
+    code: 'E_CORRUPT',
+    names: new RegExp(`^${codec} stream damaged at byte \\d+: bytes \\d+\\.\\.\\d+ are no valid Ogg page \\(bad CRC or damaged header\\); \\d+ frames lost$`),
+    reference: (file) => ffmpegFrames(file, 2),
+    tolerance: 0,
+    stated,
+  };
+}
+
 const CASES: Case[] = [
-  {
-    name: 'FLAC, one frame failing its CRC-16',
-    tools: ['ffmpeg', 'flac'],
-    make(dir) {
-      const flac = encode(dir, 'a.flac', ['-c:a', 'flac', '-sample_fmt', 's16']);
-      const frames = flacFrames(flac);
-      const at = frames[Math.floor(frames.length / 2)]!;
-      const file = path.join(dir, 'crc.flac');
-      writeFileSync(file, flipped(flac, at + 300, 4));
-      return file;
-    },
-    code: 'E_CORRUPT',
-    names: /^frame at offset \d+ \(frames \d+\.\.\d+\) failed its CRC-16 check and was replaced by 4608 frames of silence$/,
-    reference: (file) => flacReference(file).frames,
-    tolerance: 0,
-    stated: 264600,
-  },
-  {
-    name: 'FLAC, one frame header failing its CRC-8 (lost sync)',
-    tools: ['ffmpeg', 'flac'],
-    make(dir) {
-      const flac = encode(dir, 'a.flac', ['-c:a', 'flac', '-sample_fmt', 's16']);
-      const frames = flacFrames(flac);
-      const at = frames[Math.floor(frames.length / 3)]!;
-      const file = path.join(dir, 'header.flac');
-      writeFileSync(file, flipped(flac, at + 4, 1));
-      return file;
-    },
-    code: 'E_CORRUPT',
-    names: /^frame header at offset \d+ fails its CRC-8 check: \d+ bytes \(frames \d+\.\.\d+\) replaced by 4608 frames of silence$/,
-    reference: (file) => flacReference(file).frames,
-    tolerance: 0,
-    stated: 264600,
-  },
+  // Bytes inside a frame's audio: its CRC-16 fails.
+  flacCase('FLAC, one frame failing its CRC-16', 1 / 2, 300, 4,
+    /^frame at offset \d+ \(frames \d+\.\.\d+\) failed its CRC-16 check and was replaced by 4608 frames of silence$/),
+  // The frame number in a header: its CRC-8 fails and the frame is lost until the next one.
+  flacCase('FLAC, one frame header failing its CRC-8 (lost sync)', 1 / 3, 4, 1,
+    /^frame header at offset \d+ fails its CRC-8 check: \d+ bytes \(frames \d+\.\.\d+\) replaced by 4608 frames of silence$/),
   {
     name: 'WAV cut short',
     tools: ['ffmpeg'],
@@ -165,38 +177,8 @@ const CASES: Case[] = [
     tolerance: 1152,
     stated: 264600,
   },
-  {
-    name: 'Ogg Vorbis with one damaged page in the middle',
-    tools: ['ffmpeg'],
-    make(dir) {
-      const ogg = encode(dir, 'a.ogg', ['-c:a', 'libvorbis', '-page_duration', '500000']);
-      const pages = oggPages(ogg);
-      const file = path.join(dir, 'page.ogg');
-      writeFileSync(file, flipped(ogg, pages[Math.floor(pages.length / 2)]! + 100, 1));
-      return file;
-    },
-    code: 'E_CORRUPT',
-    names: /^Vorbis stream damaged at byte \d+: bytes \d+\.\.\d+ are no valid Ogg page \(bad CRC or damaged header\); \d+ frames lost$/,
-    reference: (file) => ffmpegFrames(file, 2),
-    tolerance: 0,
-    stated: 264600,
-  },
-  {
-    name: 'Ogg Opus with one damaged page in the middle',
-    tools: ['ffmpeg'],
-    make(dir) {
-      const opus = encode(dir, 'a.opus', ['-c:a', 'libopus', '-page_duration', '500000']);
-      const pages = oggPages(opus);
-      const file = path.join(dir, 'page.opus');
-      writeFileSync(file, flipped(opus, pages[Math.floor(pages.length / 2)]! + 100, 1));
-      return file;
-    },
-    code: 'E_CORRUPT',
-    names: /^Opus stream damaged at byte \d+: bytes \d+\.\.\d+ are no valid Ogg page \(bad CRC or damaged header\); \d+ frames lost$/,
-    reference: (file) => ffmpegFrames(file, 2),
-    tolerance: 0,
-    stated: 288000,
-  },
+  oggPageCase('Vorbis', 'ogg', 'libvorbis', 264600),
+  oggPageCase('Opus', 'opus', 'libopus', 288000),
 ];
 
 /** What `flac -d -F` (keep going through errors) writes: its frames and its sample bytes. */
