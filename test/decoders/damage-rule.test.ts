@@ -17,6 +17,7 @@ import { dsfFile } from '../helpers/containers.ts';
 import { fileInfo } from '../../src/cli/commands/info.ts';
 import { verifyFile } from '../../src/core/verify-file.ts';
 import type { Damage } from '../../src/decoders/interface.ts';
+import { openFile } from '../../src/decoders/registry.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 
 const SOURCE = 'aevalsrc=0.4*sin(2*PI*440*t)|0.3*sin(2*PI*660*t):s=44100:d=6';
@@ -280,4 +281,28 @@ test('DSD lengths are told in DSD samples, the unit of the DSD rate: decode\'s s
     'E_TRUNCATED', bytesPerChannel - 4096 * 61,
     `file is truncated: the header declares 5644800 one-bit samples per channel, the file holds ${4096 * 61 * 8} one-bit samples per channel (${(bytesPerChannel - 4096 * 61) * 8} one-bit samples per channel missing)`,
   ]]);
+});
+
+test('FLAC silence standing in for a lost frame is seekable: every seek lands on the frames of a full decode', async (t) => {
+  if (!needTools(t, 'ffmpeg', 'flac')) return;
+  const c = CASES.find((x) => x.name.includes('CRC-8'))!;
+  const file = c.make(tempDir());
+  const full = await openFile(file, { integrity: 'lenient' });
+  const all: number[] = [];
+  for (let b = await full.decoder.read(65536); b; b = await full.decoder.read(65536)) if (b.kind === 'int') all.push(...b.samples);
+  const damage = full.decoder.integrity().damage;
+  await full.close();
+  const [, first, last] = /frames (\d+)\.\.(\d+)/.exec(damage[0]!.message)!.map(Number) as [number, number, number];
+  const seeking = await openFile(file, { integrity: 'lenient' });
+  try {
+    // Into the silence, at its edges, just past it, back before it, and far after it.
+    for (const target of [first + 100, first, last, last + 1, first - 1, 1000, last + 20000, first + 4000]) {
+      assert.equal(await seeking.decoder.seek(target), target);
+      const b = (await seeking.decoder.read(2000))!;
+      assert.ok(b.kind === 'int');
+      assert.deepEqual(Array.from(b.samples), all.slice(target * 2, (target + b.frames) * 2), `seek to ${target}`);
+    }
+  } finally {
+    await seeking.close();
+  }
 });
