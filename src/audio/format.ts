@@ -107,3 +107,12 @@ export function formatToString(f: AudioFormat): string {
 export function framesToSeconds(frames: number, f: AudioFormat): number {
   return f.sample === 'dsd' ? (frames * 8) / f.rate : frames / f.rate;
 }
+
+/**
+ * A length of `frames` frames for people: "441000 frames"; for DSD, whose frames are bytes per
+ * channel, "5644800 one-bit samples per channel", the count its rate is in (a DSD frame count next to
+ * the DSD rate reads as a length 8 times too short).
+ */
+export function lengthToString(frames: number, f: AudioFormat): string {
+  return f.sample === 'dsd' ? `${frames * 8} one-bit samples per channel` : `${frames} frame${frames === 1 ? '' : 's'}`;
+}

@@ -7,6 +7,11 @@ import { AurisError } from '../util/errors.ts';
 import { refuseOutputIsInput } from '../util/safe-write.ts';
 import { walkFiles, type WalkProblem } from '../util/walk.ts';
 
+/** `message` about the file at `filePath`, naming it once: most errors name their file already. */
+export function namingFile(filePath: string, message: string): string {
+  return message.startsWith(filePath) ? message : `${filePath}: ${message}`;
+}
+
 /**
  * A path, or a message that carries one, as a line of output shows it: control characters (a newline, a tab, an escape sequence
  * in a file name) are written as \n, \t, \xHH, so a name can neither split a result over two

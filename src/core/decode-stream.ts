@@ -27,18 +27,21 @@ export function parseFrames(value: string, option: string): number {
 /**
  * Opens `path`, seeks to `range.start`, and hands every block up to `range.end` to `sink` in order.
  * The first call of `onFormat` comes before any block. A mid-stream format change is refused with
- * E_UNSUPPORTED_FEATURE (a single WAV or raw stream cannot hold two formats). Returns the frames written.
+ * E_UNSUPPORTED_FEATURE (a single WAV or raw stream cannot hold two formats). `integrity` is the
+ * decoder's mode (DecoderOptions): `lenient` decodes past damage, which the caller then reads from
+ * the decoder's integrity(). Returns the frames written.
  */
 export async function decodeRange(
   path: string,
   range: FrameRange,
   onFormat: (format: AudioFormat, decoder: Decoder) => Promise<void> | void,
   sink: (block: AudioBlock) => Promise<void> | void,
+  integrity: 'strict' | 'lenient' = 'strict',
 ): Promise<number> {
   if (range.end !== null && range.end < range.start) {
     throw new AurisError('E_INVALID_ARGUMENT', `--end ${range.end} is before --start ${range.start}`);
   }
-  const file: OpenedFile = await openFile(path);
+  const file: OpenedFile = await openFile(path, { integrity });
   try {
     const d = file.decoder;
     await onFormat(d.format, d);

@@ -5,11 +5,12 @@
 
 // Audio formats and WAV files.
 export type { AudioFormat } from '../audio/format.ts';
-export { formatToString, framesPerSecond, isIntegerKind, sameFormat } from '../audio/format.ts';
+export { formatToString, framesPerSecond, isIntegerKind, lengthToString, sameFormat } from '../audio/format.ts';
 export { wavDataBytes, wavHeader, wavTrailer } from '../audio/wav.ts';
 
 // Decoders and tags.
-export type { Decoder, IntegrityReport, StreamInfo } from '../decoders/interface.ts';
+export type { Damage, Decoder, IntegrityReport, StreamInfo } from '../decoders/interface.ts';
+export { damageError, damageFound } from '../decoders/damage.ts';
 export { openFile, supportedExtensions } from '../decoders/registry.ts';
 export { readTags, type Tags } from '../decoders/tags.ts';
 

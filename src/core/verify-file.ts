@@ -1,10 +1,13 @@
-// Checking one file's integrity by decoding it completely in strict mode: FLAC frame CRCs and the
-// STREAMINFO MD5, truncation against the stored length, garbage the decoders refuse. Runs as a job
-// of the job service (jobs.ts); never throws (every failure becomes a result).
+// Checking one file's integrity by decoding it completely: FLAC frame CRCs and the STREAMINFO MD5,
+// Ogg page CRCs, truncation against the stored length, garbage. Damaged input follows the rule of
+// every command (Damage in src/decoders/interface.ts): the decode goes on past the damage (lenient
+// mode) so that every damaged place is named and `frames` is what `decode` writes. Runs as a job of
+// the job service (jobs.ts); never throws (every failure becomes a result).
 
 import { openFile } from '../decoders/registry.ts';
+import { damageError } from '../decoders/damage.ts';
 import { asAurisError, type ErrorCode } from '../util/errors.ts';
-import type { IntegrityReport } from '../decoders/interface.ts';
+import type { Damage, IntegrityReport } from '../decoders/interface.ts';
 
 /** The outcome for one file. `ok` is false when anything failed. */
 export interface VerifyResult {
@@ -15,6 +18,8 @@ export interface VerifyResult {
   readonly md5: IntegrityReport['md5'] | null;
   readonly crcErrors: number;
   readonly warnings: readonly string[];
+  /** The damaged places found (integrity().damage); the error sums them up. */
+  readonly damage: readonly Damage[];
   readonly error: { readonly code: ErrorCode; readonly message: string } | null;
 }
 
@@ -26,22 +31,13 @@ export async function verifyFile(path: string): Promise<VerifyResult> {
   let frames = 0;
   let integrity: IntegrityReport | null = null;
   try {
-    const file = await openFile(path, { integrity: 'strict' });
+    const file = await openFile(path, { integrity: 'lenient' });
     try {
       codec = file.decoder.info.codec;
       for (let b = await file.decoder.read(READ_FRAMES); b; b = await file.decoder.read(READ_FRAMES)) frames += b.frames;
       integrity = file.decoder.integrity();
-      const total = file.decoder.info.totalFrames;
-      if (total !== null && frames < total) {
-        return result(path, codec, frames, integrity, { code: 'E_TRUNCATED', message: `${path}: ${frames} of ${total} frames decoded` });
-      }
-      if (integrity.md5 === 'mismatch') {
-        return result(path, codec, frames, integrity, { code: 'E_MD5_MISMATCH', message: `${path}: decoded audio does not match the stored MD5` });
-      }
-      if (integrity.crcErrors > 0) {
-        return result(path, codec, frames, integrity, { code: 'E_CORRUPT', message: `${path}: ${integrity.crcErrors} frames failed their checksum` });
-      }
-      return result(path, codec, frames, integrity, null);
+      const damaged = damageError(path, integrity, frames, file.decoder.info.totalFrames);
+      return result(path, codec, frames, integrity, damaged && { code: damaged.code, message: damaged.message });
     } finally {
       await file.close();
     }
@@ -59,6 +55,6 @@ export function failedVerify(path: string, error: { readonly code: ErrorCode; re
 function result(path: string, codec: string | null, frames: number, integrity: IntegrityReport | null, error: VerifyResult['error']): VerifyResult {
   return {
     path, ok: error === null, codec, frames,
-    md5: integrity?.md5 ?? null, crcErrors: integrity?.crcErrors ?? 0, warnings: integrity?.warnings ?? [], error,
+    md5: integrity?.md5 ?? null, crcErrors: integrity?.crcErrors ?? 0, warnings: integrity?.warnings ?? [], damage: integrity?.damage ?? [], error,
   };
 }

@@ -21,6 +21,24 @@ export interface StreamInfo {
   readonly md5: string | null;
 }
 
+/**
+ * One place where a file's audio is damaged, and what the decoder did there. The rule, the same
+ * in every command: what can be decoded is decoded, and each damage is reported here. A FLAC frame
+ * that fails its CRC, or whose header is lost between two good frames, is replaced by silence of
+ * its length (as libFLAC and `flac -d -F` do); a lost Ogg page or MPEG frame is dropped, as
+ * libvorbis, libopus and libmpg123 drop it; a truncated file ends at its last whole frame.
+ */
+export interface Damage {
+  /** E_CORRUPT: data that failed a checksum or could not be decoded. E_TRUNCATED: the file ends early. */
+  readonly code: 'E_CORRUPT' | 'E_TRUNCATED';
+  /** What and where in words, naming the frame or page and its byte offset. */
+  readonly message: string;
+  /** Byte offset in the file where the damage starts, when known. */
+  readonly offset: number | null;
+  /** Frames (samples per channel) of audio affected: replaced by silence, dropped or missing; null when unknown. */
+  readonly frames: number | null;
+}
+
 /** What a decoder found out about integrity so far; final after the last read. */
 export interface IntegrityReport {
   /**
@@ -30,8 +48,13 @@ export interface IntegrityReport {
   readonly md5: 'match' | 'mismatch' | 'absent' | 'unchecked';
   /** Frames or packets whose checksum failed (FLAC CRC-8/CRC-16). */
   readonly crcErrors: number;
-  /** Recoverable oddities noticed (sizes that disagree, skipped garbage), in words. */
+  /**
+   * Everything noticed, in words: oddities that lose no audio (sizes that disagree, a streaming
+   * writer's placeholder size, leading garbage) and the message of each entry of `damage`.
+   */
   readonly warnings: readonly string[];
+  /** The places where audio was lost or replaced (see Damage), in the order met; at most 100. */
+  readonly damage: readonly Damage[];
 }
 
 /**

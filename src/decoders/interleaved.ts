@@ -3,10 +3,11 @@
 // `FrameLayout`; this module reads, converts, seeks and reports truncation the same way for all.
 
 import { dsdBlock, floatBlock, intBlock, type AudioBlock } from '../audio/block.ts';
-import { pcmFormat, type AudioFormat } from '../audio/format.ts';
+import { lengthToString, pcmFormat, type AudioFormat } from '../audio/format.ts';
 import type { ByteSource } from '../util/byte-source.ts';
 import { AurisError } from '../util/errors.ts';
 import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from './interface.ts';
+import { DamageLog } from './damage.ts';
 
 /** How one sample is stored in the file. */
 export type SampleEncoding =
@@ -161,7 +162,7 @@ export class FrameDecoder implements Decoder {
   private truncationReported = false;
   private closed = false;
   private readonly strict: boolean;
-  private readonly warnings: string[];
+  private readonly log: DamageLog;
 
   constructor(
     private readonly layout: FrameLayout,
@@ -171,9 +172,12 @@ export class FrameDecoder implements Decoder {
   ) {
     this.format = layout.format;
     this.strict = (options.integrity ?? 'strict') === 'strict';
-    this.warnings = [...warnings];
-    if (layout.declaredFrames !== null) {
-      this.warnings.push(`file is truncated: the header declares ${layout.declaredFrames} frames, the file holds ${layout.frames}`);
+    this.log = new DamageLog(warnings);
+    const declared = layout.declaredFrames;
+    if (declared !== null) {
+      const f = layout.format;
+      const missing = declared - layout.frames;
+      this.log.damaged('E_TRUNCATED', `file is truncated: the header declares ${lengthToString(declared, f)}, the file holds ${lengthToString(layout.frames, f)} (${lengthToString(missing, f)} missing)`, null, missing);
     }
   }
 
@@ -184,7 +188,7 @@ export class FrameDecoder implements Decoder {
     if (this.position >= layout.frames) {
       if (layout.declaredFrames !== null && this.strict && !this.truncationReported) {
         this.truncationReported = true;
-        throw new AurisError('E_TRUNCATED', `${this.info.container} file ends after ${layout.frames} of its ${layout.declaredFrames} frames`, {
+        throw new AurisError('E_TRUNCATED', `${this.info.container} file ends after ${lengthToString(layout.frames, layout.format)} of its ${lengthToString(layout.declaredFrames, layout.format)}`, {
           frames: layout.frames,
           declaredFrames: layout.declaredFrames,
         });
@@ -221,7 +225,7 @@ export class FrameDecoder implements Decoder {
       } else {
         // Past the part scanned at open the padding turned out to carry bits: keep them all,
         // announced as a format change (the block's format differs from the stream's).
-        this.warnings.push(`non-zero bits below the declared ${this.format.validBits} valid bits from frame ${start}; decoding all ${e.bytes * 8} bits`);
+        this.log.warn(`non-zero bits below the declared ${this.format.validBits} valid bits from frame ${start}; decoding all ${e.bytes * 8} bits`);
         this.format = pcmFormat(this.format.rate, this.format.channels, e.bytes * 8);
       }
     }
@@ -236,7 +240,7 @@ export class FrameDecoder implements Decoder {
   }
 
   integrity(): IntegrityReport {
-    return { md5: 'absent', crcErrors: 0, warnings: [...this.warnings] };
+    return this.log.report('absent', 0);
   }
 
   async close(): Promise<void> {

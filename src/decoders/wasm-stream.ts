@@ -12,7 +12,8 @@ import { floatBlock, type FloatBlock } from '../audio/block.ts';
 import { floatFormat, sameFormat, type AudioFormat } from '../audio/format.ts';
 import type { ByteSource } from '../util/byte-source.ts';
 import { AurisError } from '../util/errors.ts';
-import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from './interface.ts';
+import type { Damage, Decoder, DecoderOptions, IntegrityReport, StreamInfo } from './interface.ts';
+import { DamageLog, framesText } from './damage.ts';
 
 /** What one call of a wasm-audio-decoders codec returns. */
 export interface PlanarAudio {
@@ -21,10 +22,16 @@ export interface PlanarAudio {
   readonly sampleRate: number;
   /**
    * Damage met. `code`: E_CORRUPT (the default) for data that could not be decoded; E_TRUNCATED
-   * when the input ends early (reported after the audio); `warning` for a recoverable oddity
-   * (skipped garbage), recorded in integrity().warnings in either mode.
+   * when the input ends early (reported after the audio); `warning` for a recoverable oddity that
+   * loses no audio (leading garbage), recorded in integrity().warnings in either mode. `offset`
+   * (byte in the file) and `frames` (audio lost there) when the codec knows them.
    */
-  readonly errors: ReadonlyArray<{ readonly message: string; readonly code?: 'E_CORRUPT' | 'E_TRUNCATED' | 'warning' }>;
+  readonly errors: ReadonlyArray<{
+    readonly message: string;
+    readonly code?: 'E_CORRUPT' | 'E_TRUNCATED' | 'warning';
+    readonly offset?: number;
+    readonly frames?: number | null;
+  }>;
 }
 
 /** One streaming codec instance: fed bytes in order, returns what it could decode so far. */
@@ -48,6 +55,11 @@ export interface WasmCodecSpec {
   readonly info: Omit<StreamInfo, 'md5' | 'lossless'>;
   /** True when the codec reports truncation itself (Ogg), so fewer frames than `info.totalFrames` is no damage by itself. */
   readonly selfChecked?: boolean;
+  /**
+   * Damage the container shows before any decoding (a length header larger than the file): in
+   * integrity() until a decode to the end has reported what it found there instead.
+   */
+  readonly seenAtOpen?: readonly Damage[];
 }
 
 const FEED_BYTES = 64 * 1024;
@@ -82,10 +94,13 @@ class WasmStreamDecoder implements Decoder {
   /** Frames handed out (or discarded by a seek) since the start of the stream. */
   private position = 0;
   private decodeErrors = 0;
-  private readonly warnings: string[] = [];
+  private readonly log = new DamageLog();
   /** Strict mode: the truncation to throw once the decodable frames are read; null once thrown or when none. */
   private truncation: AurisError | null = null;
   private truncationReported = false;
+  /** Lenient mode: the codec's report of a cut-off end, recorded at the end with the frames it cost. */
+  private cutOff: { message: string; offset: number | null } | null = null;
+  private flushedLength = false;
   /** The error a codec library failed with: it is not used again. */
   private broken: AurisError | null = null;
 
@@ -104,7 +119,8 @@ class WasmStreamDecoder implements Decoder {
     if (!first) {
       // A file cut before its first audio is truncated, not corrupt.
       if (this.truncation) throw this.truncation;
-      throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded${this.warnings.length > 0 ? ` (${this.warnings.join('; ')})` : ''}`, { path: this.source.name });
+      const found = this.log.warnings;
+      throw new AurisError('E_CORRUPT', `${this.source.name}: no ${this.info.codec} audio could be decoded${found.length > 0 ? ` (${found.join('; ')})` : ''}`, { path: this.source.name });
     }
     this.format = first.format;
     const offset = this.codec?.startOffset?.() ?? 0;
@@ -151,35 +167,52 @@ class WasmStreamDecoder implements Decoder {
 
   /** At the end of the input: fewer frames than the container declares is a truncation. */
   private checkLength(): void {
+    this.flushedLength = true;
     const total = this.spec.selfChecked ? null : this.info.totalFrames;
     const decoded = this.position + this.pending.reduce((n, c) => n + c.frames - c.used, 0);
-    if (total !== null && decoded < total) this.damage('E_TRUNCATED', `${decoded} of ${total} frames decoded (truncated)`);
+    const missing = total !== null && decoded < total ? total - decoded : null;
+    const cut = this.cutOff;
+    this.cutOff = null;
+    if (cut) this.log.damaged('E_TRUNCATED', `${cut.message}${missing === null ? '' : `; ${framesText(missing)} missing`}`, cut.offset, missing);
+    else if (missing !== null && (this.mode === 'strict' || !this.log.attributeLoss(missing))) this.damage('E_TRUNCATED', `${decoded} of ${total} frames decoded (truncated)`, { frames: missing });
   }
 
   private acceptAll(out: PlanarAudio | PlanarAudio[]): void {
     for (const chunk of Array.isArray(out) ? out : [out]) this.accept(chunk);
   }
 
-  /** Damage: strict mode throws E_CORRUPT now and E_TRUNCATED after the last frame; lenient mode records it. */
-  private damage(code: 'E_CORRUPT' | 'E_TRUNCATED', message: string, count = 1): void {
-    if (code === 'E_CORRUPT') this.decodeErrors += count;
-    const text = code === 'E_CORRUPT' ? `${this.info.codec} decode error near byte ${this.byteOffset}: ${message}` : message;
+  /**
+   * Damage: strict mode throws E_CORRUPT now and E_TRUNCATED after the last frame; lenient mode
+   * records it (integrity().damage) and decoding goes on.
+   */
+  private damage(code: 'E_CORRUPT' | 'E_TRUNCATED', message: string, where: { offset?: number; frames?: number | null } = {}): void {
+    if (code === 'E_CORRUPT') this.decodeErrors++;
+    const offset = where.offset ?? null;
+    const frames = where.frames ?? null;
+    const lost = frames === null ? '' : `; ${framesText(frames)} ${code === 'E_TRUNCATED' ? 'missing' : 'lost'}`;
+    const text = code === 'E_CORRUPT'
+      ? `${this.info.codec} stream damaged ${offset === null ? `near byte ${this.byteOffset}` : `at byte ${offset}`}: ${message}${lost}`
+      : `${message}${frames === null || message.includes('frames decoded') ? '' : lost}`;
     if (this.mode === 'strict') {
-      const err = new AurisError(code, `${this.source.name}: ${text}`, { path: this.source.name, errors: count });
+      const err = new AurisError(code, `${this.source.name}: ${text}`, { path: this.source.name, offset, frames });
       if (code === 'E_CORRUPT') throw err;
       this.truncation ??= err;
       return;
     }
-    if (this.warnings.length < 20 && !this.warnings.includes(text)) this.warnings.push(text);
+    // A cut-off end is recorded once the input is over, with the frames it cost (checkLength).
+    if (code === 'E_TRUNCATED' && frames === null && !this.flushedLength) {
+      if (this.cutOff) this.log.warn(text);
+      else this.cutOff = { message: text, offset };
+      return;
+    }
+    this.log.damaged(code, text, offset, frames);
   }
 
   private accept(out: PlanarAudio): void {
-    const corrupt = out.errors.filter((e) => e.code === undefined || e.code === 'E_CORRUPT');
     for (const e of out.errors) {
-      if (e.code === 'E_TRUNCATED') this.damage('E_TRUNCATED', e.message);
-      else if (e.code === 'warning' && this.warnings.length < 20 && !this.warnings.includes(e.message)) this.warnings.push(e.message);
+      if (e.code === 'warning') this.log.warn(e.message);
+      else this.damage(e.code ?? 'E_CORRUPT', e.message, e);
     }
-    if (corrupt.length > 0) this.damage('E_CORRUPT', corrupt[0]!.message, corrupt.length);
     if (out.samplesDecoded <= 0 || out.channelData.length === 0) return;
     const format = floatFormat(out.sampleRate, out.channelData.length, 32);
     // The codec reuses its output memory between calls: keep copies.
@@ -244,13 +277,18 @@ class WasmStreamDecoder implements Decoder {
     this.codec = await this.spec.createCodec();
     this.byteOffset = 0;
     this.flushed = false;
+    this.flushedLength = false;
+    this.cutOff = null;
     this.pending.length = 0;
     this.position = 0;
   }
 
   integrity(): IntegrityReport {
     // Lossy streams carry no checksum of their decoded samples; decode errors count as bad packets.
-    return { md5: 'absent', crcErrors: this.decodeErrors, warnings: [...this.warnings] };
+    const report = this.log.report('absent', this.decodeErrors);
+    const seen = this.flushedLength ? [] : this.spec.seenAtOpen ?? [];
+    if (seen.length === 0) return report;
+    return { ...report, warnings: [...seen.map((d) => d.message), ...report.warnings], damage: [...seen, ...report.damage] };
   }
 
   /** Frees the codec library instance; one that trapped may fail again while freeing, which changes nothing. */

@@ -187,7 +187,7 @@ test('play: a FIFO in the queue is reported and skipped, and SIGINT ends the run
 
 test('printable: control characters in a name are escaped, other characters kept', () => {
   assert.equal(printable('a\nb\tc\x1b[2Jd\\e é'), 'a\\nb\\tc\\x1b[2Jd\\e é');
-  const line = resultLine({ path: '/m/x\ny.flac', ok: true, codec: 'FLAC', frames: 1, md5: 'match', crcErrors: 0, warnings: [], error: null });
+  const line = resultLine({ path: '/m/x\ny.flac', ok: true, codec: 'FLAC', frames: 1, md5: 'match', crcErrors: 0, warnings: [], damage: [], error: null });
   assert.equal(line.split('\n').length, 1);
   assert.equal(line, 'OK    /m/x\\ny.flac (FLAC, 1 frames, MD5 ok)');
 });

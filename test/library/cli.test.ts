@@ -72,3 +72,19 @@ test('auris library add/scan/search/stats/analyse and playlist import/export wit
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no playlist "Nope" \[E_NOT_FOUND\]/);
 });
+
+test('auris library stats names an unreadable file once in its error line', async () => {
+  const music = tempDir('auris-cli-lib-');
+  const data = tempDir('auris-cli-data-');
+  // A FLAC marker and a STREAMINFO header that claims more bytes than the file has.
+  const broken = path.join(music, 'broken.flac');
+  writeFileSync(broken, Buffer.from([0x66, 0x4c, 0x61, 0x43, 0x80, 0x00, 0x00, 0x22, 1, 2, 3]));
+  let r = auris('library', 'add', music, '--data', data);
+  assert.equal(r.status, 0, r.stderr);
+  r = auris('library', 'stats', '--data', data);
+  assert.equal(r.status, 0, r.stderr);
+  const line = r.stdout.split('\n').find((l) => l.includes('broken.flac'));
+  assert.ok(line, r.stdout);
+  assert.equal(line.split(broken).length - 1, 1, `the path once: ${line}`);
+  assert.match(line, /^ {2}\S.*broken\.flac: .+ \[E_[A-Z_]+\]$/);
+});

@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type AudioFormat, type Decoder, formatToString, wavDataBytes, wavHeader, wavTrailer } from '../../core/files.ts';
+import { type AudioFormat, damageError, type Decoder, formatToString, type IntegrityReport, lengthToString, wavDataBytes, wavHeader, wavTrailer } from '../../core/files.ts';
 import { AurisError, asAurisError } from '../../util/errors.ts';
 import { openSafeOutput } from '../../util/safe-write.ts';
 import { listFiles } from '../../util/walk.ts';
@@ -19,16 +19,20 @@ interface DecodeOptions {
 
 /**
  * Decodes `input` into `output` as the output's extension says; returns the frames written, their
- * format, and the oddities the decoder met and recovered from (skipped garbage, placeholder sizes).
+ * format, and the oddities the decoder met that lost no audio (leading garbage, placeholder sizes).
+ *
+ * Damaged input follows the rule of every command (Damage in src/decoders/interface.ts): what can
+ * be decoded is decoded (a bad FLAC frame as silence of its length, a lost Ogg page or MPEG frame
+ * dropped, a truncated file up to its end), then the run fails with an error (non-zero exit) that
+ * names each damaged place and the frames it affected, and says what the output holds.
  */
 export async function decodeToFile(input: string, output: string, start: number, end: number | null): Promise<{ frames: number; format: AudioFormat; warnings: readonly string[] }> {
   const kind = output.toLowerCase().endsWith('.wav') ? 'wav' : output.toLowerCase().endsWith('.raw') ? 'raw' : null;
   if (!kind) throw new AurisError('E_INVALID_ARGUMENT', `output ${output} must end in .wav or .raw`);
   // A temporary file beside the output, renamed over it only at the end: an input with nothing
   // decodable or a failed write leaves an existing file as it was, and an output that is the input
-  // is refused. Damaged input (truncated, a bad CRC) keeps what could be decoded in a valid new
-  // file (never over an existing one, which a failed run leaves as it was), and the error (non-zero
-  // exit) names the damage, the input and how much was written.
+  // is refused. Damaged input keeps what could be decoded in a valid new file (never over an
+  // existing one, which a failed run leaves as it was).
   const replacing = existsSync(output);
   const safe = await openSafeOutput(output, { inputs: [input] });
   const out = safe.handle;
@@ -41,6 +45,7 @@ export async function decodeToFile(input: string, output: string, start: number,
   };
   let written = 0;
   let decoder: Decoder | null = null;
+  let report: IntegrityReport | null = null;
   const finish = async () => {
     if (kind === 'wav' && format) {
       await put(wavTrailer(dataBytes));
@@ -50,9 +55,11 @@ export async function decodeToFile(input: string, output: string, start: number,
     await safe.commit();
   };
   try {
+    let stated: number | null = null;
     const frames = await decodeRange(input, { start, end }, async (f, d) => {
       format = f;
       decoder = d;
+      stated = d.info.totalFrames;
       // Reserve the header; it is rewritten with the real sizes at the end.
       if (kind === 'wav') await put(wavHeader(f, null));
     }, async (block) => {
@@ -60,9 +67,15 @@ export async function decodeToFile(input: string, output: string, start: number,
       dataBytes += bytes.length;
       written += block.frames;
       await put(bytes);
-    });
+    }, 'lenient');
+    report = (decoder as Decoder | null)?.integrity() ?? null;
+    // The stated length and the MD5 concern the whole file only.
+    const whole = start === 0 && end === null;
+    const damaged = report && damageError(input, whole ? report : { ...report, md5: 'unchecked' }, frames, whole ? stated : null);
+    if (damaged) throw damaged;
     await finish();
-    return { frames, format: format!, warnings: (decoder as Decoder | null)?.integrity().warnings ?? [] };
+    const lossless = new Set(report?.damage.map((d) => d.message));
+    return { frames, format: format!, warnings: (report?.warnings ?? []).filter((w) => !lossless.has(w)) };
   } catch (e) {
     const err = asAurisError(e);
     const named = err.message.includes(input) ? err.message : `${input}: ${err.message}`;
@@ -73,10 +86,16 @@ export async function decodeToFile(input: string, output: string, start: number,
       throw named === err.message && !kept ? err : new AurisError(err.code, `${named}${kept}`, { ...err.details, path: input }, { cause: err });
     }
     await finish();
-    throw new AurisError(err.code, `${named}; ${output} holds the ${written} frames decoded before it`, { ...err.details, path: input, framesWritten: written }, { cause: err });
+    const what = report === null ? 'decoded before it' : 'decoded, the damage as described';
+    throw new AurisError(err.code, `${named}; ${output} holds the ${lengthToString(written, format)} ${what}`, { ...err.details, path: input, framesWritten: written }, { cause: err });
   } finally {
     await safe.abort();
   }
+}
+
+/** What a decode wrote, for people: "out.wav: 441000 frames, 44100 Hz, 2 ch, 16-bit"; DSD in DSD samples, the unit of its rate. */
+export function writtenLine(output: string, frames: number, format: AudioFormat): string {
+  return `${printable(output)}: ${lengthToString(frames, format)}, ${formatToString(format)}`;
 }
 
 export function registerDecode(program: Command): void {
@@ -95,6 +114,6 @@ export function registerDecode(program: Command): void {
       if (problems[0]) throw problems[0].error;
       const { frames, format, warnings } = await decodeToFile(file, opts.output, start, end);
       for (const w of warnings) process.stderr.write(`${printable(file)}: warning: ${printable(w)}\n`);
-      process.stderr.write(`${printable(opts.output)}: ${frames} frames, ${formatToString(format)}\n`);
+      process.stderr.write(`${writtenLine(opts.output, frames, format)}\n`);
     });
 }

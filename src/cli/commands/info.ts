@@ -6,7 +6,7 @@
 // an array with one object per file, `error` set instead of the rest when a file cannot be read.
 
 import type { Command } from 'commander';
-import { analysisChunk, type AudioFormat, BitDepthAnalyser, formatToString, framesPerSecond, type IntegrityReport, isIntegerKind, openFile, readTags, sameFormat, type StreamInfo, supportedExtensions, type Tags } from '../../core/files.ts';
+import { analysisChunk, type AudioFormat, BitDepthAnalyser, formatToString, framesPerSecond, type IntegrityReport, damageFound, type Damage, isIntegerKind, lengthToString, openFile, readTags, sameFormat, type StreamInfo, supportedExtensions, type Tags } from '../../core/files.ts';
 import { asAurisError, type ErrorCode } from '../../util/errors.ts';
 import { walkFiles } from '../../util/walk.ts';
 import { printable } from '../paths.ts';
@@ -35,7 +35,14 @@ export interface FileInfo {
   readonly durationSeconds: number | null;
   readonly bitrate: number | null;
   readonly md5: { readonly stored: string | null; readonly status: Md5Status };
-  /** Damage and oddities the decoder met and recovered from (with --verify, over the whole file). */
+  /** Frames the decode produced, with --verify (damage as `decode` writes it); null without. */
+  readonly decodedFrames: number | null;
+  /**
+   * Where the audio is damaged (Damage: code, message, offset, frames affected): what the header
+   * shows, and with --verify everything the decode met. Any entry makes the exit code 1.
+   */
+  readonly damage: readonly Damage[];
+  /** Oddities the decoder met that lose no audio (with --verify, over the whole file). */
   readonly warnings: readonly string[];
   /** Tags without the cover's bytes (cover: mime and size); null when no tag reader knows the file. */
   readonly tags: (Omit<Tags, 'cover'> & { cover: { mime: string; bytes: number } | null }) | null;
@@ -84,6 +91,9 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
   // A length the stream does not state is unknown unless --verify decoded it: a tag reader's guess
   // was 27 hours for a WavPack file of unknown length and 24 s for a 5.4 s MP3 (issue 17).
   const frames = info.totalFrames ?? (verify ? measured : null);
+  // With --verify the decode went to the end: a shortfall no entry explains is a truncation.
+  const damage = integrity === null ? [] : verify ? damageFound(integrity, measured, info.totalFrames) : integrity.damage;
+  const damaged = new Set(damage.map((d) => d.message));
   const status: Md5Status = info.md5 === null ? 'absent'
     : verify && integrity?.md5 === 'match' ? 'match' : verify && integrity?.md5 === 'mismatch' ? 'mismatch' : 'present';
   return {
@@ -101,7 +111,9 @@ export async function fileInfo(path: string, verify: boolean): Promise<FileInfo>
     durationSeconds: frames !== null ? frames / framesPerSecond(format) : null,
     bitrate: roundOrNull(info.bitrate ?? tags?.bitrate ?? null),
     md5: { stored: info.md5, status },
-    warnings: integrity?.warnings ?? [],
+    decodedFrames: verify ? measured : null,
+    damage,
+    warnings: (integrity?.warnings ?? []).filter((w) => !damaged.has(w)),
     tags: tags && { ...tags, cover: tags.cover && { mime: tags.cover.mime, bytes: tags.cover.bytes.length } },
   };
 }
@@ -119,10 +131,12 @@ function humanInfo(i: FileInfo): string {
   const lines: [string, string][] = [
     ['codec', `${i.codec} in ${i.container}, ${i.lossless ? 'lossless' : 'lossy'}`],
     ['format', `${formatToString({ rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })}${i.trueBits !== null && i.trueBits < i.bits ? `, ${i.trueBits} bits used (in the ${i.trueBitsOver === 'file' ? 'whole file' : i.trueBitsOver})` : ''}`],
-    ['duration', i.durationSeconds === null ? 'unknown (not stated by the file; --verify decodes it to measure)' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : i.sample === 'dsd' ? ` (${i.frames * 8} one-bit samples per channel)` : ` (${i.frames} frames)`}`],
+    ['duration', i.durationSeconds === null ? 'unknown (not stated by the file; --verify decodes it to measure)' : `${formatDuration(i.durationSeconds)}${i.frames === null ? '' : ` (${lengthToString(i.frames, { rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })})`}`],
   ];
   if (i.bitrate !== null) lines.push(['bitrate', `${Math.round(i.bitrate / 1000)} kbit/s`]);
   lines.push(['md5', i.md5.stored === null ? 'absent' : `${i.md5.status === 'present' ? 'present' : i.md5.status === 'match' ? 'verified, matches' : 'MISMATCH'} (${i.md5.stored})`]);
+  if (i.decodedFrames !== null && i.decodedFrames !== i.frames) lines.push(['decoded', lengthToString(i.decodedFrames, { rate: i.rate, channels: i.channels, sample: i.sample, validBits: i.bits })]);
+  for (const d of i.damage) lines.push(['DAMAGED', d.message]);
   for (const w of i.warnings) lines.push(['warning', w]);
   const t = i.tags;
   if (t) {
@@ -170,7 +184,8 @@ export function registerInfo(program: Command): void {
       else {
         process.stdout.write(results.map((r) => ('error' in r ? `${printable(r.path)}\n  error        ${printable(r.error.message)} [${r.error.code}]\n` : humanInfo(r))).join('\n'));
       }
-      const failed = results.some((r) => 'error' in r || r.md5.status === 'mismatch');
+      // Damage fails the run as in every command: the file is described, and the exit code says it.
+      const failed = results.some((r) => 'error' in r || r.md5.status === 'mismatch' || r.damage.length > 0);
       if (failed) process.exitCode = 1;
     });
 }

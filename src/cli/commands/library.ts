@@ -7,6 +7,7 @@ import { JobService } from '../../core/jobs.ts';
 import { LibraryService, type ScanProgress, type ScanResult, type Track } from '../../core/library.ts';
 import { aurisFolders } from '../../util/platform-paths.ts';
 import { AurisError } from '../../util/errors.ts';
+import { namingFile, printable } from '../paths.ts';
 
 interface DataOption { data?: string }
 
@@ -126,7 +127,7 @@ export function registerLibrary(program: Command): void {
         process.stdout.write(`artists: ${s.artists}\nalbums: ${s.albums}\nsongs: ${s.songs}\nplaytime: ${h} h ${m} min\n`);
         process.stdout.write(`updated: ${s.dbUpdate === null ? 'never' : new Date(s.dbUpdate).toISOString()}\n`);
         for (const r of service.library.roots()) process.stdout.write(`folder: ${r.path}${r.available ? '' : ' (unavailable)'}\n`);
-        if (errors.length > 0) process.stdout.write(`unreadable files: ${errors.length}\n${errors.map((e) => `  ${e.path}: ${e.message} [${e.code}]`).join('\n')}\n`);
+        if (errors.length > 0) process.stdout.write(`unreadable files: ${errors.length}\n${errors.map((e) => `  ${printable(namingFile(e.path, e.message))} [${e.code}]`).join('\n')}\n`);
       });
     });
 

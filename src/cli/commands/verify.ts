@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { AurisError } from '../../util/errors.ts';
-import { audioFilesIn, printable } from '../paths.ts';
+import { audioFilesIn, namingFile, printable } from '../paths.ts';
 import { JobService } from '../../core/jobs.ts';
 import type { VerifyResult } from '../../core/verify-file.ts';
 
@@ -13,7 +13,7 @@ import type { VerifyResult } from '../../core/verify-file.ts';
 export function resultLine(r: VerifyResult): string {
   if (!r.ok) {
     const message = r.error?.message ?? 'failed';
-    return `FAIL  ${printable(message.startsWith(r.path) ? message : `${r.path}: ${message}`)} [${r.error?.code ?? 'E_INTERNAL'}]`;
+    return `FAIL  ${printable(namingFile(r.path, message))} [${r.error?.code ?? 'E_INTERNAL'}]`;
   }
   const md5 = r.md5 === 'match' ? 'MD5 ok' : r.md5 === 'absent' ? 'no MD5 stored' : `MD5 ${r.md5 ?? 'unchecked'}`;
   const warn = r.warnings.length > 0 ? `, ${r.warnings.length} warning(s): ${r.warnings[0]}` : '';

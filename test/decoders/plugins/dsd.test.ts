@@ -127,7 +127,9 @@ test('DSF and DSDIFF truncated: whole frames before the cut, then E_TRUNCATED (s
   await assert.rejects(decodeAll(strict), (e) => isAurisError(e, 'E_TRUNCATED'));
   const lenient = await openBytes(dsfPlugin, dsfCut, { integrity: 'lenient' });
   assert.deepEqual((await decodeAll(lenient)).samples, msb.subarray(0, 4196 * 2));
-  assert.match(lenient.integrity().warnings.join(), /declares 10000 frames, the file holds 4196/);
+  // DSD lengths in the unit of the DSD rate (8 one-bit samples per byte-per-channel frame), not bytes.
+  assert.match(lenient.integrity().warnings.join(), /declares 80000 one-bit samples per channel, the file holds 33568 one-bit samples per channel/);
+  assert.deepEqual(lenient.integrity().damage.map((d) => [d.code, d.frames]), [['E_TRUNCATED', 10000 - 4196]]);
 
   const dff = dsdiffFile({ rate: 2822400, channels: 2, msb });
   const dffCut = dff.subarray(0, dff.length - 2001);

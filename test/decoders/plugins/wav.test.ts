@@ -239,7 +239,7 @@ test('RF64 built by hand: ds64 sizes override 0xFFFFFFFF, stream info is filled'
   const d = await openBytes(wavPlugin, file);
   assert.deepEqual(d.info, { codec: 'PCM', container: 'RF64', lossless: true, totalFrames: 999, bitrate: RATE * 3 * 16, md5: null });
   assert.deepEqual((await decodeAll(d)).samples, src);
-  assert.deepEqual(d.integrity(), { md5: 'absent', crcErrors: 0, warnings: [] });
+  assert.deepEqual(d.integrity(), { md5: 'absent', crcErrors: 0, warnings: [], damage: [] });
 });
 
 test('seeking to 200 random frames returns the frames of a full decode (16-bit, 24-bit, float, 8-bit)', async () => {

@@ -178,7 +178,7 @@ class FfmpegDecoder implements Decoder {
   }
 
   integrity(): IntegrityReport {
-    return { md5: 'absent', crcErrors: 0, warnings: [...this.warnings] };
+    return { md5: 'absent', crcErrors: 0, warnings: [...this.warnings], damage: [] };
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { md5BytesPerSample, packMd5Layout } from '../../../audio/pack.ts';
 import type { ByteSource } from '../../../util/byte-source.ts';
 import { AurisError, isAurisError } from '../../../util/errors.ts';
 import type { Decoder, DecoderOptions, IntegrityReport, StreamInfo } from '../../interface.ts';
+import { DamageLog, framesText } from '../../damage.ts';
 import { BitUnderflow, RiceOverflow } from './bit-reader.ts';
 import { FrameDecoder } from './frame.ts';
 import { FlacKernel } from './kernel.ts';
@@ -117,7 +118,11 @@ export class FlacDecoder implements Decoder {
   private md5Scratch = new Uint8Array(0);
   private md5Status: IntegrityReport['md5'] = 'unchecked';
   private crcErrors = 0;
-  private readonly warnings: string[] = [];
+  private readonly log = new DamageLog();
+  /** Frames of silence to hand out before the current frame: lenient mode's stand-in for frames lost between two good ones. */
+  private silenceFrames = 0;
+  /** True once damage reaching the end of the stream was reported (the shortfall is not reported again as a truncation). */
+  private endDamaged = false;
   private ended = false;
   private closed = false;
   /** True when an ID3v2 tag precedes the stream (its tags are music-metadata's to merge). */
@@ -164,7 +169,13 @@ export class FlacDecoder implements Decoder {
   }
 
   private warn(message: string): void {
-    if (this.warnings.length < 100) this.warnings.push(message);
+    this.log.warn(message);
+  }
+
+  /** Frames the stream states beyond `sample`, or null when STREAMINFO states no length. */
+  private missingAfter(sample: number): number | null {
+    const total = this.info?.totalFrames ?? null;
+    return total === null ? null : Math.max(0, total - sample);
   }
 
   private fail(code: 'E_CORRUPT' | 'E_TRUNCATED', message: string, offset: number): never {
@@ -512,16 +523,20 @@ export class FlacDecoder implements Decoder {
       if (status === OK) {
         if (!this.frames.crcOk) {
           this.crcErrors++;
-          if (this.strict) this.fail('E_CORRUPT', `frame at offset ${offset} fails its CRC-16 check`, offset);
-          this.warn(`frame at offset ${offset} failed its CRC-16 check and was replaced by silence`);
-          this.frames.samples.fill(0, 0, this.header!.blockSize * this.header!.channels);
+          const n = this.header!.blockSize;
+          const where = `frame at offset ${offset} (frames ${this.nextSample}..${this.nextSample + n - 1})`;
+          if (this.strict) this.fail('E_CORRUPT', `${where} fails its CRC-16 check`, offset);
+          this.log.damaged('E_CORRUPT', `${where} failed its CRC-16 check and was replaced by ${framesText(n)} of silence`, offset, n);
+          this.frames.samples.fill(0, 0, n * this.header!.channels);
         }
         this.acceptFrame(offset);
         return true;
       }
       if (status === SHORT) {
         if (this.strict) this.fail('E_TRUNCATED', `file ends inside the frame at offset ${offset}`, offset);
-        this.warn(`file ends inside the frame at offset ${offset}`);
+        const missing = this.missingAfter(this.nextSample);
+        this.log.damaged('E_TRUNCATED', `the file is truncated: it ends inside the frame at offset ${offset} (frame ${this.nextSample}${missing === null ? '' : `, ${framesText(missing)} missing`})`, offset, missing);
+        this.endDamaged = true;
         this.pos = this.size;
         return false;
       }
@@ -537,15 +552,23 @@ export class FlacDecoder implements Decoder {
       this.crcErrors++;
       if (this.strict) this.fail('E_CORRUPT', why, offset);
       const next = await this.findVerifiedFrame(offset + 1, this.size);
-      this.warn(next < 0 ? `${why}; nothing decodable after it` : `${why}; skipped ${next - offset} bytes`);
       if (next < 0) {
+        const missing = this.missingAfter(this.nextSample);
+        this.log.damaged('E_CORRUPT', `${why}; nothing decodable after it (from frame ${this.nextSample}${missing === null ? '' : `, ${framesText(missing)} lost`})`, offset, missing);
+        this.endDamaged = true;
         this.pos = this.size;
         return false;
       }
       this.pos = next;
-      if (this.numberingTrusted) {
-        const h = this.header!;
-        this.nextSample = Math.max(this.nextSample, this.sampleOf(h));
+      // The frames between the last good frame and the next are silence of their length, as
+      // libFLAC's `flac -d -F` writes them, when the frame numbers say how many they were.
+      const gap = this.numberingTrusted ? this.sampleOf(this.header!) - this.nextSample : 0;
+      if (gap > 0) {
+        this.log.damaged('E_CORRUPT', `${why}: ${next - offset} bytes (frames ${this.nextSample}..${this.nextSample + gap - 1}) replaced by ${framesText(gap)} of silence`, offset, gap);
+        this.silenceFrames = gap;
+        this.nextSample += gap;
+      } else {
+        this.log.damaged('E_CORRUPT', `${why}; skipped ${next - offset} bytes`, offset, null);
       }
     }
   }
@@ -590,7 +613,7 @@ export class FlacDecoder implements Decoder {
     let format: AudioFormat | null = null;
     let filled = 0;
     while (filled < limit) {
-      if (this.header === null || this.frameRead >= this.header.blockSize) {
+      if (this.silenceFrames === 0 && (this.header === null || this.frameRead >= this.header.blockSize)) {
         let more: boolean;
         try {
           more = this.nextFrameNow() ?? (await this.nextFrame());
@@ -614,8 +637,15 @@ export class FlacDecoder implements Decoder {
       } else if (!sameFormat(format, f)) {
         break;
       }
-      const n = Math.min(h.blockSize - this.frameRead, limit - filled);
       const c = f.channels;
+      if (this.silenceFrames > 0) {
+        const n = Math.min(this.silenceFrames, limit - filled);
+        out!.fill(0, filled * c, (filled + n) * c);
+        this.silenceFrames -= n;
+        filled += n;
+        continue;
+      }
+      const n = Math.min(h.blockSize - this.frameRead, limit - filled);
       out!.set(this.frames.samples.subarray(this.frameRead * c, (this.frameRead + n) * c), filled * c);
       this.frameRead += n;
       filled += n;
@@ -653,7 +683,8 @@ export class FlacDecoder implements Decoder {
       const msg = `decoded ${end} frames but STREAMINFO says ${total}`;
       if (end < total && this.md5Status !== 'match') {
         if (this.strict) this.fail('E_TRUNCATED', `${msg}: the file is truncated`, this.size);
-        this.warn(`${msg}: the file is truncated`);
+        if (this.endDamaged) this.warn(`${msg}: the file is truncated`);
+        else this.log.damaged('E_TRUNCATED', `${msg}: the file is truncated (${framesText(total - end)} missing)`, this.size, total - end);
         return;
       }
       this.warn(msg);
@@ -664,7 +695,7 @@ export class FlacDecoder implements Decoder {
   }
 
   integrity(): IntegrityReport {
-    return { md5: this.md5Status, crcErrors: this.crcErrors, warnings: [...this.warnings] };
+    return this.log.report(this.md5Status, this.crcErrors);
   }
 
   async close(): Promise<void> {
@@ -738,13 +769,17 @@ export class FlacDecoder implements Decoder {
     this.pos = start.offset;
     this.nextSample = start.sample;
     this.header = null;
+    this.silenceFrames = 0;
     this.ended = false;
     while (await this.nextFrame()) {
       const h = this.header!;
       if (this.frameSample + h.blockSize > target) {
+        // A target inside silence standing in for lost frames starts in that silence.
+        this.silenceFrames = Math.min(this.silenceFrames, Math.max(0, this.frameSample - target));
         this.frameRead = Math.max(0, target - this.frameSample);
-        return this.frameSample + this.frameRead;
+        return this.frameSample + this.frameRead - this.silenceFrames;
       }
+      this.silenceFrames = 0;
     }
     // Past the end: the next read returns null.
     this.header = null;

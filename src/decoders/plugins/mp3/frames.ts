@@ -75,6 +75,8 @@ export interface GaplessInfo {
   readonly totalSamples: number;
   readonly encoderDelay: number;
   readonly encoderPadding: number;
+  /** Bytes of the MPEG stream from the tag frame on, when the header states them (flag 2); else null. */
+  readonly streamBytes: number | null;
 }
 
 /** Reads the Xing/Info tag (and LAME delay/padding) of the frame at `at`, or null. */
@@ -92,7 +94,12 @@ export function parseXing(b: Uint8Array, at: number): GaplessInfo | null {
   if ((flags & 1) === 0 || p + 4 > b.length) return null;
   const mpegFrames = u32(p);
   p += 4;
-  if (flags & 2) p += 4;
+  let streamBytes: number | null = null;
+  if (flags & 2) {
+    if (p + 4 > b.length) return null;
+    streamBytes = u32(p);
+    p += 4;
+  }
   if (flags & 4) p += 100;
   if (flags & 8) p += 4;
   let encoderDelay = 0;
@@ -105,5 +112,5 @@ export function parseXing(b: Uint8Array, at: number): GaplessInfo | null {
     encoderPadding = ((b[p + 22]! & 0x0f) << 8) | b[p + 23]!;
   }
   const totalSamples = Math.max(0, mpegFrames * h.samplesPerFrame - encoderDelay - encoderPadding);
-  return { mpegFrames, totalSamples, encoderDelay, encoderPadding };
+  return { mpegFrames, totalSamples, encoderDelay, encoderPadding, streamBytes };
 }

@@ -4,7 +4,7 @@
 // channels; a mono stream (channel mode 3 in its frame headers) comes out as one channel again.
 // The frames are walked alongside (walker.ts) to report skipped garbage and a cut-off last frame.
 
-import type { DecoderPlugin } from '../../interface.ts';
+import type { Damage, DecoderPlugin } from '../../interface.ts';
 import { openWasmStream, type PlanarAudio, type StreamingCodec } from '../../wasm-stream.ts';
 import { framesStartAt, parseFrameHeader, parseXing } from './frames.ts';
 import { MpegFrameWalker, countSamples } from './walker.ts';
@@ -23,7 +23,7 @@ async function createMpg123(mono: boolean, firstByte: number): Promise<Streaming
   const walker = new MpegFrameWalker(firstByte);
   let fed = 0;
   const asErrors = (damage: ReturnType<MpegFrameWalker['end']>) =>
-    damage.map((d) => ({ message: d.message, code: d.kind === 'truncated' ? 'E_TRUNCATED' as const : 'warning' as const }));
+    damage.map((d) => ({ message: d.message, offset: d.offset, code: d.kind === 'truncated' ? 'E_TRUNCATED' as const : d.kind === 'corrupt' ? 'E_CORRUPT' as const : 'warning' as const }));
   return {
     decode: (bytes) => {
       const skip = Math.max(0, Math.min(bytes.length, firstByte - fed));
@@ -77,14 +77,27 @@ export const mp3Plugin: DecoderPlugin = {
     const head = await source.read(tagBytes, 64 * 1024);
     const first = Math.max(0, firstFrameIn(head));
     const header = parseFrameHeader(head, first);
+    const layerName = `MP${header?.layer ?? 3}`;
     const xing = parseXing(head, first);
+    // Without a length header the frames are counted (a read of the file, no decoding).
+    const counted = xing ? null : await countSamples((o, n) => source.read(o, n), tagBytes, source.size);
+    // A file cut short shows at open: fewer bytes than the Xing header states, or a last frame cut off.
+    const stated = xing?.streamBytes ?? null;
+    const held = source.size - tagBytes - first;
+    const seenAtOpen: Damage[] = [];
+    if (stated !== null && stated > held) {
+      seenAtOpen.push({ code: 'E_TRUNCATED', message: `the file is truncated: its Xing header says the MPEG stream has ${stated} bytes, the file holds ${held} (${stated - held} missing)`, offset: source.size, frames: null });
+    }
+    if (counted?.cutOff) seenAtOpen.push({ code: 'E_TRUNCATED', message: counted.cutOff.message, offset: counted.cutOff.offset, frames: null });
     return openWasmStream(source, {
+      seenAtOpen,
       createCodec: () => createMpg123(header?.channels === 1, tagBytes),
       info: {
-        codec: header ? `MP${header.layer}` : 'MP3',
-        container: 'MP3',
-        // Without a length header the frames are counted (a read of the file, no decoding).
-        totalFrames: xing ? xing.totalSamples : await countSamples((o, n) => source.read(o, n), tagBytes, source.size),
+        // MPEG audio has no container of its own: a stream of layer I, II or III frames is named
+        // by its layer (MP1, MP2, MP3) as codec and container, as "FLAC in FLAC".
+        codec: layerName,
+        container: layerName,
+        totalFrames: xing ? xing.totalSamples : counted!.samples,
         // A Xing/Info frame's own bitrate field says nothing about the stream (VBR).
         bitrate: header && !xing ? header.bitrateKbps * 1000 : null,
       },

@@ -5,10 +5,16 @@
 
 import { framesStartAt, parseFrameHeader, type MpegFrameHeader } from './frames.ts';
 
-/** What the walk found: `truncated` for a cut-off last frame, `warning` for skipped bytes. */
+/**
+ * What the walk found: `truncated` for a cut-off last frame, `corrupt` for bytes between frames
+ * that are no frame (damage: mpg123 drops them and resyncs), `warning` for bytes before the first
+ * frame (leading garbage, no audio lost).
+ */
 export interface MpegDamage {
-  readonly kind: 'truncated' | 'warning';
+  readonly kind: 'truncated' | 'corrupt' | 'warning';
   readonly message: string;
+  /** File offset where it starts. */
+  readonly offset: number;
 }
 
 /** Tags that may follow the last frame (ID3v1, APEv2, Lyrics3, a trailing ID3v2): the walk ends there. */
@@ -30,6 +36,8 @@ export class MpegFrameWalker {
   private everSynced = false;
   /** Start of the current run of bytes that are no frame, or -1. */
   private skippedFrom = -1;
+  /** True when the current skipped run began after a frame (damage inside the stream, not leading garbage). */
+  private skippedAfterFrame = false;
   /** Skipped runs met before the first frame: reported once the stream proves to be MPEG audio. */
   private readonly early: MpegDamage[] = [];
   private ended = false;
@@ -67,7 +75,10 @@ export class MpegFrameWalker {
         this.endSkip(this.base + at, out);
         return out;
       }
-      if (this.skippedFrom < 0) this.skippedFrom = this.base + at;
+      if (this.skippedFrom < 0) {
+        this.skippedFrom = this.base + at;
+        this.skippedAfterFrame = this.everSynced;
+      }
       this.last = null;
       at++;
     }
@@ -83,9 +94,12 @@ export class MpegFrameWalker {
     const b = this.buffer;
     const h = b.length >= 4 ? parseFrameHeader(b, 0) : null;
     if (h && this.skippedFrom < 0 && h.frameBytes > b.length) {
-      out.push({ kind: 'truncated', message: `the file ends inside the MPEG frame at byte ${this.base} (truncated: ${h.frameBytes - b.length} of its ${h.frameBytes} bytes missing)` });
+      out.push({ kind: 'truncated', message: `the file ends inside the MPEG frame at byte ${this.base} (truncated: ${h.frameBytes - b.length} of its ${h.frameBytes} bytes missing)`, offset: this.base });
     } else if (b.length > 0 || this.skippedFrom >= 0) {
-      if (this.skippedFrom < 0) this.skippedFrom = this.base;
+      if (this.skippedFrom < 0) {
+        this.skippedFrom = this.base;
+        this.skippedAfterFrame = true;
+      }
       this.endSkip(this.base + b.length, out);
     }
     this.ended = true;
@@ -95,7 +109,8 @@ export class MpegFrameWalker {
   /** Closes the current run of skipped bytes at `upTo`; reports runs once a frame was found. */
   private endSkip(upTo: number, out: MpegDamage[]): void {
     if (this.skippedFrom >= 0) {
-      this.early.push({ kind: 'warning', message: `bytes ${this.skippedFrom}..${upTo - 1} are no MPEG audio frame and were skipped` });
+      const message = `bytes ${this.skippedFrom}..${upTo - 1} are no MPEG audio frame and were skipped`;
+      this.early.push({ kind: this.skippedAfterFrame ? 'corrupt' : 'warning', message, offset: this.skippedFrom });
       this.skippedFrom = -1;
     }
     if (this.everSynced) out.push(...this.early.splice(0));
@@ -104,12 +119,13 @@ export class MpegFrameWalker {
 
 /**
  * Samples per channel of every whole frame from `start` to the end of the file, the decoded
- * length of a stream without a Xing/Info header (mpg123 then keeps every sample); null when no
- * frames are found.
+ * length of a stream without a Xing/Info header (mpg123 then keeps every sample), null when no
+ * frames are found; and a cut-off last frame, when the walk ends inside one.
  */
-export async function countSamples(read: (offset: number, length: number) => Promise<Uint8Array>, start: number, size: number): Promise<number | null> {
+export async function countSamples(read: (offset: number, length: number) => Promise<Uint8Array>, start: number, size: number): Promise<{ samples: number | null; cutOff: MpegDamage | null }> {
   const walker = new MpegFrameWalker(start);
   const step = 1 << 20;
   for (let at = start; at < size; at += step) walker.push(await read(at, Math.min(step, size - at)));
-  return walker.samples > 0 ? walker.samples : null;
+  const cutOff = walker.end().find((d) => d.kind === 'truncated') ?? null;
+  return { samples: walker.samples > 0 ? walker.samples : null, cutOff };
 }

@@ -95,6 +95,8 @@ export function pageAt(b: Uint8Array, at: number, offset = at): OggPage | 'short
 export interface OggDamage {
   readonly kind: 'corrupt' | 'truncated';
   readonly message: string;
+  /** File offset where the damage starts. */
+  readonly offset: number;
 }
 
 /**
@@ -138,7 +140,7 @@ export class OggPageReader {
   end(): OggDamage[] {
     const out: OggDamage[] = [];
     if (this.buffer.length > 0 && pageAt(this.buffer, 0) === 'short' && this.skippedFrom < 0) {
-      out.push({ kind: 'truncated', message: `the file ends inside the Ogg page at byte ${this.base} (truncated)` });
+      out.push({ kind: 'truncated', message: `the file ends inside the Ogg page at byte ${this.base} (truncated)`, offset: this.base });
     } else if (this.buffer.length > 0 || this.skippedFrom >= 0) {
       if (this.skippedFrom < 0) this.skippedFrom = this.base;
       this.reportSkipped(this.base + this.buffer.length, out);
@@ -149,7 +151,7 @@ export class OggPageReader {
 
   private reportSkipped(upTo: number, out: (OggPage | OggDamage)[]): void {
     if (this.skippedFrom < 0) return;
-    out.push({ kind: 'corrupt', message: `bytes ${this.skippedFrom}..${upTo - 1} are no valid Ogg page (bad CRC or damaged header)` });
+    out.push({ kind: 'corrupt', message: `bytes ${this.skippedFrom}..${upTo - 1} are no valid Ogg page (bad CRC or damaged header)`, offset: this.skippedFrom });
     this.skippedFrom = -1;
   }
 }

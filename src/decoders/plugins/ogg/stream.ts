@@ -57,6 +57,11 @@ export class OggCodecStream implements StreamingCodec {
   private readonly reader = new OggPageReader();
   private stream: LogicalStream | null = null;
   private firstOrigin: number | null = null;
+  /**
+   * Damage inside the audio (a bad page, a lost packet) waiting for the next page with a granule
+   * position, which says how many frames it cost; reported then (or at the end, count unknown).
+   */
+  private unresolved: CodecError[] = [];
 
   constructor(private readonly codec: OggCodec, private readonly name: string) {}
 
@@ -64,14 +69,16 @@ export class OggCodecStream implements StreamingCodec {
     const out: PlanarAudio[] = [];
     const errors: CodecError[] = [];
     for (const item of this.reader.push(bytes)) {
-      if (isDamage(item)) errors.push({ message: item.message, code: item.kind === 'truncated' ? 'E_TRUNCATED' : 'E_CORRUPT' });
-      else await this.page(item, out, errors);
+      if (!isDamage(item)) await this.page(item, out, errors);
+      else if (item.kind === 'corrupt' && this.stream?.origin != null && !this.stream.ended) this.unresolved.push({ message: item.message, code: 'E_CORRUPT', offset: item.offset });
+      else errors.push({ message: item.message, code: item.kind === 'truncated' ? 'E_TRUNCATED' : 'E_CORRUPT', offset: item.offset });
     }
     return withErrors(out, errors);
   }
 
   async flush(): Promise<PlanarAudio[]> {
-    const errors: CodecError[] = this.reader.end().map((d) => ({ message: d.message, code: d.kind === 'truncated' ? 'E_TRUNCATED' : 'E_CORRUPT' }));
+    const errors: CodecError[] = this.unresolved.splice(0);
+    for (const d of this.reader.end()) errors.push({ message: d.message, code: d.kind === 'truncated' ? 'E_TRUNCATED' : 'E_CORRUPT', offset: d.offset });
     const s = this.stream;
     if (s && !s.ended && !errors.some((e) => e.code === 'E_TRUNCATED')) {
       errors.push({ message: `the ${this.codec.name} stream ends without its end-of-stream page (truncated)`, code: 'E_TRUNCATED' });
@@ -89,6 +96,27 @@ export class OggCodecStream implements StreamingCodec {
     this.stream = null;
   }
 
+  /**
+   * After damage, the first page with a granule position says how many frames were lost: its
+   * granule's count minus the frames decoded up to its end. The loss is reported with the damage
+   * (or, with no damage seen, as frames missing before this page), and the count moves past it so
+   * that the end trimming of the last page stays exact. The lost frames are dropped, as libvorbis
+   * and libopus players drop them.
+   */
+  private settleLoss(s: LogicalStream, page: OggPage, decodedNow: number, errors: CodecError[]): void {
+    if (page.granule < 0n || s.origin === null) return;
+    const lost = Number(page.granule) - s.origin - (s.decoded + decodedNow);
+    // On the last page a granule below the count is end trimming, not loss.
+    if (lost <= 0) {
+      if (!page.eos) errors.push(...this.unresolved.splice(0).map((e) => ({ ...e, frames: 0 })));
+      return;
+    }
+    s.decoded += lost;
+    const [first, ...rest] = this.unresolved.splice(0);
+    if (first) errors.push({ ...first, frames: lost }, ...rest.map((e) => ({ ...e, frames: 0 })));
+    else errors.push({ message: `the page at byte ${page.offset} comes after frames the stream does not hold`, code: 'E_CORRUPT', offset: page.offset, frames: lost });
+  }
+
   private async page(page: OggPage, out: PlanarAudio[], errors: CodecError[]): Promise<void> {
     if (page.bos) {
       const first = firstPacket(page.bytes);
@@ -100,7 +128,8 @@ export class OggCodecStream implements StreamingCodec {
     const s = this.stream;
     if (!s || s.ended || page.serial !== s.serial) return;
     const { packets, lost } = s.assembler.add(page);
-    if (lost) errors.push({ message: lost, code: 'E_CORRUPT' });
+    // A gap in the page numbers right after a bad page is that page, already reported.
+    if (lost && this.unresolved.length === 0) (s.origin === null ? errors : this.unresolved).push({ message: lost, code: 'E_CORRUPT', offset: page.offset });
     const audio: Uint8Array[] = [];
     for (const p of packets) {
       if (s.decoder) audio.push(p);
@@ -123,6 +152,7 @@ export class OggCodecStream implements StreamingCodec {
       s.origin = page.eos ? 0 : Math.max(0, Number(page.granule) - (s.decoded + d.samplesDecoded));
       this.firstOrigin ??= s.origin;
     }
+    this.settleLoss(s, page, d.samplesDecoded, errors);
     // Only the last page may end inside its last packet (end trimming).
     if (page.eos && page.granule >= 0n) keep = Math.max(0, Math.min(keep, Number(page.granule) - (s.origin ?? 0) - s.decoded));
     s.decoded += d.samplesDecoded;
