@@ -15,6 +15,7 @@ import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import { columnOf, filterSql, orderSql, type BaseResolver } from './filter.ts';
+import { rebuildSearchIndex, searchIndexDeferred } from './fts.ts';
 import { escapeLike, refreshAlbums } from './grouping.ts';
 import { MIGRATIONS } from './schema.ts';
 import { cached } from './statements.ts';
@@ -105,6 +106,8 @@ export function openLibrary(options: OpenLibraryOptions): Library {
     }
     if (!options.readonly) {
       migrate(db, file);
+      // A bulk scan was killed before it rebuilt the search index: rebuild it before anything searches.
+      if (searchIndexDeferred(db)) rebuildSearchIndex(db);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('open', '1')").run();
     }
     registerFunctions(db);

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { readTrackFacts, type TrackFacts } from '../decoders/track-facts.ts';
 import { asAurisError } from '../util/errors.ts';
-import type { CoverRef, TagRequest, TagResult } from './tag-pool.ts';
+import { walkFilesSync } from '../util/walk.ts';
+import type { CoverRef, ListedItem, TagRequest, TagResult } from './tag-pool.ts';
 
 const sentCovers = new Set<string>();
 
@@ -27,9 +28,22 @@ async function readOne(file: string): Promise<TagResult> {
   }
 }
 
+/** The scanner's folder listing (walkFilesSync), its problems' errors as plain data. */
+function list(folder: string, extensions: readonly string[]): ListedItem[] {
+  const out: ListedItem[] = [];
+  for (const item of walkFilesSync([folder], { extensions: new Set(extensions) })) {
+    out.push(item.kind === 'file' ? item : { kind: 'problem', path: item.path, code: item.error.code, message: item.error.message, details: item.error.details });
+  }
+  return out;
+}
+
 parentPort!.on('message', (m: TagRequest) => {
   if (m.type === 'reset') {
     sentCovers.clear();
+    return;
+  }
+  if (m.type === 'list') {
+    parentPort!.postMessage({ id: m.id, results: list(m.path, m.extensions) });
     return;
   }
   void (async () => {
