@@ -236,6 +236,7 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
       if (header.last) break;
     }
     if (!info) throw new AurisError('E_CORRUPT', `${file}: no STREAMINFO block`, { path: file });
+    const fields = fieldsOf(comments);
     const duration = info.totalSamples !== null ? info.totalSamples / info.sampleRate : null;
     return {
       codec: 'FLAC',
@@ -248,9 +249,9 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
       duration,
       bitrate: null,
       md5: info.md5,
-      tags: tagsOfVorbisComments(comments),
+      tags: tagsOfFields(fields),
       cover,
-      cuesheet: first(comments, 'CUESHEET'),
+      cuesheet: first(fields, 'CUESHEET'),
     };
   } catch (e) {
     throw withPath(asAurisError(e, 'E_CORRUPT'), file);
@@ -259,19 +260,26 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
   }
 }
 
-/** The values of the comments named `field` (upper case), in file order. */
-function all(comments: readonly string[], field: string): string[] {
-  const out: string[] = [];
+/** Vorbis comments by field name (upper case), each field's values in file order: one pass over the comments. */
+type CommentFields = ReadonlyMap<string, readonly string[]>;
+
+function fieldsOf(comments: readonly string[]): CommentFields {
+  const out = new Map<string, string[]>();
   for (const c of comments) {
     const eq = c.indexOf('=');
-    if (eq === field.length && c.slice(0, eq).toUpperCase() === field) out.push(c.slice(eq + 1));
+    if (eq <= 0) continue;
+    const name = c.slice(0, eq).toUpperCase();
+    const values = out.get(name);
+    if (values) values.push(c.slice(eq + 1));
+    else out.set(name, [c.slice(eq + 1)]);
   }
   return out;
 }
 
-function first(comments: readonly string[], ...fields: string[]): string | null {
-  for (const f of fields) {
-    const v = all(comments, f)[0];
+/** The first non-empty value among `names`, tried in order. */
+function first(fields: CommentFields, ...names: string[]): string | null {
+  for (const n of names) {
+    const v = fields.get(n)?.[0];
     if (v !== undefined && v !== '') return v;
   }
   return null;
@@ -296,35 +304,39 @@ function float(value: string | null): number | null {
 
 /** Vorbis comments to LibraryTags, named as music-metadata names them. */
 export function tagsOfVorbisComments(comments: readonly string[]): LibraryTags {
-  const [trackNumber, trackOf] = numberPair(first(comments, 'TRACKNUMBER'));
-  const [discNumber, discOf] = numberPair(first(comments, 'DISCNUMBER'));
+  return tagsOfFields(fieldsOf(comments));
+}
+
+function tagsOfFields(fields: CommentFields): LibraryTags {
+  const [trackNumber, trackOf] = numberPair(first(fields, 'TRACKNUMBER'));
+  const [discNumber, discOf] = numberPair(first(fields, 'DISCNUMBER'));
   const joined = (field: string): string | null => {
-    const v = all(comments, field).filter((s) => s !== '');
+    const v = (fields.get(field) ?? []).filter((s) => s !== '');
     return v.length > 0 ? v.join('; ') : null;
   };
   const rg: ReplayGain = {
-    trackGainDb: float(first(comments, 'REPLAYGAIN_TRACK_GAIN')),
-    trackPeak: float(first(comments, 'REPLAYGAIN_TRACK_PEAK')),
-    albumGainDb: float(first(comments, 'REPLAYGAIN_ALBUM_GAIN')),
-    albumPeak: float(first(comments, 'REPLAYGAIN_ALBUM_PEAK')),
+    trackGainDb: float(first(fields, 'REPLAYGAIN_TRACK_GAIN')),
+    trackPeak: float(first(fields, 'REPLAYGAIN_TRACK_PEAK')),
+    albumGainDb: float(first(fields, 'REPLAYGAIN_ALBUM_GAIN')),
+    albumPeak: float(first(fields, 'REPLAYGAIN_ALBUM_PEAK')),
   };
   return {
-    title: first(comments, 'TITLE'),
-    artist: first(comments, 'ARTIST'),
-    albumArtist: first(comments, 'ALBUMARTIST', 'ALBUM ARTIST'),
-    album: first(comments, 'ALBUM'),
+    title: first(fields, 'TITLE'),
+    artist: first(fields, 'ARTIST'),
+    albumArtist: first(fields, 'ALBUMARTIST', 'ALBUM ARTIST'),
+    album: first(fields, 'ALBUM'),
     trackNumber,
-    trackTotal: trackOf ?? numberPair(first(comments, 'TRACKTOTAL', 'TOTALTRACKS'))[0],
+    trackTotal: trackOf ?? numberPair(first(fields, 'TRACKTOTAL', 'TOTALTRACKS'))[0],
     discNumber,
-    discTotal: discOf ?? numberPair(first(comments, 'DISCTOTAL', 'TOTALDISCS'))[0],
-    date: first(comments, 'DATE', 'YEAR'),
+    discTotal: discOf ?? numberPair(first(fields, 'DISCTOTAL', 'TOTALDISCS'))[0],
+    date: first(fields, 'DATE', 'YEAR'),
     genre: joined('GENRE'),
     composer: joined('COMPOSER'),
-    compilation: first(comments, 'COMPILATION') === '1',
-    mbTrackId: first(comments, 'MUSICBRAINZ_TRACKID'),
-    mbAlbumId: first(comments, 'MUSICBRAINZ_ALBUMID'),
-    mbArtistId: first(comments, 'MUSICBRAINZ_ARTISTID'),
-    mbAlbumArtistId: first(comments, 'MUSICBRAINZ_ALBUMARTISTID'),
+    compilation: first(fields, 'COMPILATION') === '1',
+    mbTrackId: first(fields, 'MUSICBRAINZ_TRACKID'),
+    mbAlbumId: first(fields, 'MUSICBRAINZ_ALBUMID'),
+    mbArtistId: first(fields, 'MUSICBRAINZ_ARTISTID'),
+    mbAlbumArtistId: first(fields, 'MUSICBRAINZ_ALBUMARTISTID'),
     replayGain: Object.values(rg).some((v) => v !== null) ? rg : null,
   };
 }

@@ -113,6 +113,11 @@ function kindOf(name: string): FileKind | null {
 
 /** A path relative to the root with '/' separators. */
 export function relOf(rootPath: string, p: string): string {
+  // The walk's paths start with the root's: a slice, where path.relative would normalise both (~4 µs a file).
+  if (p.length > rootPath.length && p.startsWith(rootPath) && p[rootPath.length] === path.sep && !rootPath.endsWith(path.sep)) {
+    const rel = p.slice(rootPath.length + 1);
+    return path.sep === '/' ? rel : rel.split(path.sep).join('/');
+  }
   return path.relative(rootPath, p).split(path.sep).join('/');
 }
 
