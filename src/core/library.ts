@@ -16,6 +16,7 @@ import type { LoudnessResult } from '../analysis/plugins/loudness/meter.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import { openLibrary, type Library } from '../library/library.ts';
 import { decodePlaylist, formatM3u, parseM3u } from '../library/m3u.ts';
+import { refreshAlbums } from '../library/grouping.ts';
 import { relOf, scanRoot, type ScanProgress, type ScanResult } from '../library/scanner.ts';
 import { cached } from '../library/statements.ts';
 import { TagReaderPool } from '../library/tag-pool.ts';
@@ -123,8 +124,13 @@ export class LibraryService {
   removeRoot(id: number): void {
     this.watchers.get(id)?.close();
     this.watchers.delete(id);
-    if (cached(this.library.db, 'DELETE FROM roots WHERE id = ?').run(id).changes === 0) throw new AurisError('E_NOT_FOUND', `no library folder with id ${id}`, { id });
-    this.library.db.prepare('DELETE FROM albums WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.album_id = albums.id)').run();
+    const db = this.library.db;
+    db.transaction(() => {
+      // The root's albums are recounted after its tracks go (an album can span roots); empty ones are deleted.
+      const albums = (cached(db, 'SELECT DISTINCT album_id AS id FROM tracks WHERE root_id = ? AND album_id IS NOT NULL').all(id) as { id: number }[]).map((a) => a.id);
+      if (cached(db, 'DELETE FROM roots WHERE id = ?').run(id).changes === 0) throw new AurisError('E_NOT_FOUND', `no library folder with id ${id}`, { id });
+      refreshAlbums(db, albums);
+    })();
     this.emit({ type: 'database-changed' });
   }
 

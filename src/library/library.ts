@@ -14,14 +14,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AurisError, asAurisError } from '../util/errors.ts';
-import { columnOf, filterSql, orderSql, type BaseResolver } from './filter.ts';
+import { columnOf, filterSql, keysetSql, orderSql, orderTerms, type BaseResolver } from './filter.ts';
 import { rebuildSearchIndex, searchIndexDeferred } from './fts.ts';
 import { escapeLike, refreshAlbums } from './grouping.ts';
 import { MIGRATIONS } from './schema.ts';
 import { cached } from './statements.ts';
 import type {
   Album, AnalysisRecord, ArtImage, Counts, Filter, FindOptions, FolderListing, NamedCount, Page, Paged, Root,
-  Stats, StoredPlaylist, TagName, ThumbnailSize, Track,
+  Stats, StoredPlaylist, TagName, ThumbnailSize, Track, TrackCursor, TrackPage,
 } from './types.ts';
 
 export interface OpenLibraryOptions {
@@ -255,6 +255,24 @@ export class Library {
     const { where, params } = filterSql(filter, this.resolveUri);
     const sql = `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE ${where} ORDER BY ${orderSql(options.sort)} LIMIT ? OFFSET ?`;
     return (cached(this.db, sql).all(...params, options.limit ?? -1, options.offset ?? 0) as Row[]).map(trackOf);
+  }
+
+  /**
+   * A page of the tracks matching a filter, sorted, after `after` (a cursor from the previous page;
+   * none = from the start, skipping `offset`). Each page costs the same wherever it is: the rows
+   * before the cursor are skipped by the WHERE clause, and only the page's ids go through the sort
+   * (the rows are fetched by id afterwards), where findTracks' OFFSET sorts every row before it again.
+   */
+  findTracksPage(filter: Filter | null, options: FindOptions & { readonly after?: TrackCursor | null }): TrackPage {
+    const { where, params } = filterSql(filter, this.resolveUri);
+    const terms = orderTerms(options.sort);
+    const after = options.after ? keysetSql(terms, options.after.keys) : { where: '1', params: [] };
+    const limit = options.limit ?? -1;
+    const sql = `SELECT ${terms.map((t) => t.expr).join(', ')} FROM tracks t WHERE (${where}) AND ${after.where}
+      ORDER BY ${orderSql(options.sort)} LIMIT ? OFFSET ?`;
+    const rows = cached(this.db, sql).raw(true).all(...params, ...after.params, limit, options.after ? 0 : (options.offset ?? 0)) as unknown[][];
+    const items = this.tracksByIds(rows.map((r) => r[r.length - 1] as number));
+    return { items, next: limit >= 0 && rows.length === limit ? { keys: rows.at(-1)! } : null };
   }
 
   /** Songs and playtime of the tracks matching a filter (MPD count). */
@@ -590,8 +608,17 @@ export class Library {
 
   // ---- stats ----
 
+  /**
+   * Counts for a status line, from indexes and the albums table rather than a pass over every track
+   * (~1 ms warm at 100,000 tracks, against tens of ms, and hundreds cold, for SUM over the tracks):
+   * songs from the smallest index, artists (as artists() groups them, case-insensitively) from the
+   * artist index, playtime as the albums' durations (refreshAlbums keeps them) plus the tracks
+   * without an album.
+   */
   stats(): Stats {
-    const t = cached(this.db, 'SELECT COUNT(*) AS songs, COUNT(DISTINCT artist) AS artists, COALESCE(SUM(duration), 0) AS playtime FROM tracks').get() as { songs: number; artists: number; playtime: number };
+    const t = cached(this.db, `SELECT (SELECT COUNT(*) FROM tracks) AS songs,
+      (SELECT COUNT(DISTINCT artist COLLATE NOCASE) FROM tracks) AS artists,
+      (SELECT COALESCE(SUM(duration), 0) FROM albums) + (SELECT COALESCE(SUM(duration), 0) FROM tracks WHERE album_id IS NULL) AS playtime`).get() as { songs: number; artists: number; playtime: number };
     const albums = (cached(this.db, 'SELECT COUNT(*) AS n FROM albums').get() as { n: number }).n;
     const updated = cached(this.db, "SELECT value FROM meta WHERE key = 'updated_at'").get() as { value: string } | undefined;
     return { artists: t.artists, albums, songs: t.songs, playtime: t.playtime, dbUpdate: updated ? Number(updated.value) : null };
