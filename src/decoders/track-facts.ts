@@ -19,33 +19,20 @@ import {
   BLOCK_PICTURE, BLOCK_STREAMINFO, BLOCK_VORBIS_COMMENT, STREAMINFO_LENGTH,
   id3v2Size, parseBlockHeader, parsePicture, parseStreamInfo, parseVorbisComment,
 } from './plugins/flac/metadata.ts';
-import { tagsOf, type CoverArt, type ReplayGain } from './tags.ts';
+import { tagsOf, type CoverArt, type ReplayGain, type TrackTags } from './tags.ts';
 import { AIFF_CHUNKS, DSDIFF_CHUNKS, MAX_CHUNKS, RIFF_CHUNKS, WindowedSource, nextChunkOffset, readChunkHeader, type ChunkStyle } from './chunks.ts';
 import { streamInfoFor, type FrameLayout } from './interleaved.ts';
 import { FileByteSource } from '../util/byte-source.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 
-/** Every tag the library stores. Text is null when absent; multi-valued genres and composers are joined with "; ". */
-export interface LibraryTags {
-  readonly title: string | null;
-  /** The first ARTIST (as music-metadata's common tags name a track). */
-  readonly artist: string | null;
-  readonly albumArtist: string | null;
-  readonly album: string | null;
-  readonly trackNumber: number | null;
-  readonly trackTotal: number | null;
-  readonly discNumber: number | null;
-  readonly discTotal: number | null;
-  readonly date: string | null;
-  readonly genre: string | null;
-  readonly composer: string | null;
+/** Every tag the library stores: the tags every reader fills (TrackTags) and the library's extras. */
+export interface LibraryTags extends TrackTags {
   /** COMPILATION=1 (iTunes' cpil): the album is a compilation whatever its track artists. */
   readonly compilation: boolean;
   readonly mbTrackId: string | null;
   readonly mbAlbumId: string | null;
   readonly mbArtistId: string | null;
   readonly mbAlbumArtistId: string | null;
-  readonly replayGain: ReplayGain | null;
 }
 
 /** What the scanner stores of one audio file. Plain data: it crosses worker_threads. */
@@ -355,7 +342,7 @@ async function readWithMusicMetadata(file: string, options: TrackFactsOptions): 
     }
     throw withPath(err, file);
   }
-  const base = tagsOf(meta);
+  const { cover, duration: _duration, bitrate: _bitrate, ...tags } = tagsOf(meta);
   const c = meta.common;
   const f = meta.format;
   const lossless = f.lossless ?? !LOSSY.has(f.codec ?? '');
@@ -371,25 +358,14 @@ async function readWithMusicMetadata(file: string, options: TrackFactsOptions): 
     bitrate: f.bitrate ?? null,
     md5: f.audioMD5 ? Buffer.from(f.audioMD5).toString('hex') : null,
     tags: {
-      title: base.title,
-      artist: base.artist,
-      albumArtist: base.albumArtist,
-      album: base.album,
-      trackNumber: base.trackNumber,
-      trackTotal: base.trackTotal,
-      discNumber: base.discNumber,
-      discTotal: base.discTotal,
-      date: base.date,
-      genre: base.genre,
-      composer: base.composer,
+      ...tags,
       compilation: c.compilation === true,
       mbTrackId: c.musicbrainz_recordingid ?? null,
       mbAlbumId: c.musicbrainz_albumid ?? null,
       mbArtistId: c.musicbrainz_artistid?.[0] ?? null,
       mbAlbumArtistId: c.musicbrainz_albumartistid?.[0] ?? null,
-      replayGain: base.replayGain,
     },
-    cover: options.cover ? base.cover : null,
+    cover: options.cover ? cover : null,
     cuesheet: null,
   };
 }
