@@ -270,8 +270,8 @@ export class LibraryService {
    * Analyses every track not analysed yet (DR, loudness and ReplayGain 2.0, true bit depth,
    * authenticity verdict) on the job service, at `low` priority by default (a background job, one
    * file at a time, that leaves the other cores to playback), storing each result as it comes.
-   * Cancelling (the signal, close()) drops the files not started. CUE tracks (ranges of a file)
-   * are not analysed yet; they are stored with that reason.
+   * Cancelling (the signal, close()) drops the files not started. A CUE track is analysed as its
+   * range of the file (sample-exact: the values of the cut file).
    */
   async analyse(options: { signal?: AbortSignal; priority?: JobPriority; limit?: number } = {}): Promise<AnalyseResult> {
     const jobs = this.options.jobs;
@@ -281,13 +281,10 @@ export class LibraryService {
     let analysed = 0;
     let failed = 0;
     await Promise.all(todo.map(async (t) => {
-      if (t.startFrame !== null || t.endFrame !== null) {
-        this.library.saveAnalysis(t.id, { ...EMPTY_ANALYSIS, error: 'a CUE track (a range of its file) is not analysed yet' });
-        failed++;
-        return;
-      }
+      // A CUE track is its range of the file, measured as the cut file would be.
+      const range = t.startFrame !== null || t.endFrame !== null ? { startFrame: t.startFrame ?? 0, endFrame: t.endFrame } : undefined;
       try {
-        const a = await jobs.analyse(t.path, [{ name: 'dr' }, { name: 'loudness' }, { name: 'authenticity' }], undefined, { priority: options.priority ?? 'low', signal });
+        const a = await jobs.analyse(t.path, [{ name: 'dr' }, { name: 'loudness' }, { name: 'authenticity' }], undefined, { priority: options.priority ?? 'low', signal, ...(range ? { range } : {}) });
         if (signal.aborted || !this.library.db.open) return;
         const dr = a.results.dr as DrResult;
         const loud = a.results.loudness as LoudnessResult;
