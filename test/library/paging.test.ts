@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { albumIdFor, albumKeyOf, refreshAlbums } from '../../src/library/grouping.ts';
-import { openLibrary } from '../../src/library/library.ts';
+import { openLibrary, TRACK_COLUMNS } from '../../src/library/library.ts';
 import type { SortKey, TrackCursor } from '../../src/library/types.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -60,6 +60,14 @@ test('keyset pages equal the unpaged order for every sort, NULLs and ties includ
     const second = lib.findTracksPage(filter, { sort: 'uri', limit: 10, after: first.next });
     assert.deepEqual([...first.items, ...second.items].map((t) => t.id), abba.slice(5, 25));
     assert.throws(() => lib.findTracksPage(null, { sort: ['artist', 'uri'], limit: 10, after: first.next }), { code: 'E_INVALID_ARGUMENT' });
+
+    // Tracks are built from raw rows by position: every field equals the named column better-sqlite3 gives.
+    const named = db.prepare(`SELECT ${TRACK_COLUMNS} FROM tracks t ORDER BY t.id`).all() as Record<string, unknown>[];
+    assert.equal(Object.keys(named[0]!).length, Object.keys(lib.track(1)!).length);
+    for (const row of named) {
+      for (const k of ['available', 'lossless', 'md5Present', 'compilation']) row[k] = row[k] === 1;
+      assert.deepEqual(lib.track(row.id as number), row);
+    }
 
     const full = db.prepare('SELECT COUNT(*) AS songs, COUNT(DISTINCT lower(artist)) AS artists, SUM(duration) AS playtime FROM tracks').get() as { songs: number; artists: number; playtime: number };
     const stats = lib.stats();
