@@ -43,19 +43,12 @@ const byName = new Intl.Collator(undefined, { numeric: true });
 
 export async function* walkFiles(paths: readonly string[], options: WalkOptions = {}): AsyncGenerator<WalkedFile | WalkProblem> {
   const visited = new Set<string>();
-  for (const given of paths) {
+  for (const p of paths) {
     if (options.signal?.aborted) return;
-    const abs = path.resolve(given);
-    let st: Stats;
-    try {
-      st = await stat(abs);
-    } catch (e) {
-      yield problem(abs, e);
-      continue;
-    }
-    if (st.isDirectory()) yield* walkFolder(abs, st, options, visited);
-    else if (st.isFile()) yield fileOf(abs, st);
-    else yield notAFile(abs);
+    const abs = path.resolve(p);
+    const item = given(abs, await stat(abs).then((s) => s, (e: unknown) => e));
+    if ('kind' in item) yield item;
+    else yield* walkFolder(abs, item, options, visited);
   }
 }
 
@@ -66,20 +59,29 @@ export async function* walkFiles(paths: readonly string[], options: WalkOptions 
  */
 export function* walkFilesSync(paths: readonly string[], options: WalkOptions = {}): Generator<WalkedFile | WalkProblem> {
   const visited = new Set<string>();
-  for (const given of paths) {
+  for (const p of paths) {
     if (options.signal?.aborted) return;
-    const abs = path.resolve(given);
-    let st: Stats;
-    try {
-      st = statSync(abs);
-    } catch (e) {
-      yield problem(abs, e);
-      continue;
-    }
-    if (st.isDirectory()) yield* walkFolderSync(abs, st, options, visited);
-    else if (st.isFile()) yield fileOf(abs, st);
-    else yield notAFile(abs);
+    const abs = path.resolve(p);
+    const item = given(abs, statOrError(abs));
+    if ('kind' in item) yield item;
+    else yield* walkFolderSync(abs, item, options, visited);
   }
+}
+
+function statOrError(p: string): Stats | unknown {
+  try {
+    return statSync(p);
+  } catch (e) {
+    return e;
+  }
+}
+
+/** A path named by the caller, from its stat (or the stat's error): a folder to walk, or an item. */
+function given(abs: string, s: Stats | unknown): Stats | WalkedFile | WalkProblem {
+  if (!(s && typeof s === 'object' && 'isFile' in s)) return problem(abs, s);
+  const st = s as Stats;
+  if (st.isDirectory()) return st;
+  return st.isFile() ? fileOf(abs, st) : notAFile(abs);
 }
 
 /** Convenience for commands: the files as a list and the problems as a list. */
@@ -153,13 +155,7 @@ function* walkFolderSync(dir: string, st: Stats, options: WalkOptions, visited: 
   }
   for (const entry of candidatesOf(entries, options)) {
     const full = path.join(dir, entry.name);
-    let s: Stats | unknown;
-    try {
-      s = statSync(full);
-    } catch (e) {
-      s = e;
-    }
-    const item = classify(full, entry, s, options);
+    const item = classify(full, entry, statOrError(full), options);
     if (item === null) continue;
     if ('kind' in item) yield item;
     else yield* walkFolderSync(full, item, options, visited);
