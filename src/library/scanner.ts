@@ -24,7 +24,7 @@ import path from 'node:path';
 import type { TrackFacts } from '../decoders/track-facts.ts';
 import { DECODERS } from '../decoders/registry.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
-import type { WalkedFile } from '../util/walk.ts';
+import type { WalkedFile, WalkProblem } from '../util/walk.ts';
 import { cueRanges, decodeCueText, parseCue, type CueSheet } from './cue.ts';
 import { deferSearchIndex, rebuildSearchIndex, searchIndexDeferred, worthDeferring } from './fts.ts';
 import { albumIdFor, albumKeyOf, folderImageRank, refreshAlbums, yearOf } from './grouping.ts';
@@ -153,8 +153,11 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
   const listed: Listed[] = [];
   const problemPrefixes: string[] = [];
   const start = under === '' ? root.path : path.join(root.path, ...under.split('/'));
-  // Listed in a tag reader thread (blocking stats there are ~10x cheaper than the main thread's promises).
-  for (const item of await options.pool.list(start, SCAN_EXTENSIONS)) {
+  // Listed in a tag reader thread (blocking stats there are ~10x cheaper than the main thread's
+  // promises). A cancel does not wait for a long listing: closing the pool ends its thread.
+  const items = await listUnlessCancelled(options.pool, start, signal);
+  if (items === null) return result(true, true);
+  for (const item of items) {
     if (item.kind === 'problem') {
       // A path the walk could not read: its rows stay (a permission problem or a vanished
       // subfolder mount must not delete them). The start folder itself missing is a removal.
@@ -376,6 +379,24 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
     })();
     progress('done');
     return result(true, false);
+  }
+}
+
+/** The pool's listing of `folder`, or null as soon as `signal` aborts (the listing is then left to the pool's close). */
+async function listUnlessCancelled(pool: TagReaderPool, folder: string, signal: AbortSignal | undefined): Promise<(WalkedFile | WalkProblem)[] | null> {
+  if (signal?.aborted) return null;
+  const listing = pool.list(folder, SCAN_EXTENSIONS);
+  if (!signal) return listing;
+  let onAbort = (): void => {};
+  const aborted = new Promise<null>((resolve) => {
+    onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([listing, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    listing.catch(() => {}); // rejected when the pool closes under a cancelled scan, which has returned
   }
 }
 

@@ -4,8 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { LibraryService } from '../../src/core/library.ts';
 import { readTrackFacts } from '../../src/decoders/track-facts.ts';
 import { TagReaderPool } from '../../src/library/tag-pool.ts';
 import { walkFilesSync } from '../../src/util/walk.ts';
@@ -54,5 +56,31 @@ test('facts read in a tag reader thread equal the reader\'s own, field for field
     assert.deepEqual(listed, [...walkFilesSync([music], { extensions: new Set(['flac', 'mp3']) })]);
   } finally {
     await pool.close();
+  }
+});
+
+test('a scan cancelled while its folders are listed returns cancelled and writes nothing; the next scan does the work', async () => {
+  const music = tempDir('auris-tagpool-cancel-');
+  for (let a = 0; a < 40; a++) {
+    mkdirSync(path.join(music, `A${a}`));
+    for (let i = 0; i < 50; i++) writeFileSync(path.join(music, `A${a}`, `${i}.flac`), 'not flac');
+  }
+  const service = new LibraryService({ dataDir: tempDir('auris-tagpool-cancel-data-'), tagReaders: 1 });
+  try {
+    await service.addRoot(music);
+    const controller = new AbortController();
+    // Cancelled as the listing starts (the scan says 'listing' just before it asks the thread).
+    const off = service.on((e) => {
+      if (e.type === 'scan-progress' && e.progress.phase === 'listing') controller.abort();
+    });
+    const scanning = service.scan({ signal: controller.signal });
+    const [r] = await scanning;
+    off();
+    assert.equal(r!.cancelled, true);
+    assert.equal(service.library.fileErrors().length, 0);
+    const [again] = await service.scan();
+    assert.deepEqual([again!.cancelled, again!.listed, again!.errors], [false, 2000, 2000]);
+  } finally {
+    await service.close();
   }
 });
