@@ -4,7 +4,8 @@
 // 'fts_deferred'), writes its rows, and rebuilds once at the end. The flag is committed before the
 // first row and cleared in the rebuild's transaction, so a kill -9 in between leaves it set, and
 // the next openLibrary rebuilds before anything reads: the index never disagrees with the tracks
-// once the library is open, except for the rows a running bulk scan has not indexed yet.
+// once the library is open, except for the rows a running bulk scan has not indexed yet (and in a
+// read-only open, which cannot rebuild, until a writer opens the library).
 
 import type { Database } from 'better-sqlite3';
 import { cached } from './statements.ts';
