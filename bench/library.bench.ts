@@ -242,7 +242,8 @@ const f = (x: number, d = 2): string => x.toFixed(d);
 process.stdout.write(`## Library (bench/library.bench.ts)
 
 Scan: ${FILES} tagged FLAC files (0.1 s of audio each, 7 Vorbis comments, 100 artists x 10 albums x 10 tracks) on a warm cache.
-Auris: \`LibraryService.scan()\` on a fresh database (header-only FLAC reader in worker threads, batched transactions), timed
+Auris: \`LibraryService.scan()\` on a fresh database (folder walk and header-only FLAC reader in a worker thread, batched transactions, the search index
+built in one pass at the end), timed
 in-process. MPD ${/\d+\.\d+\.\d+/.exec(must('mpd', ['--version']).toString())?.[0] ?? ''}: \`rescan\` (re-reads every file; an unmeasured \`update\` built its database first) and \`update\`
 with nothing changed, timed from the command until \`status\` shows no \`updating_db\`. CPU = user + system seconds of every thread of
 the scanning process over the same span. Best of ${RUNS}. Load average (1 min) at start ${f(load0)}, at end ${f(load1)}.

@@ -6,11 +6,12 @@
 
 import { stat } from 'node:fs/promises';
 import type { AnalysisSource } from '../analysis/run.ts';
-import { floatBlock, type FloatBlock } from '../audio/block.ts';
+import { floatBlock, sliceBlock, type FloatBlock } from '../audio/block.ts';
 import { floatFormat, framesPerSecond, isFloatKind, containerBits } from '../audio/format.ts';
 import type { Decoder } from '../decoders/interface.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { DSD_TO_PCM_DEFAULTS, DsdToPcm } from '../dsp/plugins/dsd2pcm/convert.ts';
+import { AurisError } from '../util/errors.ts';
 
 /**
  * Codec label as foobar's DR log prints it: "PCM (floating-point)" for float PCM only; a lossy
@@ -21,8 +22,52 @@ function codecLabel(codec: string, float: boolean): string {
   return codec;
 }
 
-/** Opens `path` for the analysers (see AnalysisSource in src/analysis/run.ts); the caller closes it. */
-export async function openAnalysisSource(path: string): Promise<AnalysisSource> {
+/** Frames [startFrame, endFrame) of a file (endFrame null: to its end): a CUE track. */
+export interface FrameRange {
+  readonly startFrame: number;
+  readonly endFrame: number | null;
+}
+
+/**
+ * Opens `path` for the analysers (see AnalysisSource in src/analysis/run.ts); the caller closes it.
+ * With `range`, the source is that range alone, sample-exact (the decoder seeks to its start and
+ * the last block is cut at its end), so a CUE track measures as the cut file would. DSD ranges are
+ * refused (E_UNSUPPORTED_FEATURE): the converter's filter would need the audio before the cut.
+ */
+export async function openAnalysisSource(path: string, range?: FrameRange): Promise<AnalysisSource> {
+  const whole = await openWholeSource(path);
+  if (!range || (range.startFrame === 0 && range.endFrame === null)) return whole;
+  try {
+    if (whole.codec === 'DSD') throw new AurisError('E_UNSUPPORTED_FEATURE', `${path}: a range of a DSD file is not analysed`, { path });
+    return await rangeOf(whole, range, path);
+  } catch (e) {
+    await whole.close();
+    throw e;
+  }
+}
+
+/** `source` (a PCM file just opened, at frame 0) cut to `range`. */
+async function rangeOf(source: AnalysisSource & { seek(frame: number): Promise<number> }, range: FrameRange, path: string): Promise<AnalysisSource> {
+  const start = await source.seek(range.startFrame);
+  if (start !== range.startFrame) throw new AurisError('E_INVALID_ARGUMENT', `${path}: the range starts at frame ${range.startFrame}, past the end (${start})`, { path, ...range });
+  const end = range.endFrame ?? source.totalFrames;
+  let left = end === null ? Infinity : Math.max(0, end - start);
+  return {
+    ...source,
+    totalFrames: end === null ? null : end - start,
+    // Blocks are views cut at the range's end, so the decoder is not handed them back for reuse.
+    async read(maxFrames) {
+      if (left <= 0) return null;
+      const block = await source.read(Math.min(maxFrames, left));
+      if (!block || block.kind === 'dsd') return block;
+      const frames = Math.min(block.frames, left);
+      left -= frames;
+      return frames === block.frames ? block : sliceBlock(block, 0, frames);
+    },
+  };
+}
+
+async function openWholeSource(path: string): Promise<AnalysisSource & { seek(frame: number): Promise<number> }> {
   // The stream MD5 proves nothing the analysers need (frame CRCs still catch damage), and it costs
   // a fifth of a FLAC decode; `auris verify` and `auris info --verify` keep checking it.
   const file = await openFile(path, { integrity: 'strict', verifyMd5: false });
@@ -43,12 +88,13 @@ export async function openAnalysisSource(path: string): Promise<AnalysisSource> 
     totalFrames: total,
     tags: decoder.tags ?? null,
     read: (maxFrames, reuse) => decoder.read(maxFrames, reuse),
+    seek: (frame) => decoder.seek(frame),
     close: () => file.close(),
   };
 }
 
 /** A DSD file as the f64 PCM of the default DSD->PCM conversion, in blocks of at most the frames asked for. */
-function dsdAsPcm(file: OpenedFile, bitrate: number | null): AnalysisSource {
+function dsdAsPcm(file: OpenedFile, bitrate: number | null): AnalysisSource & { seek(frame: number): Promise<number> } {
   const decoder: Decoder = file.decoder;
   const dsd = decoder.format;
   const settings = DSD_TO_PCM_DEFAULTS;
@@ -83,6 +129,7 @@ function dsdAsPcm(file: OpenedFile, bitrate: number | null): AnalysisSource {
       pending = pending.subarray(take);
       return floatBlock(format, out);
     },
+    seek: () => Promise.reject(new AurisError('E_UNSUPPORTED_FEATURE', 'a DSD file converted for analysis cannot seek')),
     close: () => file.close(),
   };
 }

@@ -3,12 +3,12 @@
 
 import { analyseSource, type AnalyserRequest, type FileAnalysis } from '../analysis/run.ts';
 import { analyserPlugin } from '../analysis/registry.ts';
-import { openAnalysisSource } from './analysis-source.ts';
+import { openAnalysisSource, type FrameRange } from './analysis-source.ts';
 import { verifyFile, type VerifyResult } from './verify-file.ts';
 
-/** What a job does: analyse a file with the named analysers, or verify its integrity. */
+/** What a job does: analyse a file (or a range of it: a CUE track) with the named analysers, or verify its integrity. */
 export type JobRequest =
-  | { readonly kind: 'analyse'; readonly path: string; readonly requests: readonly AnalyserRequest[] }
+  | { readonly kind: 'analyse'; readonly path: string; readonly requests: readonly AnalyserRequest[]; readonly range?: FrameRange }
   | { readonly kind: 'verify'; readonly path: string };
 
 /** A job's result, by kind. */
@@ -27,7 +27,7 @@ export async function runJob(job: JobRequest, onProgress?: ProgressListener): Pr
   // worker the two graphs load together, ~4 ms sooner to the first block. A failure here is
   // analyseSource's to report.
   for (const r of job.requests) analyserPlugin(r.name).catch(() => undefined);
-  const source = await openAnalysisSource(job.path);
+  const source = await openAnalysisSource(job.path, job.range);
   try {
     return await analyseSource(job.path, source, job.requests, onProgress);
   } finally {

@@ -15,6 +15,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AnalyserRequest, FileAnalysis } from '../analysis/run.ts';
+import type { FrameRange } from './analysis-source.ts';
 import { AurisError, asAurisError, type ErrorCode } from '../util/errors.ts';
 import { siblingModule, startWorker } from '../util/workers.ts';
 import type { JobMessage } from './job-worker.ts';
@@ -104,9 +105,12 @@ export class JobService {
     this.busy = busy;
   }
 
-  /** Analyses one file on the next free worker. Rejects with the analysis's AurisError. */
-  analyse(path: string, requests: readonly AnalyserRequest[], onProgress?: ProgressListener, options: JobOptions = {}): Promise<FileAnalysis> {
-    return this.run<FileAnalysis>({ kind: 'analyse', path, requests }, onProgress, options);
+  /**
+   * Analyses one file on the next free worker; with `options.range`, only those frames (a CUE
+   * track). Rejects with the analysis's AurisError.
+   */
+  analyse(path: string, requests: readonly AnalyserRequest[], onProgress?: ProgressListener, options: JobOptions & { readonly range?: FrameRange } = {}): Promise<FileAnalysis> {
+    return this.run<FileAnalysis>({ kind: 'analyse', path, requests, ...(options.range ? { range: options.range } : {}) }, onProgress, options);
   }
 
   /**

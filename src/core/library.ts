@@ -16,6 +16,7 @@ import type { LoudnessResult } from '../analysis/plugins/loudness/meter.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import { openLibrary, type Library } from '../library/library.ts';
 import { decodePlaylist, formatM3u, parseM3u } from '../library/m3u.ts';
+import { refreshAlbums } from '../library/grouping.ts';
 import { relOf, scanRoot, type ScanProgress, type ScanResult } from '../library/scanner.ts';
 import { cached } from '../library/statements.ts';
 import { TagReaderPool } from '../library/tag-pool.ts';
@@ -130,8 +131,13 @@ export class LibraryService {
   removeRoot(id: number): void {
     this.watchers.get(id)?.close();
     this.watchers.delete(id);
-    if (cached(this.library.db, 'DELETE FROM roots WHERE id = ?').run(id).changes === 0) throw new AurisError('E_NOT_FOUND', `no library folder with id ${id}`, { id });
-    this.library.db.prepare('DELETE FROM albums WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.album_id = albums.id)').run();
+    const db = this.library.db;
+    db.transaction(() => {
+      // The root's albums are recounted after its tracks go (an album can span roots); empty ones are deleted.
+      const albums = (cached(db, 'SELECT DISTINCT album_id AS id FROM tracks WHERE root_id = ? AND album_id IS NOT NULL').all(id) as { id: number }[]).map((a) => a.id);
+      if (cached(db, 'DELETE FROM roots WHERE id = ?').run(id).changes === 0) throw new AurisError('E_NOT_FOUND', `no library folder with id ${id}`, { id });
+      refreshAlbums(db, albums);
+    })();
     this.emit({ type: 'database-changed' });
   }
 
@@ -293,8 +299,8 @@ export class LibraryService {
    * Analyses every track not analysed yet (DR, loudness and ReplayGain 2.0, true bit depth,
    * authenticity verdict) on the job service, at `low` priority by default (a background job, one
    * file at a time, that leaves the other cores to playback), storing each result as it comes.
-   * Cancelling (the signal, close()) drops the files not started. CUE tracks (ranges of a file)
-   * are not analysed yet; they are stored with that reason.
+   * Cancelling (the signal, close()) drops the files not started. A CUE track is analysed as its
+   * range of the file (sample-exact: the values of the cut file).
    */
   async analyse(options: { signal?: AbortSignal; priority?: JobPriority; limit?: number } = {}): Promise<AnalyseResult> {
     const jobs = this.options.jobs;
@@ -304,13 +310,10 @@ export class LibraryService {
     let analysed = 0;
     let failed = 0;
     await Promise.all(todo.map(async (t) => {
-      if (t.startFrame !== null || t.endFrame !== null) {
-        this.library.saveAnalysis(t.id, { ...EMPTY_ANALYSIS, error: 'a CUE track (a range of its file) is not analysed yet' });
-        failed++;
-        return;
-      }
+      // A CUE track is its range of the file, measured as the cut file would be.
+      const range = t.startFrame !== null || t.endFrame !== null ? { startFrame: t.startFrame ?? 0, endFrame: t.endFrame } : undefined;
       try {
-        const a = await jobs.analyse(t.path, [{ name: 'dr' }, { name: 'loudness' }, { name: 'authenticity' }], undefined, { priority: options.priority ?? 'low', signal });
+        const a = await jobs.analyse(t.path, [{ name: 'dr' }, { name: 'loudness' }, { name: 'authenticity' }], undefined, { priority: options.priority ?? 'low', signal, ...(range ? { range } : {}) });
         if (signal.aborted || !this.library.db.open) return;
         const dr = a.results.dr as DrResult;
         const loud = a.results.loudness as LoudnessResult;

@@ -17,9 +17,14 @@ export interface CoverArt {
   readonly bytes: Uint8Array;
 }
 
-/** What readTags returns. Text fields are null when the file does not have them. */
-export interface Tags {
+/**
+ * The tags of a track, as every reader here fills them (music-metadata's through tagsOf, the
+ * library's header-only FLAC reader through track-facts.ts): text is null when the file does not
+ * have it; multi-valued genres and composers are joined with "; ".
+ */
+export interface TrackTags {
   readonly title: string | null;
+  /** The first ARTIST (as music-metadata's common tags name a track). */
   readonly artist: string | null;
   readonly album: string | null;
   readonly albumArtist: string | null;
@@ -35,6 +40,10 @@ export interface Tags {
   readonly composer: string | null;
   /** Present only when the file has at least one ReplayGain value. */
   readonly replayGain: ReplayGain | null;
+}
+
+/** What readTags returns: the tags, the picture, and music-metadata's duration and bitrate. */
+export interface Tags extends TrackTags {
   /** The front cover, else the first picture; null when the file has none. */
   readonly cover: CoverArt | null;
   /** Duration in seconds and average bitrate in bits per second, as music-metadata works them out. */

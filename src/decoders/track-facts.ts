@@ -19,33 +19,20 @@ import {
   BLOCK_PICTURE, BLOCK_STREAMINFO, BLOCK_VORBIS_COMMENT, STREAMINFO_LENGTH,
   id3v2Size, parseBlockHeader, parsePicture, parseStreamInfo, parseVorbisComment,
 } from './plugins/flac/metadata.ts';
-import { tagsOf, type CoverArt, type ReplayGain } from './tags.ts';
+import { tagsOf, type CoverArt, type ReplayGain, type TrackTags } from './tags.ts';
 import { AIFF_CHUNKS, DSDIFF_CHUNKS, MAX_CHUNKS, RIFF_CHUNKS, WindowedSource, nextChunkOffset, readChunkHeader, type ChunkStyle } from './chunks.ts';
 import { streamInfoFor, type FrameLayout } from './interleaved.ts';
 import { FileByteSource } from '../util/byte-source.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 
-/** Every tag the library stores. Text is null when absent; multi-valued genres and composers are joined with "; ". */
-export interface LibraryTags {
-  readonly title: string | null;
-  /** The first ARTIST (as music-metadata's common tags name a track). */
-  readonly artist: string | null;
-  readonly albumArtist: string | null;
-  readonly album: string | null;
-  readonly trackNumber: number | null;
-  readonly trackTotal: number | null;
-  readonly discNumber: number | null;
-  readonly discTotal: number | null;
-  readonly date: string | null;
-  readonly genre: string | null;
-  readonly composer: string | null;
+/** Every tag the library stores: the tags every reader fills (TrackTags) and the library's extras. */
+export interface LibraryTags extends TrackTags {
   /** COMPILATION=1 (iTunes' cpil): the album is a compilation whatever its track artists. */
   readonly compilation: boolean;
   readonly mbTrackId: string | null;
   readonly mbAlbumId: string | null;
   readonly mbArtistId: string | null;
   readonly mbAlbumArtistId: string | null;
-  readonly replayGain: ReplayGain | null;
 }
 
 /** What the scanner stores of one audio file. Plain data: it crosses worker_threads. */
@@ -236,6 +223,7 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
       if (header.last) break;
     }
     if (!info) throw new AurisError('E_CORRUPT', `${file}: no STREAMINFO block`, { path: file });
+    const fields = fieldsOf(comments);
     const duration = info.totalSamples !== null ? info.totalSamples / info.sampleRate : null;
     return {
       codec: 'FLAC',
@@ -248,9 +236,9 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
       duration,
       bitrate: null,
       md5: info.md5,
-      tags: tagsOfVorbisComments(comments),
+      tags: tagsOfFields(fields),
       cover,
-      cuesheet: first(comments, 'CUESHEET'),
+      cuesheet: first(fields, 'CUESHEET'),
     };
   } catch (e) {
     throw withPath(asAurisError(e, 'E_CORRUPT'), file);
@@ -259,19 +247,26 @@ export function readFlacFacts(file: string, options: TrackFactsOptions = {}): Tr
   }
 }
 
-/** The values of the comments named `field` (upper case), in file order. */
-function all(comments: readonly string[], field: string): string[] {
-  const out: string[] = [];
+/** Vorbis comments by field name (upper case), each field's values in file order: one pass over the comments. */
+type CommentFields = ReadonlyMap<string, readonly string[]>;
+
+function fieldsOf(comments: readonly string[]): CommentFields {
+  const out = new Map<string, string[]>();
   for (const c of comments) {
     const eq = c.indexOf('=');
-    if (eq === field.length && c.slice(0, eq).toUpperCase() === field) out.push(c.slice(eq + 1));
+    if (eq <= 0) continue;
+    const name = c.slice(0, eq).toUpperCase();
+    const values = out.get(name);
+    if (values) values.push(c.slice(eq + 1));
+    else out.set(name, [c.slice(eq + 1)]);
   }
   return out;
 }
 
-function first(comments: readonly string[], ...fields: string[]): string | null {
-  for (const f of fields) {
-    const v = all(comments, f)[0];
+/** The first non-empty value among `names`, tried in order. */
+function first(fields: CommentFields, ...names: string[]): string | null {
+  for (const n of names) {
+    const v = fields.get(n)?.[0];
     if (v !== undefined && v !== '') return v;
   }
   return null;
@@ -296,35 +291,39 @@ function float(value: string | null): number | null {
 
 /** Vorbis comments to LibraryTags, named as music-metadata names them. */
 export function tagsOfVorbisComments(comments: readonly string[]): LibraryTags {
-  const [trackNumber, trackOf] = numberPair(first(comments, 'TRACKNUMBER'));
-  const [discNumber, discOf] = numberPair(first(comments, 'DISCNUMBER'));
+  return tagsOfFields(fieldsOf(comments));
+}
+
+function tagsOfFields(fields: CommentFields): LibraryTags {
+  const [trackNumber, trackOf] = numberPair(first(fields, 'TRACKNUMBER'));
+  const [discNumber, discOf] = numberPair(first(fields, 'DISCNUMBER'));
   const joined = (field: string): string | null => {
-    const v = all(comments, field).filter((s) => s !== '');
+    const v = (fields.get(field) ?? []).filter((s) => s !== '');
     return v.length > 0 ? v.join('; ') : null;
   };
   const rg: ReplayGain = {
-    trackGainDb: float(first(comments, 'REPLAYGAIN_TRACK_GAIN')),
-    trackPeak: float(first(comments, 'REPLAYGAIN_TRACK_PEAK')),
-    albumGainDb: float(first(comments, 'REPLAYGAIN_ALBUM_GAIN')),
-    albumPeak: float(first(comments, 'REPLAYGAIN_ALBUM_PEAK')),
+    trackGainDb: float(first(fields, 'REPLAYGAIN_TRACK_GAIN')),
+    trackPeak: float(first(fields, 'REPLAYGAIN_TRACK_PEAK')),
+    albumGainDb: float(first(fields, 'REPLAYGAIN_ALBUM_GAIN')),
+    albumPeak: float(first(fields, 'REPLAYGAIN_ALBUM_PEAK')),
   };
   return {
-    title: first(comments, 'TITLE'),
-    artist: first(comments, 'ARTIST'),
-    albumArtist: first(comments, 'ALBUMARTIST', 'ALBUM ARTIST'),
-    album: first(comments, 'ALBUM'),
+    title: first(fields, 'TITLE'),
+    artist: first(fields, 'ARTIST'),
+    albumArtist: first(fields, 'ALBUMARTIST', 'ALBUM ARTIST'),
+    album: first(fields, 'ALBUM'),
     trackNumber,
-    trackTotal: trackOf ?? numberPair(first(comments, 'TRACKTOTAL', 'TOTALTRACKS'))[0],
+    trackTotal: trackOf ?? numberPair(first(fields, 'TRACKTOTAL', 'TOTALTRACKS'))[0],
     discNumber,
-    discTotal: discOf ?? numberPair(first(comments, 'DISCTOTAL', 'TOTALDISCS'))[0],
-    date: first(comments, 'DATE', 'YEAR'),
+    discTotal: discOf ?? numberPair(first(fields, 'DISCTOTAL', 'TOTALDISCS'))[0],
+    date: first(fields, 'DATE', 'YEAR'),
     genre: joined('GENRE'),
     composer: joined('COMPOSER'),
-    compilation: first(comments, 'COMPILATION') === '1',
-    mbTrackId: first(comments, 'MUSICBRAINZ_TRACKID'),
-    mbAlbumId: first(comments, 'MUSICBRAINZ_ALBUMID'),
-    mbArtistId: first(comments, 'MUSICBRAINZ_ARTISTID'),
-    mbAlbumArtistId: first(comments, 'MUSICBRAINZ_ALBUMARTISTID'),
+    compilation: first(fields, 'COMPILATION') === '1',
+    mbTrackId: first(fields, 'MUSICBRAINZ_TRACKID'),
+    mbAlbumId: first(fields, 'MUSICBRAINZ_ALBUMID'),
+    mbArtistId: first(fields, 'MUSICBRAINZ_ARTISTID'),
+    mbAlbumArtistId: first(fields, 'MUSICBRAINZ_ALBUMARTISTID'),
     replayGain: Object.values(rg).some((v) => v !== null) ? rg : null,
   };
 }
@@ -343,7 +342,7 @@ async function readWithMusicMetadata(file: string, options: TrackFactsOptions): 
     }
     throw withPath(err, file);
   }
-  const base = tagsOf(meta);
+  const { cover, duration: _duration, bitrate: _bitrate, ...tags } = tagsOf(meta);
   const c = meta.common;
   const f = meta.format;
   const lossless = f.lossless ?? !LOSSY.has(f.codec ?? '');
@@ -359,25 +358,14 @@ async function readWithMusicMetadata(file: string, options: TrackFactsOptions): 
     bitrate: f.bitrate ?? null,
     md5: f.audioMD5 ? Buffer.from(f.audioMD5).toString('hex') : null,
     tags: {
-      title: base.title,
-      artist: base.artist,
-      albumArtist: base.albumArtist,
-      album: base.album,
-      trackNumber: base.trackNumber,
-      trackTotal: base.trackTotal,
-      discNumber: base.discNumber,
-      discTotal: base.discTotal,
-      date: base.date,
-      genre: base.genre,
-      composer: base.composer,
+      ...tags,
       compilation: c.compilation === true,
       mbTrackId: c.musicbrainz_recordingid ?? null,
       mbAlbumId: c.musicbrainz_albumid ?? null,
       mbArtistId: c.musicbrainz_artistid?.[0] ?? null,
       mbAlbumArtistId: c.musicbrainz_albumartistid?.[0] ?? null,
-      replayGain: base.replayGain,
     },
-    cover: options.cover ? base.cover : null,
+    cover: options.cover ? cover : null,
     cuesheet: null,
   };
 }

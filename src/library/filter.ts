@@ -141,15 +141,60 @@ function compare(col: Column, op: string, value: string | number, ignoreCase: bo
 /** Default order: as an album plays, albums by artist then title. */
 export const DEFAULT_SORT: readonly SortKey[] = ['albumArtist', 'album', 'disc', 'track', 'uri'];
 
-/** ORDER BY for sort keys; text sorts case-insensitively, nulls last, the id breaks ties. */
-export function orderSql(sort: SortKey | readonly SortKey[] | undefined): string {
+/** One term of an ORDER BY: an expression and its direction. */
+export interface OrderTerm {
+  readonly expr: string;
+  readonly desc: boolean;
+  /** The expression is never NULL (a NOT NULL column, or an IS NULL test). */
+  readonly notNull: boolean;
+}
+
+/** Columns declared NOT NULL in the tracks table: they need no "nulls last" term. */
+const NOT_NULL = new Set(['t.uri', 't.codec', 't.lossless', 't.play_count', 't.added_at', 't.mtime']);
+
+/** The ORDER BY terms of sort keys: text case-insensitive, nulls last, the id last to break ties. */
+export function orderTerms(sort: SortKey | readonly SortKey[] | undefined): OrderTerm[] {
   const keys = sort === undefined ? DEFAULT_SORT : typeof sort === 'string' ? [sort] : sort;
-  const parts = keys.map((k) => {
+  const terms: OrderTerm[] = [];
+  for (const k of keys) {
     const desc = k.startsWith('-');
     const col = columnOf(desc ? k.slice(1) : k);
-    const dir = desc ? 'DESC' : 'ASC';
-    return `${col.sql} IS NULL, ${col.sql}${col.numeric ? '' : ' COLLATE NOCASE'} ${dir}`;
-  });
-  parts.push('t.id');
-  return parts.join(', ');
+    const notNull = NOT_NULL.has(col.sql);
+    if (!notNull) terms.push({ expr: `${col.sql} IS NULL`, desc: false, notNull: true });
+    terms.push({ expr: `${col.sql}${col.numeric ? '' : ' COLLATE NOCASE'}`, desc, notNull });
+  }
+  terms.push({ expr: 't.id', desc: false, notNull: true });
+  return terms;
+}
+
+/** ORDER BY for sort keys (orderTerms). */
+export function orderSql(sort: SortKey | readonly SortKey[] | undefined): string {
+  return orderTerms(sort).map((t) => `${t.expr} ${t.desc ? 'DESC' : 'ASC'}`).join(', ');
+}
+
+/**
+ * The rows strictly after `keys` (the values of `terms` on the last row of a page) in the order of
+ * `terms`: keyset paging, which skips what came before through the WHERE clause instead of sorting
+ * it again to throw it away as OFFSET does. When every term is ascending and never NULL (a sort by
+ * uri) it is one row-value comparison, which an index range can serve; else the expanded form, with
+ * IS for the equalities so that NULL values compare as the ORDER BY's "nulls last" groups them.
+ */
+export function keysetSql(terms: readonly OrderTerm[], keys: readonly unknown[]): Sql {
+  if (keys.length !== terms.length) throw new AurisError('E_INVALID_ARGUMENT', 'a paging cursor from another sort order', { expected: terms.length, got: keys.length });
+  if (terms.every((t) => !t.desc && t.notNull)) {
+    return { where: `(${terms.map((t) => `(${t.expr})`).join(', ')}) > (${terms.map(() => '?').join(', ')})`, params: [...keys] };
+  }
+  const ors: string[] = [];
+  const params: unknown[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const ands: string[] = [];
+    for (let j = 0; j < i; j++) {
+      ands.push(`(${terms[j]!.expr}) IS ?`); // parenthesised: "x IS NULL > ?" would parse as "x IS (NULL > ?)"
+      params.push(keys[j]);
+    }
+    ands.push(`(${terms[i]!.expr}) ${terms[i]!.desc ? '<' : '>'} ?`);
+    params.push(keys[i]);
+    ors.push(`(${ands.join(' AND ')})`);
+  }
+  return { where: `(${ors.join(' OR ')})`, params };
 }

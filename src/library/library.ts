@@ -14,13 +14,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AurisError, asAurisError } from '../util/errors.ts';
-import { columnOf, filterSql, orderSql, type BaseResolver } from './filter.ts';
+import { columnOf, filterSql, keysetSql, orderSql, orderTerms, type BaseResolver } from './filter.ts';
+import { rebuildSearchIndex, searchIndexDeferred } from './fts.ts';
 import { escapeLike, refreshAlbums } from './grouping.ts';
 import { MIGRATIONS } from './schema.ts';
 import { cached } from './statements.ts';
 import type {
   Album, AnalysisRecord, ArtImage, Counts, Filter, FindOptions, FolderListing, NamedCount, Page, Paged, Root,
-  Stats, StoredPlaylist, TagName, ThumbnailSize, Track,
+  Stats, StoredPlaylist, TagName, ThumbnailSize, Track, TrackCursor, TrackPage,
 } from './types.ts';
 
 export interface OpenLibraryOptions {
@@ -51,13 +52,27 @@ const ALBUM_COLUMNS = `a.id, a.title, a.artist, a.year, a.date, a.genre, a.compi
 type Row = Record<string, unknown>;
 
 
-/** SQLite gives 0/1 for booleans: the Track interface says boolean. */
-export function trackOf(row: Row): Track {
-  row.available = row.available === 1;
-  row.lossless = row.lossless === 1;
-  row.md5Present = row.md5Present === 1;
-  row.compilation = row.compilation === 1;
-  return row as unknown as Track;
+/**
+ * A Track from a raw row of TRACK_COLUMNS (its values in that order; SQLite's 0/1 as booleans).
+ * One object literal: V8 builds it in well under a microsecond, where better-sqlite3 takes ~7 µs
+ * to build a row object of these 56 named columns (half of listing 10,000 tracks).
+ */
+function trackOfValues(v: readonly unknown[]): Track {
+  let i = 0;
+  const n = (): number => v[i++] as number;
+  const nn = (): number | null => v[i++] as number | null;
+  const s = (): string => v[i++] as string;
+  const sn = (): string | null => v[i++] as string | null;
+  const b = (): boolean => v[i++] === 1;
+  // In TRACK_COLUMNS order (object literals evaluate left to right).
+  return {
+    id: n(), rootId: n(), path: s(), uri: s(), startFrame: nn(), endFrame: nn(), available: b(), codec: s(), container: s(), lossless: b(),
+    rate: nn(), bits: nn(), channels: nn(), duration: nn(), bitrate: nn(), md5Present: b(), title: sn(), artist: sn(), albumArtist: sn(), album: sn(),
+    trackNumber: nn(), trackTotal: nn(), discNumber: nn(), discTotal: nn(), date: sn(), year: nn(), genre: sn(), composer: sn(), compilation: b(),
+    mbTrackId: sn(), mbAlbumId: sn(), mbArtistId: sn(), mbAlbumArtistId: sn(), rgTrackGain: nn(), rgTrackPeak: nn(), rgAlbumGain: nn(), rgAlbumPeak: nn(),
+    albumId: nn(), artId: nn(), mtime: n(), size: n(), addedAt: n(), playCount: n(), lastPlayed: nn(), analysedAt: nn(), analysisError: sn(),
+    dr: nn(), drRounded: nn(), peakDb: nn(), loudnessLufs: nn(), lraLu: nn(), truePeakDbtp: nn(), rg2TrackGain: nn(), trueBits: nn(), verdict: sn(), cutoffHz: nn(),
+  };
 }
 
 function albumOf(row: Row): Album {
@@ -105,6 +120,8 @@ export function openLibrary(options: OpenLibraryOptions): Library {
     }
     if (!options.readonly) {
       migrate(db, file);
+      // A bulk scan was killed before it rebuilt the search index: rebuild it before anything searches.
+      if (searchIndexDeferred(db)) rebuildSearchIndex(db);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('open', '1')").run();
     }
     registerFunctions(db);
@@ -228,8 +245,7 @@ export class Library {
   // ---- tracks ----
 
   track(id: number): Track | null {
-    const row = cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.id = ?`).get(id) as Row | undefined;
-    return row ? trackOf(row) : null;
+    return this.selectTracks(`SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.id = ?`, id)[0] ?? null;
   }
 
   /**
@@ -239,10 +255,9 @@ export class Library {
   trackByUri(uri: string): Track | null {
     const r = this.resolveUri(uri);
     if (!r) return null;
-    const byUri = cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.root_id = ? AND t.uri = ?`);
     for (const rel of new Set([r.rel, r.rel.normalize('NFC'), r.rel.normalize('NFD')])) {
-      const row = byUri.get(r.rootId, rel) as Row | undefined;
-      if (row) return trackOf(row);
+      const found = this.selectTracks(`SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.root_id = ? AND t.uri = ?`, r.rootId, rel)[0];
+      if (found) return found;
     }
     return null;
   }
@@ -251,7 +266,25 @@ export class Library {
   findTracks(filter: Filter | null, options: FindOptions = {}): Track[] {
     const { where, params } = filterSql(filter, this.resolveUri);
     const sql = `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE ${where} ORDER BY ${orderSql(options.sort)} LIMIT ? OFFSET ?`;
-    return (cached(this.db, sql).all(...params, options.limit ?? -1, options.offset ?? 0) as Row[]).map(trackOf);
+    return this.selectTracks(sql, ...params, options.limit ?? -1, options.offset ?? 0);
+  }
+
+  /**
+   * A page of the tracks matching a filter, sorted, after `after` (a cursor from the previous page;
+   * none = from the start, skipping `offset`). Each page costs the same wherever it is: the rows
+   * before the cursor are skipped by the WHERE clause, and only the page's ids go through the sort
+   * (the rows are fetched by id afterwards), where findTracks' OFFSET sorts every row before it again.
+   */
+  findTracksPage(filter: Filter | null, options: FindOptions & { readonly after?: TrackCursor | null }): TrackPage {
+    const { where, params } = filterSql(filter, this.resolveUri);
+    const terms = orderTerms(options.sort);
+    const after = options.after ? keysetSql(terms, options.after.keys) : { where: '1', params: [] };
+    const limit = options.limit ?? -1;
+    const sql = `SELECT ${terms.map((t) => t.expr).join(', ')} FROM tracks t WHERE (${where}) AND ${after.where}
+      ORDER BY ${orderSql(options.sort)} LIMIT ? OFFSET ?`;
+    const rows = cached(this.db, sql).raw(true).all(...params, ...after.params, limit, options.after ? 0 : (options.offset ?? 0)) as unknown[][];
+    const items = this.tracksByIds(rows.map((r) => r[r.length - 1] as number));
+    return { items, next: limit >= 0 && rows.length === limit ? { keys: rows.at(-1)! } : null };
   }
 
   /** Songs and playtime of the tracks matching a filter (MPD count). */
@@ -295,7 +328,7 @@ export class Library {
     // A cue sheet, or an audio file with one embedded, is a folder of its tracks.
     const cue = cached(this.db, 'SELECT f.id FROM files f WHERE f.root_id = ? AND f.rel = ? AND EXISTS (SELECT 1 FROM tracks t WHERE t.cue_file_id = f.id)').get(r.rootId, r.rel) as { id: number } | undefined;
     if (cue) {
-      const tracks = (cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.cue_file_id = ? ORDER BY t.cue_track`).all(cue.id) as Row[]).map(trackOf);
+      const tracks = this.selectTracks(`SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.cue_file_id = ? ORDER BY t.cue_track`, cue.id);
       return { folders: [], tracks, playlists: [] };
     }
     const folders = new Set<string>();
@@ -307,7 +340,7 @@ export class Library {
     const exists = rows.length > 0 || r.rel === '' || cached(this.db, 'SELECT 1 FROM files WHERE root_id = ? AND folder = ? LIMIT 1').get(r.rootId, r.rel) !== undefined;
     if (!exists) throw new AurisError('E_NOT_FOUND', `no folder "${uri}" in the library`, { uri });
     const cues = cached(this.db, 'SELECT f.rel FROM files f WHERE f.root_id = ? AND f.folder = ? AND EXISTS (SELECT 1 FROM tracks WHERE cue_file_id = f.id) ORDER BY f.rel').all(r.rootId, r.rel) as { rel: string }[];
-    const tracks = (cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t JOIN files f ON f.id = t.file_id WHERE f.root_id = ? AND f.folder = ? AND t.cue_file_id IS NULL ORDER BY f.rel`).all(r.rootId, r.rel) as Row[]).map(trackOf);
+    const tracks = this.selectTracks(`SELECT ${TRACK_COLUMNS} FROM tracks t JOIN files f ON f.id = t.file_id WHERE f.root_id = ? AND f.folder = ? AND t.cue_file_id IS NULL ORDER BY f.rel`, r.rootId, r.rel);
     const playlists = cached(this.db, "SELECT rel FROM files WHERE root_id = ? AND folder = ? AND kind = 'playlist' ORDER BY rel").all(r.rootId, r.rel) as { rel: string }[];
     const byName = new Intl.Collator(undefined, { numeric: true });
     const folderList = [...folders].sort(byName.compare).map((name) => ({ uri: pub(`${sub}${name}`), name }));
@@ -358,12 +391,16 @@ export class Library {
   /** The tracks of `ids`, in that order; ids without a track are left out. */
   tracksByIds(ids: readonly number[]): Track[] {
     if (ids.length === 0) return [];
-    const rows = cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[];
-    const byId = new Map(rows.map((r) => [r.id as number, r]));
+    const byId = new Map(this.selectTracks(`SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids)).map((t) => [t.id, t]));
     return ids.flatMap((id) => {
-      const r = byId.get(id);
-      return r ? [trackOf(r)] : [];
+      const t = byId.get(id);
+      return t ? [t] : [];
     });
+  }
+
+  /** The tracks a query over TRACK_COLUMNS returns (raw rows made Tracks by trackOfValues). */
+  private selectTracks(sql: string, ...params: unknown[]): Track[] {
+    return (cached(this.db, sql).raw(true).all(...params) as unknown[][]).map(trackOfValues);
   }
 
   // ---- albums, artists, genres, years ----
@@ -393,7 +430,7 @@ export class Library {
   album(id: number): { album: Album; tracks: Track[] } | null {
     const row = cached(this.db, `SELECT ${ALBUM_COLUMNS} FROM albums a WHERE a.id = ?`).get(id) as Row | undefined;
     if (!row) return null;
-    const tracks = (cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.album_id = ? ORDER BY t.disc_no, t.track_no, t.uri`).all(id) as Row[]).map(trackOf);
+    const tracks = this.selectTracks(`SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.album_id = ? ORDER BY t.disc_no, t.track_no, t.uri`, id);
     return { album: albumOf(row), tracks };
   }
 
@@ -587,8 +624,17 @@ export class Library {
 
   // ---- stats ----
 
+  /**
+   * Counts for a status line, from indexes and the albums table rather than a pass over every track
+   * (~1 ms warm at 100,000 tracks, against tens of ms, and hundreds cold, for SUM over the tracks):
+   * songs from the smallest index, artists (as artists() groups them, case-insensitively) from the
+   * artist index, playtime as the albums' durations (refreshAlbums keeps them) plus the tracks
+   * without an album.
+   */
   stats(): Stats {
-    const t = cached(this.db, 'SELECT COUNT(*) AS songs, COUNT(DISTINCT artist) AS artists, COALESCE(SUM(duration), 0) AS playtime FROM tracks').get() as { songs: number; artists: number; playtime: number };
+    const t = cached(this.db, `SELECT (SELECT COUNT(*) FROM tracks) AS songs,
+      (SELECT COUNT(DISTINCT artist COLLATE NOCASE) FROM tracks) AS artists,
+      (SELECT COALESCE(SUM(duration), 0) FROM albums) + (SELECT COALESCE(SUM(duration), 0) FROM tracks WHERE album_id IS NULL) AS playtime`).get() as { songs: number; artists: number; playtime: number };
     const albums = (cached(this.db, 'SELECT COUNT(*) AS n FROM albums').get() as { n: number }).n;
     const updated = cached(this.db, "SELECT value FROM meta WHERE key = 'updated_at'").get() as { value: string } | undefined;
     return { artists: t.artists, albums, songs: t.songs, playtime: t.playtime, dbUpdate: updated ? Number(updated.value) : null };
@@ -603,7 +649,7 @@ export class Library {
 
   /** Tracks never analysed (nor failed), available, in album order; at most `limit`. */
   tracksNeedingAnalysis(limit = -1): Track[] {
-    return (cached(this.db, `SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.analysed_at IS NULL AND t.available = 1 ORDER BY t.album_id, t.disc_no, t.track_no, t.uri LIMIT ?`).all(limit) as Row[]).map(trackOf);
+    return this.selectTracks(`SELECT ${TRACK_COLUMNS} FROM tracks t WHERE t.analysed_at IS NULL AND t.available = 1 ORDER BY t.album_id, t.disc_no, t.track_no, t.uri LIMIT ?`, limit);
   }
 
   /** Stores one track's analysis (or its failure) and refreshes its album's DR. */

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { readTrackFacts, type TrackFacts } from '../decoders/track-facts.ts';
 import { asAurisError } from '../util/errors.ts';
-import type { CoverRef, TagRequest, TagResult } from './tag-pool.ts';
+import { walkFilesSync } from '../util/walk.ts';
+import { listedToWire, toWire, type CoverRef, type TagRequest, type TagResult, type WireListed, type WireResult } from './tag-pool.ts';
 
 const sentCovers = new Set<string>();
 
@@ -20,11 +21,18 @@ async function readOne(file: string): Promise<TagResult> {
       cover = sentCovers.has(hash) ? { hash, mime: facts.cover.mime, bytes: null } : { hash, mime: facts.cover.mime, bytes: facts.cover.bytes };
       sentCovers.add(hash);
     }
-    return { ok: true, facts: { ...facts, cover: null }, cover };
+    return { ok: true, facts, cover }; // the facts' own cover stays here: toWire leaves it out
   } catch (e) {
     const err = asAurisError(e, 'E_CORRUPT');
     return { ok: false, code: err.code, message: err.message };
   }
+}
+
+/** The scanner's folder listing (walkFilesSync), in its wire form. */
+function list(folder: string, extensions: readonly string[]): WireListed[] {
+  const out: WireListed[] = [];
+  for (const item of walkFilesSync([folder], { extensions: new Set(extensions) })) out.push(listedToWire(item));
+  return out;
 }
 
 parentPort!.on('message', (m: TagRequest) => {
@@ -32,9 +40,13 @@ parentPort!.on('message', (m: TagRequest) => {
     sentCovers.clear();
     return;
   }
+  if (m.type === 'list') {
+    parentPort!.postMessage({ id: m.id, results: list(m.path, m.extensions) });
+    return;
+  }
   void (async () => {
-    const results: TagResult[] = [];
-    for (const p of m.paths) results.push(await readOne(p));
+    const results: WireResult[] = [];
+    for (const p of m.paths) results.push(toWire(await readOne(p)));
     parentPort!.postMessage({ id: m.id, results });
   })();
 });

@@ -115,6 +115,20 @@ export interface FindOptions extends Page {
   readonly sort?: SortKey | readonly SortKey[];
 }
 
+/**
+ * Where a page of findTracksPage ended: pass it as `after` for the next page, with the same filter
+ * and sort. Opaque: the sort keys' values of the page's last track.
+ */
+export interface TrackCursor {
+  readonly keys: readonly unknown[];
+}
+
+export interface TrackPage {
+  readonly items: readonly Track[];
+  /** The cursor after the last item; null when the page was the last one. */
+  readonly next: TrackCursor | null;
+}
+
 export interface Counts {
   readonly songs: number;
   /** Seconds. */

@@ -8,5 +8,6 @@ export type { LibraryService };
 export type Library = LibraryService['library'];
 export type LibraryTrack = ReturnType<Library['findTracks']>[number];
 export type LibraryFilter = NonNullable<Parameters<Library['findTracks']>[0]>;
+export type LibraryCursor = NonNullable<ReturnType<Library['findTracksPage']>['next']>;
 /** One sort key: a tag, or `-tag` for descending. */
 export type LibrarySortKey = Exclude<NonNullable<NonNullable<Parameters<Library['findTracks']>[1]>['sort']>, readonly unknown[]>;

@@ -9,7 +9,7 @@
 //   - symlinks are followed, to files and to folders; a folder already visited (a symlink loop, or
 //     two links to one folder) is listed once.
 
-import type { Dirent, Stats } from 'node:fs';
+import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AurisError, asAurisError } from './errors.ts';
@@ -43,20 +43,45 @@ const byName = new Intl.Collator(undefined, { numeric: true });
 
 export async function* walkFiles(paths: readonly string[], options: WalkOptions = {}): AsyncGenerator<WalkedFile | WalkProblem> {
   const visited = new Set<string>();
-  for (const given of paths) {
+  for (const p of paths) {
     if (options.signal?.aborted) return;
-    const abs = path.resolve(given);
-    let st: Stats;
-    try {
-      st = await stat(abs);
-    } catch (e) {
-      yield problem(abs, e);
-      continue;
-    }
-    if (st.isDirectory()) yield* walkFolder(abs, st, options, visited);
-    else if (st.isFile()) yield fileOf(abs, st);
-    else yield notAFile(abs);
+    const abs = path.resolve(p);
+    const item = given(abs, await stat(abs).then((s) => s, (e: unknown) => e));
+    if ('kind' in item) yield item;
+    else yield* walkFolder(abs, item, options, visited);
   }
+}
+
+/**
+ * walkFiles with blocking calls, for worker threads (the library scanner lists its folders in its
+ * tag reader thread): a stat costs ~3 µs this way against ~25 µs of the main thread's time through
+ * the promise API. Same order, same items.
+ */
+export function* walkFilesSync(paths: readonly string[], options: WalkOptions = {}): Generator<WalkedFile | WalkProblem> {
+  const visited = new Set<string>();
+  for (const p of paths) {
+    if (options.signal?.aborted) return;
+    const abs = path.resolve(p);
+    const item = given(abs, statOrError(abs));
+    if ('kind' in item) yield item;
+    else yield* walkFolderSync(abs, item, options, visited);
+  }
+}
+
+function statOrError(p: string): Stats | unknown {
+  try {
+    return statSync(p);
+  } catch (e) {
+    return e;
+  }
+}
+
+/** A path named by the caller, from its stat (or the stat's error): a folder to walk, or an item. */
+function given(abs: string, s: Stats | unknown): Stats | WalkedFile | WalkProblem {
+  if (!(s && typeof s === 'object' && 'isFile' in s)) return problem(abs, s);
+  const st = s as Stats;
+  if (st.isDirectory()) return st;
+  return st.isFile() ? fileOf(abs, st) : notAFile(abs);
 }
 
 /** Convenience for commands: the files as a list and the problems as a list. */
@@ -67,11 +92,39 @@ export async function listFiles(paths: readonly string[], options: WalkOptions =
   return { files, problems };
 }
 
-async function* walkFolder(dir: string, st: Stats, options: WalkOptions, visited: Set<string>): AsyncGenerator<WalkedFile | WalkProblem> {
+/** A folder's entries to stat, in walk order: subfolders, symlinks and the wanted files. */
+function candidatesOf(entries: Dirent[], options: WalkOptions): Dirent[] {
+  entries.sort((a, b) => byName.compare(a.name, b.name));
+  return entries.filter((e) => e.isDirectory() || e.isSymbolicLink() || wanted(e.name, options));
+}
+
+function wanted(name: string, options: WalkOptions): boolean {
+  return !options.extensions || options.extensions.has(path.extname(name).slice(1).toLowerCase());
+}
+
+/** What one candidate is, from its stat (or the stat's error): a folder to enter, an item, or nothing. */
+function classify(full: string, entry: Dirent, s: Stats | unknown, options: WalkOptions): Stats | WalkedFile | WalkProblem | null {
+  if (!(s && typeof s === 'object' && 'isFile' in s)) {
+    // A dangling symlink to a name we would not list anyway is not worth a report.
+    if (entry.isSymbolicLink() && !wanted(entry.name, options)) return null;
+    return problem(full, s);
+  }
+  const fst = s as Stats;
+  if (fst.isDirectory()) return fst;
+  if (!wanted(entry.name, options)) return null;
+  return fst.isFile() ? fileOf(full, fst) : notAFile(full);
+}
+
+/** Marks a folder visited; false when it was already (a symlink loop, or two links to one folder). */
+function firstVisit(st: Stats, visited: Set<string>): boolean {
   const key = `${st.dev}:${st.ino}`;
-  if (visited.has(key)) return;
+  if (visited.has(key)) return false;
   visited.add(key);
-  if (options.signal?.aborted) return;
+  return true;
+}
+
+async function* walkFolder(dir: string, st: Stats, options: WalkOptions, visited: Set<string>): AsyncGenerator<WalkedFile | WalkProblem> {
+  if (!firstVisit(st, visited) || options.signal?.aborted) return;
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -79,26 +132,33 @@ async function* walkFolder(dir: string, st: Stats, options: WalkOptions, visited
     yield problem(dir, e);
     return;
   }
-  entries.sort((a, b) => byName.compare(a.name, b.name));
-  const wanted = (name: string): boolean => !options.extensions || options.extensions.has(path.extname(name).slice(1).toLowerCase());
   // Stat the folder's candidates together (one round trip of the thread pool), then walk in order.
-  const candidates = entries.filter((e) => e.isDirectory() || e.isSymbolicLink() || wanted(e.name));
+  const candidates = candidatesOf(entries, options);
   const stats = await Promise.all(candidates.map((e) => stat(path.join(dir, e.name)).then((s) => s, (err: unknown) => err)));
   for (let i = 0; i < candidates.length; i++) {
-    const entry = candidates[i]!;
+    const full = path.join(dir, candidates[i]!.name);
+    const item = classify(full, candidates[i]!, stats[i], options);
+    if (item === null) continue;
+    if ('kind' in item) yield item;
+    else yield* walkFolder(full, item, options, visited);
+  }
+}
+
+function* walkFolderSync(dir: string, st: Stats, options: WalkOptions, visited: Set<string>): Generator<WalkedFile | WalkProblem> {
+  if (!firstVisit(st, visited) || options.signal?.aborted) return;
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    yield problem(dir, e);
+    return;
+  }
+  for (const entry of candidatesOf(entries, options)) {
     const full = path.join(dir, entry.name);
-    const s = stats[i];
-    if (!(s && typeof s === 'object' && 'isFile' in s)) {
-      // A dangling symlink to a name we would not list anyway is not worth a report.
-      if (entry.isSymbolicLink() && !wanted(entry.name)) continue;
-      yield problem(full, s);
-      continue;
-    }
-    const fst = s as Stats;
-    if (fst.isDirectory()) yield* walkFolder(full, fst, options, visited);
-    else if (!wanted(entry.name)) continue;
-    else if (fst.isFile()) yield fileOf(full, fst);
-    else yield notAFile(full);
+    const item = classify(full, entry, statOrError(full), options);
+    if (item === null) continue;
+    if ('kind' in item) yield item;
+    else yield* walkFolderSync(full, item, options, visited);
   }
 }
 

@@ -3,10 +3,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { listFiles } from '../../src/util/walk.ts';
+import { listFiles as listFilesAsync, walkFilesSync, type WalkOptions } from '../../src/util/walk.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const exts = new Set(['flac', 'wav']);
+
+/** listFiles, after checking that walkFilesSync (the scanner's, in its worker) yields the same items in the same order. */
+async function listFiles(paths: readonly string[], options: WalkOptions): ReturnType<typeof listFilesAsync> {
+  const got = await listFilesAsync(paths, options);
+  const sync = [...walkFilesSync(paths, options)];
+  const plain = (items: readonly { kind: string; path: string; error?: { code: string; message: string } }[]): unknown[] =>
+    items.map((i) => ({ ...i, error: i.error ? [i.error.code, i.error.message] : undefined }));
+  assert.deepEqual(plain(sync.filter((i) => i.kind === 'file')), plain(got.files));
+  assert.deepEqual(plain(sync.filter((i) => i.kind === 'problem')), plain(got.problems));
+  return got;
+}
 
 test('walk: folders sorted by name with numbers in order, only wanted extensions, files named directly always listed', async () => {
   const d = tempDir();

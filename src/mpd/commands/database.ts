@@ -5,7 +5,7 @@
 import { ACK, MpdError } from '../ack.ts';
 import { parseInsertPosition, parseRange, parseUnsigned, type Range } from '../args.ts';
 import { PERMISSION, type CommandContext, type CommandSpec } from '../context.ts';
-import type { Library, LibraryFilter, LibrarySortKey, LibraryTrack } from '../database.ts';
+import type { Library, LibraryCursor, LibraryFilter, LibrarySortKey, LibraryTrack } from '../database.ts';
 import { isAurisError } from '../../util/errors.ts';
 import { parseFilterArgs, toLibraryFilter } from '../filter.ts';
 import { isoSeconds, printTrack, trackTags } from '../records.ts';
@@ -137,12 +137,14 @@ function parseSelection(args: string[], foldCase: boolean): Selection {
 async function forEachSelected(ctx: CommandContext, sel: Selection, each: (t: LibraryTrack) => void | Promise<void>): Promise<void> {
   const lib = ctx.library();
   let offset = sel.window.start;
+  let after: LibraryCursor | null = null; // keyset paging: each page costs the same wherever it is
   while (offset < sel.window.end) {
     const limit = Math.min(PAGE, sel.window.end - offset);
-    const page = lib.findTracks(sel.filter, { sort: sel.sort, offset, limit });
-    for (const t of page) await each(t);
-    if (page.length < limit) return;
+    const page = lib.findTracksPage(sel.filter, { sort: sel.sort, offset, limit, after });
+    for (const t of page.items) await each(t);
+    if (!page.next) return;
     offset += limit;
+    after = page.next;
   }
 }
 

@@ -5,7 +5,7 @@
 import type { QueueSource } from '../../core/api.ts';
 import { ACK, MpdError } from '../ack.ts';
 import type { CommandContext } from '../context.ts';
-import type { LibraryTrack } from '../database.ts';
+import type { LibraryCursor, LibraryTrack } from '../database.ts';
 
 /**
  * Tracks fetched per library query while a response streams. The library pages with OFFSET, so
@@ -31,10 +31,11 @@ export function trackByUri(ctx: CommandContext, uri: string): LibraryTrack | nul
 export async function forEachTrackUnder(ctx: CommandContext, base: string, each: (t: LibraryTrack) => void | Promise<void>): Promise<void> {
   const lib = ctx.library();
   const filter = base === '' ? null : { base };
-  for (let offset = 0; ; offset += PAGE) {
-    const page = lib.findTracks(filter, { sort: 'uri', offset, limit: PAGE });
-    for (const t of page) await each(t);
-    if (page.length < PAGE) return;
+  for (let after: LibraryCursor | null = null; ;) {
+    const page = lib.findTracksPage(filter, { sort: 'uri', limit: PAGE, after });
+    for (const t of page.items) await each(t);
+    if (!page.next) return;
+    after = page.next;
   }
 }
 
