@@ -101,7 +101,7 @@ const TAG_CHUNKS: Readonly<Record<Exclude<Uncompressed, 'dsf'>, { style: ChunkSt
 };
 
 const NO_TAGS: LibraryTags = {
-  title: null, artist: null, albumArtist: null, album: null, trackNumber: null, trackTotal: null, discNumber: null, discTotal: null,
+  title: null, artist: null, albumArtist: null, album: null, trackNumber: null, trackText: null, trackTotal: null, discNumber: null, discTotal: null,
   date: null, genre: null, composer: null, compilation: false, mbTrackId: null, mbAlbumId: null, mbArtistId: null, mbAlbumArtistId: null, replayGain: null,
 };
 
@@ -295,7 +295,8 @@ export function tagsOfVorbisComments(comments: readonly string[]): LibraryTags {
 }
 
 function tagsOfFields(fields: CommentFields): LibraryTags {
-  const [trackNumber, trackOf] = numberPair(first(fields, 'TRACKNUMBER'));
+  const track = first(fields, 'TRACKNUMBER');
+  const [trackNumber, trackOf] = numberPair(track);
   const [discNumber, discOf] = numberPair(first(fields, 'DISCNUMBER'));
   const joined = (field: string): string | null => {
     const v = (fields.get(field) ?? []).filter((s) => s !== '');
@@ -313,6 +314,7 @@ function tagsOfFields(fields: CommentFields): LibraryTags {
     albumArtist: first(fields, 'ALBUMARTIST', 'ALBUM ARTIST'),
     album: first(fields, 'ALBUM'),
     trackNumber,
+    trackText: trackNumber === null && track?.trim() ? track.trim() : null,
     trackTotal: trackOf ?? numberPair(first(fields, 'TRACKTOTAL', 'TOTALTRACKS'))[0],
     discNumber,
     discTotal: discOf ?? numberPair(first(fields, 'DISCTOTAL', 'TOTALDISCS'))[0],

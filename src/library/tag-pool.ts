@@ -43,7 +43,7 @@ export function toWire(r: TagResult): WireResult {
   const t = f.tags;
   return [1, [
     f.codec, f.container, f.lossless, f.rate, f.bits, f.channels, f.totalFrames, f.duration, f.bitrate, f.md5, f.cuesheet,
-    t.title, t.artist, t.albumArtist, t.album, t.trackNumber, t.trackTotal, t.discNumber, t.discTotal, t.date, t.genre, t.composer,
+    t.title, t.artist, t.albumArtist, t.album, t.trackNumber, t.trackText, t.trackTotal, t.discNumber, t.discTotal, t.date, t.genre, t.composer,
     t.compilation, t.mbTrackId, t.mbAlbumId, t.mbArtistId, t.mbAlbumArtistId, t.replayGain,
   ], r.cover];
 }
@@ -60,7 +60,7 @@ function fromWire(w: WireResult): TagResult {
     codec: v[i++] as string, container: v[i++] as string, lossless: v[i++] as boolean, rate: n(), bits: n(), channels: n(), totalFrames: n(),
     duration: n(), bitrate: n(), md5: sn(), cuesheet: sn(),
     tags: {
-      title: sn(), artist: sn(), albumArtist: sn(), album: sn(), trackNumber: n(), trackTotal: n(), discNumber: n(), discTotal: n(), date: sn(),
+      title: sn(), artist: sn(), albumArtist: sn(), album: sn(), trackNumber: n(), trackText: sn(), trackTotal: n(), discNumber: n(), discTotal: n(), date: sn(),
       genre: sn(), composer: sn(), compilation: v[i++] as boolean, mbTrackId: sn(), mbAlbumId: sn(), mbArtistId: sn(), mbAlbumArtistId: sn(),
       replayGain: v[i++] as ReplayGain | null,
     },
