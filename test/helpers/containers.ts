@@ -154,22 +154,50 @@ export function dsdiffFile(o: { rate: number; channels: number; msb: Uint8Array;
   return concat(ascii('FRM8'), uint(body.length, 8, true), body);
 }
 
-/** The data chunk of a WAV file and its format fields. */
-export function wavData(file: string): { data: Buffer; bits: number; channels: number; rate: number } {
-  const b = readFileSync(file);
-  if (b.toString('latin1', 0, 4) !== 'RIFF' && b.toString('latin1', 0, 4) !== 'RF64') throw new Error(`${file} is not a WAV file`);
+/** A WAV's data chunk and format: `bits` as the fmt chunk's container width, `validBits` from WAVE_FORMAT_EXTENSIBLE (else the same). */
+interface WavChunks { data: Buffer; bits: number; validBits: number; channels: number; rate: number }
+
+/** The data chunk of WAV bytes and its format fields (`name` only for the error messages). */
+function wavChunks(b: Buffer, name: string): WavChunks {
+  if (b.toString('latin1', 0, 4) !== 'RIFF' && b.toString('latin1', 0, 4) !== 'RF64') throw new Error(`${name} is not a WAV file`);
   let p = 12;
-  let fmt: { bits: number; channels: number; rate: number } | null = null;
+  let fmt: Omit<WavChunks, 'data'> | null = null;
   while (p + 8 <= b.length) {
     const id = b.toString('latin1', p, p + 4);
     const size = b.readUInt32LE(p + 4);
-    if (id === 'fmt ') fmt = { channels: b.readUInt16LE(p + 10), rate: b.readUInt32LE(p + 12), bits: b.readUInt16LE(p + 22) };
+    if (id === 'fmt ') {
+      const bits = b.readUInt16LE(p + 22);
+      const extensible = size >= 24 && b.readUInt16LE(p + 8) === 0xfffe;
+      fmt = { channels: b.readUInt16LE(p + 10), rate: b.readUInt32LE(p + 12), bits, validBits: extensible ? b.readUInt16LE(p + 26) : bits };
+    }
     if (id === 'data') {
-      if (!fmt) throw new Error(`${file}: data before fmt`);
+      if (!fmt) throw new Error(`${name}: data before fmt`);
       const end = size === 0xffffffff ? b.length : Math.min(b.length, p + 8 + size);
       return { data: b.subarray(p + 8, end), ...fmt };
     }
     p += 8 + size + (size & 1);
   }
-  throw new Error(`${file}: no data chunk`);
+  throw new Error(`${name}: no data chunk`);
+}
+
+/** The data chunk of a WAV file and its format fields. */
+export function wavData(file: string): { data: Buffer; bits: number; channels: number; rate: number } {
+  const { data, bits, channels, rate } = wavChunks(readFileSync(file), file);
+  return { data, bits, channels, rate };
+}
+
+/**
+ * A PCM WAV's integer samples (a file path or its bytes), valid bits right-justified, 8-bit made
+ * signed; `bits` is the valid bit depth.
+ */
+export function wavSamples(wav: string | Uint8Array): { bits: number; channels: number; rate: number; samples: Int32Array } {
+  const bytes = typeof wav === 'string' ? readFileSync(wav) : Buffer.from(wav.buffer, wav.byteOffset, wav.length);
+  const { data, bits, validBits, channels, rate } = wavChunks(bytes, typeof wav === 'string' ? wav : 'WAV');
+  const width = bits / 8;
+  const samples = new Int32Array(Math.floor(data.length / width));
+  for (let i = 0; i < samples.length; i++) {
+    const v = width === 1 ? data[i]! - 128 : data.readIntLE(i * width, width);
+    samples[i] = v >> (bits - validBits);
+  }
+  return { bits: validBits, channels, rate, samples };
 }

@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import path from 'node:path';
 import { startCore, type Core } from '../../src/core/index.ts';
 import { startMpdFrontend, type MpdFrontend } from '../../src/mpd/index.ts';
+import { wavSamples } from '../helpers/containers.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { run } from '../helpers/tools.ts';
 import { flacAt, imageAt } from '../library/tree.ts';
@@ -231,29 +232,8 @@ export async function answersOf(port: number, commands: readonly string[]): Prom
 
 /** A PCM WAV's format and samples as integers (little-endian, signed, valid bits right-justified). */
 export function readWav(file: string): { bits: number; channels: number; samples: Int32Array } {
-  const b = readFileSync(file);
-  let at = 12;
-  let channels = 0;
-  let bits = 0;
-  let width = 0;
-  while (at + 8 <= b.length) {
-    const id = b.toString('latin1', at, at + 4);
-    const size = b.readUInt32LE(at + 4);
-    if (id === 'fmt ') {
-      channels = b.readUInt16LE(at + 10);
-      width = b.readUInt16LE(at + 20) / channels;
-      bits = size >= 24 && b.readUInt16LE(at + 8) === 0xfffe ? b.readUInt16LE(at + 26) : b.readUInt16LE(at + 22);
-    }
-    if (id === 'data') {
-      const n = size / width;
-      const samples = new Int32Array(n);
-      // Valid bits sit at the top of a wider container (WAVE_FORMAT_EXTENSIBLE): shift them down.
-      for (let i = 0; i < n; i++) samples[i] = b.readIntLE(at + 8 + i * width, width) >> (width * 8 - bits);
-      return { bits, channels, samples };
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw new Error(`${file}: no data chunk`);
+  const { bits, channels, samples } = wavSamples(file);
+  return { bits, channels, samples };
 }
 
 /** Frames [skip, until) of a 16-bit FLAC (all of it by default) as libFLAC's own `flac -d` decodes them. */

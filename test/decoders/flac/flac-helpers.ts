@@ -10,6 +10,7 @@ import { md5BytesPerSample, packMd5Layout } from '../../../src/audio/pack.ts';
 import type { IntegrityReport } from '../../../src/decoders/interface.ts';
 import { flacPlugin } from '../../../src/decoders/plugins/flac/index.ts';
 import { BufferByteSource, FileByteSource, type ByteSource } from '../../../src/util/byte-source.ts';
+import { wavSamples } from '../../helpers/containers.ts';
 import { run } from '../../helpers/tools.ts';
 import { uniform } from '../../helpers/signals.ts';
 
@@ -112,31 +113,8 @@ export function wavBytes(samples: Int32Array, channels: number, bits: number, ra
 
 /** The samples of a PCM WAV (as `flac -d` writes it) in FLAC's MD5 layout. */
 export function wavToMd5Layout(wav: Uint8Array): Uint8Array {
-  const b = Buffer.from(wav.buffer, wav.byteOffset, wav.length);
-  let at = 12;
-  let container = 0;
-  let valid = 0;
-  while (at + 8 <= b.length) {
-    const id = b.toString('latin1', at, at + 4);
-    const size = b.readUInt32LE(at + 4);
-    if (id === 'fmt ') {
-      container = b.readUInt16LE(at + 8 + 14);
-      valid = b.readUInt16LE(at + 8 + 0) === 0xfffe ? b.readUInt16LE(at + 8 + 18) : container;
-    } else if (id === 'data') {
-      const cb = container / 8;
-      const data = b.subarray(at + 8, at + 8 + size);
-      const n = data.length / cb;
-      const samples = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        let v = cb === 1 ? data[i * cb]! - 128 : data.readIntLE(i * cb, cb);
-        v = Math.floor(v / 2 ** (container - valid));
-        samples[i] = v;
-      }
-      return packMd5Layout(samples, valid);
-    }
-    at += 8 + size + (size & 1);
-  }
-  throw new Error('no data chunk in WAV');
+  const { samples, bits } = wavSamples(wav);
+  return packMd5Layout(samples, bits);
 }
 
 export function md5Hex(bytes: Uint8Array): string {
