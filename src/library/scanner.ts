@@ -26,6 +26,7 @@ import { DECODERS } from '../decoders/registry.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import type { WalkedFile, WalkProblem } from '../util/walk.ts';
 import { cueRanges, decodeCueText, parseCue, type CueSheet } from './cue.ts';
+import { deferIndexes, indexesDeferred, restoreIndexes, worthDeferringIndexes } from './bulk.ts';
 import { deferSearchIndex, rebuildSearchIndex, searchIndexDeferred, worthDeferring } from './fts.ts';
 import { albumIdFor, albumKeyOf, folderImageRank, refreshAlbums, yearOf } from './grouping.ts';
 import type { Library } from './library.ts';
@@ -267,12 +268,21 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
 
   // ---- 4. read and write, chunk by chunk ----
   // Many new tracks: the search index is rebuilt once at the end instead of row by row (fts.ts).
-  const deferIndex = worthDeferring(audio.length, audio.length < 256 ? 0 : (cached(db, 'SELECT COUNT(*) AS n FROM tracks').get() as { n: number }).n)
-    && !searchIndexDeferred(db);
+  const existingTracks = audio.length < 256 ? 0 : (cached(db, 'SELECT COUNT(*) AS n FROM tracks').get() as { n: number }).n;
+  const deferIndex = worthDeferring(audio.length, existingTracks) && !searchIndexDeferred(db);
+  // A first scan also drops the secondary indexes and refreshes its albums once (bulk.ts), until
+  // its audio rows are written: the cue sheets, images and removals after them use the indexes.
+  let indexesDropped = worthDeferringIndexes(audio.length, existingTracks) && !indexesDeferred(db);
+  if (indexesDropped) deferIndexes(db);
   if (deferIndex) deferSearchIndex(db);
+  const restore = (): void => {
+    if (indexesDropped && db.open) restoreIndexes(db);
+    indexesDropped = false;
+  };
   try {
     return await readAndWrite();
   } finally {
+    restore();
     if (deferIndex && db.open) rebuildSearchIndex(db);
   }
 
@@ -309,11 +319,12 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
           if (addedPaths.has(l.path)) counts.added++;
           else counts.changed++;
         });
-        refreshAlbums(db, albums);
+        if (!indexesDropped) refreshAlbums(db, albums);
       })();
       read += chunk.length;
       progress('reading');
     }
+    restore();
 
     // Cue sheets, after their audio (their facts come from it).
     for (const c of cues) {
