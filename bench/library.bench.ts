@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type * as LibraryModule from '../src/core/library.ts';
 import { openLibrary } from '../src/library/library.ts';
 import { mpdCommand, must, procCpu } from './players.ts';
 import { makeSyntheticDatabase, prng, words } from './synthetic-library.ts';
@@ -104,7 +105,7 @@ function ownCpu(): number {
 const sources = process.env.AURIS_BENCH_SOURCES === '1';
 const { LibraryService } = (await import(sources
   ? '../src/core/library.ts'
-  : pathToFileURL(path.join(import.meta.dirname, '..', 'dist', 'src', 'core', 'library.js')).href)) as typeof import('../src/core/library.ts');
+  : pathToFileURL(path.join(import.meta.dirname, '..', 'dist', 'src', 'core', 'library.js')).href)) as typeof LibraryModule;
 
 async function auris(): Promise<ScanTimes & { files: number }> {
   const dataDir = path.join(data, 'auris');

@@ -290,6 +290,8 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
     const addedPaths = new Set(added.map((a) => a.path));
     const artIds = new Map<string, number>();
     const coverFacts = new Map<string, TrackFacts>();
+    // While the indexes are dropped no album is deleted (refreshAlbums waits for the end): ids found stay valid.
+    const bulkAlbumIds = new Map<string, number>();
     options.pool.reset();
     const chunks: Listed[][] = [];
     for (let i = 0; i < audio.length; i += CHUNK) chunks.push(audio.slice(i, i + CHUNK));
@@ -315,7 +317,7 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
           const r = results[i]!;
           if (!r.ok) counts.errors++;
           else if (covered.has(l.path)) coverFacts.set(l.path, r.facts);
-          writeAudio(lib, root, l, r, covered.has(l.path), addedPaths.has(l.path), now, albums, artIds);
+          writeAudio(lib, root, l, r, covered.has(l.path), addedPaths.has(l.path), now, albums, artIds, indexesDropped ? bulkAlbumIds : null);
           if (addedPaths.has(l.path)) counts.added++;
           else counts.changed++;
         });
@@ -505,14 +507,14 @@ const UPDATE_TRACK = `UPDATE tracks SET ${TRACK_WRITE_COLUMNS.map((c) => `${c} =
   analysed_at = CASE WHEN size = ? AND mtime = ? THEN analysed_at ELSE NULL END WHERE id = ?`;
 
 /** Inserts or updates the track `existing` (an id) with `w`; returns its id. Collects old and new album ids. */
-function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackWrite, now: number, albums: Set<number>): number {
+function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackWrite, now: number, albums: Set<number>, albumIds: Map<string, number> | null = null): number {
   const db = lib.db;
   const f = w.facts;
   const t = f.tags;
   const year = yearOf(t.date);
   const key = albumKeyOf({ rootId: root.id, folder: w.folder, album: t.album, albumArtist: t.albumArtist, year, mbAlbumId: t.mbAlbumId });
   const albumId = key === null ? null
-    : albumIdFor(db, key, { rootId: root.id, folder: w.folder, title: t.album ?? '', artist: t.albumArtist ?? t.artist ?? '', year }, now);
+    : albumIdFor(db, key, { rootId: root.id, folder: w.folder, title: t.album ?? '', artist: t.albumArtist ?? t.artist ?? '', year }, now, albumIds);
   if (albumId !== null) albums.add(albumId);
   const rg = t.replayGain;
   // In TRACK_WRITE_COLUMNS order.
@@ -533,6 +535,7 @@ function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackW
 
 function writeAudio(
   lib: Library, root: Root, l: Listed, r: TagResult, covered: boolean, isNew: boolean, now: number, albums: Set<number>, artIds: Map<string, number>,
+  albumIds: Map<string, number> | null,
 ): void {
   const db = lib.db;
   if (!r.ok) {
@@ -565,7 +568,7 @@ function writeAudio(
   writeTrack(lib, root, existing?.id ?? null, {
     fileId, cueFileId: null, cueTrack: null, uri: l.rel, path: l.path, startFrame: null, endFrame: null, facts: r.facts,
     duration: r.facts.duration, folder: l.folder, artId, mtime: l.mtime, size: l.size,
-  }, now, albums);
+  }, now, albums, albumIds);
 }
 
 /** Reads and parses a cue sheet and finds the audio files it names. */
