@@ -17,12 +17,12 @@ import { cached } from './statements.ts';
 /**
  * The indexes a first scan defers, as migration 1 creates them (the restore test compares the
  * schema with a fresh library's). Kept: the unique ones (tracks_uri, files.path, albums.key), which
- * the scan's writes rely on, and tracks_file.
+ * the scan's writes rely on, tracks_file, and tracks_cue (a FLAC file with an embedded cue sheet
+ * looks its sheet's tracks up by cue_file_id; a plain track's NULL costs it an append).
  */
 const DEFERRED_INDEXES: readonly string[] = [
   'CREATE INDEX IF NOT EXISTS files_root ON files(root_id, folder)',
   'CREATE INDEX IF NOT EXISTS files_ino ON files(dev, ino)',
-  'CREATE INDEX IF NOT EXISTS tracks_cue ON tracks(cue_file_id)',
   'CREATE INDEX IF NOT EXISTS tracks_album ON tracks(album_id, disc_no, track_no)',
   'CREATE INDEX IF NOT EXISTS tracks_artist ON tracks(artist COLLATE NOCASE)',
   'CREATE INDEX IF NOT EXISTS tracks_album_artist ON tracks(album_artist COLLATE NOCASE)',
