@@ -11,7 +11,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LibraryService } from '../src/core/library.ts';
+import { pathToFileURL } from 'node:url';
+import type * as LibraryModule from '../src/core/library.ts';
 import { openLibrary } from '../src/library/library.ts';
 import { mpdCommand, must, procCpu } from './players.ts';
 import { makeSyntheticDatabase, prng, words } from './synthetic-library.ts';
@@ -95,6 +96,16 @@ function ownCpu(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
+
+/**
+ * The scanner as the product runs it: compiled (dist/, which `npm run build` brings up to date
+ * before the runs), not the sources through tsx, whose loader costs the tag thread ~0.15 s of CPU
+ * to start. AURIS_BENCH_SOURCES=1 times the sources instead.
+ */
+const sources = process.env.AURIS_BENCH_SOURCES === '1';
+const { LibraryService } = (await import(sources
+  ? '../src/core/library.ts'
+  : pathToFileURL(path.join(import.meta.dirname, '..', 'dist', 'src', 'core', 'library.js')).href)) as typeof LibraryModule;
 
 async function auris(): Promise<ScanTimes & { files: number }> {
   const dataDir = path.join(data, 'auris');
@@ -217,8 +228,10 @@ for (const tool of ['sox', 'flac', 'mpd']) {
   }
 }
 
+if (!sources) must('npm', ['--prefix', path.join(import.meta.dirname, '..'), 'run', '--silent', 'build']);
 makeTree();
 warmCache();
+if (process.argv[2] === '--tree') process.exit(0); // `--tree`: make the tree only (for profiling a scan by hand)
 const load0 = os.loadavg()[0]!;
 const ours: Awaited<ReturnType<typeof auris>>[] = [];
 const theirs: Awaited<ReturnType<typeof mpd>>[] = [];
@@ -242,7 +255,7 @@ const f = (x: number, d = 2): string => x.toFixed(d);
 process.stdout.write(`## Library (bench/library.bench.ts)
 
 Scan: ${FILES} tagged FLAC files (0.1 s of audio each, 7 Vorbis comments, 100 artists x 10 albums x 10 tracks) on a warm cache.
-Auris: \`LibraryService.scan()\` on a fresh database (folder walk and header-only FLAC reader in a worker thread, batched transactions, the search index
+Auris${sources ? ' (sources under tsx)' : ' (compiled, dist/)'}: \`LibraryService.scan()\` on a fresh database (folder walk and header-only FLAC reader in a worker thread, batched transactions, the search index
 built in one pass at the end), timed
 in-process. MPD ${/\d+\.\d+\.\d+/.exec(must('mpd', ['--version']).toString())?.[0] ?? ''}: \`rescan\` (re-reads every file; an unmeasured \`update\` built its database first) and \`update\`
 with nothing changed, timed from the command until \`status\` shows no \`updating_db\`. CPU = user + system seconds of every thread of

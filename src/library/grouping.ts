@@ -64,13 +64,20 @@ export function folderImageRank(fileName: string): number | null {
 /**
  * The album id for a key, creating the album when it is new with its first track's title, artist
  * and year (refreshAlbums then fills the rest, and rarely has to move it in the grid's indexes).
- * Album ids are as stable as their keys.
+ * Album ids are as stable as their keys. `known` (key to id) saves the lookup when the caller knows
+ * no album is deleted meanwhile (a first scan, whose albums are refreshed once at the end).
  */
-export function albumIdFor(db: Database, key: string, first: { rootId: number; folder: string; title: string; artist: string; year: number | null }, now: number): number {
+export function albumIdFor(
+  db: Database, key: string, first: { rootId: number; folder: string; title: string; artist: string; year: number | null }, now: number,
+  known: Map<string, number> | null = null,
+): number {
+  const cachedId = known?.get(key);
+  if (cachedId !== undefined) return cachedId;
   const row = cached(db, 'SELECT id FROM albums WHERE key = ?').get(key) as { id: number } | undefined;
-  if (row) return row.id;
-  return Number(cached(db, 'INSERT INTO albums (key, root_id, folder, title, artist, year, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  const id = row ? row.id : Number(cached(db, 'INSERT INTO albums (key, root_id, folder, title, artist, year, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(key, first.rootId, albumFolderOf(first.folder), first.title, first.artist, first.year, now).lastInsertRowid);
+  known?.set(key, id);
+  return id;
 }
 
 interface AlbumFacts {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import { columnOf, filterSql, keysetSql, orderSql, orderTerms, type BaseResolver } from './filter.ts';
+import { indexesDeferred, restoreIndexes } from './bulk.ts';
 import { rebuildSearchIndex, searchIndexDeferred } from './fts.ts';
 import { escapeLike, refreshAlbums } from './grouping.ts';
 import { MIGRATIONS } from './schema.ts';
@@ -122,6 +123,8 @@ export function openLibrary(options: OpenLibraryOptions): Library {
       migrate(db, file);
       // A bulk scan was killed before it rebuilt the search index: rebuild it before anything searches.
       if (searchIndexDeferred(db)) rebuildSearchIndex(db);
+      // A first scan was killed before it created its deferred indexes again (bulk.ts).
+      if (indexesDeferred(db)) restoreIndexes(db);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('open', '1')").run();
     }
     registerFunctions(db);

@@ -26,6 +26,7 @@ import { DECODERS } from '../decoders/registry.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import type { WalkedFile, WalkProblem } from '../util/walk.ts';
 import { cueRanges, decodeCueText, parseCue, type CueSheet } from './cue.ts';
+import { deferIndexes, indexesDeferred, restoreIndexes, worthDeferringIndexes } from './bulk.ts';
 import { deferSearchIndex, rebuildSearchIndex, searchIndexDeferred, worthDeferring } from './fts.ts';
 import { albumIdFor, albumKeyOf, folderImageRank, refreshAlbums, yearOf } from './grouping.ts';
 import type { Library } from './library.ts';
@@ -267,12 +268,21 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
 
   // ---- 4. read and write, chunk by chunk ----
   // Many new tracks: the search index is rebuilt once at the end instead of row by row (fts.ts).
-  const deferIndex = worthDeferring(audio.length, audio.length < 256 ? 0 : (cached(db, 'SELECT COUNT(*) AS n FROM tracks').get() as { n: number }).n)
-    && !searchIndexDeferred(db);
+  const existingTracks = audio.length < 256 ? 0 : (cached(db, 'SELECT COUNT(*) AS n FROM tracks').get() as { n: number }).n;
+  const deferIndex = worthDeferring(audio.length, existingTracks) && !searchIndexDeferred(db);
+  // A first scan also drops the secondary indexes and refreshes its albums once (bulk.ts), until
+  // its audio rows are written: the cue sheets, images and removals after them use the indexes.
+  let indexesDropped = worthDeferringIndexes(audio.length, existingTracks) && !indexesDeferred(db);
+  if (indexesDropped) deferIndexes(db);
   if (deferIndex) deferSearchIndex(db);
+  const restore = (): void => {
+    if (indexesDropped && db.open) restoreIndexes(db);
+    indexesDropped = false;
+  };
   try {
     return await readAndWrite();
   } finally {
+    restore();
     if (deferIndex && db.open) rebuildSearchIndex(db);
   }
 
@@ -280,6 +290,8 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
     const addedPaths = new Set(added.map((a) => a.path));
     const artIds = new Map<string, number>();
     const coverFacts = new Map<string, TrackFacts>();
+    // While the indexes are dropped no album is deleted (refreshAlbums waits for the end): ids found stay valid.
+    const bulkAlbumIds = new Map<string, number>();
     options.pool.reset();
     const chunks: Listed[][] = [];
     for (let i = 0; i < audio.length; i += CHUNK) chunks.push(audio.slice(i, i + CHUNK));
@@ -305,15 +317,16 @@ export async function scanRoot(lib: Library, root: Root, options: ScanOptions): 
           const r = results[i]!;
           if (!r.ok) counts.errors++;
           else if (covered.has(l.path)) coverFacts.set(l.path, r.facts);
-          writeAudio(lib, root, l, r, covered.has(l.path), addedPaths.has(l.path), now, albums, artIds);
+          writeAudio(lib, root, l, r, covered.has(l.path), addedPaths.has(l.path), now, albums, artIds, indexesDropped ? bulkAlbumIds : null);
           if (addedPaths.has(l.path)) counts.added++;
           else counts.changed++;
         });
-        refreshAlbums(db, albums);
+        if (!indexesDropped) refreshAlbums(db, albums);
       })();
       read += chunk.length;
       progress('reading');
     }
+    restore();
 
     // Cue sheets, after their audio (their facts come from it).
     for (const c of cues) {
@@ -494,14 +507,14 @@ const UPDATE_TRACK = `UPDATE tracks SET ${TRACK_WRITE_COLUMNS.map((c) => `${c} =
   analysed_at = CASE WHEN size = ? AND mtime = ? THEN analysed_at ELSE NULL END WHERE id = ?`;
 
 /** Inserts or updates the track `existing` (an id) with `w`; returns its id. Collects old and new album ids. */
-function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackWrite, now: number, albums: Set<number>): number {
+function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackWrite, now: number, albums: Set<number>, albumIds: Map<string, number> | null = null): number {
   const db = lib.db;
   const f = w.facts;
   const t = f.tags;
   const year = yearOf(t.date);
   const key = albumKeyOf({ rootId: root.id, folder: w.folder, album: t.album, albumArtist: t.albumArtist, year, mbAlbumId: t.mbAlbumId });
   const albumId = key === null ? null
-    : albumIdFor(db, key, { rootId: root.id, folder: w.folder, title: t.album ?? '', artist: t.albumArtist ?? t.artist ?? '', year }, now);
+    : albumIdFor(db, key, { rootId: root.id, folder: w.folder, title: t.album ?? '', artist: t.albumArtist ?? t.artist ?? '', year }, now, albumIds);
   if (albumId !== null) albums.add(albumId);
   const rg = t.replayGain;
   // In TRACK_WRITE_COLUMNS order.
@@ -522,6 +535,7 @@ function writeTrack(lib: Library, root: Root, existing: number | null, w: TrackW
 
 function writeAudio(
   lib: Library, root: Root, l: Listed, r: TagResult, covered: boolean, isNew: boolean, now: number, albums: Set<number>, artIds: Map<string, number>,
+  albumIds: Map<string, number> | null,
 ): void {
   const db = lib.db;
   if (!r.ok) {
@@ -554,7 +568,7 @@ function writeAudio(
   writeTrack(lib, root, existing?.id ?? null, {
     fileId, cueFileId: null, cueTrack: null, uri: l.rel, path: l.path, startFrame: null, endFrame: null, facts: r.facts,
     duration: r.facts.duration, folder: l.folder, artId, mtime: l.mtime, size: l.size,
-  }, now, albums);
+  }, now, albums, albumIds);
 }
 
 /** Reads and parses a cue sheet and finds the audio files it names. */

@@ -5,26 +5,48 @@
 
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { readTrackFacts, type TrackFacts } from '../decoders/track-facts.ts';
+import { readFlacFacts, readTrackFacts, type TrackFacts } from '../decoders/track-facts.ts';
 import { asAurisError } from '../util/errors.ts';
 import { walkFilesSync } from '../util/walk.ts';
 import { listedToWire, toWire, type CoverRef, type TagRequest, type TagResult, type WireListed, type WireResult } from './tag-pool.ts';
 
 const sentCovers = new Set<string>();
 
+/** A file's outcome from its facts: the cover goes by hash once its bytes were sent. */
+function success(facts: TrackFacts): TagResult {
+  let cover: CoverRef | null = null;
+  if (facts.cover) {
+    const hash = createHash('sha1').update(facts.cover.bytes).digest('hex');
+    cover = sentCovers.has(hash) ? { hash, mime: facts.cover.mime, bytes: null } : { hash, mime: facts.cover.mime, bytes: facts.cover.bytes };
+    sentCovers.add(hash);
+  }
+  return { ok: true, facts, cover }; // the facts' own cover stays here: toWire leaves it out
+}
+
+function failure(e: unknown): TagResult {
+  const err = asAurisError(e, 'E_CORRUPT');
+  return { ok: false, code: err.code, message: err.message };
+}
+
+/**
+ * A FLAC file's outcome read synchronously (readFlacFacts), or null for every other file and for
+ * a FLAC file with an ID3v2 tag first: those take readOne's promise. Saves a promise per file.
+ */
+function readFlacNow(file: string): TagResult | null {
+  if (!/\.fla(c)?$/i.test(file)) return null;
+  try {
+    const facts = readFlacFacts(file, { cover: true });
+    return facts ? success(facts) : null;
+  } catch (e) {
+    return failure(e);
+  }
+}
+
 async function readOne(file: string): Promise<TagResult> {
   try {
-    const facts: TrackFacts = await readTrackFacts(file, { cover: true });
-    let cover: CoverRef | null = null;
-    if (facts.cover) {
-      const hash = createHash('sha1').update(facts.cover.bytes).digest('hex');
-      cover = sentCovers.has(hash) ? { hash, mime: facts.cover.mime, bytes: null } : { hash, mime: facts.cover.mime, bytes: facts.cover.bytes };
-      sentCovers.add(hash);
-    }
-    return { ok: true, facts, cover }; // the facts' own cover stays here: toWire leaves it out
+    return success(await readTrackFacts(file, { cover: true }));
   } catch (e) {
-    const err = asAurisError(e, 'E_CORRUPT');
-    return { ok: false, code: err.code, message: err.message };
+    return failure(e);
   }
 }
 
@@ -46,7 +68,7 @@ parentPort!.on('message', (m: TagRequest) => {
   }
   void (async () => {
     const results: WireResult[] = [];
-    for (const p of m.paths) results.push(toWire(await readOne(p)));
+    for (const p of m.paths) results.push(toWire(readFlacNow(p) ?? await readOne(p)));
     parentPort!.postMessage({ id: m.id, results });
   })();
 });

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import type { Database } from 'better-sqlite3';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -41,6 +42,10 @@ function scanUntilKilled(dataDir: string, music: string, killAfter: number): Pro
   });
 }
 
+function indexesOf(db: Database): unknown[] {
+  return db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name").all();
+}
+
 test('a scan killed with SIGKILL at random points: the database stays whole and the next scan finishes the job', { timeout: 180_000 }, async (t) => {
   if (!needTools(t, 'sox', 'flac', 'metaflac')) return;
   const music = tempDir('auris-crash-');
@@ -57,6 +62,9 @@ test('a scan killed with SIGKILL at random points: the database stays whole and 
   for (let i = 0; i < FILES; i += 100) run('metaflac', ['--set-tag=TITLE=Crash song', ...files.slice(i, i + 100)]);
   const dataDir = tempDir('auris-crash-data-');
   const killPoints: number[] = [];
+  const fresh = openLibrary({ dataDir: tempDir('auris-crash-fresh-') });
+  const freshIndexes = indexesOf(fresh.db);
+  fresh.close();
   for (let round = 0; round < 5; round++) {
     const killAfter = 1 + Math.floor(Math.random() * 6);
     killPoints.push(killAfter);
@@ -70,6 +78,9 @@ test('a scan killed with SIGKILL at random points: the database stays whole and 
       assert.equal((lib.db.prepare('SELECT COUNT(*) AS n FROM tracks t LEFT JOIN files f ON f.id = t.file_id WHERE f.id IS NULL').get() as { n: number }).n, 0);
       assert.equal((lib.db.prepare("SELECT COUNT(*) AS n FROM tracks_fts WHERE tracks_fts MATCH 'crash'").get() as { n: number }).n, n);
       if (finished) assert.equal(n, FILES);
+      // A first scan's deferred indexes (bulk.ts) are all back, as a new library has them, and its album counts its tracks.
+      assert.deepEqual(indexesOf(lib.db), freshIndexes);
+      if (n > 0) assert.equal(lib.albums().items[0]!.trackCount, n);
     } finally {
       lib.close();
     }
