@@ -22,16 +22,14 @@ import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
 import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
 import { sameFormat, formatToString, framesPerSecond, isIntegerKind } from '../audio/format.ts';
-import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
+import { blockMd5Bytes, blockMd5Length } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
 import { prepareFilter } from '../dsp/registry.ts';
 import { loadEqPreset } from '../dsp/presets/load.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
-import { pcmContainerOf } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
-import { packBlock } from '../outputs/pack-block.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 import { evaluateSignalPath } from '../signal-path/evaluate.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
@@ -40,7 +38,8 @@ import type {
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
 import { planTrack, type DsdPlan } from './plan.ts';
-import { DsdStreamPacker } from './dsd.ts';
+import { ExportStage } from './export.ts';
+import { byteScratch } from './scratch.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
 const WRITE_RETRY_MS = 5;
@@ -98,10 +97,8 @@ interface OutputSession {
   written: number;
   /** Device frames per second (native DSD_U32_BE at DSD64: 88200). */
   readonly frameRate: number;
-  /** DoP or native DSD packing of this stream, with its state across tracks; null for PCM. */
-  readonly dsd: DsdStreamPacker | null;
-  /** DSD frames held in the packer already hashed by the track that ended (see endTrack). */
-  dsdClaimed: number;
+  /** Packs this stream's blocks for the device and feeds each track's proof (DoP/native DSD state included). */
+  readonly export: ExportStage;
   /** Where each track's samples start in this stream, for the audible position across gapless joins. */
   readonly marks: { streamFrame: number; entry: EngineTrack; sourceFrame: number; sourceRate: number }[];
 }
@@ -129,6 +126,8 @@ export class Player {
   private status: PlayerStatus = 'stopped';
   private track: ActiveTrack | null = null;
   private session: OutputSession | null = null;
+  /** The decoded samples in FLAC's MD5 layout, for a track's reference hash (reused block after block). */
+  private readonly decodedMd5 = byteScratch();
   /** Packed bytes of the last block not yet accepted by the output. */
   private pending: Uint8Array | null = null;
   private underruns = 0;
@@ -460,7 +459,7 @@ export class Player {
       t.chain = await this.buildChainFor(block.format);
       t.dsd = this.dsdPlan;
     }
-    t.decodedHash?.update(block.kind === 'dsd' ? block.bytes : blockMd5Bytes(block));
+    t.decodedHash?.update(block.kind === 'dsd' ? block.bytes : blockMd5Bytes(block, this.decodedMd5.take(blockMd5Length(block))));
     t.blockStart = t.sourceFrame;
     t.sourceFrame += block.frames;
     const out = t.chain.process(block);
@@ -478,46 +477,12 @@ export class Player {
     if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.entry !== t.entry) {
       s.marks.push({ streamFrame: s.written, entry: t.entry, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format) });
     }
-    if (s.dsd) {
-      if (block.kind !== 'dsd') throw new AurisError('E_INTERNAL', 'a PCM block reached a DSD stream');
-      const packed = s.dsd.pack(block.bytes);
-      // The first frames read back may be the previous track's, already in its proof.
-      const claimed = Math.min(s.dsdClaimed, packed.dsd.length / block.format.channels);
-      s.dsdClaimed -= claimed;
-      t.deliveredHash.update(packed.dsd.subarray(claimed * block.format.channels));
-      if (packed.device.length > 0) {
-        this.pending = packed.device;
-        this.writePending();
-      }
-      return;
-    }
-    if (s.upmix > 1 && block.kind !== 'dsd') {
-      // Each sample goes unchanged to both channels; the proof reads one channel back from the device bytes.
-      const bytes = packBlock(duplicateChannels(block, s.upmix), pcmContainerOf(s.out));
-      t.deliveredHash.update(block.kind === 'int'
-        ? packMd5Layout(everyNth(unpackInt(bytes, block.format.validBits, pcmContainerOf(s.out)), s.upmix), block.format.validBits)
-        : blockMd5Bytes(block));
+    // The bytes live in the export stage's reused buffer: written (copied by the output) before the next block is packed.
+    const bytes = s.export.pack(block, t.deliveredHash);
+    if (bytes.length > 0) {
       this.pending = bytes;
       this.writePending();
-      return;
     }
-    const bytes = packBlock(block, pcmContainerOf(s.out));
-    this.hashDelivered(bytes, block.format, s.out, t.deliveredHash);
-    this.pending = bytes;
-    this.writePending();
-  }
-
-  /**
-   * Hashes what goes to the output in FLAC's MD5 layout. A container exactly as wide as the
-   * samples (16 in S16_LE, 24 in S24_3LE, 32 in S32_LE, float in float) already is that layout, so
-   * its bytes are hashed as they go; otherwise they are read back to samples first (which also
-   * checks that the container's padding bits are zero).
-   */
-  private hashDelivered(bytes: Uint8Array, format: AudioFormat, out: OpenOutput, hash: Hash): void {
-    const container = pcmContainerOf(out); // PCM: DSD streams are hashed in deliver()
-    const exact = containerShape(container).bytes * 8 === format.validBits;
-    if (exact) hash.update(bytes);
-    else if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
   }
 
   /** Tries to hand the pending bytes to the output; true when all of them went. */
@@ -625,12 +590,8 @@ export class Player {
     if (!t) return;
     this.track = null;
     const s = this.session;
-    if (s?.dsd && t.info.format.sample === 'dsd' && sameFormat(s.format, t.info.format)) {
-      // The DSD bytes this track left in the packer go out verbatim in the next word: hash them now.
-      const held = s.dsd.heldBytes();
-      t.deliveredHash.update(held.subarray(s.dsdClaimed * s.dsd.channels));
-      s.dsdClaimed = held.length / s.dsd.channels;
-    }
+    // The DSD bytes this track left in the packer go out verbatim in the next word: hash them now.
+    if (s && t.info.format.sample === 'dsd' && sameFormat(s.format, t.info.format)) s.export.claimHeldDsd(t.deliveredHash);
     const integrity = t.file.decoder.integrity();
     const proof = this.proofFor(t, completed, integrity.md5);
     const signalPath = this.signalPath(t);
@@ -769,19 +730,17 @@ export class Player {
       this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
       this.wakeUp();
     });
-    let packer: DsdStreamPacker | null = null;
+    let stage: ExportStage;
     let frameRate = out.format.rate;
-    if (dsd && dsd.transport !== 'pcm') {
-      try {
-        packer = new DsdStreamPacker(format.channels, out.container, dsd.transport);
-        if (dsd.transport === 'native') frameRate = nativeDsdRate(format.rate, out.container as NativeDsdFormat);
-      } catch (e) {
-        await out.close();
-        throw e;
-      }
+    try {
+      stage = new ExportStage(out.container, format.channels, upmix, dsd?.transport ?? 'pcm');
+      if (dsd?.transport === 'native') frameRate = nativeDsdRate(format.rate, out.container as NativeDsdFormat);
+    } catch (e) {
+      await out.close();
+      throw e;
     }
     if (this.status === 'paused') out.pause();
-    this.session = { out, format, upmix, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
+    this.session = { out, format, upmix, written: 0, frameRate, export: stage, marks: [] };
     this.applyHardwareVolume();
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
     if (this.track) this.emit({ type: 'signal-path', id: this.track.info.id, signalPath: this.signalPath() });
@@ -794,7 +753,7 @@ export class Player {
    */
   private applyHardwareVolume(): boolean {
     const s = this.session;
-    const dop = s?.dsd != null && s.out.format.sample !== 'dsd'; // DoP: a DSD packer on a PCM stream
+    const dop = s?.export.dsd != null && s.out.format.sample !== 'dsd'; // DoP: a DSD packer on a PCM stream
     if (!s?.out.volume || dop) return false;
     if (this.settings.volumeDb !== 0 || this.hardwareVolumeMoved) {
       s.out.volume.set(this.settings.volumeDb);
@@ -809,8 +768,8 @@ export class Player {
    */
   private async flushDsd(): Promise<void> {
     const s = this.session;
-    if (!s?.dsd) return;
-    const tail = s.dsd.flush().device;
+    if (!s?.export.dsd) return;
+    const tail = s.export.flush();
     if (tail.length === 0) return;
     this.pending = tail;
     while (this.pending && this.session === s && !this.deviceLost) {
@@ -1027,7 +986,7 @@ export class Player {
     // The output stages belong to this track only once the output carries its format (a format
     // change reopens it after the previous track has played out).
     const s = t && this.session && !sameFormat(this.session.format, t.chain.outputFormat) ? null : this.session;
-    if (s?.dsd && s.out.format.sample === 'dsd') {
+    if (s?.export.dsd && s.out.format.sample === 'dsd') {
       const words = nativeDsdWordBytes(s.out.container as NativeDsdFormat);
       stages.push({
         kind: 'packing', name: `native DSD ${s.out.container}`, input: s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
@@ -1037,7 +996,7 @@ export class Player {
     } else if (s) {
       // The level the device reports it set (it rounds down to its steps), not the one asked for.
       const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${roundDb(s.out.volume.get())} dB` : '';
-      const dop = s.dsd !== null; // DoP: the carrier words are what gets packed
+      const dop = s.export.dsd !== null; // DoP: the carrier words are what gets packed
       const mono = s.upmix > 1 ? `; the ${s.format.channels === 1 ? 'mono' : `${s.format.channels}-channel`} samples go unchanged to all ${s.out.format.channels} channels of the device (it has no ${s.format.channels}-channel mode)` : '';
       stages.push({
         kind: 'packing', name: s.out.container, input: dop ? s.out.format : s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
@@ -1074,29 +1033,6 @@ function roundDb(db: number): number {
 /** Samples the chain's processing clipped so far, all channels. */
 function clipped(chain: FilterChain): number {
   return chain.bitPerfect ? 0 : chain.clipStats().clipped.reduce((a, b) => a + b, 0);
-}
-
-/** A PCM block with each channel repeated `times` over (mono [a, b] -> [a, a, b, b]). */
-function duplicateChannels(block: AudioBlock, times: number): AudioBlock {
-  if (block.kind === 'dsd') throw new AurisError('E_INTERNAL', 'DSD blocks are not upmixed');
-  const ch = block.format.channels;
-  const format = { ...block.format, channels: ch * times };
-  const src = block.samples;
-  const out = block.kind === 'int' ? new Int32Array(src.length * times) : new Float64Array(src.length * times);
-  for (let f = 0; f < block.frames; f++) {
-    for (let c = 0; c < ch; c++) {
-      const v = src[f * ch + c]!;
-      for (let k = 0; k < times; k++) out[(f * ch + c) * times + k] = v;
-    }
-  }
-  return block.kind === 'int' ? { kind: 'int', format, frames: block.frames, samples: out as Int32Array } : { kind: 'float', format, frames: block.frames, samples: out as Float64Array };
-}
-
-/** Every n-th value (one device channel of each duplicated group). */
-function everyNth(values: Int32Array, n: number): Int32Array {
-  const out = new Int32Array(values.length / n);
-  for (let i = 0; i < out.length; i++) out[i] = values[i * n]!;
-  return out;
 }
 
 function wire(e: unknown): WireError {
