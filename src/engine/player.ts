@@ -83,6 +83,8 @@ interface ActiveTrack {
   sourceFrame: number;
   /** Source frame where the block being delivered started. */
   blockStart: number;
+  /** The last block read, delivered and done with: handed back to the decoder to read the next one into. */
+  spare: AudioBlock | undefined;
   ended: boolean;
 }
 
@@ -437,7 +439,7 @@ export class Player {
     let block: AudioBlock | null = null;
     try {
       // A range (CUE track) ends at its end frame, not at the end of the file.
-      if (maxFrames > 0) block = await t.file.decoder.read(maxFrames);
+      if (maxFrames > 0) block = await t.file.decoder.read(maxFrames, t.spare);
     } catch (e) {
       // A corrupt or unreadable track: report it and go on with the next one.
       this.emit({ type: 'track-error', id: t.info.id, path: t.info.path, error: wire(e) });
@@ -464,6 +466,8 @@ export class Player {
     t.sourceFrame += block.frames;
     const out = t.chain.process(block);
     if (out.frames > 0) await this.deliver(out);
+    // Packed (copied) into the export stage's buffer: the decoder may write the next block over it.
+    t.spare = block;
   }
 
   /** Packs a processed block for the output (opening or reopening it as needed) and queues it. */
@@ -550,6 +554,7 @@ export class Player {
       proofSpoiled: '',
       sourceFrame: 0,
       blockStart: 0,
+      spare: undefined,
       ended: false,
     };
     const resume = this.resumeAt;
