@@ -8,7 +8,7 @@
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { readTags } from '../decoders/tags.ts';
+import { readTrackFacts } from '../decoders/track-facts.ts';
 import type { EngineEvent, EngineSettings, EngineTrack, PlayerState as EngineState, TrackInfo } from '../engine/protocol.ts';
 import { listOutputs } from '../outputs/registry.ts';
 import type { CoreEvent, WireErrorShape } from '../protocol/events.ts';
@@ -247,9 +247,12 @@ export class Core implements AurisCore {
     let tags = NO_TAGS;
     let durationMs: number | null = null;
     try {
-      const t = await readTags(playable.path, { cover: false }); // the queue shows no art: the library and the file serve it
+      // The library's tag reader: FLAC, WAV, AIFF and DSD headers read directly (music-metadata,
+      // ~5 MiB and slower, only for the other formats); no art: the library and the file serve it.
+      const facts = await readTrackFacts(playable.path, { cover: false });
+      const t = facts.tags;
       tags = { title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, trackNumber: t.trackNumber, discNumber: t.discNumber, date: t.date, genre: t.genre };
-      durationMs = t.duration !== null ? t.duration * 1000 : null;
+      durationMs = facts.duration !== null ? facts.duration * 1000 : null;
     } catch {
       // Untagged or unreadable: the entry shows its file name; playing it reports what is wrong.
     }

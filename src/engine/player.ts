@@ -26,8 +26,6 @@ import { blockMd5Bytes, blockMd5Length } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
 import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
-import { prepareFilter } from '../dsp/registry.ts';
-import { loadEqPreset } from '../dsp/presets/load.ts';
 import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
@@ -657,7 +655,9 @@ export class Player {
     this.dsdPlan = plan.dsd;
     this.forcedReason = plan.forcedReason;
     const filters: PreparedFilter[] = [];
-    for (const step of plan.steps) filters.push(step.kind === 'eq' ? await this.eqFilter(s.eqPreset!) : prepareFilter(step.kind, step.settings));
+    // The filters load on first use: a bit-perfect path never needs them (~5 MiB of the worker's memory).
+    const prepareFilter = plan.steps.length > 0 ? (await import('../dsp/registry.ts')).prepareFilter : null;
+    for (const step of plan.steps) filters.push(step.kind === 'eq' ? await this.eqFilter(s.eqPreset!) : prepareFilter!(step.kind, step.settings));
     let chain = buildChain(filters, format, plan.outputBits !== null ? { output: { kind: 'int', bits: plan.outputBits } } : {});
     if (!chain.bitPerfect && plan.processedBits !== null) chain = buildChain(filters, format, { output: { kind: 'int', bits: plan.processedBits } });
     return chain;
@@ -667,9 +667,11 @@ export class Player {
   private async eqFilter(presetPath: string): Promise<PreparedFilter> {
     if (this.eq?.path !== presetPath || this.eq.autoPreamp !== this.settings.eqAutoPreamp || this.eq.stamp !== this.settings.eqStamp) {
       // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
+      const { loadEqPreset } = await import('../dsp/presets/load.ts');
       const config = await loadEqPreset(presetPath);
       for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
       const autoPreamp = this.settings.eqAutoPreamp;
+      const { prepareFilter } = await import('../dsp/registry.ts');
       this.eq = { path: presetPath, autoPreamp, stamp: this.settings.eqStamp, filter: prepareFilter('eq', autoPreamp ? { ...config.settings, autoPreamp: true } : config.settings) };
     }
     return this.eq.filter;
