@@ -17,27 +17,32 @@
 // (at most one DoP frame or one native word per channel, waiting to be completed by the next
 // track or by end-of-stream silence) are hashed from the packer at the end of the track.
 
-import { createHash, type Hash } from 'node:crypto';
+// The player's parts, each in its own module: session.ts (the stream open on the output, its
+// position), export.ts (packing into the device container and the proof's bytes), track.ts (a
+// track's proof and the announcement of its end), chain-builder.ts (plan -> chain, with the
+// cached capabilities and EQ), signal-path-report.ts (the stages reported), wire.ts (errors as
+// events carry them). This file keeps the loop, the commands and the order of things.
+
+import { createHash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
-import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
-import { sameFormat, formatToString, framesPerSecond, isIntegerKind } from '../audio/format.ts';
+import { sameFormat, formatToString, framesPerSecond } from '../audio/format.ts';
 import { blockMd5Bytes, blockMd5Length } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
-import { buildChain, type FilterChain } from '../dsp/chain.ts';
-import type { PreparedFilter } from '../dsp/interface.ts';
-import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
+import type { OutputPlugin } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
-import type { StageReport } from '../protocol/signal-path.ts';
-import { evaluateSignalPath } from '../signal-path/evaluate.ts';
+import type { SignalPathReport } from '../protocol/signal-path.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
+import { ChainBuilder, type BuiltChain } from './chain-builder.ts';
 import type {
-  EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
+  EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
-import { planTrack, type DsdPlan } from './plan.ts';
-import { ExportStage } from './export.ts';
 import { byteScratch } from './scratch.ts';
+import { audibleInSession, openSession, outputStateOf, type OutputSession } from './session.ts';
+import { signalPathOf } from './signal-path-report.ts';
+import { clipped, proofFor, TrackEnds, type ActiveTrack } from './track.ts';
+import { wire } from './wire.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
 const WRITE_RETRY_MS = 5;
@@ -61,56 +66,6 @@ const defaultDeps: PlayerDeps = {
   outputPlugin,
 };
 
-/** One track being decoded. */
-interface ActiveTrack {
-  readonly entry: EngineTrack;
-  readonly info: TrackInfo;
-  readonly file: OpenedFile;
-  chain: FilterChain;
-  /** How a DSD source reaches the device (null for PCM). */
-  dsd: DsdPlan | null;
-  /** Device channels per source channel (2: mono to both channels of a stereo device). */
-  upmix: number;
-  /** MD5 over the decoded samples (reference for formats without a stored MD5). */
-  readonly decodedHash: Hash | null;
-  /** MD5 over the samples handed to the output, container padding removed. */
-  readonly deliveredHash: Hash;
-  /** Why this track's proof cannot be complete (seeked, format changed), or ''. */
-  proofSpoiled: string;
-  /** Source frame of the next block (absolute in the file; a range starts at entry.startFrame). */
-  sourceFrame: number;
-  /** Source frame where the block being delivered started. */
-  blockStart: number;
-  /** The last block read, delivered and done with: handed back to the decoder to read the next one into. */
-  spare: AudioBlock | undefined;
-  ended: boolean;
-}
-
-/** The stream currently open on the output. */
-interface OutputSession {
-  readonly out: OpenOutput;
-  /** Format of the samples going into the output (the chain's output format). */
-  readonly format: AudioFormat;
-  /** Device channels per sample channel: 2 when a mono stream goes to both channels of a stereo device. */
-  readonly upmix: number;
-  /** Frames accepted by the output since it was opened. */
-  written: number;
-  /** Device frames per second (native DSD_U32_BE at DSD64: 88200). */
-  readonly frameRate: number;
-  /** Packs this stream's blocks for the device and feeds each track's proof (DoP/native DSD state included). */
-  readonly export: ExportStage;
-  /** Where each track's samples start in this stream, for the audible position across gapless joins. */
-  readonly marks: { streamFrame: number; entry: EngineTrack; sourceFrame: number; sourceRate: number }[];
-}
-
-/** A track whose samples all went to the output: its end is announced when the listener hears it. */
-interface PendingEnd {
-  readonly session: OutputSession;
-  /** Stream frame after the track's last sample. */
-  readonly streamEnd: number;
-  readonly event: Extract<EngineEvent, { type: 'track-end' }>;
-}
-
 export class Player {
   private settings: EngineSettings = DEFAULT_SETTINGS;
   /** The track to start when none is being decoded (set by load, or taken from the preloaded next). */
@@ -121,8 +76,8 @@ export class Player {
   private awaitingNextAfter: { id: number; since: number } | null = null;
   /** The last track whose decoding ended: a late `preload` after it still continues the stream. */
   private lastEndedId: number | null = null;
-  /** Ends of tracks not yet heard, oldest first. */
-  private pendingEnds: PendingEnd[] = [];
+  /** Ends of tracks not yet heard, announced when they are. */
+  private readonly ends: TrackEnds;
   private status: PlayerStatus = 'stopped';
   private track: ActiveTrack | null = null;
   private session: OutputSession | null = null;
@@ -138,16 +93,10 @@ export class Player {
   private lastStateAt = 0;
   /** Set by the output's device-lost event; handled by the loop. */
   private deviceLost: AurisError | null = null;
-  /** Capabilities of the output in use, probed once per output name and mode. */
-  private caps: { key: string; caps: OutputCapabilities } | null = null;
-  /** The EQ prepared from the preset in the settings. */
-  private eq: { path: string; autoPreamp: boolean; stamp: number; filter: PreparedFilter } | null = null;
+  /** Plans and builds chains; keeps the output's capabilities and the prepared EQ. */
+  private readonly chains: ChainBuilder;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
-  /** Device channels per source channel planned by the last buildChainFor: 2 for mono sent to both channels of a stereo device, else 1. */
-  private upmix = 1;
-  /** The DSD transport planned by the last buildChainFor (null for PCM). */
-  private dsdPlan: DsdPlan | null = null;
   /** The output that went away while in use: reopening it may say E_NOT_FOUND until it is back. */
   private lostOutput: string | null = null;
   /** When the current pause began (for releasing the device after a long pause). */
@@ -157,7 +106,10 @@ export class Player {
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
   private resumeAt: { id: number; frame: number; seconds?: number; rate?: number; why?: string } | null = null;
 
-  constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {}
+  constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {
+    this.ends = new TrackEnds(emit);
+    this.chains = new ChainBuilder(deps.outputPlugin, (message) => emit({ type: 'warning', message }));
+  }
 
   /** Queues a command; it is applied between blocks, in order. Safe to call at any time. */
   handle(command: EngineCommand): void {
@@ -246,7 +198,7 @@ export class Player {
           || before.eqStamp !== this.settings.eqStamp;
         const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
           && before.eqAutoPreamp === this.settings.eqAutoPreamp && before.crossfeed === this.settings.crossfeed && before.eqStamp === this.settings.eqStamp;
-        if (reopen) this.caps = null;
+        if (reopen) this.chains.forgetCapabilities();
         // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
         if (reopen) await this.restartAtAudiblePosition();
         else if (rechain && !(volumeOnly && this.applyHardwareVolume())) await this.rechainInPlace();
@@ -381,13 +333,13 @@ export class Player {
     const s = this.session;
     if (!t) return; // between tracks, or playing out the end: the next track is built with the new settings
     if (!s || t.info.format.sample === 'dsd') return this.restartAtAudiblePosition();
-    const chain = await this.buildChainFor(t.info.format);
-    if (!sameFormat(chain.outputFormat, s.format)) return this.restartAtAudiblePosition();
+    const built = await this.buildChainFor(t.info.format);
+    if (!sameFormat(built.chain.outputFormat, s.format)) return this.restartAtAudiblePosition();
     while (this.pending && this.session === s) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
     const tail = t.chain.flush();
     if (tail && tail.frames > 0) await this.deliver(tail);
-    t.chain = chain;
-    t.dsd = this.dsdPlan;
+    t.chain = built.chain;
+    t.dsd = built.dsd;
     t.proofSpoiled ||= 'a setting (volume, EQ) changed the samples mid-track';
     this.emit({ type: 'signal-path', id: t.info.id, signalPath: this.signalPath() });
   }
@@ -456,8 +408,9 @@ export class Player {
       if (tail && tail.frames > 0) await this.deliver(tail);
       while (this.pending && this.session) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
       t.proofSpoiled ||= `the format changed mid-stream to ${formatToString(block.format)}`;
-      t.chain = await this.buildChainFor(block.format);
-      t.dsd = this.dsdPlan;
+      const built = await this.buildChainFor(block.format);
+      t.chain = built.chain;
+      t.dsd = built.dsd;
     }
     t.decodedHash?.update(block.kind === 'dsd' ? block.bytes : blockMd5Bytes(block, this.decodedMd5.take(blockMd5Length(block))));
     t.blockStart = t.sourceFrame;
@@ -534,9 +487,9 @@ export class Player {
       id, path, startFrame: entry.startFrame, endFrame: entry.endFrame,
       format: decoder.format, codec: decoder.info.codec, lossless: decoder.info.lossless, totalFrames: end === null ? null : Math.max(0, end - entry.startFrame),
     };
-    let chain: FilterChain;
+    let built: BuiltChain;
     try {
-      chain = await this.buildChainFor(decoder.format);
+      built = await this.buildChainFor(decoder.format);
     } catch (e) {
       await file.close();
       failed(e);
@@ -546,7 +499,7 @@ export class Player {
     const wholeFile = entry.startFrame === 0 && entry.endFrame === null;
     const track: ActiveTrack = {
       entry,
-      info, file, chain, dsd: this.dsdPlan, upmix: this.upmix,
+      info, file, chain: built.chain, dsd: built.dsd, upmix: built.upmix,
       decodedHash: decoder.info.md5 && wholeFile ? null : createHash('md5'),
       deliveredHash: createHash('md5'),
       proofSpoiled: '',
@@ -596,95 +549,24 @@ export class Player {
     // The DSD bytes this track left in the packer go out verbatim in the next word: hash them now.
     if (s && t.info.format.sample === 'dsd' && sameFormat(s.format, t.info.format)) s.export.claimHeldDsd(t.deliveredHash);
     const integrity = t.file.decoder.integrity();
-    const proof = this.proofFor(t, completed, integrity.md5);
+    const proof = proofFor(t, completed, integrity.md5, this.session?.out.bitPerfect ?? false);
     const signalPath = this.signalPath(t);
     await t.file.close();
     const event = { type: 'track-end', track: t.info, signalPath, proof, completed } as const;
     // Everything of the track went to the output: its end is announced when the listener hears it.
-    if (completed && s && s.marks.some((m) => m.entry === t.entry)) this.pendingEnds.push({ session: s, streamEnd: s.written, event });
+    if (completed && s && s.marks.some((m) => m.entry === t.entry)) this.ends.add(s, s.written, event);
     else this.emit(event);
     this.advanceAfter(t.info.id);
   }
 
   /**
-   * Announces the ends of tracks the listener has now heard; with `cutOff`, those not heard are
-   * announced as not completed (playback stopped or jumped before their end).
-   */
-  private settleEnds(cutOff = false, drained = false): void {
-    while (this.pendingEnds.length > 0) {
-      const p = this.pendingEnds[0]!;
-      const heard = drained || (p.session === this.session && p.session.out.playedFrames() >= p.streamEnd);
-      if (!heard && !cutOff) return;
-      this.pendingEnds.shift();
-      if (heard) this.emit(p.event);
-      else {
-        const reason = 'the track was cut off before its end was heard';
-        this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason } });
-      }
-    }
-  }
-
-  private proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string): TrackProof {
-    const md5 = t.deliveredHash.digest('hex');
-    const streaminfo = t.decodedHash ? null : t.file.decoder.info.md5;
-    const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
-    const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
-    const changed = t.chain.reports.filter((r) => r.changesSamples);
-    const damage = damageOf(t);
-    let reason = '';
-    if (!completed) reason = 'the track did not play to its end';
-    else if (damage) reason = `the file is damaged: ${damage}`;
-    else if (t.proofSpoiled) reason = t.proofSpoiled;
-    else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
-    else if (!this.session?.out.bitPerfect) reason = 'the output is not bit-perfect';
-    else if (expected === null) reason = 'no reference hash';
-    else if (md5 !== expected) reason = `delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`;
-    else if (decoderMd5 === 'mismatch') reason = 'the decoder found the file damaged (its MD5 does not match its samples)';
-    return { verified: reason === '', md5, expectedMd5: expected, reference, reason };
-  }
-
-  /**
    * The chain for a source format on the current output, as the plan (src/engine/plan.ts) decides
-   * it; also sets the track's DSD transport, upmix and the reason for anything the device forced.
+   * it, with the track's DSD transport and upmix; notes the reason for anything the device forced.
    */
-  private async buildChainFor(format: AudioFormat): Promise<FilterChain> {
-    const caps = await this.outputCapabilities();
-    const s = this.settings;
-    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd }, caps);
-    this.upmix = plan.upmix;
-    this.dsdPlan = plan.dsd;
-    this.forcedReason = plan.forcedReason;
-    const filters: PreparedFilter[] = [];
-    // The filters load on first use: a bit-perfect path never needs them (~5 MiB of the worker's memory).
-    const prepareFilter = plan.steps.length > 0 ? (await import('../dsp/registry.ts')).prepareFilter : null;
-    for (const step of plan.steps) filters.push(step.kind === 'eq' ? await this.eqFilter(s.eqPreset!) : prepareFilter!(step.kind, step.settings));
-    let chain = buildChain(filters, format, plan.outputBits !== null ? { output: { kind: 'int', bits: plan.outputBits } } : {});
-    if (!chain.bitPerfect && plan.processedBits !== null) chain = buildChain(filters, format, { output: { kind: 'int', bits: plan.processedBits } });
-    return chain;
-  }
-
-  /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
-  private async eqFilter(presetPath: string): Promise<PreparedFilter> {
-    if (this.eq?.path !== presetPath || this.eq.autoPreamp !== this.settings.eqAutoPreamp || this.eq.stamp !== this.settings.eqStamp) {
-      // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
-      const { loadEqPreset } = await import('../dsp/presets/load.ts');
-      const config = await loadEqPreset(presetPath);
-      for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
-      const autoPreamp = this.settings.eqAutoPreamp;
-      const { prepareFilter } = await import('../dsp/registry.ts');
-      this.eq = { path: presetPath, autoPreamp, stamp: this.settings.eqStamp, filter: prepareFilter('eq', autoPreamp ? { ...config.settings, autoPreamp: true } : config.settings) };
-    }
-    return this.eq.filter;
-  }
-
-  /** The current output's capabilities, probed once per output name and mode. */
-  private async outputCapabilities(): Promise<OutputCapabilities> {
-    const key = `${this.settings.output}|${this.settings.mode}`;
-    if (this.caps?.key !== key) {
-      const caps = await this.deps.outputPlugin(this.settings.output).capabilities();
-      this.caps = { key, caps };
-    }
-    return this.caps.caps;
+  private async buildChainFor(format: AudioFormat): Promise<BuiltChain> {
+    const built = await this.chains.build(format, this.settings);
+    this.forcedReason = built.forcedReason;
+    return built;
   }
 
   /** Opens the output for `format`, draining and closing a stream of another format first. */
@@ -699,19 +581,31 @@ export class Player {
         if (this.noteDeviceLoss(e)) return;
         throw e;
       }
-      this.settleEnds(false, true);
+      this.ends.settle(this.session, false, true);
       this.session = null;
       await s.out.close();
     }
     const plugin = this.deps.outputPlugin(this.settings.output);
     const dsd = format.sample === 'dsd' ? this.track?.dsd ?? null : null;
     if (format.sample === 'dsd' && (!dsd || dsd.transport === 'pcm')) throw new AurisError('E_INTERNAL', 'a DSD block reached the output without a DSD transport');
-    // DoP opens the device as 24-bit PCM at the carrier rate; native DSD opens it with the DSD format.
     const upmix = format.sample === 'dsd' ? 1 : this.track?.upmix ?? 1;
-    const openAs = dsd?.transport === 'dop' ? dsd.carrier : upmix > 1 ? { ...format, channels: format.channels * upmix } : format;
-    let out: OpenOutput;
+    let session: OutputSession;
     try {
-      out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl });
+      session = await openSession(plugin, format, dsd, upmix, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl }, {
+        underrun: (n) => {
+          this.underruns++;
+          this.emit({ type: 'underrun', count: n ?? this.underruns });
+        },
+        framesLost: (n) => {
+          // The device dropped audio it could not be given again: the track heard is not the file.
+          if (this.track) this.track.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
+          this.emit({ type: 'frames-lost', id: this.audiblePosition()?.entry.id ?? null, count: n });
+        },
+        deviceLost: (e) => {
+          this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
+          this.wakeUp();
+        },
+      });
     } catch (e) {
       const err = asAurisError(e);
       // A device that went away while playing and is not back yet (gone from the system: E_NOT_FOUND)
@@ -723,31 +617,8 @@ export class Player {
       }
       throw err;
     }
-    out.on('underrun', (n) => {
-      this.underruns++;
-      this.emit({ type: 'underrun', count: typeof n === 'number' ? n : this.underruns });
-    });
-    out.on('frames-lost', (n) => {
-      // The device dropped audio it could not be given again: the track heard is not the file.
-      const t = this.track;
-      if (t && typeof n === 'number' && n > 0) t.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
-      if (typeof n === 'number' && n > 0) this.emit({ type: 'frames-lost', id: this.audiblePosition()?.entry.id ?? null, count: n });
-    });
-    out.on('device-lost', (e) => {
-      this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
-      this.wakeUp();
-    });
-    let stage: ExportStage;
-    let frameRate = out.format.rate;
-    try {
-      stage = new ExportStage(out.container, format.channels, upmix, dsd?.transport ?? 'pcm');
-      if (dsd?.transport === 'native') frameRate = nativeDsdRate(format.rate, out.container as NativeDsdFormat);
-    } catch (e) {
-      await out.close();
-      throw e;
-    }
-    if (this.status === 'paused') out.pause();
-    this.session = { out, format, upmix, written: 0, frameRate, export: stage, marks: [] };
+    if (this.status === 'paused') session.out.pause();
+    this.session = session;
     this.applyHardwareVolume();
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
     if (this.track) this.emit({ type: 'signal-path', id: this.track.info.id, signalPath: this.signalPath() });
@@ -821,7 +692,7 @@ export class Player {
         if (this.noteDeviceLoss(e)) return;
         this.emit({ type: 'error', error: wire(e) });
       }
-      this.settleEnds(false, true);
+      this.ends.settle(this.session, false, true);
       // A track the core added while the output played out: go on with it on the same stream.
       if (this.current && this.session === s) return;
     }
@@ -831,14 +702,14 @@ export class Player {
 
   /** Stops everything: queued audio is dropped, the track and the output are closed. */
   private async stopPlayback(): Promise<void> {
-    this.settleEnds(true);
+    this.ends.settle(this.session, true);
     this.pending = null;
     const t = this.track;
     this.track = null;
     if (t) {
       // A track that was being heard is reported as cut off, with a proof that does not verify.
       if (this.session?.marks.some((m) => m.entry === t.entry)) {
-        const proof = this.proofFor(t, false, t.file.decoder.integrity().md5);
+        const proof = proofFor(t, false, t.file.decoder.integrity().md5, this.session.out.bitPerfect);
         this.emit({ type: 'track-end', track: t.info, signalPath: this.signalPath(t), proof, completed: false });
       }
       await t.file.close().catch(() => undefined);
@@ -863,7 +734,7 @@ export class Player {
     const err = this.deviceLost!;
     this.deviceLost = null;
     this.lostOutput = this.settings.output;
-    this.caps = null; // probed again when the device is back: it may come back different
+    this.chains.forgetCapabilities(); // probed again when the device is back: it may come back different
     const pos = this.audiblePosition();
     const entry = pos?.entry ?? this.track?.entry ?? this.current;
     // Written but never played: sent again from the resume frame once the device is back.
@@ -897,15 +768,8 @@ export class Player {
 
   /** The track the listener hears now, and where in it (source frames relative to the track's start). */
   private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
-    const s = this.session;
-    if (s && s.marks.length > 0) {
-      // What the device itself says it played (exact, and frozen at a device loss).
-      const audible = Math.max(0, s.out.playedFrames());
-      let m = s.marks[0]!;
-      for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
-      const frame = Math.max(0, m.sourceFrame - m.entry.startFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate)));
-      return { entry: m.entry, frame, rate: m.sourceRate, seconds: frame / m.sourceRate };
-    }
+    const heard = this.session ? audibleInSession(this.session) : null;
+    if (heard) return { ...heard, seconds: heard.frame / heard.rate };
     if (this.track) {
       const rate = framesPerSecond(this.track.info.format);
       const frame = Math.max(0, this.track.sourceFrame - this.track.entry.startFrame);
@@ -922,11 +786,7 @@ export class Player {
   }
 
   private outputState(): OutputState | null {
-    const s = this.session;
-    if (!s) return null;
-    return {
-      name: s.out.name, mode: s.out.mode, format: s.out.format, container: s.out.container, bitPerfect: s.out.bitPerfect, hardwareVolume: s.out.volume !== null,
-    };
+    return this.session ? outputStateOf(this.session) : null;
   }
 
   state(): PlayerState {
@@ -951,105 +811,13 @@ export class Player {
   }
 
   private maybeEmitState(): void {
-    this.settleEnds();
+    this.ends.settle(this.session);
     if (Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
   }
 
   /** Every stage from the source to the output for the current (or given) track. */
-  private signalPath(t: ActiveTrack | null = this.track): ReturnType<typeof evaluateSignalPath> {
-    const stages: StageReport[] = [];
-    if (t) {
-      const d = t.file.decoder;
-      stages.push({
-        kind: 'decoder', name: `${d.info.codec} decoder`, input: null, output: d.format, changesSamples: false, chosenByUser: false,
-        lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}${damageOf(t) ? `; damaged: ${damageOf(t)}` : ''}`,
-      });
-      const forced = this.forcedReason;
-      const dsd = t.dsd;
-      stages.push(...t.chain.reports.map((r) => {
-        if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
-        if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither')) return r;
-        // Quantising a float source for an integer device, at its rate, is what any player must do.
-        const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
-          && !t.chain.reports.some((x) => x.kind === 'resampler');
-        if (floatToInt) {
-          return { ...r, chosenByUser: false, required: true, detail: `${r.detail}; the source is floating point and the device takes integers only, so it is quantised to ${r.output!.validBits}-bit` };
-        }
-        return { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` };
-      }));
-      const clips = clipped(t.chain);
-      if (clips > 0) {
-        // The clip count shows on the last processing stage (where a boost went past full scale).
-        const last = stages.length - 1;
-        stages[last] = { ...stages[last]!, detail: `${stages[last]!.detail}; ${clips} sample${clips === 1 ? '' : 's'} clipped` };
-      }
-      if (dsd?.transport === 'dop') {
-        stages.push({
-          kind: 'packing', name: 'DoP', input: t.info.format, output: dsd.carrier, changesSamples: false, chosenByUser: false,
-          detail: `DSD over PCM v1.1: 16 DSD bits per 24-bit word, markers 0x05/0xFA, ${dsd.carrier.rate} Hz carrier; the DSD bits reach the DAC untouched`,
-        });
-      }
-    }
-    // The output stages belong to this track only once the output carries its format (a format
-    // change reopens it after the previous track has played out).
-    const s = t && this.session && !sameFormat(this.session.format, t.chain.outputFormat) ? null : this.session;
-    if (s?.export.dsd && s.out.format.sample === 'dsd') {
-      const words = nativeDsdWordBytes(s.out.container as NativeDsdFormat);
-      stages.push({
-        kind: 'packing', name: `native DSD ${s.out.container}`, input: s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
-        detail: `${words} DSD byte${words > 1 ? 's' : ''} per channel in each ${s.out.container} word at ${s.frameRate} Hz, sent verbatim`,
-      });
-      stages.push(s.out.stage);
-    } else if (s) {
-      // The level the device reports it set (it rounds down to its steps), not the one asked for.
-      const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${roundDb(s.out.volume.get())} dB` : '';
-      const dop = s.export.dsd !== null; // DoP: the carrier words are what gets packed
-      const mono = s.upmix > 1 ? `; the ${s.format.channels === 1 ? 'mono' : `${s.format.channels}-channel`} samples go unchanged to all ${s.out.format.channels} channels of the device (it has no ${s.format.channels}-channel mode)` : '';
-      stages.push({
-        kind: 'packing', name: s.out.container, input: dop ? s.out.format : s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
-        detail: dop ? `24-bit DoP words in ${s.out.container}` : `${s.format.validBits}-bit samples in ${s.out.container}${hw}${mono}`,
-      });
-      stages.push(s.out.stage);
-    }
-    return evaluateSignalPath(stages);
+  private signalPath(t: ActiveTrack | null = this.track): SignalPathReport {
+    return signalPathOf(t, this.session, this.forcedReason, this.settings.volumeDb);
   }
 }
 
-/**
- * What the decoder found wrong with the file while it played, in words ('' when nothing): frames
- * whose checksum failed, or fewer frames than the file states (a truncated file).
- */
-function damageOf(t: ActiveTrack): string {
-  const found: string[] = [];
-  const integrity = t.file.decoder.integrity();
-  const crc = integrity.crcErrors;
-  // Warnings that tell of lost or damaged audio (not the harmless oddities, such as a streaming WAV's placeholder size).
-  for (const w of integrity.warnings) if (/truncat|garbage|damag|corrupt|missing/i.test(w)) found.push(w);
-  if (crc > 0) found.push(`${crc} frame${crc === 1 ? '' : 's'} failed their checksum (CRC)`);
-  const stated = t.file.decoder.info.totalFrames;
-  const end = t.entry.endFrame ?? stated;
-  if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
-  return found.join('; ');
-}
-
-/** dB to two decimals, for people. */
-function roundDb(db: number): number {
-  return Math.round(db * 100) / 100;
-}
-
-/** Samples the chain's processing clipped so far, all channels. */
-function clipped(chain: FilterChain): number {
-  return chain.bitPerfect ? 0 : chain.clipStats().clipped.reduce((a, b) => a + b, 0);
-}
-
-function wire(e: unknown): WireError {
-  const err = asAurisError(e);
-  // Details travel too (a refused format keeps its list of accepted formats); structured-clone safe by JSON.
-  let details: Record<string, unknown> = {};
-  try {
-    details = JSON.parse(JSON.stringify(err.details)) as Record<string, unknown>;
-  } catch {
-    details = {};
-  }
-  return { code: err.code, message: err.message, details };
-}
