@@ -10,7 +10,6 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTrackFacts } from '../decoders/track-facts.ts';
 import type { EngineEvent, EngineSettings, EngineTrack, PlayerState as EngineState, TrackInfo } from '../engine/protocol.ts';
-import { listOutputs } from '../outputs/registry.ts';
 import type { CoreEvent, WireErrorShape } from '../protocol/events.ts';
 import type { OutputListingWire } from '../protocol/formats.ts';
 import type { ChangeFlag, ItemTags, Playable, PlayerStateWire, SeekTarget, TrackProofWire } from '../protocol/player.ts';
@@ -576,6 +575,8 @@ export class Core implements AurisCore {
 
   private async listOutputs(): Promise<OutputListingWire[]> {
     const selected = engineSettingsOf(this.current).output;
+    // The output plugins load here, on first use: the engine's worker has its own copy, and a core that never lists outputs spares the memory.
+    const { listOutputs } = await import('../outputs/registry.ts');
     const { outputs } = await listOutputs();
     const inUse = this.engineState.output?.name ?? null;
     const listed: OutputListingWire[] = outputs.map((o) => {
