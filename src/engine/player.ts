@@ -46,6 +46,12 @@ import { wire } from './wire.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
 const WRITE_RETRY_MS = 5;
+/**
+ * Longest wait for the ring to take the rest of a block while playing: the wait is the time the
+ * device needs to play that many frames, so each block goes in one or two writes instead of one
+ * every WRITE_RETRY_MS (each wake-up costs a timer and promises: most of the worker's garbage).
+ */
+const WRITE_WAIT_MAX_MS = 40;
 const DEVICE_RETRY_MS = 1000;
 const STATE_INTERVAL_MS = 250;
 /** A block is about this long: short enough for quick seeks, long enough to keep overhead low. */
@@ -140,7 +146,7 @@ export class Player {
   private async loop(): Promise<void> {
     while (!this.shuttingDown) {
       try {
-        await this.applyCommands();
+        if (this.commands.length > 0) await this.applyCommands();
         if (this.shuttingDown) break;
         if (this.deviceLost) await this.onDeviceLost();
         if (this.status === 'waiting-for-device') {
@@ -362,7 +368,7 @@ export class Player {
   /** One unit of work: write pending bytes, or decode, process and pack the next block. */
   private async step(): Promise<void> {
     if (this.pending) {
-      if (!this.writePending()) await this.sleep(WRITE_RETRY_MS);
+      if (!this.writePending()) await this.sleep(this.roomWaitMs());
       return;
     }
     if (!this.track) {
@@ -438,6 +444,14 @@ export class Player {
       this.pending = bytes;
       this.writePending();
     }
+  }
+
+  /** How long until the output has played enough to take the pending bytes (WRITE_RETRY_MS..WRITE_WAIT_MAX_MS). */
+  private roomWaitMs(): number {
+    const s = this.session;
+    if (!s || !this.pending) return WRITE_RETRY_MS;
+    const ms = ((this.pending.length / s.out.frameBytes) * 1000) / s.frameRate;
+    return Math.min(WRITE_WAIT_MAX_MS, Math.max(WRITE_RETRY_MS, Math.floor(ms)));
   }
 
   /** Tries to hand the pending bytes to the output; true when all of them went. */
