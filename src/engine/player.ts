@@ -446,12 +446,17 @@ export class Player {
     }
   }
 
-  /** How long until the output has played enough to take the pending bytes (WRITE_RETRY_MS..WRITE_WAIT_MAX_MS). */
+  /**
+   * How long until the output has played enough to take the pending bytes, but never more than
+   * half of what it still holds (a small device buffer must not run dry meanwhile): between
+   * WRITE_RETRY_MS and WRITE_WAIT_MAX_MS.
+   */
   private roomWaitMs(): number {
     const s = this.session;
     if (!s || !this.pending) return WRITE_RETRY_MS;
-    const ms = ((this.pending.length / s.out.frameBytes) * 1000) / s.frameRate;
-    return Math.min(WRITE_WAIT_MAX_MS, Math.max(WRITE_RETRY_MS, Math.floor(ms)));
+    const pendingMs = ((this.pending.length / s.out.frameBytes) * 1000) / s.frameRate;
+    const queuedMs = (s.out.delay() * 1000) / s.frameRate;
+    return Math.max(WRITE_RETRY_MS, Math.floor(Math.min(pendingMs, queuedMs / 2, WRITE_WAIT_MAX_MS)));
   }
 
   /** Tries to hand the pending bytes to the output; true when all of them went. */
