@@ -8,7 +8,7 @@
 // Prints one markdown section on stdout (bench/run.ts collects it into RESULTS.md).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fakeDac, firstSample, missingTool, mpdPlays, must, procUsage, repo, resetCapture, stopChild, type PlayResult } from './players.ts';
@@ -17,7 +17,8 @@ const data = path.join(repo, 'bench', 'data', 'core');
 const TRACKS = 4;
 const TRACK_SECONDS = 8;
 const SECONDS = TRACKS * TRACK_SECONDS;
-const RUNS = 3;
+/** Best of RUNS (AURIS_BENCH_RUNS=1 for a quick look between changes). */
+const RUNS = Number(process.env.AURIS_BENCH_RUNS ?? 3);
 mkdirSync(data, { recursive: true });
 
 const missing = missingTool(['flac', 'sox', 'mpd', 'gcc']);
@@ -123,18 +124,20 @@ async function auris(nodeFlags: readonly string[] = []): Promise<AurisResult> {
 
 must('npm', ['run', '--silent', 'build']);
 const loadAtStart = os.loadavg()[0]!;
-/** The core as shipped, and with V8's young generation capped at 1 MiB semi-spaces (a memory experiment). */
-const SMALL_YOUNG = ['--max-semi-space-size=1'];
+/** Node's flags as `auris` starts it: the first line of bin/auris.js (`#!/usr/bin/env -S node <flags>`). */
+const SHIPPED = readFileSync(path.join(repo, 'bin', 'auris.js'), 'utf8').split('\n')[0]!.replace(/^#!.*?\bnode\b\s*/, '').split(/\s+/).filter(Boolean);
+/** The core with Node's flags as shipped, and on a plain `node` for comparison. */
+const PLAIN: string[] = [];
 const a: AurisResult[] = [];
 const small: AurisResult[] = [];
 const m: PlayResult[] = [];
 for (let i = 0; i < RUNS; i++) {
-  a.push(await auris());
+  a.push(await auris(SHIPPED));
   process.stderr.write(`bench: core run ${i + 1}: ${JSON.stringify(a.at(-1))}\n`);
   m.push(await mpdPlays(dac, data, album, SECONDS));
   process.stderr.write(`bench: mpd run ${i + 1}: ${JSON.stringify(m.at(-1))}\n`);
-  small.push(await auris(SMALL_YOUNG));
-  process.stderr.write(`bench: core ${SMALL_YOUNG.join(' ')} run ${i + 1}: ${JSON.stringify(small.at(-1))}\n`);
+  small.push(await auris(PLAIN));
+  process.stderr.write(`bench: core, plain node, run ${i + 1}: ${JSON.stringify(small.at(-1))}\n`);
 }
 const min = (xs: number[]) => Math.min(...xs);
 const best = (rs: PlayResult[]): PlayResult => ({ cpuS: min(rs.map((r) => r.cpuS)), rssMiB: min(rs.map((r) => r.rssMiB)), firstMs: min(rs.map((r) => r.firstMs)) });
@@ -142,7 +145,7 @@ const A = best(a);
 const S = best(small);
 const M = best(m);
 const f = (x: number, d = 2) => x.toFixed(d);
-const gcRows = [...a.map((r) => ['', r] as const), ...small.map((r) => [` ${SMALL_YOUNG.join(' ')}`, r] as const)]
+const gcRows = [...a.map((r) => ['', r] as const), ...small.map((r) => [' plain node', r] as const)]
   .flatMap(([flags, r], run) => r.gc.map((g) => {
     const ab = r.arrayBuffers.find((x) => (x.thread === 'main') === g.thread.startsWith('main'));
     const abCells = ab ? `${f(ab.arrayBufferMiB / ab.seconds)} | ${f(ab.arrayBufferPeakMiB, 1)}` : '- | -';
@@ -161,12 +164,12 @@ process.stdout.write([
   '',
   '| player | CPU s | CPU % of real time | peak RSS MiB | first sample ms | CPU / MPD | RSS / MPD | first sample / MPD |',
   '|---|---:|---:|---:|---:|---:|---:|---:|',
-  row('Auris (core)', A),
-  row(`Auris (core), node ${SMALL_YOUNG.join(' ')}`, S),
+  row(`Auris (core), node ${SHIPPED.join(' ')} (as bin/auris.js starts it)`, A),
+  row('Auris (core), plain node', S),
   `| MPD | ${f(M.cpuS)} | ${f((M.cpuS / SECONDS) * 100, 1)} | ${f(M.rssMiB, 0)} | ${f(M.firstMs, 0)} | 1 | 1 | 1 |`,
   '',
   `First sample of a second play in the same process (the album played once, then play again): Auris ${a.map((r) => f(r.againMs, 0)).join(', ')} ms;`,
-  `with ${SMALL_YOUNG.join(' ')}: ${small.map((r) => f(r.againMs, 0)).join(', ')} ms. First play, every run: ${a.map((r) => f(r.firstMs, 0)).join(', ')} ms`,
+  `plain node: ${small.map((r) => f(r.againMs, 0)).join(', ')} ms. First play, every run: ${a.map((r) => f(r.firstMs, 0)).join(', ')} ms`,
   `(${small.map((r) => f(r.firstMs, 0)).join(', ')} ms); MPD ${m.map((r) => f(r.firstMs, 0)).join(', ')} ms. Load average (1 min) at start ${f(loadAtStart, 1)}, at end ${f(os.loadavg()[0]!, 1)}.`,
   '',
   'Goals (issue 12): CPU <= 1.0x MPD, RSS <= 80 MiB, first sample <= 100 ms.',

@@ -105,33 +105,74 @@ export function packFloat(samples: Float64Array, c: Container, out?: Uint8Array)
   return dst;
 }
 
-/**
- * Inverse of packInt: reads container `c` holding `validBits`-bit samples back to right-justified
- * Int32 values. Throws E_CORRUPT when the low padding bits are not zero, because then the bytes
- * were not made by packInt from `validBits`-bit samples.
- */
-export function unpackInt(bytes: Uint8Array, validBits: number, c: Container): Int32Array {
+/** Reads sample `i` of container `c` as a left-justified Int32 (S24_LE sign-extended from its 24 bits). */
+function readContainerInt(bytes: Uint8Array, view: DataView, i: number, c: Container): number {
+  switch (c) {
+    case 'S8': return (bytes[i]! << 24) >> 24;
+    case 'S16_LE': return view.getInt16(i * 2, true);
+    case 'S24_3LE': { const o = i * 3; return ((bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16)) << 8) >> 8; }
+    case 'S24_LE': return (view.getInt32(i * 4, true) << 8) >> 8;
+    default: return view.getInt32(i * 4, true);
+  }
+}
+
+/** Checks that `validBits`-bit integer samples can be read back from container `c` holding `length` bytes; returns the sample count. */
+function readableSamples(length: number, validBits: number, c: Container): number {
   const s = SHAPES[c];
   if (s.float || !intFitsContainer(validBits, c)) throw new AurisError('E_FORMAT_REFUSED', `cannot unpack ${validBits}-bit samples from ${c}`);
-  if (bytes.length % s.bytes !== 0) throw new AurisError('E_INVALID_ARGUMENT', `${bytes.length} bytes is not a whole number of ${c} samples`);
-  const n = bytes.length / s.bytes;
-  const out = new Int32Array(n);
-  const shift = s.bits - validBits;
+  if (length % s.bytes !== 0) throw new AurisError('E_INVALID_ARGUMENT', `${length} bytes is not a whole number of ${c} samples`);
+  return length / s.bytes;
+}
+
+function paddingError(i: number, validBits: number, c: Container): AurisError {
+  return new AurisError('E_CORRUPT', `sample ${i} has non-zero padding below its ${validBits} valid bits in ${c}`);
+}
+
+/**
+ * Inverse of packInt: reads container `c` holding `validBits`-bit samples back to right-justified
+ * Int32 values, into `out` when given (it must hold them all). Throws E_CORRUPT when the low
+ * padding bits are not zero, because then the bytes were not made by packInt from `validBits`-bit
+ * samples.
+ */
+export function unpackInt(bytes: Uint8Array, validBits: number, c: Container, out?: Int32Array): Int32Array {
+  const n = readableSamples(bytes.length, validBits, c);
+  if (out && out.length < n) throw new AurisError('E_INVALID_ARGUMENT', 'output buffer too small');
+  const dst = out ? out.subarray(0, n) : new Int32Array(n);
+  const shift = SHAPES[c].bits - validBits;
   const mask = shift === 0 ? 0 : (1 << shift) - 1;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   for (let i = 0; i < n; i++) {
-    let v: number;
-    switch (c) {
-      case 'S8': v = (bytes[i]! << 24) >> 24; break;
-      case 'S16_LE': v = view.getInt16(i * 2, true); break;
-      case 'S24_3LE': { const o = i * 3; v = ((bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16)) << 8) >> 8; break; }
-      case 'S24_LE': v = (view.getInt32(i * 4, true) << 8) >> 8; break;
-      default: v = view.getInt32(i * 4, true); break;
-    }
-    if ((v & mask) !== 0) throw new AurisError('E_CORRUPT', `sample ${i} has non-zero padding below its ${validBits} valid bits in ${c}`);
-    out[i] = v >> shift;
+    const v = readContainerInt(bytes, view, i, c);
+    if ((v & mask) !== 0) throw paddingError(i, validBits, c);
+    dst[i] = v >> shift;
   }
-  return out;
+  return dst;
+}
+
+/**
+ * FLAC's MD5 layout (see packMd5Layout) of the `validBits`-bit samples in container bytes, read
+ * back in one pass: every `stride`-th sample (stride 2: one channel of each pair a mono sample was
+ * duplicated into). Writes into `out` when given (it must be long enough) and returns the bytes
+ * written. Throws E_CORRUPT on non-zero padding bits, as unpackInt does.
+ */
+export function md5LayoutFromContainer(bytes: Uint8Array, validBits: number, c: Container, out?: Uint8Array, stride = 1): Uint8Array {
+  const total = readableSamples(bytes.length, validBits, c);
+  if (!Number.isInteger(stride) || stride < 1 || total % stride !== 0) throw new AurisError('E_INVALID_ARGUMENT', `${total} samples do not split into groups of ${stride}`);
+  const n = total / stride;
+  const b = md5BytesPerSample(validBits);
+  if (out && out.length < n * b) throw new AurisError('E_INVALID_ARGUMENT', 'output buffer too small');
+  const dst = out ? out.subarray(0, n * b) : new Uint8Array(n * b);
+  const shift = SHAPES[c].bits - validBits;
+  const mask = shift === 0 ? 0 : (1 << shift) - 1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let i = 0, o = 0; i < n; i++) {
+    const at = i * stride;
+    const v = readContainerInt(bytes, view, at, c);
+    if ((v & mask) !== 0) throw paddingError(at, validBits, c);
+    const r = v >> shift;
+    for (let k = 0; k < b; k++) dst[o++] = (r >> (8 * k)) & 0xff;
+  }
+  return dst;
 }
 
 /** Bytes per sample in FLAC's MD5 layout: ceil(bits / 8). */
@@ -163,10 +204,21 @@ export function packMd5Layout(samples: Int32Array, bits: number, out?: Uint8Arra
   return dst;
 }
 
-/** The MD5-layout bytes of a block: integer samples as above, float samples as their IEEE bytes. */
-export function blockMd5Bytes(block: IntBlock | FloatBlock): Uint8Array {
-  if (block.kind === 'int') return packMd5Layout(block.samples, block.format.validBits);
-  return packFloat(block.samples, block.format.validBits === 32 ? 'FLOAT_LE' : 'FLOAT64_LE');
+/** Bytes of a block in FLAC's MD5 layout (see blockMd5Bytes). */
+export function blockMd5Length(block: IntBlock | FloatBlock): number {
+  return block.samples.length * (block.kind === 'int' ? md5BytesPerSample(block.format.validBits) : block.format.validBits === 32 ? 4 : 8);
+}
+
+/**
+ * The MD5-layout bytes of a block: integer samples as above, float samples as their IEEE bytes.
+ * Written into `out` when given (at least blockMd5Length bytes); returns exactly the block's bytes.
+ */
+export function blockMd5Bytes(block: IntBlock | FloatBlock, out?: Uint8Array): Uint8Array {
+  const length = blockMd5Length(block);
+  if (out && out.length < length) throw new AurisError('E_INVALID_ARGUMENT', 'output buffer too small');
+  const dst = out?.subarray(0, length);
+  if (block.kind === 'int') return packMd5Layout(block.samples, block.format.validBits, dst);
+  return packFloat(block.samples, block.format.validBits === 32 ? 'FLOAT_LE' : 'FLOAT64_LE', dst);
 }
 
 /** The lossless container choices for a format, best first, as an engine offers them to a device. */

@@ -10,9 +10,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { framesPerSecond } from '../audio/format.ts';
 import { openFile } from '../decoders/registry.ts';
-import { readTags, type ReplayGain } from '../decoders/tags.ts';
+import type { ReplayGain } from '../decoders/tags.ts';
+import { readTrackFacts } from '../decoders/track-facts.ts';
 import type { EngineEvent, EngineSettings, EngineTrack, PlayerState as EngineState, TrackInfo } from '../engine/protocol.ts';
-import { listOutputs } from '../outputs/registry.ts';
 import type { CoreEvent, WireErrorShape } from '../protocol/events.ts';
 import type { OutputListingWire } from '../protocol/formats.ts';
 import { OutputVerifyRequestSchema, type OutputVerifyRequest, type OutputVerifyResult } from '../protocol/http.ts';
@@ -273,9 +273,12 @@ export class Core implements AurisCore {
     let durationMs: number | null = null;
     let replayGain: ReplayGain | null = null;
     try {
-      const t = await readTags(playable.path, { cover: false }); // the queue shows no art: the library and the file serve it
+      // The library's tag reader: FLAC, WAV, AIFF and DSD headers read directly (music-metadata,
+      // ~5 MiB and slower, only for the other formats); no art: the library and the file serve it.
+      const facts = await readTrackFacts(playable.path, { cover: false });
+      const t = facts.tags;
       tags = { title: t.title, artist: t.artist, album: t.album, albumArtist: t.albumArtist, trackNumber: t.trackNumber, discNumber: t.discNumber, date: t.date, genre: t.genre };
-      durationMs = t.duration !== null ? t.duration * 1000 : null;
+      durationMs = facts.duration !== null ? facts.duration * 1000 : null;
       replayGain = t.replayGain;
     } catch {
       // Untagged or unreadable: the entry shows its file name; playing it reports what is wrong.
@@ -622,6 +625,8 @@ export class Core implements AurisCore {
 
   private async listOutputs(): Promise<OutputListingWire[]> {
     const selected = engineSettingsOf(this.current).output;
+    // The output plugins load here, on first use: the engine's worker has its own copy, and a core that never lists outputs spares the memory.
+    const { listOutputs } = await import('../outputs/registry.ts');
     const { outputs } = await listOutputs();
     const inUse = this.engineState.output?.name ?? null;
     const listed: OutputListingWire[] = outputs.map((o) => {

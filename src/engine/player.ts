@@ -17,33 +17,41 @@
 // (at most one DoP frame or one native word per channel, waiting to be completed by the next
 // track or by end-of-stream silence) are hashed from the packer at the end of the track.
 
-import { createHash, type Hash } from 'node:crypto';
+// The player's parts, each in its own module: session.ts (the stream open on the output, its
+// position), export.ts (packing into the device container and the proof's bytes), track.ts (a
+// track's proof and the announcement of its end), chain-builder.ts (plan -> chain, with the
+// cached capabilities and EQ), signal-path-report.ts (the stages reported), wire.ts (errors as
+// events carry them). This file keeps the loop, the commands and the order of things.
+
+import { createHash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
 import type { AudioFormat } from '../audio/format.ts';
-import { nativeDsdRate, nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
-import { sameFormat, formatToString, framesPerSecond, isIntegerKind } from '../audio/format.ts';
-import { packMd5Layout, unpackInt, blockMd5Bytes, containerShape } from '../audio/pack.ts';
+import { sameFormat, formatToString, framesPerSecond } from '../audio/format.ts';
+import { blockMd5Bytes, blockMd5Length } from '../audio/pack.ts';
 import { openFile, type OpenedFile } from '../decoders/registry.ts';
-import { buildChain, type FilterChain } from '../dsp/chain.ts';
-import type { PreparedFilter } from '../dsp/interface.ts';
-import { prepareFilter } from '../dsp/registry.ts';
-import { loadEqPreset } from '../dsp/presets/load.ts';
-import type { OpenOutput, OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
-import { pcmContainerOf } from '../outputs/interface.ts';
+import type { OutputPlugin } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
-import { packBlock } from '../outputs/pack-block.ts';
-import type { StageReport } from '../protocol/signal-path.ts';
-import { evaluateSignalPath } from '../signal-path/evaluate.ts';
+import type { SignalPathReport } from '../protocol/signal-path.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
+import { ChainBuilder, type BuiltChain } from './chain-builder.ts';
 import type {
-  EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
+  EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
-import { chainOutput, planTrack, type DsdPlan } from './plan.ts';
-import { DsdStreamPacker } from './dsd.ts';
+import { byteScratch } from './scratch.ts';
+import { audibleInSession, openSession, outputStateOf, type OutputSession } from './session.ts';
+import { signalPathOf } from './signal-path-report.ts';
+import { clipped, proofFor, TrackEnds, type ActiveTrack } from './track.ts';
+import { wire } from './wire.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
 const WRITE_RETRY_MS = 5;
+/**
+ * Longest wait for the ring to take the rest of a block while playing: the wait is the time the
+ * device needs to play that many frames, so each block goes in one or two writes instead of one
+ * every WRITE_RETRY_MS (each wake-up costs a timer and promises: most of the worker's garbage).
+ */
+const WRITE_WAIT_MAX_MS = 40;
 const DEVICE_RETRY_MS = 1000;
 const STATE_INTERVAL_MS = 250;
 /** A block is about this long: short enough for quick seeks, long enough to keep overhead low. */
@@ -64,56 +72,6 @@ const defaultDeps: PlayerDeps = {
   outputPlugin,
 };
 
-/** One track being decoded. */
-interface ActiveTrack {
-  readonly entry: EngineTrack;
-  readonly info: TrackInfo;
-  readonly file: OpenedFile;
-  chain: FilterChain;
-  /** How a DSD source reaches the device (null for PCM). */
-  dsd: DsdPlan | null;
-  /** Device channels per source channel (2: mono to both channels of a stereo device). */
-  upmix: number;
-  /** MD5 over the decoded samples (reference for formats without a stored MD5). */
-  readonly decodedHash: Hash | null;
-  /** MD5 over the samples handed to the output, container padding removed. */
-  readonly deliveredHash: Hash;
-  /** Why this track's proof cannot be complete (seeked, format changed), or ''. */
-  proofSpoiled: string;
-  /** Source frame of the next block (absolute in the file; a range starts at entry.startFrame). */
-  sourceFrame: number;
-  /** Source frame where the block being delivered started. */
-  blockStart: number;
-  ended: boolean;
-}
-
-/** The stream currently open on the output. */
-interface OutputSession {
-  readonly out: OpenOutput;
-  /** Format of the samples going into the output (the chain's output format). */
-  readonly format: AudioFormat;
-  /** Device channels per sample channel: 2 when a mono stream goes to both channels of a stereo device. */
-  readonly upmix: number;
-  /** Frames accepted by the output since it was opened. */
-  written: number;
-  /** Device frames per second (native DSD_U32_BE at DSD64: 88200). */
-  readonly frameRate: number;
-  /** DoP or native DSD packing of this stream, with its state across tracks; null for PCM. */
-  readonly dsd: DsdStreamPacker | null;
-  /** DSD frames held in the packer already hashed by the track that ended (see endTrack). */
-  dsdClaimed: number;
-  /** Where each track's samples start in this stream, for the audible position across gapless joins. */
-  readonly marks: { streamFrame: number; entry: EngineTrack; sourceFrame: number; sourceRate: number }[];
-}
-
-/** A track whose samples all went to the output: its end is announced when the listener hears it. */
-interface PendingEnd {
-  readonly session: OutputSession;
-  /** Stream frame after the track's last sample. */
-  readonly streamEnd: number;
-  readonly event: Extract<EngineEvent, { type: 'track-end' }>;
-}
-
 export class Player {
   private settings: EngineSettings = DEFAULT_SETTINGS;
   /** The track to start when none is being decoded (set by load, or taken from the preloaded next). */
@@ -124,11 +82,13 @@ export class Player {
   private awaitingNextAfter: { id: number; since: number } | null = null;
   /** The last track whose decoding ended: a late `preload` after it still continues the stream. */
   private lastEndedId: number | null = null;
-  /** Ends of tracks not yet heard, oldest first. */
-  private pendingEnds: PendingEnd[] = [];
+  /** Ends of tracks not yet heard, announced when they are. */
+  private readonly ends: TrackEnds;
   private status: PlayerStatus = 'stopped';
   private track: ActiveTrack | null = null;
   private session: OutputSession | null = null;
+  /** The decoded samples in FLAC's MD5 layout, for a track's reference hash (reused block after block). */
+  private readonly decodedMd5 = byteScratch();
   /** Packed bytes of the last block not yet accepted by the output. */
   private pending: Uint8Array | null = null;
   private underruns = 0;
@@ -139,16 +99,10 @@ export class Player {
   private lastStateAt = 0;
   /** Set by the output's device-lost event; handled by the loop. */
   private deviceLost: AurisError | null = null;
-  /** Capabilities of the output in use, probed once per output name and mode. */
-  private caps: { key: string; caps: OutputCapabilities } | null = null;
-  /** The EQ prepared from the preset in the settings. */
-  private eq: { path: string; autoPreamp: boolean; stamp: number; filter: PreparedFilter } | null = null;
+  /** Plans and builds chains; keeps the output's capabilities and the prepared EQ. */
+  private readonly chains: ChainBuilder;
   /** Why the device forced a rate or depth change on the current track ('' when it did not). */
   private forcedReason = '';
-  /** Device channels per source channel planned by the last buildChainFor: 2 for mono sent to both channels of a stereo device, else 1. */
-  private upmix = 1;
-  /** The DSD transport planned by the last buildChainFor (null for PCM). */
-  private dsdPlan: DsdPlan | null = null;
   /** The output that went away while in use: reopening it may say E_NOT_FOUND until it is back. */
   private lostOutput: string | null = null;
   /** When the current pause began (for releasing the device after a long pause). */
@@ -158,7 +112,10 @@ export class Player {
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
   private resumeAt: { id: number; frame: number; seconds?: number; rate?: number; why?: string } | null = null;
 
-  constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {}
+  constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {
+    this.ends = new TrackEnds(emit);
+    this.chains = new ChainBuilder(deps.outputPlugin, (message) => emit({ type: 'warning', message }));
+  }
 
   /** Queues a command; it is applied between blocks, in order. Safe to call at any time. */
   handle(command: EngineCommand): void {
@@ -189,7 +146,7 @@ export class Player {
   private async loop(): Promise<void> {
     while (!this.shuttingDown) {
       try {
-        await this.applyCommands();
+        if (this.commands.length > 0) await this.applyCommands();
         if (this.shuttingDown) break;
         if (this.deviceLost) await this.onDeviceLost();
         if (this.status === 'waiting-for-device') {
@@ -247,7 +204,7 @@ export class Player {
           || before.eqStamp !== this.settings.eqStamp;
         const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
           && before.eqAutoPreamp === this.settings.eqAutoPreamp && before.crossfeed === this.settings.crossfeed && before.eqStamp === this.settings.eqStamp;
-        if (reopen) this.caps = null;
+        if (reopen) this.chains.forgetCapabilities();
         // A level the DAC's own volume takes needs no new chain: the stream goes on untouched.
         if (reopen) await this.restartAtAudiblePosition();
         else if (rechain && !(volumeOnly && this.applyHardwareVolume())) await this.rechainInPlace();
@@ -382,13 +339,13 @@ export class Player {
     const s = this.session;
     if (!t) return; // between tracks, or playing out the end: the next track is built with the new settings
     if (!s || t.info.format.sample === 'dsd') return this.restartAtAudiblePosition();
-    const chain = await this.buildChainFor(t.info.format, t.entry);
-    if (!sameFormat(chain.outputFormat, s.format)) return this.restartAtAudiblePosition();
+    const built = await this.buildChainFor(t.info.format, t.entry);
+    if (!sameFormat(built.chain.outputFormat, s.format)) return this.restartAtAudiblePosition();
     while (this.pending && this.session === s) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
     const tail = t.chain.flush();
     if (tail && tail.frames > 0) await this.deliver(tail);
-    t.chain = chain;
-    t.dsd = this.dsdPlan;
+    t.chain = built.chain;
+    t.dsd = built.dsd;
     t.proofSpoiled ||= 'a setting (volume, EQ) changed the samples mid-track';
     this.emit({ type: 'signal-path', id: t.info.id, signalPath: this.signalPath() });
   }
@@ -411,7 +368,7 @@ export class Player {
   /** One unit of work: write pending bytes, or decode, process and pack the next block. */
   private async step(): Promise<void> {
     if (this.pending) {
-      if (!this.writePending()) await this.sleep(WRITE_RETRY_MS);
+      if (!this.writePending()) await this.sleep(this.roomWaitMs());
       return;
     }
     if (!this.track) {
@@ -438,7 +395,7 @@ export class Player {
     let block: AudioBlock | null = null;
     try {
       // A range (CUE track) ends at its end frame, not at the end of the file.
-      if (maxFrames > 0) block = await t.file.decoder.read(maxFrames);
+      if (maxFrames > 0) block = await t.file.decoder.read(maxFrames, t.spare);
     } catch (e) {
       // A corrupt or unreadable track: report it and go on with the next one.
       this.emit({ type: 'track-error', id: t.info.id, path: t.info.path, error: wire(e) });
@@ -457,14 +414,17 @@ export class Player {
       if (tail && tail.frames > 0) await this.deliver(tail);
       while (this.pending && this.session) { if (!this.writePending()) await this.sleep(WRITE_RETRY_MS); }
       t.proofSpoiled ||= `the format changed mid-stream to ${formatToString(block.format)}`;
-      t.chain = await this.buildChainFor(block.format, t.entry);
-      t.dsd = this.dsdPlan;
+      const built = await this.buildChainFor(block.format, t.entry);
+      t.chain = built.chain;
+      t.dsd = built.dsd;
     }
-    t.decodedHash?.update(block.kind === 'dsd' ? block.bytes : blockMd5Bytes(block));
+    t.decodedHash?.update(block.kind === 'dsd' ? block.bytes : blockMd5Bytes(block, this.decodedMd5.take(blockMd5Length(block))));
     t.blockStart = t.sourceFrame;
     t.sourceFrame += block.frames;
     const out = t.chain.process(block);
     if (out.frames > 0) await this.deliver(out);
+    // Packed (copied) into the export stage's buffer: the decoder may write the next block over it.
+    t.spare = block;
   }
 
   /** Packs a processed block for the output (opening or reopening it as needed) and queues it. */
@@ -478,46 +438,25 @@ export class Player {
     if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.entry !== t.entry) {
       s.marks.push({ streamFrame: s.written, entry: t.entry, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format) });
     }
-    if (s.dsd) {
-      if (block.kind !== 'dsd') throw new AurisError('E_INTERNAL', 'a PCM block reached a DSD stream');
-      const packed = s.dsd.pack(block.bytes);
-      // The first frames read back may be the previous track's, already in its proof.
-      const claimed = Math.min(s.dsdClaimed, packed.dsd.length / block.format.channels);
-      s.dsdClaimed -= claimed;
-      t.deliveredHash.update(packed.dsd.subarray(claimed * block.format.channels));
-      if (packed.device.length > 0) {
-        this.pending = packed.device;
-        this.writePending();
-      }
-      return;
-    }
-    if (s.upmix > 1 && block.kind !== 'dsd') {
-      // Each sample goes unchanged to both channels; the proof reads one channel back from the device bytes.
-      const bytes = packBlock(duplicateChannels(block, s.upmix), pcmContainerOf(s.out));
-      t.deliveredHash.update(block.kind === 'int'
-        ? packMd5Layout(everyNth(unpackInt(bytes, block.format.validBits, pcmContainerOf(s.out)), s.upmix), block.format.validBits)
-        : blockMd5Bytes(block));
+    // The bytes live in the export stage's reused buffer: written (copied by the output) before the next block is packed.
+    const bytes = s.export.pack(block, t.deliveredHash);
+    if (bytes.length > 0) {
       this.pending = bytes;
       this.writePending();
-      return;
     }
-    const bytes = packBlock(block, pcmContainerOf(s.out));
-    this.hashDelivered(bytes, block.format, s.out, t.deliveredHash);
-    this.pending = bytes;
-    this.writePending();
   }
 
   /**
-   * Hashes what goes to the output in FLAC's MD5 layout. A container exactly as wide as the
-   * samples (16 in S16_LE, 24 in S24_3LE, 32 in S32_LE, float in float) already is that layout, so
-   * its bytes are hashed as they go; otherwise they are read back to samples first (which also
-   * checks that the container's padding bits are zero).
+   * How long until the output has played enough to take the pending bytes, but never more than
+   * half of what it still holds (a small device buffer must not run dry meanwhile): between
+   * WRITE_RETRY_MS and WRITE_WAIT_MAX_MS.
    */
-  private hashDelivered(bytes: Uint8Array, format: AudioFormat, out: OpenOutput, hash: Hash): void {
-    const container = pcmContainerOf(out); // PCM: DSD streams are hashed in deliver()
-    const exact = containerShape(container).bytes * 8 === format.validBits;
-    if (exact) hash.update(bytes);
-    else if (isIntegerKind(format.sample)) hash.update(packMd5Layout(unpackInt(bytes, format.validBits, container), format.validBits));
+  private roomWaitMs(): number {
+    const s = this.session;
+    if (!s || !this.pending) return WRITE_RETRY_MS;
+    const pendingMs = ((this.pending.length / s.out.frameBytes) * 1000) / s.frameRate;
+    const queuedMs = (s.out.delay() * 1000) / s.frameRate;
+    return Math.max(WRITE_RETRY_MS, Math.floor(Math.min(pendingMs, queuedMs / 2, WRITE_WAIT_MAX_MS)));
   }
 
   /** Tries to hand the pending bytes to the output; true when all of them went. */
@@ -567,9 +506,9 @@ export class Player {
       id, path, startFrame: entry.startFrame, endFrame: entry.endFrame,
       format: decoder.format, codec: decoder.info.codec, lossless: decoder.info.lossless, totalFrames: end === null ? null : Math.max(0, end - entry.startFrame),
     };
-    let chain: FilterChain;
+    let built: BuiltChain;
     try {
-      chain = await this.buildChainFor(decoder.format, entry);
+      built = await this.buildChainFor(decoder.format, entry);
     } catch (e) {
       await file.close();
       failed(e);
@@ -579,12 +518,13 @@ export class Player {
     const wholeFile = entry.startFrame === 0 && entry.endFrame === null;
     const track: ActiveTrack = {
       entry,
-      info, file, chain, dsd: this.dsdPlan, upmix: this.upmix,
+      info, file, chain: built.chain, dsd: built.dsd, upmix: built.upmix,
       decodedHash: decoder.info.md5 && wholeFile ? null : createHash('md5'),
       deliveredHash: createHash('md5'),
       proofSpoiled: '',
       sourceFrame: 0,
       blockStart: 0,
+      spare: undefined,
       ended: false,
     };
     const resume = this.resumeAt;
@@ -625,99 +565,28 @@ export class Player {
     if (!t) return;
     this.track = null;
     const s = this.session;
-    if (s?.dsd && t.info.format.sample === 'dsd' && sameFormat(s.format, t.info.format)) {
-      // The DSD bytes this track left in the packer go out verbatim in the next word: hash them now.
-      const held = s.dsd.heldBytes();
-      t.deliveredHash.update(held.subarray(s.dsdClaimed * s.dsd.channels));
-      s.dsdClaimed = held.length / s.dsd.channels;
-    }
+    // The DSD bytes this track left in the packer go out verbatim in the next word: hash them now.
+    if (s && t.info.format.sample === 'dsd' && sameFormat(s.format, t.info.format)) s.export.claimHeldDsd(t.deliveredHash);
     const integrity = t.file.decoder.integrity();
-    const proof = this.proofFor(t, completed, integrity.md5);
+    const proof = proofFor(t, completed, integrity.md5, this.session?.out.bitPerfect ?? false);
     const signalPath = this.signalPath(t);
     await t.file.close();
     const event = { type: 'track-end', track: t.info, signalPath, proof, completed } as const;
     // Everything of the track went to the output: its end is announced when the listener hears it.
-    if (completed && s && s.marks.some((m) => m.entry === t.entry)) this.pendingEnds.push({ session: s, streamEnd: s.written, event });
+    if (completed && s && s.marks.some((m) => m.entry === t.entry)) this.ends.add(s, s.written, event);
     else this.emit(event);
     this.advanceAfter(t.info.id);
   }
 
   /**
-   * Announces the ends of tracks the listener has now heard; with `cutOff`, those not heard are
-   * announced as not completed (playback stopped or jumped before their end).
-   */
-  private settleEnds(cutOff = false, drained = false): void {
-    while (this.pendingEnds.length > 0) {
-      const p = this.pendingEnds[0]!;
-      const heard = drained || (p.session === this.session && p.session.out.playedFrames() >= p.streamEnd);
-      if (!heard && !cutOff) return;
-      this.pendingEnds.shift();
-      if (heard) this.emit(p.event);
-      else {
-        const reason = 'the track was cut off before its end was heard';
-        this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason } });
-      }
-    }
-  }
-
-  private proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string): TrackProof {
-    const md5 = t.deliveredHash.digest('hex');
-    const streaminfo = t.decodedHash ? null : t.file.decoder.info.md5;
-    const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
-    const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
-    const changed = t.chain.reports.filter((r) => r.changesSamples);
-    const damage = damageOf(t);
-    let reason = '';
-    if (!completed) reason = 'the track did not play to its end';
-    else if (damage) reason = `the file is damaged: ${damage}`;
-    else if (t.proofSpoiled) reason = t.proofSpoiled;
-    else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
-    else if (!this.session?.out.bitPerfect) reason = 'the output is not bit-perfect';
-    else if (expected === null) reason = 'no reference hash';
-    else if (md5 !== expected) reason = `delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`;
-    else if (decoderMd5 === 'mismatch') reason = 'the decoder found the file damaged (its MD5 does not match its samples)';
-    return { verified: reason === '', md5, expectedMd5: expected, reference, reason };
-  }
-
-  /**
    * The chain for a source format on the current output, as the plan (src/engine/plan.ts) decides
-   * it; also sets the track's DSD transport, upmix and the reason for anything the device forced.
-   * `track` brings its own gain (ReplayGain), the first step of the chain.
+   * it, with the track's DSD transport and upmix; notes the reason for anything the device forced.
+   * `track` brings its own gain (ReplayGain).
    */
-  private async buildChainFor(format: AudioFormat, track: EngineTrack): Promise<FilterChain> {
-    const caps = await this.outputCapabilities();
-    const s = this.settings;
-    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd, trackGain: track.gain }, caps);
-    this.upmix = plan.upmix;
-    this.dsdPlan = plan.dsd;
-    this.forcedReason = plan.forcedReason;
-    const filters: PreparedFilter[] = [];
-    for (const step of plan.steps) filters.push(step.kind === 'eq' ? await this.eqFilter(s.eqPreset!) : prepareFilter(step.kind, step.settings));
-    let chain = buildChain(filters, format, { output: chainOutput(plan) });
-    if (!chain.bitPerfect && plan.processedBits !== null) chain = buildChain(filters, format, { output: chainOutput(plan, true) });
-    return chain;
-  }
-
-  /** The EQ of a preset file (Equalizer APO / AutoEq), parsed once per path. */
-  private async eqFilter(presetPath: string): Promise<PreparedFilter> {
-    if (this.eq?.path !== presetPath || this.eq.autoPreamp !== this.settings.eqAutoPreamp || this.eq.stamp !== this.settings.eqStamp) {
-      // The one preset loader of every command: Equalizer APO / AutoEq text, or JSON EQ settings.
-      const config = await loadEqPreset(presetPath);
-      for (const w of config.warnings) this.emit({ type: 'warning', message: `${presetPath}: ${w}` });
-      const autoPreamp = this.settings.eqAutoPreamp;
-      this.eq = { path: presetPath, autoPreamp, stamp: this.settings.eqStamp, filter: prepareFilter('eq', autoPreamp ? { ...config.settings, autoPreamp: true } : config.settings) };
-    }
-    return this.eq.filter;
-  }
-
-  /** The current output's capabilities, probed once per output name and mode. */
-  private async outputCapabilities(): Promise<OutputCapabilities> {
-    const key = `${this.settings.output}|${this.settings.mode}`;
-    if (this.caps?.key !== key) {
-      const caps = await this.deps.outputPlugin(this.settings.output).capabilities({ mode: this.settings.mode });
-      this.caps = { key, caps };
-    }
-    return this.caps.caps;
+  private async buildChainFor(format: AudioFormat, track: EngineTrack): Promise<BuiltChain> {
+    const built = await this.chains.build(format, this.settings, track);
+    this.forcedReason = built.forcedReason;
+    return built;
   }
 
   /** Opens the output for `format`, draining and closing a stream of another format first. */
@@ -732,19 +601,31 @@ export class Player {
         if (this.noteDeviceLoss(e)) return;
         throw e;
       }
-      this.settleEnds(false, true);
+      this.ends.settle(this.session, false, true);
       this.session = null;
       await s.out.close();
     }
     const plugin = this.deps.outputPlugin(this.settings.output);
     const dsd = format.sample === 'dsd' ? this.track?.dsd ?? null : null;
     if (format.sample === 'dsd' && (!dsd || dsd.transport === 'pcm')) throw new AurisError('E_INTERNAL', 'a DSD block reached the output without a DSD transport');
-    // DoP opens the device as 24-bit PCM at the carrier rate; native DSD opens it with the DSD format.
     const upmix = format.sample === 'dsd' ? 1 : this.track?.upmix ?? 1;
-    const openAs = dsd?.transport === 'dop' ? dsd.carrier : upmix > 1 ? { ...format, channels: format.channels * upmix } : format;
-    let out: OpenOutput;
+    let session: OutputSession;
     try {
-      out = await plugin.open(openAs, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl });
+      session = await openSession(plugin, format, dsd, upmix, this.settings.mode, { bufferMs: this.settings.bufferMs, volumeControl: this.settings.volumeControl }, {
+        underrun: (n) => {
+          this.underruns++;
+          this.emit({ type: 'underrun', count: n ?? this.underruns });
+        },
+        framesLost: (n) => {
+          // The device dropped audio it could not be given again: the track heard is not the file.
+          if (this.track) this.track.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
+          this.emit({ type: 'frames-lost', id: this.audiblePosition()?.entry.id ?? null, count: n });
+        },
+        deviceLost: (e) => {
+          this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
+          this.wakeUp();
+        },
+      });
     } catch (e) {
       const err = asAurisError(e);
       // A device that went away while playing and is not back yet (gone from the system: E_NOT_FOUND)
@@ -756,33 +637,8 @@ export class Player {
       }
       throw err;
     }
-    out.on('underrun', (n) => {
-      this.underruns++;
-      this.emit({ type: 'underrun', count: typeof n === 'number' ? n : this.underruns });
-    });
-    out.on('frames-lost', (n) => {
-      // The device dropped audio it could not be given again: the track heard is not the file.
-      const t = this.track;
-      if (t && typeof n === 'number' && n > 0) t.proofSpoiled ||= `the device dropped ${n} frames unplayed (an underrun it could not recover from)`;
-      if (typeof n === 'number' && n > 0) this.emit({ type: 'frames-lost', id: this.audiblePosition()?.entry.id ?? null, count: n });
-    });
-    out.on('device-lost', (e) => {
-      this.deviceLost = asAurisError(e, 'E_DEVICE_LOST');
-      this.wakeUp();
-    });
-    let packer: DsdStreamPacker | null = null;
-    let frameRate = out.format.rate;
-    if (dsd && dsd.transport !== 'pcm') {
-      try {
-        packer = new DsdStreamPacker(format.channels, out.container, dsd.transport);
-        if (dsd.transport === 'native') frameRate = nativeDsdRate(format.rate, out.container as NativeDsdFormat);
-      } catch (e) {
-        await out.close();
-        throw e;
-      }
-    }
-    if (this.status === 'paused') out.pause();
-    this.session = { out, format, upmix, written: 0, frameRate, dsd: packer, dsdClaimed: 0, marks: [] };
+    if (this.status === 'paused') session.out.pause();
+    this.session = session;
     this.applyHardwareVolume();
     this.emit({ type: 'output-open', output: this.outputState()!, reopened });
     if (this.track) this.emit({ type: 'signal-path', id: this.track.info.id, signalPath: this.signalPath() });
@@ -795,7 +651,7 @@ export class Player {
    */
   private applyHardwareVolume(): boolean {
     const s = this.session;
-    const dop = s?.dsd != null && s.out.format.sample !== 'dsd'; // DoP: a DSD packer on a PCM stream
+    const dop = s?.export.dsd != null && s.out.format.sample !== 'dsd'; // DoP: a DSD packer on a PCM stream
     if (!s?.out.volume || dop) return false;
     if (this.settings.volumeDb !== 0 || this.hardwareVolumeMoved) {
       s.out.volume.set(this.settings.volumeDb);
@@ -810,8 +666,8 @@ export class Player {
    */
   private async flushDsd(): Promise<void> {
     const s = this.session;
-    if (!s?.dsd) return;
-    const tail = s.dsd.flush().device;
+    if (!s?.export.dsd) return;
+    const tail = s.export.flush();
     if (tail.length === 0) return;
     this.pending = tail;
     while (this.pending && this.session === s && !this.deviceLost) {
@@ -856,7 +712,7 @@ export class Player {
         if (this.noteDeviceLoss(e)) return;
         this.emit({ type: 'error', error: wire(e) });
       }
-      this.settleEnds(false, true);
+      this.ends.settle(this.session, false, true);
       // A track the core added while the output played out: go on with it on the same stream.
       if (this.current && this.session === s) return;
     }
@@ -866,14 +722,14 @@ export class Player {
 
   /** Stops everything: queued audio is dropped, the track and the output are closed. */
   private async stopPlayback(): Promise<void> {
-    this.settleEnds(true);
+    this.ends.settle(this.session, true);
     this.pending = null;
     const t = this.track;
     this.track = null;
     if (t) {
       // A track that was being heard is reported as cut off, with a proof that does not verify.
       if (this.session?.marks.some((m) => m.entry === t.entry)) {
-        const proof = this.proofFor(t, false, t.file.decoder.integrity().md5);
+        const proof = proofFor(t, false, t.file.decoder.integrity().md5, this.session.out.bitPerfect);
         this.emit({ type: 'track-end', track: t.info, signalPath: this.signalPath(t), proof, completed: false });
       }
       await t.file.close().catch(() => undefined);
@@ -898,7 +754,7 @@ export class Player {
     const err = this.deviceLost!;
     this.deviceLost = null;
     this.lostOutput = this.settings.output;
-    this.caps = null; // probed again when the device is back: it may come back different
+    this.chains.forgetCapabilities(); // probed again when the device is back: it may come back different
     const pos = this.audiblePosition();
     const entry = pos?.entry ?? this.track?.entry ?? this.current;
     // Written but never played: sent again from the resume frame once the device is back.
@@ -932,15 +788,8 @@ export class Player {
 
   /** The track the listener hears now, and where in it (source frames relative to the track's start). */
   private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
-    const s = this.session;
-    if (s && s.marks.length > 0) {
-      // What the device itself says it played (exact, and frozen at a device loss).
-      const audible = Math.max(0, s.out.playedFrames());
-      let m = s.marks[0]!;
-      for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
-      const frame = Math.max(0, m.sourceFrame - m.entry.startFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate)));
-      return { entry: m.entry, frame, rate: m.sourceRate, seconds: frame / m.sourceRate };
-    }
+    const heard = this.session ? audibleInSession(this.session) : null;
+    if (heard) return { ...heard, seconds: heard.frame / heard.rate };
     if (this.track) {
       const rate = framesPerSecond(this.track.info.format);
       const frame = Math.max(0, this.track.sourceFrame - this.track.entry.startFrame);
@@ -957,11 +806,7 @@ export class Player {
   }
 
   private outputState(): OutputState | null {
-    const s = this.session;
-    if (!s) return null;
-    return {
-      name: s.out.name, mode: s.out.mode, format: s.out.format, container: s.out.container, bitPerfect: s.out.bitPerfect, hardwareVolume: s.out.volume !== null,
-    };
+    return this.session ? outputStateOf(this.session) : null;
   }
 
   state(): PlayerState {
@@ -986,129 +831,13 @@ export class Player {
   }
 
   private maybeEmitState(): void {
-    this.settleEnds();
+    this.ends.settle(this.session);
     if (Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
   }
 
   /** Every stage from the source to the output for the current (or given) track. */
-  private signalPath(t: ActiveTrack | null = this.track): ReturnType<typeof evaluateSignalPath> {
-    const stages: StageReport[] = [];
-    if (t) {
-      const d = t.file.decoder;
-      stages.push({
-        kind: 'decoder', name: `${d.info.codec} decoder`, input: null, output: d.format, changesSamples: false, chosenByUser: false,
-        lossy: !d.info.lossless, detail: `${d.info.container}, ${formatToString(d.format)}${damageOf(t) ? `; damaged: ${damageOf(t)}` : ''}`,
-      });
-      const forced = this.forcedReason;
-      const dsd = t.dsd;
-      stages.push(...t.chain.reports.map((r, i, all) => {
-        if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
-        // The last stage delivers the device's format (to a shared mixer's float, say): forced too.
-        if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither' && i !== all.length - 1)) return r;
-        // Quantising a float source for an integer device, at its rate, is what any player must do.
-        const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
-          && !t.chain.reports.some((x) => x.kind === 'resampler');
-        if (floatToInt) {
-          return { ...r, chosenByUser: false, required: true, detail: `${r.detail}; the source is floating point and the device takes integers only, so it is quantised to ${r.output!.validBits}-bit` };
-        }
-        return { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` };
-      }));
-      const clips = clipped(t.chain);
-      if (clips > 0) {
-        // The clip count shows on the last processing stage (where a boost went past full scale).
-        const last = stages.length - 1;
-        stages[last] = { ...stages[last]!, detail: `${stages[last]!.detail}; ${clips} sample${clips === 1 ? '' : 's'} clipped` };
-      }
-      if (dsd?.transport === 'dop') {
-        stages.push({
-          kind: 'packing', name: 'DoP', input: t.info.format, output: dsd.carrier, changesSamples: false, chosenByUser: false,
-          detail: `DSD over PCM v1.1: 16 DSD bits per 24-bit word, markers 0x05/0xFA, ${dsd.carrier.rate} Hz carrier; the DSD bits reach the DAC untouched`,
-        });
-      }
-    }
-    // The output stages belong to this track only once the output carries its format (a format
-    // change reopens it after the previous track has played out).
-    const s = t && this.session && !sameFormat(this.session.format, t.chain.outputFormat) ? null : this.session;
-    if (s?.dsd && s.out.format.sample === 'dsd') {
-      const words = nativeDsdWordBytes(s.out.container as NativeDsdFormat);
-      stages.push({
-        kind: 'packing', name: `native DSD ${s.out.container}`, input: s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
-        detail: `${words} DSD byte${words > 1 ? 's' : ''} per channel in each ${s.out.container} word at ${s.frameRate} Hz, sent verbatim`,
-      });
-      stages.push(s.out.stage);
-    } else if (s) {
-      // The level the device reports it set (it rounds down to its steps), not the one asked for.
-      const hw = s.out.volume && this.settings.volumeDb !== 0 ? `, hardware volume ${roundDb(s.out.volume.get())} dB` : '';
-      const dop = s.dsd !== null; // DoP: the carrier words are what gets packed
-      const mono = s.upmix > 1 ? `; the ${s.format.channels === 1 ? 'mono' : `${s.format.channels}-channel`} samples go unchanged to all ${s.out.format.channels} channels of the device (it has no ${s.format.channels}-channel mode)` : '';
-      stages.push({
-        kind: 'packing', name: s.out.container, input: dop ? s.out.format : s.format, output: s.out.format, changesSamples: false, chosenByUser: false,
-        detail: dop ? `24-bit DoP words in ${s.out.container}` : `${s.format.validBits}-bit samples in ${s.out.container}${hw}${mono}`,
-      });
-      stages.push(s.out.stage);
-    }
-    return evaluateSignalPath(stages);
+  private signalPath(t: ActiveTrack | null = this.track): SignalPathReport {
+    return signalPathOf(t, this.session, this.forcedReason, this.settings.volumeDb);
   }
 }
 
-/**
- * What the decoder found wrong with the file while it played, in words ('' when nothing): frames
- * whose checksum failed, or fewer frames than the file states (a truncated file).
- */
-function damageOf(t: ActiveTrack): string {
-  const found: string[] = [];
-  const integrity = t.file.decoder.integrity();
-  const crc = integrity.crcErrors;
-  // Warnings that tell of lost or damaged audio (not the harmless oddities, such as a streaming WAV's placeholder size).
-  for (const w of integrity.warnings) if (/truncat|garbage|damag|corrupt|missing/i.test(w)) found.push(w);
-  if (crc > 0) found.push(`${crc} frame${crc === 1 ? '' : 's'} failed their checksum (CRC)`);
-  const stated = t.file.decoder.info.totalFrames;
-  const end = t.entry.endFrame ?? stated;
-  if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
-  return found.join('; ');
-}
-
-/** dB to two decimals, for people. */
-function roundDb(db: number): number {
-  return Math.round(db * 100) / 100;
-}
-
-/** Samples the chain's processing clipped so far, all channels. */
-function clipped(chain: FilterChain): number {
-  return chain.bitPerfect ? 0 : chain.clipStats().clipped.reduce((a, b) => a + b, 0);
-}
-
-/** A PCM block with each channel repeated `times` over (mono [a, b] -> [a, a, b, b]). */
-function duplicateChannels(block: AudioBlock, times: number): AudioBlock {
-  if (block.kind === 'dsd') throw new AurisError('E_INTERNAL', 'DSD blocks are not upmixed');
-  const ch = block.format.channels;
-  const format = { ...block.format, channels: ch * times };
-  const src = block.samples;
-  const out = block.kind === 'int' ? new Int32Array(src.length * times) : new Float64Array(src.length * times);
-  for (let f = 0; f < block.frames; f++) {
-    for (let c = 0; c < ch; c++) {
-      const v = src[f * ch + c]!;
-      for (let k = 0; k < times; k++) out[(f * ch + c) * times + k] = v;
-    }
-  }
-  return block.kind === 'int' ? { kind: 'int', format, frames: block.frames, samples: out as Int32Array } : { kind: 'float', format, frames: block.frames, samples: out as Float64Array };
-}
-
-/** Every n-th value (one device channel of each duplicated group). */
-function everyNth(values: Int32Array, n: number): Int32Array {
-  const out = new Int32Array(values.length / n);
-  for (let i = 0; i < out.length; i++) out[i] = values[i * n]!;
-  return out;
-}
-
-function wire(e: unknown): WireError {
-  const err = asAurisError(e);
-  // Details travel too (a refused format keeps its list of accepted formats); structured-clone safe by JSON.
-  let details: Record<string, unknown> = {};
-  try {
-    details = JSON.parse(JSON.stringify(err.details)) as Record<string, unknown>;
-  } catch {
-    details = {};
-  }
-  return { code: err.code, message: err.message, details };
-}

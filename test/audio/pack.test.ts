@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packInt, unpackInt, packMd5Layout, packFloat, containersFor, frameBytes, type Container } from '../../src/audio/pack.ts';
+import { packInt, unpackInt, packMd5Layout, packFloat, containersFor, frameBytes, md5LayoutFromContainer, type Container } from '../../src/audio/pack.ts';
 import { pcmFormat, floatFormat, validateFormat, formatToString, dsdFormat } from '../../src/audio/format.ts';
 import { intBlock, sliceBlock } from '../../src/audio/block.ts';
 import { isAurisError } from '../../src/util/errors.ts';
@@ -92,4 +92,27 @@ test('blocks slice by frames and share memory', () => {
   assert.equal(s.frames, 1);
   assert.deepEqual([...s.samples], [3, 4]);
   assert.throws(() => intBlock(pcmFormat(44100, 2, 16), Int32Array.of(1, 2, 3)), (e) => isAurisError(e, 'E_INVALID_ARGUMENT'));
+});
+
+test('md5LayoutFromContainer reads every container and depth back to FLAC\'s MD5 layout in one pass, as unpackInt + packMd5Layout do', () => {
+  const containers: Container[] = ['S8', 'S16_LE', 'S24_3LE', 'S24_LE', 'S32_LE'];
+  for (const c of containers) {
+    for (const bits of [4, 8, 12, 16, 20, 24, 32]) {
+      const max = 2 ** (bits - 1);
+      const src = Int32Array.from([0, 1, -1, max - 1, -max, Math.floor(max / 3), -Math.floor(max / 7), 5]);
+      let packed: Uint8Array;
+      try { packed = packInt(src, bits, c); } catch (e) { assert.ok(isAurisError(e, 'E_FORMAT_REFUSED')); continue; }
+      const reference = packMd5Layout(unpackInt(packed, bits, c), bits);
+      assert.equal(hex(md5LayoutFromContainer(packed, bits, c)), hex(reference), `${bits} bits in ${c}`);
+      // Stride 2: the first sample of each pair.
+      const everyOther = packMd5Layout(src.filter((_, i) => i % 2 === 0), bits);
+      const into = new Uint8Array(64).fill(0xee);
+      const got = md5LayoutFromContainer(packed, bits, c, into, 2);
+      assert.equal(got.buffer, into.buffer, 'written into the given buffer');
+      assert.equal(hex(got), hex(everyOther), `${bits} bits in ${c}, stride 2`);
+    }
+  }
+  assert.throws(() => md5LayoutFromContainer(Uint8Array.of(0x01, 0, 0, 0), 24, 'S32_LE'), (e) => isAurisError(e, 'E_CORRUPT'));
+  assert.throws(() => md5LayoutFromContainer(new Uint8Array(12), 24, 'S32_LE', undefined, 2), (e) => isAurisError(e, 'E_INVALID_ARGUMENT'));
+  assert.throws(() => md5LayoutFromContainer(new Uint8Array(8), 24, 'S32_LE', new Uint8Array(5)), (e) => isAurisError(e, 'E_INVALID_ARGUMENT'));
 });

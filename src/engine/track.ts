@@ -1,0 +1,117 @@
+// A track's life in the engine after it is opened: what is decoded and delivered of it, its proof
+// (the MD5 of what the device got against the file's own or the decoded samples' MD5, and why it
+// does not verify when it does not), and the announcement of its end once the listener has heard it.
+
+import type { Hash } from 'node:crypto';
+import type { AudioBlock } from '../audio/block.ts';
+import type { OpenedFile } from '../decoders/registry.ts';
+import type { FilterChain } from '../dsp/chain.ts';
+import type { DsdPlan } from './plan.ts';
+import type { EngineEvent, EngineTrack, TrackInfo, TrackProof } from './protocol.ts';
+import type { OutputSession } from './session.ts';
+
+/** One track being decoded. */
+export interface ActiveTrack {
+  readonly entry: EngineTrack;
+  readonly info: TrackInfo;
+  readonly file: OpenedFile;
+  chain: FilterChain;
+  /** How a DSD source reaches the device (null for PCM). */
+  dsd: DsdPlan | null;
+  /** Device channels per source channel (2: mono to both channels of a stereo device). */
+  upmix: number;
+  /** MD5 over the decoded samples (reference for formats without a stored MD5). */
+  readonly decodedHash: Hash | null;
+  /** MD5 over the samples handed to the output, container padding removed. */
+  readonly deliveredHash: Hash;
+  /** Why this track's proof cannot be complete (seeked, format changed), or ''. */
+  proofSpoiled: string;
+  /** Source frame of the next block (absolute in the file; a range starts at entry.startFrame). */
+  sourceFrame: number;
+  /** Source frame where the block being delivered started. */
+  blockStart: number;
+  /** The last block read, delivered and done with: handed back to the decoder to read the next one into. */
+  spare: AudioBlock | undefined;
+  ended: boolean;
+}
+
+/**
+ * The proof of a track that has ended (digests its hashes: call once). `outputBitPerfect`: the
+ * output it played on reaches the DAC unchanged; `decoderMd5`: the decoder's own MD5 verdict.
+ */
+export function proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string, outputBitPerfect: boolean): TrackProof {
+  const md5 = t.deliveredHash.digest('hex');
+  const streaminfo = t.decodedHash ? null : t.file.decoder.info.md5;
+  const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
+  const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
+  const changed = t.chain.reports.filter((r) => r.changesSamples);
+  const damage = damageOf(t);
+  let reason = '';
+  if (!completed) reason = 'the track did not play to its end';
+  else if (damage) reason = `the file is damaged: ${damage}`;
+  else if (t.proofSpoiled) reason = t.proofSpoiled;
+  else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
+  else if (!outputBitPerfect) reason = 'the output is not bit-perfect';
+  else if (expected === null) reason = 'no reference hash';
+  else if (md5 !== expected) reason = `delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`;
+  else if (decoderMd5 === 'mismatch') reason = 'the decoder found the file damaged (its MD5 does not match its samples)';
+  return { verified: reason === '', md5, expectedMd5: expected, reference, reason };
+}
+
+/**
+ * What the decoder found wrong with the file while it played, in words ('' when nothing): frames
+ * whose checksum failed, or fewer frames than the file states (a truncated file).
+ */
+export function damageOf(t: ActiveTrack): string {
+  const found: string[] = [];
+  const integrity = t.file.decoder.integrity();
+  const crc = integrity.crcErrors;
+  // Warnings that tell of lost or damaged audio (not the harmless oddities, such as a streaming WAV's placeholder size).
+  for (const w of integrity.warnings) if (/truncat|garbage|damag|corrupt|missing/i.test(w)) found.push(w);
+  if (crc > 0) found.push(`${crc} frame${crc === 1 ? '' : 's'} failed their checksum (CRC)`);
+  const stated = t.file.decoder.info.totalFrames;
+  const end = t.entry.endFrame ?? stated;
+  if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
+  return found.join('; ');
+}
+
+/** Samples the chain's processing clipped so far, all channels. */
+export function clipped(chain: FilterChain): number {
+  return chain.bitPerfect ? 0 : chain.clipStats().clipped.reduce((a, b) => a + b, 0);
+}
+
+type TrackEnd = Extract<EngineEvent, { type: 'track-end' }>;
+
+/**
+ * Ends of tracks whose samples all went to the output, announced when the listener hears them
+ * (the device has played past their last frame), oldest first.
+ */
+export class TrackEnds {
+  private pending: { session: OutputSession; streamEnd: number; event: TrackEnd }[] = [];
+
+  constructor(private readonly emit: (event: TrackEnd) => void) {}
+
+  /** The track's last sample is at `streamEnd` (exclusive) of `session`'s stream. */
+  add(session: OutputSession, streamEnd: number, event: TrackEnd): void {
+    this.pending.push({ session, streamEnd, event });
+  }
+
+  /**
+   * Announces the ends the listener has now heard on `current` (all of them when the output was
+   * `drained`); with `cutOff`, those not heard are announced as not completed (playback stopped
+   * or jumped before their end).
+   */
+  settle(current: OutputSession | null, cutOff = false, drained = false): void {
+    while (this.pending.length > 0) {
+      const p = this.pending[0]!;
+      const heard = drained || (p.session === current && p.session.out.playedFrames() >= p.streamEnd);
+      if (!heard && !cutOff) return;
+      this.pending.shift();
+      if (heard) this.emit(p.event);
+      else {
+        const reason = 'the track was cut off before its end was heard';
+        this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason } });
+      }
+    }
+  }
+}
