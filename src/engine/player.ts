@@ -33,13 +33,13 @@ import { pcmContainerOf } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
 import { packBlock } from '../outputs/pack-block.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
-import { evaluateSignalPath } from '../signal-path/evaluate.ts';
+import { evaluateSignalPath, sampleChangesReason } from '../signal-path/evaluate.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
 import type {
   EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, TrackProof, WireError,
 } from './protocol.ts';
 import { DEFAULT_SETTINGS } from './protocol.ts';
-import { chainOutput, planTrack, type DsdPlan } from './plan.ts';
+import { chainOutput, planTrack, quantisationCause, type DsdPlan } from './plan.ts';
 import { DsdStreamPacker } from './dsd.ts';
 
 /** How long to wait before retrying a write into a full ring, and between device-return probes. */
@@ -244,7 +244,7 @@ export class Player {
           || before.volumeControl !== this.settings.volumeControl;
         const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd
           || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp || before.crossfeed !== this.settings.crossfeed
-          || before.eqStamp !== this.settings.eqStamp;
+          || before.eqStamp !== this.settings.eqStamp || before.downmix !== this.settings.downmix;
         const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
           && before.eqAutoPreamp === this.settings.eqAutoPreamp && before.crossfeed === this.settings.crossfeed && before.eqStamp === this.settings.eqStamp;
         if (reopen) this.caps = null;
@@ -665,13 +665,13 @@ export class Player {
     const streaminfo = t.decodedHash ? null : t.file.decoder.info.md5;
     const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
     const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
-    const changed = t.chain.reports.filter((r) => r.changesSamples);
+    const changed = sampleChangesReason(this.signalPath(t).stages);
     const damage = damageOf(t);
     let reason = '';
     if (!completed) reason = 'the track did not play to its end';
     else if (damage) reason = `the file is damaged: ${damage}`;
     else if (t.proofSpoiled) reason = t.proofSpoiled;
-    else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
+    else if (changed) reason = changed;
     else if (!this.session?.out.bitPerfect) reason = 'the output is not bit-perfect';
     else if (expected === null) reason = 'no reference hash';
     else if (md5 !== expected) reason = `delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`;
@@ -686,7 +686,7 @@ export class Player {
   private async buildChainFor(format: AudioFormat): Promise<FilterChain> {
     const caps = await this.outputCapabilities();
     const s = this.settings;
-    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd }, caps);
+    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd, downmix: s.downmix }, caps);
     this.upmix = plan.upmix;
     this.dsdPlan = plan.dsd;
     this.forcedReason = plan.forcedReason;
@@ -1007,10 +1007,8 @@ export class Player {
         // Quantising a float source for an integer device, at its rate, is what any player must do.
         const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
           && !t.chain.reports.some((x) => x.kind === 'resampler');
-        if (floatToInt) {
-          return { ...r, chosenByUser: false, required: true, detail: `${r.detail}; the source is floating point and the device takes integers only, so it is quantised to ${r.output!.validBits}-bit` };
-        }
-        return { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` };
+        if (floatToInt) return { ...r, chosenByUser: false, required: true, cause: quantisationCause(t.info.format, r.output!.validBits) };
+        return { ...r, chosenByUser: false, cause: forced };
       }));
       const clips = clipped(t.chain);
       if (clips > 0) {

@@ -24,7 +24,7 @@ const dsdDac: OutputCapabilities = {
   ],
 };
 const anything: OutputCapabilities = { name: 'null', modes: ['exclusive'], formats: 'any', rateRange: null, hardwareVolume: false };
-const plain: PlanSettings = { eq: false, crossfeed: false, volumeDb: 0, missingRate: 'resample', dsd: 'auto' };
+const plain: PlanSettings = { eq: false, crossfeed: false, volumeDb: 0, missingRate: 'resample', dsd: 'auto', downmix: 'refuse' };
 
 test('a format the device takes goes as it is: no steps, nothing forced', () => {
   const p = planTrack(pcmFormat(96000, 2, 24), plain, dac24);
