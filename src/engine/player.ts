@@ -1002,8 +1002,8 @@ export class Player {
       const dsd = t.dsd;
       stages.push(...t.chain.reports.map((r, i, all) => {
         if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
-        // The last stage delivers the device's format (to a shared mixer's float, say): forced too.
-        if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither' && i !== all.length - 1)) return r;
+        // The last stage delivers the device's format (to a shared mixer's float, say): forced too, as is a stage nobody chose (a downmix).
+        if (!forced || (r.chosenByUser && r.kind !== 'resampler' && r.kind !== 'dither' && i !== all.length - 1)) return r;
         // Quantising a float source for an integer device, at its rate, is what any player must do.
         const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
           && !t.chain.reports.some((x) => x.kind === 'resampler');

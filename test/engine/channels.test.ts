@@ -158,7 +158,9 @@ test('5.1 on a stereo-only DAC: refused naming the setting by default; mixed dow
   assert.ok(worst <= 2, `worst error ${worst} LSB at 24 bits (TPDF dither +-1 LSB, plus rounding)`);
   const end = ofType(events, 'track-end')[0]!;
   assert.equal(end.signalPath.verdict, 'degraded');
-  assert.match(end.signalPath.reasons[0]!, /^not bit-perfect: alsa:dac24 takes stereo only, so the 6-channel source is mixed down to stereo \(ITU-R BS\.775; output\.downmix is 'stereo'\)/);
+  // One reason: the cause first, then the stages it took (the downmix and the quantisation after it).
+  assert.equal(end.signalPath.reasons.length, 1, end.signalPath.reasons.join('; '));
+  assert.match(end.signalPath.reasons[0]!, /^not bit-perfect: alsa:dac24 takes stereo only, so the 6-channel source is mixed down to stereo \(ITU-R BS\.775; output\.downmix is 'stereo'\) \(done by Downmix to stereo \(ITU-R BS\.775 from L R C LFE RL RR: .*\), TPDF dither/);
   assert.ok(end.signalPath.stages.some((s) => s.name === 'Downmix to stereo' && s.changesSamples && !s.chosenByUser));
   assert.match(end.proof.reason, /^samples changed by Downmix to stereo/);
 });
