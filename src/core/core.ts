@@ -71,6 +71,7 @@ export function engineSettingsOf(s: Settings): EngineSettings {
     bufferMs: s.output.bufferMs,
     releaseAfterPauseMs: s.output.releaseAfterPauseMs,
     dsd: s.output.dsd,
+    downmix: s.output.downmix,
   };
 }
 

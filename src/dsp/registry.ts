@@ -5,7 +5,7 @@
 //   'eq'        parametric EQ (plugins/eq), settings EqSettings
 //   'volume'    software volume (plugins/volume), settings { db }
 //   'resample'  sample-rate converter, settings { rate } (`auris convert --rate` uses it)
-//   'crossfeed' bs2b, 'dsd2pcm', 'dop'
+//   'crossfeed' bs2b, 'dsd2pcm', 'dop', 'downmix' (ITU-R BS.775 to stereo)
 
 import { AurisError } from '../util/errors.ts';
 import type { FilterPlugin, PreparedFilter } from './interface.ts';
@@ -15,6 +15,7 @@ import { resamplePlugin } from './plugins/resampler/index.ts';
 import { crossfeedPlugin } from './plugins/crossfeed/index.ts';
 import { dsdToPcmPlugin } from './plugins/dsd2pcm/index.ts';
 import { dopPlugin } from './plugins/dop/index.ts';
+import { downmixPlugin } from './plugins/downmix/index.ts';
 
 /** Every filter plugin, in the order `auris debug filter --list` shows them. */
 export const FILTER_PLUGINS: FilterPlugin[] = [
@@ -24,6 +25,7 @@ export const FILTER_PLUGINS: FilterPlugin[] = [
   resamplePlugin,
   dsdToPcmPlugin,
   dopPlugin,
+  downmixPlugin,
 ];
 
 /** The plugin of `kind`, or null when none is registered. */

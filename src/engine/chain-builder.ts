@@ -42,7 +42,7 @@ export class ChainBuilder {
   async build(format: AudioFormat, settings: EngineSettings, track: EngineTrack): Promise<BuiltChain> {
     const caps = await this.capabilities(settings);
     const s = settings;
-    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd, trackGain: track.gain }, caps);
+    const plan = planTrack(format, { eq: s.eqPreset !== null, crossfeed: s.crossfeed, volumeDb: s.volumeDb, missingRate: s.missingRate, dsd: s.dsd, trackGain: track.gain, downmix: s.downmix }, caps);
     const filters: PreparedFilter[] = [];
     // The filters load on first use: a bit-perfect path never needs them (~5 MiB of the worker's memory).
     const prepareFilter = plan.steps.length > 0 ? (await import('../dsp/registry.ts')).prepareFilter : null;

@@ -4,7 +4,10 @@
 //   - the DSP steps in their order (EQ, crossfeed, software volume, resampling, DSD->PCM);
 //   - the integer depth (or float, for a float mix format) the chain must deliver, when the device needs one;
 //   - how a DSD source travels (native DSD, DoP, or converted to PCM);
-//   - whether a mono source goes to both channels of a device without a mono mode;
+//   - the device's channel count: a mono source goes to both channels of a device without a mono
+//     mode, and a multichannel source on a stereo-only device is mixed down to stereo when the
+//     downmix setting allows it (else refused, naming the setting); both compose with any rate or
+//     depth conversion the device needs;
 //   - the reason, in words, for anything the device forced;
 //   - for an output that takes one fixed format, its system mixer's (WASAPI shared mode), the
 //     conversion to that format, done here by the engine rather than by the mixer.
@@ -98,7 +101,8 @@ export function planForDevice(source: AudioFormat, caps: OutputCapabilities): De
  */
 function planForMix(source: AudioFormat, mix: AudioFormat, name: string): DevicePlan {
   if (source.channels !== mix.channels) {
-    throw new AurisError('E_FORMAT_REFUSED', `${name} in shared mode takes its mixer's format only (${formatToString(mix)}), and ${source.channels}-channel audio would need channel mixing; play it in exclusive mode`, { mixFormat: mix });
+    const allow = mix.channels === 2 && source.channels > 2 ? `, or allow a stereo downmix (${DOWNMIX_HOW})` : '';
+    throw new AurisError('E_FORMAT_REFUSED', `${name} in shared mode takes its mixer's format only (${formatToString(mix)}), and ${source.channels}-channel audio would need channel mixing; play it in exclusive mode${allow}`, { mixFormat: mix });
   }
   const rate = source.rate === mix.rate ? null : mix.rate;
   const float = isFloatKind(mix.sample);
@@ -186,9 +190,18 @@ export interface PlanSettings {
   readonly volumeDb: number;
   readonly missingRate: 'resample' | 'skip';
   readonly dsd: DsdSetting;
-  /** This track's own gain (ReplayGain), first of the processing; null or absent: none. */
+  /** This track's own gain (ReplayGain), first of the processing after a downmix; null or absent: none. */
   readonly trackGain?: { readonly db: number; readonly label: string } | null;
+  /** More channels than a stereo-only device takes: refused, or mixed down to stereo (ITU-R BS.775). */
+  readonly downmix: DownmixSetting;
 }
+
+/** What to do with more channels than a stereo-only device takes. */
+export const DOWNMIX_SETTINGS = ['refuse', 'stereo'] as const;
+export type DownmixSetting = (typeof DOWNMIX_SETTINGS)[number];
+
+/** How a user allows the downmix, for refusals. */
+const DOWNMIX_HOW = "setting output.downmix to 'stereo', or auris play --downmix stereo";
 
 /** One DSP step of the chain, in order; the engine prepares each (the EQ from its preset file). */
 export type PlanStep =
@@ -196,7 +209,8 @@ export type PlanStep =
   | { readonly kind: 'crossfeed'; readonly settings: { readonly preset: 'default' } }
   | { readonly kind: 'volume'; readonly settings: { readonly db: number; readonly label?: string } }
   | { readonly kind: 'resample'; readonly settings: { readonly rate: number } }
-  | { readonly kind: 'dsd2pcm'; readonly settings: { readonly rate: number } };
+  | { readonly kind: 'dsd2pcm'; readonly settings: { readonly rate: number } }
+  | { readonly kind: 'downmix'; readonly settings: Record<string, never> };
 
 /** What happens to one track on its way to one device, and why. */
 export interface TrackPlan {
@@ -225,9 +239,11 @@ export interface TrackPlan {
  */
 export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapabilities): TrackPlan {
   const softVolume = s.volumeDb !== 0 && !caps.hardwareVolume;
-  const crossfeed = s.crossfeed && source.channels === 2;
+  const channels = source.sample === 'dsd' ? { upmix: 1, downmix: false } : channelPlan(source, s.downmix, caps);
+  const crossfeed = s.crossfeed && (channels.downmix ? 2 : source.channels) === 2;
   const gain = s.trackGain && s.trackGain.db !== 0 ? s.trackGain : null;
   const processing: PlanStep[] = [
+    ...(channels.downmix ? [{ kind: 'downmix', settings: {} } as const] : []),
     ...(gain ? [{ kind: 'volume', settings: { db: gain.db, label: gain.label } } as const] : []),
     ...(s.eq ? [{ kind: 'eq' } as const] : []),
     ...(crossfeed ? [{ kind: 'crossfeed', settings: { preset: 'default' } } as const] : []),
@@ -248,9 +264,10 @@ export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapa
       forcedReason: dsd.chosen ? '' : [dsd.reason, target.reason].filter(Boolean).join('; '),
     };
   }
-  // A mono source on a device without a mono mode goes to both of its channels, unchanged.
-  const upmix = source.channels === 1 && !accepts(caps, source) && (caps.mixFormat?.channels === 2 || accepts(caps, { ...source, channels: 2 })) ? 2 : 1;
-  const deviceChannels = source.channels * upmix;
+  const { upmix } = channels;
+  // What the chain delivers: the source's channels, or stereo after a downmix; the device gets it upmixed.
+  const chainChannels = channels.downmix ? 2 : source.channels;
+  const deviceChannels = chainChannels * upmix;
   const device = planForDevice({ ...source, channels: deviceChannels }, caps);
   // The missing-rate policy is about a device lacking a rate; a shared mixer resamples everything anyway.
   if (device.rate !== null && s.missingRate === 'skip' && !caps.mixFormat) {
@@ -263,6 +280,7 @@ export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapa
   if (isIntegerKind(source.sample) && device.bits === null && device.floatBits === null && source.validBits < 24 && accepts(caps, pcmFormat(device.rate ?? source.rate, deviceChannels, 24))) {
     processedBits = 24;
   }
+  const downmixed = channels.downmix ? `${caps.name} takes stereo only, so the ${source.channels}-channel source is mixed down to stereo (ITU-R BS.775; output.downmix is 'stereo')` : '';
   return {
     steps: [...processing, ...(device.rate !== null ? [{ kind: 'resample', settings: { rate: device.rate } } as const] : [])],
     outputBits: device.bits,
@@ -270,8 +288,51 @@ export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapa
     processedBits,
     upmix,
     dsd: null,
-    forcedReason: device.reason,
+    forcedReason: [downmixed, device.reason].filter(Boolean).join('; '),
   };
+}
+
+/** Whether the device (any rate, any depth) has a mode with `channels` channels. */
+function takesChannels(caps: OutputCapabilities, channels: number): boolean {
+  if (caps.formats === 'any') return true;
+  if (caps.mixFormat) return caps.mixFormat.channels === channels;
+  return caps.formats.some((f) => f.channelsMin <= channels && channels <= f.channelsMax);
+}
+
+/**
+ * How a PCM source's channels reach the device, decided apart from its rate and depth (which the
+ * device plan converts afterwards, whatever is chosen here):
+ *  - as they are, when the device has a mode with that many channels;
+ *  - a mono source on a device without a mono mode: each sample to both channels (exact);
+ *  - more than two channels on a stereo-only device: mixed down to stereo when `downmix` allows it,
+ *    else refused (E_FORMAT_REFUSED) with the way to allow it.
+ */
+function channelPlan(source: AudioFormat, downmix: DownmixSetting, caps: OutputCapabilities): { upmix: number; downmix: boolean } {
+  if (accepts(caps, source)) return { upmix: 1, downmix: false };
+  // A stereo mode in the source's very format beats a mono one that needs a conversion: both channels are exact.
+  if (source.channels === 1 && !caps.mixFormat && accepts(caps, { ...source, channels: 2 })) return { upmix: 2, downmix: false };
+  if (takesChannels(caps, source.channels)) return { upmix: 1, downmix: false };
+  if (source.channels === 1 && takesChannels(caps, 2)) return { upmix: 2, downmix: false };
+  if (source.channels > 2 && takesChannels(caps, 2)) {
+    if (downmix === 'stereo') return { upmix: 1, downmix: true };
+    if (caps.mixFormat) return { upmix: 1, downmix: false }; // the mix plan refuses it, naming exclusive mode and the downmix
+    const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
+    throw new AurisError('E_FORMAT_REFUSED', `${caps.name} takes stereo only and does not accept ${formatToString(source)} (it accepts ${accepted}); to play it mixed down to stereo (not bit-perfect), allow a stereo downmix by ${DOWNMIX_HOW}`, {
+      accepted: caps.formats, setting: 'output.downmix',
+    });
+  }
+  return { upmix: 1, downmix: false }; // the device plan refuses it with the formats it accepts
+}
+
+/**
+ * Why floating-point samples are quantised to `bits` for an integer-only device, for the path: the
+ * source's own float samples, or those DSD->PCM made from a DSD source. Required of any player.
+ */
+export function quantisationCause(source: AudioFormat, bits: number): string {
+  const from = source.sample === 'dsd'
+    ? 'the DSD->PCM conversion produces floating-point samples'
+    : `the source is ${source.validBits}-bit floating point`;
+  return `${from}, which must be quantised to ${bits}-bit (with dither) for a device that takes integers only`;
 }
 
 /** What the chain must deliver for `plan`, as buildChain takes it (undefined: the chain's own output). */

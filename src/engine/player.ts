@@ -201,7 +201,7 @@ export class Player {
           || before.volumeControl !== this.settings.volumeControl;
         const rechain = before.volumeDb !== this.settings.volumeDb || before.eqPreset !== this.settings.eqPreset || before.dsd !== this.settings.dsd
           || before.missingRate !== this.settings.missingRate || before.eqAutoPreamp !== this.settings.eqAutoPreamp || before.crossfeed !== this.settings.crossfeed
-          || before.eqStamp !== this.settings.eqStamp;
+          || before.eqStamp !== this.settings.eqStamp || before.downmix !== this.settings.downmix;
         const volumeOnly = rechain && before.eqPreset === this.settings.eqPreset && before.dsd === this.settings.dsd && before.missingRate === this.settings.missingRate
           && before.eqAutoPreamp === this.settings.eqAutoPreamp && before.crossfeed === this.settings.crossfeed && before.eqStamp === this.settings.eqStamp;
         if (reopen) this.chains.forgetCapabilities();
@@ -568,7 +568,7 @@ export class Player {
     // The DSD bytes this track left in the packer go out verbatim in the next word: hash them now.
     if (s && t.info.format.sample === 'dsd' && sameFormat(s.format, t.info.format)) s.export.claimHeldDsd(t.deliveredHash);
     const integrity = t.file.decoder.integrity();
-    const proof = proofFor(t, completed, integrity.md5, this.session?.out.bitPerfect ?? false);
+    const proof = proofFor(t, completed, integrity.md5, this.session?.out.bitPerfect ?? false, this.signalPath(t).stages);
     const signalPath = this.signalPath(t);
     await t.file.close();
     const event = { type: 'track-end', track: t.info, signalPath, proof, completed } as const;
@@ -729,7 +729,7 @@ export class Player {
     if (t) {
       // A track that was being heard is reported as cut off, with a proof that does not verify.
       if (this.session?.marks.some((m) => m.entry === t.entry)) {
-        const proof = proofFor(t, false, t.file.decoder.integrity().md5, this.session.out.bitPerfect);
+        const proof = proofFor(t, false, t.file.decoder.integrity().md5, this.session.out.bitPerfect, this.signalPath(t).stages);
         this.emit({ type: 'track-end', track: t.info, signalPath: this.signalPath(t), proof, completed: false });
       }
       await t.file.close().catch(() => undefined);

@@ -3,7 +3,7 @@
 
 import type { AudioFormat } from '../audio/format.ts';
 import type { OutputContainer } from '../outputs/interface.ts';
-import type { DsdSetting } from './plan.ts';
+import type { DownmixSetting, DsdSetting } from './plan.ts';
 import type { SignalPathReport } from '../protocol/signal-path.ts';
 
 export type OutputModeSetting = 'exclusive' | 'shared';
@@ -40,6 +40,8 @@ export interface EngineSettings {
    * they make the track refused (E_FORMAT_REFUSED) instead of being dropped. `pcm` always converts.
    */
   readonly dsd: DsdSetting;
+  /** More channels than a stereo-only device takes: refused (naming this setting), or mixed down to stereo (degraded). */
+  readonly downmix: DownmixSetting;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
@@ -55,6 +57,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   bufferMs: 500,
   releaseAfterPauseMs: 5000,
   dsd: 'auto',
+  downmix: 'refuse',
 };
 
 /**

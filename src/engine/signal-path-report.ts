@@ -6,6 +6,7 @@ import { nativeDsdWordBytes, type NativeDsdFormat } from '../audio/dop.ts';
 import { formatToString, isIntegerKind, sameFormat } from '../audio/format.ts';
 import type { SignalPathReport, StageReport } from '../protocol/signal-path.ts';
 import { evaluateSignalPath } from '../signal-path/evaluate.ts';
+import { quantisationCause } from './plan.ts';
 import type { OutputSession } from './session.ts';
 import { clipped, damageOf, type ActiveTrack } from './track.ts';
 
@@ -26,15 +27,13 @@ export function signalPathOf(t: ActiveTrack | null, session: OutputSession | nul
     const dsd = t.dsd;
     stages.push(...t.chain.reports.map((r, i, all) => {
       if (dsd?.transport === 'pcm' && r.input?.sample === 'dsd') return { ...r, changesSamples: true, chosenByUser: dsd.chosen, detail: `${r.detail}; ${dsd.reason}` };
-      // The last stage delivers the device's format (to a shared mixer's float, say): forced too.
-      if (!forced || (r.kind !== 'resampler' && r.kind !== 'dither' && i !== all.length - 1)) return r;
+      // The last stage delivers the device's format (to a shared mixer's float, say): forced too, as is a stage nobody chose (a downmix).
+      if (!forced || (r.chosenByUser && r.kind !== 'resampler' && r.kind !== 'dither' && i !== all.length - 1)) return r;
       // Quantising a float source for an integer device, at its rate, is what any player must do.
       const floatToInt = r.kind === 'dither' && !isIntegerKind(t.info.format.sample) && r.output !== null && isIntegerKind(r.output.sample)
         && !t.chain.reports.some((x) => x.kind === 'resampler');
-      if (floatToInt) {
-        return { ...r, chosenByUser: false, required: true, detail: `${r.detail}; the source is floating point and the device takes integers only, so it is quantised to ${r.output!.validBits}-bit` };
-      }
-      return { ...r, chosenByUser: false, detail: `${r.detail}; ${forced}` };
+      if (floatToInt) return { ...r, chosenByUser: false, required: true, cause: quantisationCause(t.info.format, r.output!.validBits) };
+      return { ...r, chosenByUser: false, cause: forced };
     }));
     const clips = clipped(t.chain);
     if (clips > 0) {

@@ -6,6 +6,8 @@ import type { Hash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
 import type { OpenedFile } from '../decoders/registry.ts';
 import type { FilterChain } from '../dsp/chain.ts';
+import type { StageReport } from '../protocol/signal-path.ts';
+import { sampleChangesReason } from '../signal-path/evaluate.ts';
 import type { DsdPlan } from './plan.ts';
 import type { EngineEvent, EngineTrack, TrackInfo, TrackProof } from './protocol.ts';
 import type { OutputSession } from './session.ts';
@@ -37,20 +39,21 @@ export interface ActiveTrack {
 
 /**
  * The proof of a track that has ended (digests its hashes: call once). `outputBitPerfect`: the
- * output it played on reaches the DAC unchanged; `decoderMd5`: the decoder's own MD5 verdict.
+ * output it played on reaches the DAC unchanged; `decoderMd5`: the decoder's own MD5 verdict;
+ * `stages`: the track's signal path, which says whether a change to the samples was chosen or forced.
  */
-export function proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string, outputBitPerfect: boolean): TrackProof {
+export function proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string, outputBitPerfect: boolean, stages: readonly StageReport[]): TrackProof {
   const md5 = t.deliveredHash.digest('hex');
   const streaminfo = t.decodedHash ? null : t.file.decoder.info.md5;
   const expected = streaminfo ?? t.decodedHash?.digest('hex') ?? null;
   const reference = streaminfo ? 'streaminfo' : expected ? 'decoded' : 'none';
-  const changed = t.chain.reports.filter((r) => r.changesSamples);
+  const changed = sampleChangesReason(stages);
   const damage = damageOf(t);
   let reason = '';
   if (!completed) reason = 'the track did not play to its end';
   else if (damage) reason = `the file is damaged: ${damage}`;
   else if (t.proofSpoiled) reason = t.proofSpoiled;
-  else if (changed.length > 0) reason = `samples changed on purpose by ${changed.map((r) => r.name).join(', ')}`;
+  else if (changed) reason = changed;
   else if (!outputBitPerfect) reason = 'the output is not bit-perfect';
   else if (expected === null) reason = 'no reference hash';
   else if (md5 !== expected) reason = `delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`;

@@ -81,6 +81,8 @@ export const StageSchema = z.object({
   chosenByUser: z.boolean(),
   lossy: z.boolean().optional(),
   required: z.boolean().optional(),
+  /** Why a stage nobody chose runs (see StageReport.cause). */
+  cause: z.string().optional(),
   detail: z.string(),
 });
 

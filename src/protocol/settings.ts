@@ -6,6 +6,7 @@ import { OutputModeSchema } from './formats.ts';
 
 export const DSD_TRANSPORTS = ['auto', 'native', 'dop', 'pcm'] as const;
 export const MISSING_RATE_POLICIES = ['resample', 'skip'] as const;
+export const DOWNMIX_POLICIES = ['refuse', 'stereo'] as const;
 
 export const OutputSettingsSchema = z.object({
   /**
@@ -23,6 +24,11 @@ export const OutputSettingsSchema = z.object({
   missingRate: z.enum(MISSING_RATE_POLICIES).default('resample'),
   /** How DSD reaches the device: native, else DoP, else PCM (`auto`), or one of them forced. */
   dsd: z.enum(DSD_TRANSPORTS).default('auto'),
+  /**
+   * More channels than a stereo-only device takes (5.1 on a stereo DAC): refuse the track, or mix it
+   * down to stereo (ITU-R BS.775, reported degraded). Refuse by default: a downmix is never bit-perfect.
+   */
+  downmix: z.enum(DOWNMIX_POLICIES).default('refuse'),
   /** Release the device after this many ms of pause (0: hold it), and reopen on resume at the same sample. */
   releaseAfterPauseMs: z.number().int().min(0).max(3_600_000).default(5_000),
 }).strict();

@@ -30,6 +30,12 @@ export interface StageReport {
    * `lossy-source` verdict.
    */
   readonly required?: boolean;
+  /**
+   * Why a stage the user did not choose runs, in words ("shared mode: ... takes only its system
+   * mixer's format ...; exclusive mode plays it bit-perfect"). The verdict's reason leads with it,
+   * the technical detail after, and stages with the same cause share one reason.
+   */
+  readonly cause?: string;
   /** What it did, in words: "5 bands, preamp -3.2 dB", "S24_3LE", "system mixer at 48000 Hz". */
   readonly detail: string;
 }

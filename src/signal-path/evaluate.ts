@@ -1,7 +1,7 @@
 // The signal-path verdict: from every stage's report to one word and its reasons in words.
 
 import { sameFormat, formatToString, isIntegerKind, type AudioFormat } from '../audio/format.ts';
-import type { SignalPathReport, StageReport, Verdict } from '../protocol/signal-path.ts';
+import type { SignalPathReport, StageKind, StageReport, Verdict } from '../protocol/signal-path.ts';
 
 /**
  * Turns the stages (source first, output/mixer last) into a verdict:
@@ -17,13 +17,23 @@ export function evaluateSignalPath(stages: readonly StageReport[]): SignalPathRe
   const required: string[] = [];
   const lossy: string[] = [];
   const chosen: string[] = [];
+  // Forced and required stages with a cause: one reason per cause, the cause first.
+  const byCause = new Map<string, { required: boolean; stages: StageReport[] }>();
   for (const s of stages) {
     if (s.lossy) lossy.push(`lossy source: ${describe(s)}`);
     if (!s.changesSamples) continue;
     if (s.chosenByUser) chosen.push(`not bit-perfect: ${describe(s)}`);
-    else if (s.required) required.push(`not bit-perfect (required): ${describe(s)}`);
+    else if (s.cause) {
+      const group = byCause.get(s.cause) ?? { required: true, stages: [] };
+      group.required &&= s.required === true;
+      group.stages.push(s);
+      byCause.set(s.cause, group);
+    } else if (s.required) required.push(`not bit-perfect (required): ${describe(s)}`);
     else forced.push(`not bit-perfect: ${describe(s)}`);
   }
+  const caused = [...byCause].map(([cause, g]) => ({ required: g.required, text: `${cause} (done by ${g.stages.map(describe).join(', ')})` }));
+  forced.unshift(...caused.filter((c) => !c.required).map((c) => `not bit-perfect: ${c.text}`));
+  required.unshift(...caused.filter((c) => c.required).map((c) => `not bit-perfect (required): ${c.text}`));
   for (let i = 1; i < stages.length; i++) {
     const a = stages[i - 1]!.output;
     const b = stages[i]!.input;
@@ -34,6 +44,23 @@ export function evaluateSignalPath(stages: readonly StageReport[]): SignalPathRe
   // A required quantisation changes a lossless source (degraded) but not what a lossy one already is.
   const verdict: Verdict = forced.length > 0 ? 'degraded' : lossy.length > 0 ? 'lossy-source' : required.length > 0 ? 'degraded' : chosen.length > 0 ? 'enhanced' : 'bit-perfect';
   return { verdict, reasons: [...forced, ...required, ...lossy, ...chosen], stages };
+}
+
+/** Stage kinds that process samples (the source, decoder, packing and output are reported elsewhere). */
+const PROCESSING_KINDS: ReadonlySet<StageKind> = new Set(['filter', 'resampler', 'volume', 'dither']);
+
+/**
+ * Why a track's delivered samples differ from its file's, for its proof ('' when no processing
+ * stage changed them): changes nobody chose first ("samples changed by Resampler, required by the
+ * device": a shared mixer's rate, a rate the DAC lacks), then the user's ("samples changed on
+ * purpose by Parametric EQ").
+ */
+export function sampleChangesReason(stages: readonly StageReport[]): string {
+  const changed = stages.filter((s) => s.changesSamples && PROCESSING_KINDS.has(s.kind));
+  const names = (chosen: boolean) => changed.filter((s) => s.chosenByUser === chosen).map((s) => s.name).join(', ');
+  const forced = names(false);
+  const chosen = names(true);
+  return [forced ? `samples changed by ${forced}, required by the device` : '', chosen ? `samples changed on purpose by ${chosen}` : ''].filter(Boolean).join('; ');
 }
 
 /**

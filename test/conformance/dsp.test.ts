@@ -17,6 +17,7 @@ const CASES: Record<string, { active: unknown; neutral: unknown | null; input: A
   resample: { active: { rate: 48000 }, neutral: { rate: 44100 }, input: floatFormat(44100, 2, 64) },
   dsd2pcm: { active: {}, neutral: null, input: dsdFormat(2822400, 2) },
   dop: { active: {}, neutral: null, input: dsdFormat(2822400, 2) },
+  downmix: { active: {}, neutral: null, input: floatFormat(44100, 6, 64) },
 };
 
 function blockOf(format: AudioFormat, frames: number, seed: number): AudioBlock {

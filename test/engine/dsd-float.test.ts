@@ -174,7 +174,7 @@ test('a float WAV to a DAC without float: 32-bit integer with dither, reported d
   assert.equal(end.signalPath.verdict, 'degraded');
   // One reason, the quantisation, said to be required; no spurious "format changed" for the exact f32 -> f64 step.
   assert.equal(end.signalPath.reasons.length, 1, end.signalPath.reasons.join('; '));
-  assert.match(end.signalPath.reasons[0]!, /not bit-perfect \(required\): .*floating point and the device takes integers only, so it is quantised to 32-bit/);
+  assert.match(end.signalPath.reasons[0]!, /^not bit-perfect \(required\): the source is 32-bit floating point, which must be quantised to 32-bit \(with dither\) for a device that takes integers only \(done by TPDF/);
   assert.equal(end.proof.verified, false);
   const got = unpackInt(readFileSync(path.join(captureDir, 'dac32.raw')), 32, 'S32_LE');
   assert.equal(got.length, samples.length);

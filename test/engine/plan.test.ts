@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dsdFormat, floatFormat, pcmFormat } from '../../src/audio/format.ts';
-import { chainOutput, planTrack, type PlanSettings } from '../../src/engine/plan.ts';
+import { chainOutput, planTrack, quantisationCause, type PlanSettings } from '../../src/engine/plan.ts';
 import type { OutputCapabilities } from '../../src/outputs/interface.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 
@@ -24,7 +24,7 @@ const dsdDac: OutputCapabilities = {
   ],
 };
 const anything: OutputCapabilities = { name: 'null', modes: ['exclusive'], formats: 'any', rateRange: null, hardwareVolume: false };
-const plain: PlanSettings = { eq: false, crossfeed: false, volumeDb: 0, missingRate: 'resample', dsd: 'auto' };
+const plain: PlanSettings = { eq: false, crossfeed: false, volumeDb: 0, missingRate: 'resample', dsd: 'auto', downmix: 'refuse' };
 
 test('a format the device takes goes as it is: no steps, nothing forced', () => {
   const p = planTrack(pcmFormat(96000, 2, 24), plain, dac24);
@@ -130,4 +130,57 @@ test('a track\'s own gain (ReplayGain) is a software step before the rest, even 
   const dsd = planTrack(dsdFormat(2822400, 2), { ...plain, trackGain: gain }, dsdDac);
   assert.equal(dsd.dsd?.transport, 'pcm');
   assert.match(dsd.dsd?.transport === 'pcm' ? dsd.dsd.reason : '', /ReplayGain track -6\.20 dB cannot ride on a bit-perfect DSD stream/);
+});
+
+test('mono on a stereo-only device composes with every other conversion: quantising float, resampling a missing rate', () => {
+  // A float mono source (an MP3, Opus or float WAV): both channels, quantised to the deepest integer.
+  const f = planTrack(floatFormat(44100, 1, 32), plain, dac24);
+  assert.deepEqual([f.upmix, f.steps, f.outputBits], [2, [], 32]);
+  // 22.05 kHz mono on a DAC without that rate: resampled within the family, then both channels.
+  const lo = planTrack(pcmFormat(22050, 1, 16), plain, dac24);
+  assert.deepEqual([lo.upmix, lo.steps], [2, [{ kind: 'resample', settings: { rate: 44100 } }]]);
+  assert.match(lo.forcedReason, /lacks 22050 Hz; resampled to 44100 Hz/);
+  // Both at once: float mono at 48 kHz.
+  const both = planTrack(floatFormat(48000, 1, 32), plain, dac24);
+  assert.deepEqual([both.upmix, both.steps, both.outputBits], [2, [{ kind: 'resample', settings: { rate: 96000 } }], 32]);
+  // A device with a mono mode in 16-bit only and stereo in 24-bit: 24-bit mono goes to both channels exactly
+  // rather than reduced to 16 bits; 16-bit mono uses the mono mode.
+  const monoMode: OutputCapabilities = {
+    ...dac24,
+    formats: [
+      { container: 'S24_3LE', rates: [44100, 96000], channelsMin: 2, channelsMax: 2 },
+      { container: 'S16_LE', rates: [44100], channelsMin: 1, channelsMax: 1 },
+    ],
+  };
+  assert.deepEqual([planTrack(pcmFormat(44100, 1, 24), plain, monoMode).upmix, planTrack(pcmFormat(44100, 1, 24), plain, monoMode).outputBits], [2, null]);
+  assert.equal(planTrack(pcmFormat(44100, 1, 16), plain, monoMode).upmix, 1);
+  // A mono-capable device keeps mono and converts only what it lacks.
+  assert.deepEqual(planTrack(pcmFormat(48000, 1, 16), plain, monoMode).upmix, 1);
+});
+
+test('more channels than a stereo-only device takes: refused naming the setting and the flag, or mixed down to stereo when allowed', () => {
+  const six = pcmFormat(44100, 6, 24);
+  assert.throws(() => planTrack(six, plain, dac24), (e: unknown) => isAurisError(e, 'E_FORMAT_REFUSED')
+    && /^dac24 takes stereo only and does not accept 44100 Hz, 6 ch, 24-bit \(it accepts .*S24_3LE.*\); to play it mixed down to stereo \(not bit-perfect\), allow a stereo downmix by setting output\.downmix to 'stereo', or auris play --downmix stereo$/.test(e.message)
+    && e.details.setting === 'output.downmix');
+  const down = planTrack(six, { ...plain, downmix: 'stereo' }, dac24);
+  assert.deepEqual([down.steps, down.upmix, down.outputBits], [[{ kind: 'downmix', settings: {} }], 1, null]);
+  assert.equal(down.forcedReason, "dac24 takes stereo only, so the 6-channel source is mixed down to stereo (ITU-R BS.775; output.downmix is 'stereo')");
+  // The downmix composes with a missing rate, and crossfeed (stereo only) runs on its result.
+  const at48 = planTrack(pcmFormat(48000, 6, 16), { ...plain, downmix: 'stereo', crossfeed: true }, dac24);
+  assert.deepEqual(at48.steps.map((s) => s.kind), ['downmix', 'crossfeed', 'resample']);
+  assert.match(at48.forcedReason, /mixed down to stereo .*; the device lacks 48000 Hz; resampled to 96000 Hz/);
+  // A device that has the channel count plays it as it is, whatever the setting.
+  const eight: OutputCapabilities = { ...dac24, formats: [{ container: 'S24_3LE', rates: [44100], channelsMin: 2, channelsMax: 8 }] };
+  assert.deepEqual(planTrack(six, { ...plain, downmix: 'stereo' }, eight).steps, []);
+  // Shared mode: refused pointing to exclusive mode and the downmix, or mixed down then resampled.
+  assert.throws(() => planTrack(pcmFormat(48000, 6, 24), plain, sharedMix),
+    (e: unknown) => isAurisError(e, 'E_FORMAT_REFUSED') && /play it in exclusive mode, or allow a stereo downmix \(setting output\.downmix to 'stereo'/.test(e.message));
+  const shared = planTrack(pcmFormat(44100, 6, 24), { ...plain, downmix: 'stereo' }, sharedMix);
+  assert.deepEqual([shared.steps.map((s) => s.kind), shared.outputFloatBits], [['downmix', 'resample'], 32]);
+});
+
+test('the quantisation cause names where the floating-point samples come from: the source, or DSD->PCM', () => {
+  assert.equal(quantisationCause(dsdFormat(2822400, 2), 16), 'the DSD->PCM conversion produces floating-point samples, which must be quantised to 16-bit (with dither) for a device that takes integers only');
+  assert.equal(quantisationCause(floatFormat(44100, 2, 32), 24), 'the source is 32-bit floating point, which must be quantised to 24-bit (with dither) for a device that takes integers only');
 });

@@ -19,6 +19,7 @@ export interface PlaySettings {
   readonly missingRate?: 'resample' | 'skip';
   readonly dsd?: 'auto' | 'native' | 'dop' | 'pcm';
   readonly releaseAfterPauseMs?: number;
+  readonly downmix?: 'refuse' | 'stereo';
 }
 
 export function patchOf(s: PlaySettings): SettingsPatch {
@@ -27,6 +28,7 @@ export function patchOf(s: PlaySettings): SettingsPatch {
   if (s.volumeControl !== undefined) output.volumeControl = s.volumeControl;
   if (s.missingRate !== undefined) output.missingRate = s.missingRate;
   if (s.dsd !== undefined) output.dsd = s.dsd;
+  if (s.downmix !== undefined) output.downmix = s.downmix;
   if (s.releaseAfterPauseMs !== undefined) output.releaseAfterPauseMs = s.releaseAfterPauseMs;
   const patch: SettingsPatch = { output };
   if (s.volumeDb !== undefined) patch.volumeDb = s.volumeDb;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startCore, type Core } from '../../core/index.ts';
 import type { CoreEvent } from '../../protocol/events.ts';
 import type { PlayerStateWire, TrackProofWire } from '../../protocol/player.ts';
-import { DSD_TRANSPORTS, type SettingsPatch } from '../../protocol/settings.ts';
+import { DOWNMIX_POLICIES, DSD_TRANSPORTS, type SettingsPatch } from '../../protocol/settings.ts';
 import type { SignalPathReport } from '../../protocol/signal-path.ts';
 import { AurisError } from '../../util/errors.ts';
 import { intOption } from './output-options.ts';
@@ -26,6 +26,7 @@ interface PlayOptions {
   missingRate?: string;
   bufferMs?: string;
   dsd?: string;
+  downmix?: string;
 }
 
 type WireError = { code: string; message: string };
@@ -62,6 +63,7 @@ export function registerPlay(program: Command): void {
     .option('--missing-rate <policy>', 'when the device lacks a rate: resample or skip')
     .option('--buffer-ms <ms>', 'device buffer in milliseconds')
     .option('--dsd <transport>', 'DSD sources: auto (native, else DoP, else PCM), native, dop or pcm')
+    .option('--downmix <policy>', 'more channels than a stereo-only device takes: refuse, or stereo (ITU-R BS.775 downmix, not bit-perfect)')
     .option('--json', 'play the whole queue without a terminal UI and print a JSON report')
     .action(async (paths: string[], opts: PlayOptions) => {
       const overrides = settingsFrom(opts);
@@ -115,6 +117,10 @@ function settingsFrom(opts: PlayOptions): SettingsPatch {
   if (opts.dsd !== undefined) {
     if (!(DSD_TRANSPORTS as readonly string[]).includes(opts.dsd)) throw new AurisError('E_INVALID_ARGUMENT', `--dsd must be ${DSD_TRANSPORTS.join(', ')}, not ${opts.dsd}`);
     output.dsd = opts.dsd as (typeof DSD_TRANSPORTS)[number];
+  }
+  if (opts.downmix !== undefined) {
+    if (!(DOWNMIX_POLICIES as readonly string[]).includes(opts.downmix)) throw new AurisError('E_INVALID_ARGUMENT', `--downmix must be ${DOWNMIX_POLICIES.join(' or ')}, not ${opts.downmix}`);
+    output.downmix = opts.downmix as (typeof DOWNMIX_POLICIES)[number];
   }
   if (opts.volumeControl !== undefined) output.volumeControl = opts.volumeControl;
   if (opts.bufferMs !== undefined) output.bufferMs = intOption('buffer-ms', opts.bufferMs, 500, 20, 10_000);
