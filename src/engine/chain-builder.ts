@@ -8,6 +8,7 @@ import { buildChain, type FilterChain } from '../dsp/chain.ts';
 import type { PreparedFilter } from '../dsp/interface.ts';
 import type { OutputCapabilities, OutputPlugin } from '../outputs/interface.ts';
 import { chainOutput, planTrack, type DsdPlan } from './plan.ts';
+import { withOutputHint } from './session.ts';
 import type { EngineSettings, EngineTrack } from './protocol.ts';
 
 /** A chain and what the plan decided around it. */
@@ -69,7 +70,12 @@ export class ChainBuilder {
   private async capabilities(settings: EngineSettings): Promise<OutputCapabilities> {
     const key = `${settings.output}|${settings.mode}`;
     if (this.caps?.key !== key) {
-      const caps = await this.outputPlugin(settings.output).capabilities({ mode: settings.mode });
+      let caps: OutputCapabilities;
+      try {
+        caps = await this.outputPlugin(settings.output).capabilities({ mode: settings.mode });
+      } catch (e) {
+        throw withOutputHint(e, settings.output);
+      }
       this.caps = { key, caps };
     }
     return this.caps.caps;

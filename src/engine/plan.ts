@@ -273,7 +273,7 @@ export function planTrack(source: AudioFormat, s: PlanSettings, caps: OutputCapa
   if (device.rate !== null && s.missingRate === 'skip' && !caps.mixFormat) {
     const accepted = caps.formats === 'any' ? 'any format' : describeCaps(caps.formats);
     throw new AurisError('E_FORMAT_REFUSED', `skipped by the missing-rate policy: ${caps.name} does not accept ${formatToString(source)}; it accepts ${accepted}`, {
-      accepted: caps.formats,
+      accepted: caps.formats, policy: 'missing-rate',
     });
   }
   let processedBits: number | null = null;

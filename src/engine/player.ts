@@ -33,6 +33,7 @@ import type { OutputPlugin } from '../outputs/interface.ts';
 import { outputPlugin } from '../outputs/registry.ts';
 import type { SignalPathReport } from '../protocol/signal-path.ts';
 import { AurisError, asAurisError } from '../util/errors.ts';
+import { withOutputHint } from './session.ts';
 import { ChainBuilder, type BuiltChain } from './chain-builder.ts';
 import type {
   EngineCommand, EngineEvent, EngineSettings, EngineTrack, OutputState, PlayerState, PlayerStatus, TrackInfo, WireError,
@@ -635,7 +636,7 @@ export class Player {
         this.deviceLost = err;
         return;
       }
-      throw err;
+      throw withOutputHint(err, this.settings.output);
     }
     if (this.status === 'paused') session.out.pause();
     this.session = session;

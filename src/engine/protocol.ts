@@ -132,7 +132,16 @@ export interface TrackProof {
   readonly reference: 'streaminfo' | 'decoded' | 'none';
   /** Why not verified, in words (empty when verified). */
   readonly reason: string;
+  /**
+   * What the proof found: `verified`; `mismatch` (compared, and the delivered samples differ);
+   * `damaged` (the file is: bad frames, cut short); `not-compared` (nothing to hold the samples
+   * against: played in part, resumed, changed on purpose or by the device, no reference). The
+   * first two and a half say something went wrong; `not-compared` says nothing did.
+   */
+  readonly outcome: ProofOutcome;
 }
+
+export type ProofOutcome = 'verified' | 'mismatch' | 'damaged' | 'not-compared';
 
 export interface TrackInfo {
   readonly id: number;

@@ -6,7 +6,7 @@
 import type { AudioFormat } from '../audio/format.ts';
 import { nativeDsdRate, type NativeDsdFormat } from '../audio/dop.ts';
 import type { OpenOptions, OpenOutput, OutputMode, OutputPlugin } from '../outputs/interface.ts';
-import { asAurisError } from '../util/errors.ts';
+import { AurisError, asAurisError } from '../util/errors.ts';
 import { ExportStage } from './export.ts';
 import type { DsdPlan } from './plan.ts';
 import type { EngineTrack, OutputState } from './protocol.ts';
@@ -87,4 +87,14 @@ export function outputStateOf(s: OutputSession): OutputState {
   return {
     name: s.out.name, mode: s.out.mode, format: s.out.format, container: s.out.container, bitPerfect: s.out.bitPerfect, hardwareVolume: s.out.volume !== null,
   };
+}
+
+/**
+ * An output that is not there (or not ours to open) as the user should read it: the error, and
+ * where to pick another output. Other errors come back as they are.
+ */
+export function withOutputHint(e: unknown, output: string): AurisError {
+  const err = asAurisError(e);
+  if (err.code !== 'E_NOT_FOUND' && err.code !== 'E_PERMISSION') return err;
+  return new AurisError(err.code, `${err.message}; choose another output: \`auris devices\` lists them, \`auris play --output NAME\` or Settings > Audio output picks one`, { ...err.details, output });
 }

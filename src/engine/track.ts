@@ -9,7 +9,7 @@ import type { FilterChain } from '../dsp/chain.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
 import { sampleChangesReason } from '../signal-path/evaluate.ts';
 import type { DsdPlan } from './plan.ts';
-import type { EngineEvent, EngineTrack, TrackInfo, TrackProof } from './protocol.ts';
+import type { EngineEvent, EngineTrack, ProofOutcome, TrackInfo, TrackProof } from './protocol.ts';
 import type { OutputSession } from './session.ts';
 
 /** One track being decoded. */
@@ -50,15 +50,17 @@ export function proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string,
   const changed = sampleChangesReason(stages);
   const damage = damageOf(t);
   let reason = '';
+  let outcome: ProofOutcome = 'not-compared';
   if (!completed) reason = 'the track did not play to its end';
-  else if (damage) reason = `the file is damaged: ${damage}`;
+  else if (damage) [reason, outcome] = [`the file is damaged: ${damage}`, 'damaged'];
   else if (t.proofSpoiled) reason = t.proofSpoiled;
   else if (changed) reason = changed;
   else if (!outputBitPerfect) reason = 'the output is not bit-perfect';
   else if (expected === null) reason = 'no reference hash';
-  else if (md5 !== expected) reason = `delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`;
-  else if (decoderMd5 === 'mismatch') reason = 'the decoder found the file damaged (its MD5 does not match its samples)';
-  return { verified: reason === '', md5, expectedMd5: expected, reference, reason };
+  else if (md5 !== expected) [reason, outcome] = [`delivered MD5 ${md5} differs from the ${reference === 'streaminfo' ? 'STREAMINFO' : 'decoded'} MD5 ${expected}`, 'mismatch'];
+  else if (decoderMd5 === 'mismatch') [reason, outcome] = ['the decoder found the file damaged (its MD5 does not match its samples)', 'damaged'];
+  else outcome = 'verified';
+  return { verified: outcome === 'verified', md5, expectedMd5: expected, reference, reason, outcome };
 }
 
 /**
@@ -113,7 +115,7 @@ export class TrackEnds {
       if (heard) this.emit(p.event);
       else {
         const reason = 'the track was cut off before its end was heard';
-        this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason } });
+        this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason, outcome: p.event.proof.outcome === 'verified' ? 'not-compared' : p.event.proof.outcome } });
       }
     }
   }

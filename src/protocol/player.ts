@@ -69,6 +69,8 @@ export const TrackProofSchema = z.object({
   reference: z.enum(['streaminfo', 'decoded', 'none']),
   /** Why not verified, in words (empty when verified). */
   reason: z.string(),
+  /** verified; mismatch (compared and different); damaged (the file is); not-compared (nothing went wrong, nothing to compare). */
+  outcome: z.enum(['verified', 'mismatch', 'damaged', 'not-compared']),
 });
 export type TrackProofWire = z.infer<typeof TrackProofSchema>;
 

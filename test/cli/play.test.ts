@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { needTools, run } from '../helpers/tools.ts';
 import { dsfFile } from '../helpers/containers.ts';
@@ -79,7 +79,8 @@ test('auris play --json over a DAC unplugged and back: one entry for the track, 
   const file = path.join(dir, 'gone.flac');
   run('flac', ['-s', '-f', '--force-raw-format', '--endian=little', '--sign=signed', '--channels=2', '--bps=16', '--sample-rate=44100', '-o', file, raw]);
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', file, '--output', 'alsa:dacgone', '--buffer-ms', '500', '--json'], { cwd: repo, encoding: 'utf8', env: process.env });
-  const report = JSON.parse(r.stdout) as { tracks: { path: string; completed?: boolean; proof?: { reason: string }; faults?: { deviceLosses: number; framesResent: number; underruns: number } }[] };
+  const report = JSON.parse(r.stdout) as { tracks: { path: string; completed?: boolean; proof?: { reason: string; outcome: string }; faults?: { deviceLosses: number; framesResent: number; underruns: number } }[] };
+  assert.equal(r.status, 0, 'a device that came back with nothing lost is not a failure');
   assert.equal(report.tracks.length, 1, `one entry for one track: ${r.stdout}`);
   const track = report.tracks[0]!;
   assert.equal(track.completed, true, 'heard to its end after the device came back');
@@ -87,6 +88,32 @@ test('auris play --json over a DAC unplugged and back: one entry for the track, 
   assert.ok((track.faults?.framesResent ?? 0) > 0, `frames sent again: ${JSON.stringify(track.faults)}`);
   assert.equal(track.faults?.underruns, 0, 'an unplug is not an underrun');
   assert.match(track.proof?.reason ?? '', /resumed where the device stopped after it went away/, 'the proof says why it cannot compare, and no seek is claimed');
+  assert.equal(track.proof?.outcome, 'not-compared');
+});
+
+test('auris play --json: a damaged lossy file fails the run (exit 1, proof "damaged"); an output that is not there names the way out', (t) => {
+  if (!needTools(t, 'sox', 'ffmpeg')) return;
+  const dir = tempDir('auris-play-damaged-');
+  const wav = path.join(dir, 'tone.wav');
+  run('sox', ['-n', '-r', '44100', '-b', '16', '-c', '2', wav, 'synth', '2', 'sine', '440', 'gain', '-6']);
+  const mp3 = path.join(dir, 'whole.mp3');
+  run('ffmpeg', ['-v', 'error', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '128k', mp3]);
+  const bytes = readFileSync(mp3);
+  const cut = path.join(dir, 'cut.mp3');
+  writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  const play = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'play', ...args], { cwd: repo, encoding: 'utf8' });
+  const whole = play(mp3, '--output', 'null:unpaced', '--json');
+  assert.equal(whole.status, 0, whole.stderr);
+  const r = play(cut, '--output', 'null:unpaced', '--json');
+  assert.equal(r.status, 1, r.stdout);
+  const report = JSON.parse(r.stdout) as { tracks: { proof?: { outcome: string; reason: string }; signalPath?: { verdict: string } }[] };
+  assert.equal(report.tracks[0]!.signalPath?.verdict, 'lossy-source');
+  assert.equal(report.tracks[0]!.proof?.outcome, 'damaged', report.tracks[0]!.proof?.reason);
+  const missing = play(wav, '--output', 'alsa:no_such_pcm_here', '--json');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stdout, /E_NOT_FOUND/);
+  assert.match(missing.stdout, /auris devices/);
+  assert.match(missing.stdout, /--output NAME/);
 });
 
 test('auris play --json interrupted by SIGINT reports the track that was playing as not completed, and exits', async (t) => {

@@ -29,13 +29,14 @@ interface PlayOptions {
   downmix?: string;
 }
 
-type WireError = { code: string; message: string };
+/** A track's error; `skipped` when a policy the user set (the missing-rate policy) left it out. */
+type WireError = { code: string; message: string; skipped?: boolean };
 
 /** One line of the --json report. */
 interface TrackReport {
   path: string;
   signalPath?: SignalPathReport;
-  proof?: Pick<TrackProofWire, 'verified' | 'md5' | 'expectedMd5' | 'reference' | 'reason'>;
+  proof?: Pick<TrackProofWire, 'verified' | 'md5' | 'expectedMd5' | 'reference' | 'reason' | 'outcome'>;
   /** False when the track was cut off before its end was heard. */
   completed?: boolean;
   /**
@@ -90,10 +91,16 @@ export function registerPlay(program: Command): void {
     });
 }
 
-/** A track failed: an error, or a bit-perfect path whose proof did not verify after it was heard to its end. */
+/**
+ * A track failed: an error (not a skip the user's policy asked for), a damaged file (lossy ones
+ * too), delivered samples that differ from the reference, or frames the device lost for good.
+ * What the user did (seek, pause past the release, stop) and a device that came back with nothing
+ * lost leave a proof that compares nothing: not a failure.
+ */
 function failed(t: TrackReport): boolean {
-  if (t.error) return true;
-  return t.completed === true && t.signalPath?.verdict === 'bit-perfect' && t.proof?.verified === false;
+  if (t.error) return t.error.skipped !== true;
+  if (t.proof?.outcome === 'damaged' || t.proof?.outcome === 'mismatch') return true;
+  return (t.faults?.framesLost ?? 0) > 0;
 }
 
 /** This run's settings from the flags (over the saved settings; nothing is saved). */
@@ -159,12 +166,12 @@ class Reporter {
         this.current = e.id;
         break;
       case 'track-end': {
-        const { verified, md5, expectedMd5, reference, reason } = e.proof;
-        Object.assign(this.entry(e.id, e.path), { signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason }, completed: e.completed });
+        const { verified, md5, expectedMd5, reference, reason, outcome } = e.proof;
+        Object.assign(this.entry(e.id, e.path), { signalPath: e.signalPath, proof: { verified, md5, expectedMd5, reference, reason, outcome }, completed: e.completed });
         break;
       }
       case 'track-error':
-        this.entry(e.id, e.path).error = { code: e.error.code, message: e.error.message };
+        this.entry(e.id, e.path).error = { code: e.error.code, message: e.error.message, ...(e.error.details?.policy === 'missing-rate' ? { skipped: true } : {}) };
         break;
       case 'underrun':
         this.underruns = e.count;
