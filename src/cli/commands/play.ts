@@ -70,7 +70,11 @@ export function registerPlay(program: Command): void {
       const overrides = settingsFrom(opts);
       // Ctrl-C from here on ends the run in order (the track cut off is reported), even before playback starts.
       const interrupt = new AbortController();
-      const onSigint = () => interrupt.abort();
+      // A second Ctrl-C while the first one winds the run down ends the process at once.
+      const onSigint = () => {
+        if (interrupt.signal.aborted) process.exit(130);
+        interrupt.abort();
+      };
       process.on('SIGINT', onSigint);
       // Paths that cannot be played are reported and skipped (exit code 1 at the end); a file
       // output may not replace any file of the queue.
@@ -217,7 +221,10 @@ async function runToEnd(core: Core, lines: boolean, interrupted: AbortSignal): P
       if (lines) printLine(e);
       if (e.type === 'queue-end' || e.type === 'error') resolve();
     });
-    interrupted.addEventListener('abort', () => resolve(), { once: true });
+    // A Ctrl-C before this point (while the core started or the queue filled) has already fired:
+    // a listener added now would never hear it.
+    if (interrupted.aborted) resolve();
+    else interrupted.addEventListener('abort', () => resolve(), { once: true });
   });
   if (!interrupted.aborted) await core.player.play();
   await done;
