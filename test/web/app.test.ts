@@ -340,6 +340,12 @@ describe('web app', { skip: !toolsHere && process.env.AURIS_REQUIRE_TOOLS !== '1
     assert.match(shownStages.join(' '), /shared/i, 'the shown path says shared');
     await screenshot(page, 'now-playing-shared');
     await apiCall(app, 'POST', '/api/outputs/select', { name: `file:${capture}`, mode: 'exclusive' });
+    // The multichannel policy is a setting of the output too: chosen here, saved by the core.
+    await page.goto(`${app.url}#/settings`);
+    await page.selectOption('select[aria-label="Downmix"]', 'stereo');
+    await page.waitForFunction(async () => ((await (await fetch('/api/settings')).json()) as { output: { downmix: string } }).output.downmix === 'stereo');
+    await page.selectOption('select[aria-label="Downmix"]', 'refuse');
+    await page.waitForFunction(async () => ((await (await fetch('/api/settings')).json()) as { output: { downmix: string } }).output.downmix === 'refuse');
     await page.close();
   });
 

@@ -121,6 +121,7 @@ function ModeChoice({ cfg, list }: { cfg: Settings; list: OutputListingWire[] | 
 
 const DSD_LABEL = { auto: 'Automatic (native, else DoP, else PCM)', native: 'Native DSD', dop: 'DoP (DSD over PCM)', pcm: 'Convert to PCM' } as const;
 const MISSING_LABEL = { resample: 'Resample to the nearest rate of the same family (and say so)', skip: 'Skip the track' } as const;
+const DOWNMIX_LABEL = { refuse: 'Refuse the track (nothing mixed)', stereo: 'Mix down to stereo (ITU-R BS.775, not bit-perfect)' } as const;
 
 function OutputOptions({ cfg, list }: { cfg: Settings; list: OutputListingWire[] | null }) {
   const o = cfg.output;
@@ -149,6 +150,11 @@ function OutputOptions({ cfg, list }: { cfg: Settings; list: OutputListingWire[]
       <label class="field"><span>When the device lacks a rate</span>
         <select value={o.missingRate} onChange={(e) => void patchSettings({ output: { missingRate: (e.currentTarget as HTMLSelectElement).value as Settings['output']['missingRate'] } })}>
           {(Object.keys(MISSING_LABEL) as (keyof typeof MISSING_LABEL)[]).map((k) => <option key={k} value={k}>{MISSING_LABEL[k]}</option>)}
+        </select>
+      </label>
+      <label class="field"><span>More channels than the device has</span>
+        <select aria-label="Downmix" value={o.downmix} onChange={(e) => void patchSettings({ output: { downmix: (e.currentTarget as HTMLSelectElement).value as Settings['output']['downmix'] } })}>
+          {(Object.keys(DOWNMIX_LABEL) as (keyof typeof DOWNMIX_LABEL)[]).map((k) => <option key={k} value={k}>{DOWNMIX_LABEL[k]}</option>)}
         </select>
       </label>
       <label class="field"><span>Buffer</span>
