@@ -5,7 +5,6 @@ import type { SettingsPatch } from '../protocol/settings.ts';
 import { aurisFolders } from '../util/platform-paths.ts';
 import { Core } from './core.ts';
 import { JobService } from './jobs.ts';
-import { LibraryService } from './library.ts';
 import type { EngineMode } from './engine-link.ts';
 import type { Random } from './queue.ts';
 import { defaultSettingsFile, SettingsStore, SETTINGS_FILE_NAME } from './settings-store.ts';
@@ -32,7 +31,8 @@ export async function startCore(options: StartOptions = {}): Promise<Core> {
   const store = SettingsStore.open(file);
   // One job service for the core and its library (the core tells it when the engine plays).
   const jobs = new JobService({ idleStopMs: JOB_WORKER_IDLE_MS });
-  const library = options.library ? new LibraryService({ dataDir: options.dataDir ?? aurisFolders().data, jobs }) : null;
+  // The library's modules (SQLite among them) load only when it is opened: `auris play` spares their memory.
+  const library = options.library ? new (await import('./library.ts')).LibraryService({ dataDir: options.dataDir ?? aurisFolders().data, jobs }) : null;
   return new Core({ store, overrides: options.settings, engine: options.engine, random: options.random, library, jobs });
 }
 

@@ -24,7 +24,7 @@ import {
 } from './metadata.ts';
 
 /** Bytes read from the file at a time. */
-const CHUNK = 4 << 20;
+const CHUNK = 2 << 20;
 /** Bytes kept available past a frame start before decoding it (more than any frame libFLAC writes). */
 const FRAME_AHEAD = 1 << 20;
 /** Largest frame accepted: 8 channels x 65536 samples x 33 bits verbatim is 2.2 MB; a Rice frame may be larger. */
