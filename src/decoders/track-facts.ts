@@ -255,7 +255,9 @@ function fieldsOf(comments: readonly string[]): CommentFields {
   for (const c of comments) {
     const eq = c.indexOf('=');
     if (eq <= 0) continue;
-    const name = c.slice(0, eq).toUpperCase();
+    const upper = c.slice(0, eq).toUpperCase();
+    // One field under its two spellings, in file order (music-metadata reads them as one).
+    const name = upper === 'ALBUM ARTIST' ? 'ALBUMARTIST' : upper;
     const values = out.get(name);
     if (values) values.push(c.slice(eq + 1));
     else out.set(name, [c.slice(eq + 1)]);
@@ -311,7 +313,7 @@ function tagsOfFields(fields: CommentFields): LibraryTags {
   return {
     title: first(fields, 'TITLE'),
     artist: first(fields, 'ARTIST'),
-    albumArtist: first(fields, 'ALBUMARTIST', 'ALBUM ARTIST'),
+    albumArtist: first(fields, 'ALBUMARTIST'),
     album: first(fields, 'ALBUM'),
     trackNumber,
     trackText: trackNumber === null && track?.trim() ? track.trim() : null,
