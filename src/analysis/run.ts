@@ -27,6 +27,11 @@ export interface AnalysisSource {
    * analysers. `reuse` is the previous block, which the source may overwrite (Decoder.read).
    */
   read(maxFrames: number, reuse?: IntBlock | FloatBlock): Promise<IntBlock | FloatBlock | { kind: 'dsd' } | null>;
+  /**
+   * After the last block: what the decoder found damaged, as one error naming each place (the
+   * rule every command follows: what could be decoded was measured, the damage is said), or null.
+   */
+  damage?(): { readonly code: string; readonly message: string } | null;
   close(): Promise<void>;
 }
 
@@ -46,6 +51,8 @@ export interface FileAnalysis {
   /** The source's tags, or null when the caller has to read them (AnalysisSource.tags). */
   readonly tags: BasicTags | null;
   readonly results: Readonly<Record<string, unknown>>;
+  /** The file is damaged: the results measure what could be decoded, this says what was not. */
+  readonly damaged?: { readonly code: string; readonly message: string } | null;
 }
 
 export const READ_FRAMES = 65536;
@@ -84,5 +91,6 @@ export async function analyseSource(
   }
   const results: Record<string, unknown> = {};
   requests.forEach((r, i) => (results[r.name] = analysers[i]!.finish()));
-  return { path, format: source.format, codec: source.codec, bitrate: source.bitrate, frames, tags: source.tags, results };
+  const damaged = source.damage?.() ?? null;
+  return { path, format: source.format, codec: source.codec, bitrate: source.bitrate, frames, tags: source.tags, results, damaged };
 }

@@ -76,6 +76,33 @@ test('auris dr: vinyl track numbers kept as tagged (FLAC and ID3), long names cu
   assert.deepEqual(labels, [`0B-Flip`, `A1-${long}`.slice(0, 32) + '(...)', 'C2-Third side']);
 });
 
+test('auris dr and loudness measure a damaged FLAC as far as it decodes, name the damage and exit 1 (the rule of every command)', (t) => {
+  if (!needTools(t, 'sox', 'flac')) return;
+  const dir = tempDir();
+  const wav = path.join(dir, 'noise.wav');
+  run('sox', ['-n', '-r', '44100', '-b', '16', '-c', '2', wav, 'synth', '3', 'pinknoise', 'gain', '-10']);
+  const good = path.join(dir, 'good.flac');
+  run('flac', ['-s', '-f', '-o', good, wav]);
+  const bytes = Uint8Array.from(readFileSync(good));
+  const frames: number[] = [];
+  for (let i = 4096; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xf8) frames.push(i);
+  const at = frames[Math.floor(frames.length / 2)]! + 40;
+  for (let i = at; i < at + 4; i++) bytes[i] = bytes[i]! ^ 0x5a; // a frame whose CRC-16 fails
+  const bad = path.join(dir, 'bad.flac');
+  writeFileSync(bad, bytes);
+  const dr = auris('dr', '--json', bad);
+  assert.equal(dr.status, 1, dr.stderr);
+  assert.match(dr.stderr, /bad\.flac: damaged.*\[E_CORRUPT\]/);
+  const measured = (JSON.parse(dr.stdout) as DrJson).tracks;
+  assert.equal(measured.length, 1, 'measured all the same');
+  const reference = (JSON.parse(auris('dr', '--json', good).stdout) as DrJson).tracks[0]!;
+  // One frame of 4096 in ~32 replaced by silence: the DR moves by well under 1 dB.
+  assert.ok(Math.abs(measured[0]!.dr - reference.dr) < 1, `${measured[0]!.dr} vs ${reference.dr}`);
+  const loud = auris('loudness', '--json', bad);
+  assert.equal(loud.status, 1);
+  assert.match(loud.stderr, /bad\.flac: damaged.*\[E_CORRUPT\]/);
+});
+
 test('auris loudness: track and album JSON with ReplayGain 2.0 values', () => {
   const dir = tempDir();
   const sine = (db: number) => toChannels(quantise(Float64Array.from({ length: 48000 * 6 }, (_, n) => 10 ** (db / 20) * Math.sin((2 * Math.PI * 997 * n) / 48000)), 24), 2);

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { readTags as readFileTags, type AnalyserRequest, type FileAnalysis } from '../../core/files.ts';
 import type { BasicTags } from '../../protocol/tags.ts';
-import { type AurisError, asAurisError } from '../../util/errors.ts';
+import { AurisError, asAurisError, type ErrorCode } from '../../util/errors.ts';
 import { printable } from '../paths.ts';
 import { takeJobService } from './workers.ts';
 
@@ -87,6 +87,8 @@ export async function analyseFiles(
         const analysis = await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0));
         analyses.set(f, analysis);
         options.onResult?.(f, analysis);
+        // A damaged file is measured as far as it decodes, and reported as a failure too.
+        if (analysis.damaged) failed.push({ path: f, error: new AurisError(analysis.damaged.code as ErrorCode, analysis.damaged.message, { path: f }) });
       } catch (e) {
         failed.push({ path: f, error: asAurisError(e) });
       } finally {
