@@ -54,6 +54,8 @@ const WRITE_RETRY_MS = 5;
 const WRITE_WAIT_MAX_MS = 40;
 const DEVICE_RETRY_MS = 1000;
 const STATE_INTERVAL_MS = 250;
+/** While the output plays out what it holds: how often the heard position and track ends are looked at. */
+const PLAY_OUT_TICK_MS = 50;
 /** A block is about this long: short enough for quick seeks, long enough to keep overhead low. */
 const BLOCK_SECONDS = 0.05;
 /** Commands that act while the output plays out what it holds. */
@@ -432,11 +434,13 @@ export class Player {
     const t = this.track!;
     if (!this.session || !sameFormat(this.session.format, block.format) || this.session.upmix !== t.upmix) {
       await this.openOutputFor(block.format);
-      if (!this.session) return;
+      // No stream for it: a command or a device loss cut the play-out of the old one, and the loop
+      // handles that next (dropping this block, which is decoded again if playback resumes here).
+      if (!this.session || !sameFormat(this.session.format, block.format)) return;
     }
     const s = this.session;
     if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.entry !== t.entry) {
-      s.marks.push({ streamFrame: s.written, entry: t.entry, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format) });
+      s.marks.push({ streamFrame: s.written, entry: t.entry, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format), totalFrames: t.info.totalFrames });
     }
     // The bytes live in the export stage's reused buffer: written (copied by the output) before the next block is packed.
     const bytes = s.export.pack(block, t.deliveredHash);
@@ -596,7 +600,7 @@ export class Player {
       const s = this.session;
       try {
         await this.flushDsd();
-        if (!(await this.playOut(s, false))) return;
+        if (!(await this.playOut(s))) return;
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
         throw e;
@@ -677,11 +681,12 @@ export class Player {
 
   /**
    * Lets the output play out what it holds (end of the queue, or a format change). Pause, resume
-   * and append act meanwhile. With `yieldToCommands`, any other command (stop, seek, next...) ends
-   * the wait early; without it (a format change, whose next block is in hand) they wait for the end.
-   * Returns false when the wait ended early, for a command or a device loss, which the loop handles.
+   * and append act meanwhile; any other command (stop, seek, next...) ends the wait at once, and the
+   * loop applies it (it drops what the device holds). Meanwhile the state follows the device and
+   * each track's end is announced when it is heard, as during normal play. Returns false when the
+   * wait ended early, for a command or a device loss.
    */
-  private async playOut(s: OutputSession, yieldToCommands: boolean): Promise<boolean> {
+  private async playOut(s: OutputSession): Promise<boolean> {
     let settled = false;
     let failure: unknown = null;
     void s.out.drain().then(
@@ -690,12 +695,13 @@ export class Player {
     );
     while (!settled) {
       while (this.commands.length > 0 && DURING_PLAY_OUT.has(this.commands[0]!.type)) await this.applyCommands(1);
-      if ((yieldToCommands && this.commands.length > 0) || this.deviceLost || this.shuttingDown) return false;
-      // A long pause during the final play-out hands the device back too (the loop releases it).
+      if (this.commands.length > 0 || this.deviceLost || this.shuttingDown) return false;
+      // A long pause during a play-out hands the device back too (the loop releases it).
       const release = this.settings.releaseAfterPauseMs;
       const left = this.status === 'paused' && release > 0 ? this.pausedAt + release - Date.now() : Infinity;
-      if (yieldToCommands && left <= 0) return false;
-      await this.sleep(Math.min(60_000, left));
+      if (left <= 0) return false;
+      this.maybeEmitState();
+      await this.sleep(Math.min(this.status === 'playing' ? PLAY_OUT_TICK_MS : 60_000, left));
     }
     if (failure) throw failure;
     return true;
@@ -707,7 +713,7 @@ export class Player {
     if (s) {
       try {
         await this.flushDsd();
-        if (!(await this.playOut(s, true))) return;
+        if (!(await this.playOut(s))) return;
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
         this.emit({ type: 'error', error: wire(e) });
@@ -787,20 +793,20 @@ export class Player {
   // ---- position and state ------------------------------------------------------------------
 
   /** The track the listener hears now, and where in it (source frames relative to the track's start). */
-  private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
+  private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number; totalFrames: number | null } | null {
     const heard = this.session ? audibleInSession(this.session) : null;
     if (heard) return { ...heard, seconds: heard.frame / heard.rate };
     if (this.track) {
       const rate = framesPerSecond(this.track.info.format);
       const frame = Math.max(0, this.track.sourceFrame - this.track.entry.startFrame);
-      return { entry: this.track.entry, frame, rate, seconds: frame / rate };
+      return { entry: this.track.entry, frame, rate, seconds: frame / rate, totalFrames: this.track.info.totalFrames };
     }
     if (this.current && this.status !== 'stopped') {
       // About to start (a load or seek not yet decoded): where it will start; rate 0 when not known yet.
       const r = this.resumeAt?.id === this.current.id ? this.resumeAt : null;
       const rate = r?.rate ?? 0;
       const frame = r ? (r.seconds !== undefined && rate > 0 ? Math.round(r.seconds * rate) : r.frame) : 0;
-      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0) };
+      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0), totalFrames: null };
     }
     return null;
   }
@@ -812,13 +818,13 @@ export class Player {
   state(): PlayerState {
     const pos = this.audiblePosition();
     const t = this.track;
-    const total = t && pos && t.entry === pos.entry ? t.info.totalFrames : null;
+    const total = pos && pos.rate > 0 ? pos.totalFrames : null;
     return {
       status: this.status,
       currentId: pos?.entry.id ?? this.current?.id ?? null,
       positionFrames: pos?.frame ?? 0,
       positionSeconds: pos?.seconds ?? 0,
-      durationSeconds: total !== null && t ? total / framesPerSecond(t.info.format) : null,
+      durationSeconds: total !== null && pos ? total / pos.rate : null,
       underruns: this.underruns,
       clippedSamples: t ? clipped(t.chain) : 0,
       output: this.outputState(),
@@ -830,9 +836,10 @@ export class Player {
     this.emit({ type: 'state', state: this.state() });
   }
 
+  /** Announces the track ends now heard; sends the state every STATE_INTERVAL_MS, and at once when the heard track changed. */
   private maybeEmitState(): void {
-    this.ends.settle(this.session);
-    if (Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
+    const announced = this.ends.settle(this.session);
+    if (announced > 0 || Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
   }
 
   /** Every stage from the source to the output for the current (or given) track. */

@@ -99,19 +99,22 @@ export class TrackEnds {
   /**
    * Announces the ends the listener has now heard on `current` (all of them when the output was
    * `drained`); with `cutOff`, those not heard are announced as not completed (playback stopped
-   * or jumped before their end).
+   * or jumped before their end). Returns how many ends it announced.
    */
-  settle(current: OutputSession | null, cutOff = false, drained = false): void {
+  settle(current: OutputSession | null, cutOff = false, drained = false): number {
+    let announced = 0;
     while (this.pending.length > 0) {
       const p = this.pending[0]!;
       const heard = drained || (p.session === current && p.session.out.playedFrames() >= p.streamEnd);
-      if (!heard && !cutOff) return;
+      if (!heard && !cutOff) break;
       this.pending.shift();
+      announced++;
       if (heard) this.emit(p.event);
       else {
         const reason = 'the track was cut off before its end was heard';
         this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason } });
       }
     }
+    return announced;
   }
 }
