@@ -243,6 +243,10 @@ class Backend {
   virtual void Run(DeviceContext& ctx) = 0;
   // JS thread, after Run returned: stops the device at once (queued audio is dropped) and closes it.
   virtual void Close() = 0;
+  // JS thread, after Run returned and right before Close: halts the device where it can (so it
+  // plays nothing more before the drop) and returns the frames it holds unplayed, as the device
+  // says it; -1 when it cannot say (the last published value, extrapolated, stands then).
+  virtual int64_t HeldFrames() { return -1; }
 };
 
 // Device-level operations of one OS audio API.

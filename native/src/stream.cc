@@ -116,6 +116,13 @@ void Stream::Shutdown() {
   closed_ = true;
   if (ctx_) ctx_->RequestStop();
   if (thread_.joinable()) thread_.join();
+  // The position freezes where the device stops: what it holds is read right before the drop, so
+  // playback restarted at the played-frames count repeats and skips nothing.
+  if (ctx_) {
+    const int64_t now = NowNs();
+    const int64_t held = backend_ ? backend_->HeldFrames() : -1;
+    ctx_->PublishDelay(held >= 0 ? held : ctx_->DeviceDelay(now), false, now);
+  }
   if (backend_) backend_->Close();
   if (tsfn_ != nullptr) {
     napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
@@ -171,7 +178,8 @@ Napi::Value Stream::Stats(const Napi::CallbackInfo& info) {
   o.Set("failed", Napi::Boolean::New(env, ctx_ && ctx_->failed()));
   // Sent to the device, and played: sent less what the device still holds (frozen at a loss).
   const double sent = ring_ ? static_cast<double>(ring_->TotalConsumed() / frame_bytes_) : 0;
-  const double held = ctx_ && !closed_ ? static_cast<double>(ctx_->DeviceDelay(NowNs())) : 0;
+  // After close: what the device held when it stopped (published by Shutdown, no longer running).
+  const double held = ctx_ ? static_cast<double>(ctx_->DeviceDelay(NowNs())) : 0;
   o.Set("sentFrames", Napi::Number::New(env, sent));
   o.Set("playedFrames", Napi::Number::New(env, sent > held ? sent - held : 0));
   o.Set("framesLost", Napi::Number::New(env, ctx_ ? static_cast<double>(ctx_->frames_lost()) : 0));

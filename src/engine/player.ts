@@ -298,7 +298,7 @@ export class Player {
    * there again on a reopened device. The interrupted stream's track is reported as cut off.
    */
   private async releaseDevice(): Promise<void> {
-    const pos = this.audiblePosition();
+    const pos = await this.closeOutputAtAudible();
     await this.stopPlayback();
     this.status = 'paused';
     if (pos) {
@@ -313,6 +313,16 @@ export class Player {
   private resumeOutput(): void {
     this.session?.out.resume();
     this.setStatus('playing');
+  }
+
+  /**
+   * Closes the output (its queued audio dropped) and then says where the listener is: the device's
+   * played-frames count at the close, so that playing on from there repeats and skips nothing
+   * (read before the close, the device would play on while the player closes the track).
+   */
+  private async closeOutputAtAudible(): Promise<ReturnType<Player['audiblePosition']>> {
+    await this.session?.out.close();
+    return this.audiblePosition();
   }
 
   /** Restarts playback of `entry` at source frame `frame` (relative to its start), dropping what is queued. */
@@ -354,9 +364,10 @@ export class Player {
 
   /** After a settings change: close everything and continue where the listener is. */
   private async restartAtAudiblePosition(): Promise<void> {
-    const pos = this.audiblePosition();
     const status = this.status;
-    if (!pos || status === 'stopped') return;
+    if (status === 'stopped') return;
+    const pos = await this.closeOutputAtAudible();
+    if (!pos) return;
     await this.stopPlayback();
     this.current = pos.entry;
     this.next = null;

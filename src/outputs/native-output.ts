@@ -175,9 +175,10 @@ export class NativeOutput implements OpenOutput {
   async close(): Promise<void> {
     const s = this.stream;
     if (!s) return;
+    s.close();
+    // Read after the close: the device's count where it stopped (nothing plays on after it).
     this.readStats();
     this.stream = null;
-    s.close();
     this.onClose?.();
     const err = new AurisError('E_STATE', `${this.name} was closed before it drained`);
     for (const w of this.drainWaiters.splice(0)) w.reject(err);

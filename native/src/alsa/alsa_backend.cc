@@ -201,6 +201,15 @@ class AlsaStream final : public Backend {
     }
   }
 
+  int64_t HeldFrames() override {
+    snd_pcm_sframes_t d = 0;
+    if (pcm_ == nullptr) return -1;
+    // A hardware pause stops the clock: the count read next is the one the drop leaves.
+    if (can_pause_ && a_->pcm_state(pcm_) == kRunning) a_->pcm_pause(pcm_, 1);
+    if (a_->pcm_delay(pcm_, &d) < 0) return -1;
+    return d < 0 ? 0 : d;
+  }
+
   void Close() override {
     if (pcm_ != nullptr) {
       a_->pcm_drop(pcm_);
