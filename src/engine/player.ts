@@ -327,6 +327,7 @@ export class Player {
 
   /** Restarts playback of `entry` at source frame `frame` (relative to its start), dropping what is queued. */
   private async seekTo(entry: EngineTrack, frame: number, seconds?: number, rate?: number): Promise<void> {
+    if (seconds === undefined && (await this.seekInStream(entry, frame))) return;
     const status = this.status === 'stopped' ? 'playing' : this.status;
     await this.stopPlayback();
     this.current = entry;
@@ -338,6 +339,34 @@ export class Player {
       // Open the track at the new position now, so the position shows it while paused.
       await this.startTrack();
     }
+  }
+
+  /**
+   * A seek within the track being decoded, on the open stream: the output drops what it holds and
+   * the track goes on from `frame` (relative to its start) through a fresh chain, with no close and
+   * reopen. False when that cannot be done here (another track is decoding, a DSD stream, an output
+   * without drop), so the caller restarts the stream instead.
+   */
+  private async seekInStream(entry: EngineTrack, frame: number): Promise<boolean> {
+    const s = this.session;
+    const t = this.track;
+    if (!s || !t || t.entry !== entry || t.info.format.sample === 'dsd' || s.export.dsd) return false;
+    // Ends already heard are announced; those of tracks dropped with the queue are cut off.
+    this.ends.settle(s);
+    if (!(await s.out.drop())) return false;
+    this.ends.settle(s, true);
+    this.pending = null;
+    t.sourceFrame = await t.file.decoder.seek(entry.startFrame + frame);
+    t.blockStart = t.sourceFrame;
+    t.ended = false;
+    t.chain = (await this.buildChainFor(t.info.format, entry)).chain;
+    t.proofSpoiled ||= 'playback started mid-track (seek), so the whole-track hash cannot be compared';
+    // The stream goes on from what the device played; the next block marks where the track resumes.
+    s.written = s.out.playedFrames();
+    s.marks.length = 0;
+    if (this.status === 'stopped') this.setStatus('playing');
+    this.emitState();
+    return true;
   }
 
   /**

@@ -31,7 +31,7 @@ function deviceLog(device: string, from: number): string {
 
 test('a volume change into software volume reopens the device and goes on at the first frame not played', async (t) => {
   if (!needTools(t, 'flac') || !needFakeDac(t)) return;
-  const frames = Math.round(RATE * 1.6);
+  const frames = Math.round(RATE * 3); // long enough that the track is still decoding at the change
   const samples = noise(frames, 2, 16, 61);
   const file = flacFile('volume16', samples, 16);
   const logFrom = deviceLog('dac32', 0).length;
@@ -60,4 +60,38 @@ test('a volume change into software volume reopens the device and goes on at the
   assert.equal(heardFirst + heardSecond, frames, `heard ${heardFirst} + ${heardSecond} frames of ${frames}: ${heardFirst + heardSecond - frames} repeated`);
   const played = readFileSync(path.join(captureDir, 'dac32.raw.played')).subarray(playedFrom);
   assert.ok(Buffer.from(packInt(samples.subarray(0, heardFirst * 2), 16, 'S16_LE')).equals(played.subarray(0, heardFirst * 4)), 'the first stream played the source from its start');
+});
+
+test('a seek keeps the device open: it drops what the device holds and the stream goes on from the new frame', async (t) => {
+  if (!needTools(t, 'flac') || !needFakeDac(t)) return;
+  const frames = Math.round(RATE * 2);
+  const samples = noise(frames, 2, 24, 62);
+  const file = flacFile('seek24', samples, 24);
+  const target = Math.round(RATE * 1.3) + 7;
+  const logFrom = deviceLog('dac24', 0).length;
+  const playedFrom = readFileSync(path.join(captureDir, 'dac24.raw.played'), { flag: 'a+' }).length;
+  const { core, events } = await testCore({ output: 'alsa:dac24', bufferMs: 400 });
+  try {
+    await core.queue.add([file]);
+    await core.player.play();
+    await until(() => core.player.state().positionMs >= 400, 10_000, 'position 0.4 s');
+    await core.player.seek({ frame: target });
+    assert.ok(Math.abs(core.player.state().positionFrames - target) < RATE * 0.05, `the position is the seek target right after the seek (${core.player.state().positionFrames})`);
+    await until(() => events.some((e) => e.type === 'queue-end' || e.type === 'error'), 15_000, 'the end of the queue');
+  } finally {
+    await core.close();
+  }
+  assert.deepEqual(events.filter((e) => e.type === 'error' || e.type === 'track-error'), []);
+  assert.equal(events.filter((e) => e.type === 'output-open').length, 1, 'the output was opened once');
+  const log = deviceLog('dac24', logFrom);
+  const streams = [...log.matchAll(/close played=(\d+) received=(\d+)/g)].filter((m) => Number(m[2]) > 0);
+  assert.equal(streams.length, 1, `one stream on the device:\n${log}`);
+  // What the device played: the source up to where the seek dropped the rest, then from the target on.
+  const played = readFileSync(path.join(captureDir, 'dac24.raw.played')).subarray(playedFrom);
+  const before = played.length / 6 - (frames - target);
+  assert.ok(before > RATE * 0.3 && before < RATE, `${before} frames heard before the seek`);
+  const expected = Buffer.concat([packInt(samples.subarray(0, before * 2), 24, 'S24_3LE'), packInt(samples.subarray(target * 2), 24, 'S24_3LE')]);
+  assert.ok(expected.equals(played), 'the device played the source to the seek, then from the target to the end, nothing else');
+  const end = events.find((e) => e.type === 'track-end');
+  assert.ok(end?.type === 'track-end' && end.completed && !end.proof.verified && /seek/.test(end.proof.reason), 'completed, not verified after a seek');
 });
