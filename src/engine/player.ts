@@ -112,7 +112,8 @@ export class Player {
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
   private hardwareVolumeMoved = false;
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
-  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number; why?: string } | null = null;
+  /** `totalFrames`: the track's length when known, so the state shows it before the track reopens. */
+  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number; totalFrames?: number | null; why?: string } | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {
     this.ends = new TrackEnds(emit);
@@ -305,7 +306,7 @@ export class Player {
       this.current = pos.entry;
       this.next = null;
       this.awaitingNextAfter = null;
-      this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, why: 'playback resumed after the device was released during a pause' };
+      this.resumeAt = { ...this.resumePoint(pos), why: 'playback resumed after the device was released during a pause' };
     }
     this.emitState();
   }
@@ -391,6 +392,11 @@ export class Player {
     this.emit({ type: 'signal-path', id: t.info.id, signalPath: this.signalPath() });
   }
 
+  /** Where to start again to continue at `pos`, with what the state shows until the track reopens. */
+  private resumePoint(pos: NonNullable<ReturnType<Player['audiblePosition']>>): { id: number; frame: number; rate?: number; totalFrames: number | null } {
+    return { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, totalFrames: pos.totalFrames };
+  }
+
   /** After a settings change: close everything and continue where the listener is. */
   private async restartAtAudiblePosition(): Promise<void> {
     const status = this.status;
@@ -401,7 +407,7 @@ export class Player {
     this.current = pos.entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, why: 'playback restarted mid-track for a settings change' };
+    this.resumeAt = { ...this.resumePoint(pos), why: 'playback restarted mid-track for a settings change' };
     this.setStatus(status === 'waiting-for-device' ? 'playing' : status);
   }
 
@@ -811,7 +817,8 @@ export class Player {
     this.current = entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = entry ? { id: entry.id, frame: pos?.frame ?? 0, why: 'playback resumed where the device stopped after it went away' } : null;
+    const why = 'playback resumed where the device stopped after it went away';
+    this.resumeAt = pos ? { ...this.resumePoint(pos), why } : entry ? { id: entry.id, frame: 0, why } : null;
     this.emit({ type: 'device-lost', error: wire(err), id: entry?.id ?? null, framesResent });
     this.emitState();
   }
@@ -846,7 +853,7 @@ export class Player {
       const r = this.resumeAt?.id === this.current.id ? this.resumeAt : null;
       const rate = r?.rate ?? 0;
       const frame = r ? (r.seconds !== undefined && rate > 0 ? Math.round(r.seconds * rate) : r.frame) : 0;
-      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0), totalFrames: null };
+      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0), totalFrames: r?.totalFrames ?? null };
     }
     return null;
   }
