@@ -4,6 +4,7 @@
 
 import type { Hash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
+import { damageFound } from '../decoders/damage.ts';
 import type { OpenedFile } from '../decoders/registry.ts';
 import type { FilterChain } from '../dsp/chain.ts';
 import type { DsdPlan } from './plan.ts';
@@ -59,20 +60,15 @@ export function proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string,
 }
 
 /**
- * What the decoder found wrong with the file while it played, in words ('' when nothing): frames
- * whose checksum failed, or fewer frames than the file states (a truncated file).
+ * What the decoder found wrong with the file while it played, in words ('' when nothing): its
+ * damage entries (src/decoders/damage.ts), the same for every decoder; once the track was decoded
+ * to its end, fewer frames than its range states with no entry to explain them is a truncation.
  */
 export function damageOf(t: ActiveTrack): string {
-  const found: string[] = [];
-  const integrity = t.file.decoder.integrity();
-  const crc = integrity.crcErrors;
-  // Warnings that tell of lost or damaged audio (not the harmless oddities, such as a streaming WAV's placeholder size).
-  for (const w of integrity.warnings) if (/truncat|garbage|damag|corrupt|missing/i.test(w)) found.push(w);
-  if (crc > 0) found.push(`${crc} frame${crc === 1 ? '' : 's'} failed their checksum (CRC)`);
-  const stated = t.file.decoder.info.totalFrames;
-  const end = t.entry.endFrame ?? stated;
-  if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
-  return found.join('; ');
+  const stated = t.entry.endFrame ?? t.file.decoder.info.totalFrames;
+  // Before the end, a shortfall is not known yet: only the decoder's own entries count.
+  const reached = t.ended ? t.sourceFrame : stated ?? t.sourceFrame;
+  return damageFound(t.file.decoder.integrity(), reached, stated).map((d) => d.message).join('; ');
 }
 
 /** Samples the chain's processing clipped so far, all channels. */
