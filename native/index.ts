@@ -103,7 +103,7 @@ export interface NativeNegotiated {
   readonly fallbackReason: string;
 }
 
-export type NativeEventKind = 'underrun' | 'drained' | 'device-lost' | 'error' | 'frames-lost';
+export type NativeEventKind = 'underrun' | 'drained' | 'device-lost' | 'error' | 'frames-lost' | 'dropped';
 /**
  * value: underrun count so far; the OS error (-errno, HRESULT) for device-lost/error; for
  * frames-lost, frames the device dropped unplayed at an xrun that could not be sent again
@@ -136,6 +136,12 @@ export interface NativeStream {
   delay(): number;
   /** Asks the device thread to play out everything queued; a 'drained' event follows. */
   drain(): void;
+  /**
+   * Asks the device thread to drop what the ring and the device hold, keeping the stream open; a
+   * 'dropped' event follows, and nothing may be written before it. False (and nothing asked) when
+   * the backend cannot (WASAPI): close and open again instead.
+   */
+  drop(): boolean;
   pause(on: boolean): void;
   /** Stops at once (queued audio is dropped), joins the device thread, closes the device. Idempotent. */
   close(): void;
@@ -342,6 +348,7 @@ export function openStream(backend: NativeBackendName, request: NativeOpenReques
     queuedFrames: () => raw.queuedFrames(),
     delay: () => raw.delay(),
     drain: () => call(() => raw.drain()),
+    drop: () => call(() => raw.drop()),
     pause: (on: boolean) => call(() => raw.pause(on === true)),
     close: () => raw.close(),
     stats: () => raw.stats(),

@@ -134,7 +134,7 @@ class Volume {
 // reach JS through a non-blocking thread-safe function call that only happens on state changes.
 class DeviceContext {
  public:
-  enum Event : uint32_t { kUnderrun = 1, kDrained = 2, kDeviceLost = 3, kError = 4, kFramesLost = 5 };
+  enum Event : uint32_t { kUnderrun = 1, kDrained = 2, kDeviceLost = 3, kError = 4, kFramesLost = 5, kDropped = 6 };
 
   DeviceContext(SpscRing* ring, uint32_t rate) : ring_(ring), rate_(rate) {}
 
@@ -143,6 +143,20 @@ class DeviceContext {
   bool stop_requested() const { return stop_.load(std::memory_order_acquire); }
   bool pause_requested() const { return pause_.load(std::memory_order_acquire); }
   bool drain_requested() const { return drain_.load(std::memory_order_acquire); }
+  bool drop_requested() const { return drop_.load(std::memory_order_acquire); }
+
+  // Device thread: everything queued was dropped at the JS thread's request (RequestDrop): the
+  // device held `held` unplayed frames and the ring `unsent` more. Those never count as played;
+  // the stream stays open, empty and not running, and a drain under way is over.
+  void Dropped(uint64_t held, uint64_t unsent) {
+    dropped_frames_.fetch_add(held + unsent, std::memory_order_acq_rel);
+    drain_.store(false, std::memory_order_release);
+    PublishDelay(0, false, published_at_ns());
+    drop_.store(false, std::memory_order_release);
+    Post(kDropped, 0);
+  }
+  // Frames sent to the device and then dropped unplayed by RequestDrop, since open.
+  uint64_t dropped_frames() const { return dropped_frames_.load(std::memory_order_acquire); }
 
   // Device thread: everything queued has been played.
   void Drained() {
@@ -206,6 +220,8 @@ class DeviceContext {
   void RequestStop() { stop_.store(true, std::memory_order_release); }
   void RequestPause(bool on) { pause_.store(on, std::memory_order_release); }
   void RequestDrain() { drain_.store(true, std::memory_order_release); }
+  // The producer must not write until the kDropped event: the device thread empties the ring.
+  void RequestDrop() { drop_.store(true, std::memory_order_release); }
   bool lost() const { return lost_.load(std::memory_order_acquire); }
   bool failed() const { return failed_.load(std::memory_order_acquire); }
   uint64_t underruns() const { return underruns_.load(std::memory_order_acquire); }
@@ -225,8 +241,8 @@ class DeviceContext {
   SpscRing* ring_;
   const uint32_t rate_;
   napi_threadsafe_function tsfn_ = nullptr;
-  std::atomic<bool> stop_{false}, pause_{false}, drain_{false}, lost_{false}, failed_{false}, running_{false};
-  std::atomic<uint64_t> underruns_{0}, frames_lost_{0};
+  std::atomic<bool> stop_{false}, pause_{false}, drain_{false}, drop_{false}, lost_{false}, failed_{false}, running_{false};
+  std::atomic<uint64_t> underruns_{0}, frames_lost_{0}, dropped_frames_{0};
   std::atomic<uint64_t> seq_{0};
   std::atomic<int64_t> delay_frames_{0}, delay_time_ns_{0};
 };
@@ -243,6 +259,13 @@ class Backend {
   virtual void Run(DeviceContext& ctx) = 0;
   // JS thread, after Run returned: stops the device at once (queued audio is dropped) and closes it.
   virtual void Close() = 0;
+  // JS thread, after Run returned and right before Close: halts the device where it can (so it
+  // plays nothing more before the drop) and returns the frames it holds unplayed, as the device
+  // says it; -1 when it cannot say (the last published value, extrapolated, stands then).
+  virtual int64_t HeldFrames() { return -1; }
+  // Whether Run honors ctx.drop_requested() (drops what the device and the ring hold, keeps the
+  // stream open and calls ctx.Dropped). Without it the stream is closed and opened again instead.
+  virtual bool CanDrop() const { return false; }
 };
 
 // Device-level operations of one OS audio API.

@@ -18,6 +18,7 @@ const char* EventName(uint32_t e) {
     case DeviceContext::kDrained: return "drained";
     case DeviceContext::kDeviceLost: return "device-lost";
     case DeviceContext::kFramesLost: return "frames-lost";
+    case DeviceContext::kDropped: return "dropped";
     default: return "error";
   }
 }
@@ -53,7 +54,7 @@ void ThrowStatus(Napi::Env env, const Status& s) {
 Napi::Function Stream::Init(Napi::Env env) {
   return DefineClass(env, "Stream",
                      {InstanceMethod("write", &Stream::Write), InstanceMethod("queuedFrames", &Stream::QueuedFrames),
-                      InstanceMethod("delay", &Stream::Delay), InstanceMethod("drain", &Stream::Drain),
+                      InstanceMethod("delay", &Stream::Delay), InstanceMethod("drain", &Stream::Drain), InstanceMethod("drop", &Stream::Drop),
                       InstanceMethod("pause", &Stream::Pause), InstanceMethod("close", &Stream::Close),
                       InstanceMethod("stats", &Stream::Stats), InstanceMethod("negotiated", &Stream::Negotiated)});
 }
@@ -116,6 +117,13 @@ void Stream::Shutdown() {
   closed_ = true;
   if (ctx_) ctx_->RequestStop();
   if (thread_.joinable()) thread_.join();
+  // The position freezes where the device stops: what it holds is read right before the drop, so
+  // playback restarted at the played-frames count repeats and skips nothing.
+  if (ctx_) {
+    const int64_t now = NowNs();
+    const int64_t held = backend_ ? backend_->HeldFrames() : -1;
+    ctx_->PublishDelay(held >= 0 ? held : ctx_->DeviceDelay(now), false, now);
+  }
   if (backend_) backend_->Close();
   if (tsfn_ != nullptr) {
     napi_release_threadsafe_function(tsfn_, napi_tsfn_abort);
@@ -152,6 +160,13 @@ Napi::Value Stream::Drain(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value Stream::Drop(const Napi::CallbackInfo& info) {
+  ThrowIfDead(info.Env());
+  if (!backend_->CanDrop()) return Napi::Boolean::New(info.Env(), false);
+  ctx_->RequestDrop();
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 Napi::Value Stream::Pause(const Napi::CallbackInfo& info) {
   ThrowIfDead(info.Env());
   ctx_->RequestPause(info[0].As<Napi::Boolean>().Value());
@@ -170,8 +185,10 @@ Napi::Value Stream::Stats(const Napi::CallbackInfo& info) {
   o.Set("lost", Napi::Boolean::New(env, ctx_ && ctx_->lost()));
   o.Set("failed", Napi::Boolean::New(env, ctx_ && ctx_->failed()));
   // Sent to the device, and played: sent less what the device still holds (frozen at a loss).
-  const double sent = ring_ ? static_cast<double>(ring_->TotalConsumed() / frame_bytes_) : 0;
-  const double held = ctx_ && !closed_ ? static_cast<double>(ctx_->DeviceDelay(NowNs())) : 0;
+  // Frames dropped unplayed at a seek (Drop) were consumed from the ring but never played.
+  const double sent = ring_ ? static_cast<double>(ring_->TotalConsumed() / frame_bytes_) - static_cast<double>(ctx_->dropped_frames()) : 0;
+  // After close: what the device held when it stopped (published by Shutdown, no longer running).
+  const double held = ctx_ ? static_cast<double>(ctx_->DeviceDelay(NowNs())) : 0;
   o.Set("sentFrames", Napi::Number::New(env, sent));
   o.Set("playedFrames", Napi::Number::New(env, sent > held ? sent - held : 0));
   o.Set("framesLost", Napi::Number::New(env, ctx_ ? static_cast<double>(ctx_->frames_lost()) : 0));

@@ -22,6 +22,7 @@ class Stream : public Napi::ObjectWrap<Stream> {
   Napi::Value QueuedFrames(const Napi::CallbackInfo& info);
   Napi::Value Delay(const Napi::CallbackInfo& info);
   Napi::Value Drain(const Napi::CallbackInfo& info);
+  Napi::Value Drop(const Napi::CallbackInfo& info);
   Napi::Value Pause(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Stats(const Napi::CallbackInfo& info);

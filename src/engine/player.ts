@@ -55,6 +55,8 @@ const WRITE_RETRY_MS = 5;
 const WRITE_WAIT_MAX_MS = 40;
 const DEVICE_RETRY_MS = 1000;
 const STATE_INTERVAL_MS = 250;
+/** While the output plays out what it holds: how often the heard position and track ends are looked at. */
+const PLAY_OUT_TICK_MS = 50;
 /** A block is about this long: short enough for quick seeks, long enough to keep overhead low. */
 const BLOCK_SECONDS = 0.05;
 /** Commands that act while the output plays out what it holds. */
@@ -111,7 +113,8 @@ export class Player {
   /** Auris has set a hardware volume below 0 dB, so going back to 0 dB must be written too. */
   private hardwareVolumeMoved = false;
   /** Where to start the current track (a seek, a resume after a device loss), relative to its start: a frame, or seconds when the rate is not known yet. */
-  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number; why?: string } | null = null;
+  /** `totalFrames`: the track's length when known, so the state shows it before the track reopens. */
+  private resumeAt: { id: number; frame: number; seconds?: number; rate?: number; totalFrames?: number | null; why?: string } | null = null;
 
   constructor(private readonly emit: (event: EngineEvent) => void, private readonly deps: PlayerDeps = defaultDeps) {
     this.ends = new TrackEnds(emit);
@@ -297,14 +300,14 @@ export class Player {
    * there again on a reopened device. The interrupted stream's track is reported as cut off.
    */
   private async releaseDevice(): Promise<void> {
-    const pos = this.audiblePosition();
+    const pos = await this.closeOutputAtAudible();
     await this.stopPlayback();
     this.status = 'paused';
     if (pos) {
       this.current = pos.entry;
       this.next = null;
       this.awaitingNextAfter = null;
-      this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, why: 'playback resumed after the device was released during a pause' };
+      this.resumeAt = { ...this.resumePoint(pos), why: 'playback resumed after the device was released during a pause' };
     }
     this.emitState();
   }
@@ -314,8 +317,19 @@ export class Player {
     this.setStatus('playing');
   }
 
+  /**
+   * Closes the output (its queued audio dropped) and then says where the listener is: the device's
+   * played-frames count at the close, so that playing on from there repeats and skips nothing
+   * (read before the close, the device would play on while the player closes the track).
+   */
+  private async closeOutputAtAudible(): Promise<ReturnType<Player['audiblePosition']>> {
+    await this.session?.out.close();
+    return this.audiblePosition();
+  }
+
   /** Restarts playback of `entry` at source frame `frame` (relative to its start), dropping what is queued. */
   private async seekTo(entry: EngineTrack, frame: number, seconds?: number, rate?: number): Promise<void> {
+    if (seconds === undefined && (await this.seekInStream(entry, frame))) return;
     const status = this.status === 'stopped' ? 'playing' : this.status;
     await this.stopPlayback();
     this.current = entry;
@@ -327,6 +341,34 @@ export class Player {
       // Open the track at the new position now, so the position shows it while paused.
       await this.startTrack();
     }
+  }
+
+  /**
+   * A seek within the track being decoded, on the open stream: the output drops what it holds and
+   * the track goes on from `frame` (relative to its start) through a fresh chain, with no close and
+   * reopen. False when that cannot be done here (another track is decoding, a DSD stream, an output
+   * without drop), so the caller restarts the stream instead.
+   */
+  private async seekInStream(entry: EngineTrack, frame: number): Promise<boolean> {
+    const s = this.session;
+    const t = this.track;
+    if (!s || !t || t.entry !== entry || t.info.format.sample === 'dsd' || s.export.dsd) return false;
+    // Ends already heard are announced; those of tracks dropped with the queue are cut off.
+    this.ends.settle(s);
+    if (!(await s.out.drop())) return false;
+    this.ends.settle(s, true);
+    this.pending = null;
+    t.sourceFrame = await t.file.decoder.seek(entry.startFrame + frame);
+    t.blockStart = t.sourceFrame;
+    t.ended = false;
+    t.chain = (await this.buildChainFor(t.info.format, entry)).chain;
+    t.proofSpoiled ||= 'playback started mid-track (seek), so the whole-track hash cannot be compared';
+    // The stream goes on from what the device played; the next block marks where the track resumes.
+    s.written = s.out.playedFrames();
+    s.marks.length = 0;
+    if (this.status === 'stopped') this.setStatus('playing');
+    this.emitState();
+    return true;
   }
 
   /**
@@ -351,16 +393,22 @@ export class Player {
     this.emit({ type: 'signal-path', id: t.info.id, signalPath: this.signalPath() });
   }
 
+  /** Where to start again to continue at `pos`, with what the state shows until the track reopens. */
+  private resumePoint(pos: NonNullable<ReturnType<Player['audiblePosition']>>): { id: number; frame: number; rate?: number; totalFrames: number | null } {
+    return { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, totalFrames: pos.totalFrames };
+  }
+
   /** After a settings change: close everything and continue where the listener is. */
   private async restartAtAudiblePosition(): Promise<void> {
-    const pos = this.audiblePosition();
     const status = this.status;
-    if (!pos || status === 'stopped') return;
+    if (status === 'stopped') return;
+    const pos = await this.closeOutputAtAudible();
+    if (!pos) return;
     await this.stopPlayback();
     this.current = pos.entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = { id: pos.entry.id, frame: pos.frame, rate: pos.rate || undefined, why: 'playback restarted mid-track for a settings change' };
+    this.resumeAt = { ...this.resumePoint(pos), why: 'playback restarted mid-track for a settings change' };
     this.setStatus(status === 'waiting-for-device' ? 'playing' : status);
   }
 
@@ -433,11 +481,13 @@ export class Player {
     const t = this.track!;
     if (!this.session || !sameFormat(this.session.format, block.format) || this.session.upmix !== t.upmix) {
       await this.openOutputFor(block.format);
-      if (!this.session) return;
+      // No stream for it: a command or a device loss cut the play-out of the old one, and the loop
+      // handles that next (dropping this block, which is decoded again if playback resumes here).
+      if (!this.session || !sameFormat(this.session.format, block.format)) return;
     }
     const s = this.session;
     if (s.marks.length === 0 || s.marks[s.marks.length - 1]!.entry !== t.entry) {
-      s.marks.push({ streamFrame: s.written, entry: t.entry, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format) });
+      s.marks.push({ streamFrame: s.written, entry: t.entry, sourceFrame: t.blockStart, sourceRate: framesPerSecond(t.info.format), totalFrames: t.info.totalFrames });
     }
     // The bytes live in the export stage's reused buffer: written (copied by the output) before the next block is packed.
     const bytes = s.export.pack(block, t.deliveredHash);
@@ -597,7 +647,7 @@ export class Player {
       const s = this.session;
       try {
         await this.flushDsd();
-        if (!(await this.playOut(s, false))) return;
+        if (!(await this.playOut(s))) return;
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
         throw e;
@@ -678,11 +728,12 @@ export class Player {
 
   /**
    * Lets the output play out what it holds (end of the queue, or a format change). Pause, resume
-   * and append act meanwhile. With `yieldToCommands`, any other command (stop, seek, next...) ends
-   * the wait early; without it (a format change, whose next block is in hand) they wait for the end.
-   * Returns false when the wait ended early, for a command or a device loss, which the loop handles.
+   * and append act meanwhile; any other command (stop, seek, next...) ends the wait at once, and the
+   * loop applies it (it drops what the device holds). Meanwhile the state follows the device and
+   * each track's end is announced when it is heard, as during normal play. Returns false when the
+   * wait ended early, for a command or a device loss.
    */
-  private async playOut(s: OutputSession, yieldToCommands: boolean): Promise<boolean> {
+  private async playOut(s: OutputSession): Promise<boolean> {
     let settled = false;
     let failure: unknown = null;
     void s.out.drain().then(
@@ -691,12 +742,13 @@ export class Player {
     );
     while (!settled) {
       while (this.commands.length > 0 && DURING_PLAY_OUT.has(this.commands[0]!.type)) await this.applyCommands(1);
-      if ((yieldToCommands && this.commands.length > 0) || this.deviceLost || this.shuttingDown) return false;
-      // A long pause during the final play-out hands the device back too (the loop releases it).
+      if (this.commands.length > 0 || this.deviceLost || this.shuttingDown) return false;
+      // A long pause during a play-out hands the device back too (the loop releases it).
       const release = this.settings.releaseAfterPauseMs;
       const left = this.status === 'paused' && release > 0 ? this.pausedAt + release - Date.now() : Infinity;
-      if (yieldToCommands && left <= 0) return false;
-      await this.sleep(Math.min(60_000, left));
+      if (left <= 0) return false;
+      this.maybeEmitState();
+      await this.sleep(Math.min(this.status === 'playing' ? PLAY_OUT_TICK_MS : 60_000, left));
     }
     if (failure) throw failure;
     return true;
@@ -708,7 +760,7 @@ export class Player {
     if (s) {
       try {
         await this.flushDsd();
-        if (!(await this.playOut(s, true))) return;
+        if (!(await this.playOut(s))) return;
       } catch (e) {
         if (this.noteDeviceLoss(e)) return;
         this.emit({ type: 'error', error: wire(e) });
@@ -766,7 +818,8 @@ export class Player {
     this.current = entry;
     this.next = null;
     this.awaitingNextAfter = null;
-    this.resumeAt = entry ? { id: entry.id, frame: pos?.frame ?? 0, why: 'playback resumed where the device stopped after it went away' } : null;
+    const why = 'playback resumed where the device stopped after it went away';
+    this.resumeAt = pos ? { ...this.resumePoint(pos), why } : entry ? { id: entry.id, frame: 0, why } : null;
     this.emit({ type: 'device-lost', error: wire(err), id: entry?.id ?? null, framesResent });
     this.emitState();
   }
@@ -788,20 +841,20 @@ export class Player {
   // ---- position and state ------------------------------------------------------------------
 
   /** The track the listener hears now, and where in it (source frames relative to the track's start). */
-  private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number } | null {
+  private audiblePosition(): { entry: EngineTrack; frame: number; rate: number; seconds: number; totalFrames: number | null } | null {
     const heard = this.session ? audibleInSession(this.session) : null;
     if (heard) return { ...heard, seconds: heard.frame / heard.rate };
     if (this.track) {
       const rate = framesPerSecond(this.track.info.format);
       const frame = Math.max(0, this.track.sourceFrame - this.track.entry.startFrame);
-      return { entry: this.track.entry, frame, rate, seconds: frame / rate };
+      return { entry: this.track.entry, frame, rate, seconds: frame / rate, totalFrames: this.track.info.totalFrames };
     }
     if (this.current && this.status !== 'stopped') {
       // About to start (a load or seek not yet decoded): where it will start; rate 0 when not known yet.
       const r = this.resumeAt?.id === this.current.id ? this.resumeAt : null;
       const rate = r?.rate ?? 0;
       const frame = r ? (r.seconds !== undefined && rate > 0 ? Math.round(r.seconds * rate) : r.frame) : 0;
-      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0) };
+      return { entry: this.current, frame, rate, seconds: r?.seconds ?? (rate > 0 ? frame / rate : 0), totalFrames: r?.totalFrames ?? null };
     }
     return null;
   }
@@ -813,13 +866,13 @@ export class Player {
   state(): PlayerState {
     const pos = this.audiblePosition();
     const t = this.track;
-    const total = t && pos && t.entry === pos.entry ? t.info.totalFrames : null;
+    const total = pos && pos.rate > 0 ? pos.totalFrames : null;
     return {
       status: this.status,
       currentId: pos?.entry.id ?? this.current?.id ?? null,
       positionFrames: pos?.frame ?? 0,
       positionSeconds: pos?.seconds ?? 0,
-      durationSeconds: total !== null && t ? total / framesPerSecond(t.info.format) : null,
+      durationSeconds: total !== null && pos ? total / pos.rate : null,
       underruns: this.underruns,
       clippedSamples: t ? clipped(t.chain) : 0,
       output: this.outputState(),
@@ -831,9 +884,10 @@ export class Player {
     this.emit({ type: 'state', state: this.state() });
   }
 
+  /** Announces the track ends now heard; sends the state every STATE_INTERVAL_MS, and at once when the heard track changed. */
   private maybeEmitState(): void {
-    this.ends.settle(this.session);
-    if (Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
+    const announced = this.ends.settle(this.session);
+    if (announced > 0 || Date.now() - this.lastStateAt >= STATE_INTERVAL_MS) this.emitState();
   }
 
   /** Every stage from the source to the output for the current (or given) track. */

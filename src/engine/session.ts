@@ -18,6 +18,8 @@ export interface StreamMark {
   /** The track's source frame at that point (absolute in the file). */
   readonly sourceFrame: number;
   readonly sourceRate: number;
+  /** Frames of the track's range (null: not known), for the duration shown while it is heard. */
+  readonly totalFrames: number | null;
 }
 
 /** The stream currently open on the output. */
@@ -72,14 +74,14 @@ export async function openSession(
 }
 
 /** Where the listener is in a session: the track heard now and its source frame (relative to the track's start), or null before the first mark. */
-export function audibleInSession(s: OutputSession): { entry: EngineTrack; frame: number; rate: number } | null {
+export function audibleInSession(s: OutputSession): { entry: EngineTrack; frame: number; rate: number; totalFrames: number | null } | null {
   if (s.marks.length === 0) return null;
   // What the device itself says it played (exact, and frozen at a device loss).
   const audible = Math.max(0, s.out.playedFrames());
   let m = s.marks[0]!;
   for (const mark of s.marks) if (mark.streamFrame <= audible) m = mark;
   const frame = Math.max(0, m.sourceFrame - m.entry.startFrame + Math.round((audible - m.streamFrame) * (m.sourceRate / s.frameRate)));
-  return { entry: m.entry, frame, rate: m.sourceRate };
+  return { entry: m.entry, frame, rate: m.sourceRate, totalFrames: m.totalFrames };
 }
 
 /** The open output as the player's state shows it. */

@@ -4,6 +4,7 @@
 
 import type { Hash } from 'node:crypto';
 import type { AudioBlock } from '../audio/block.ts';
+import { damageFound } from '../decoders/damage.ts';
 import type { OpenedFile } from '../decoders/registry.ts';
 import type { FilterChain } from '../dsp/chain.ts';
 import type { StageReport } from '../protocol/signal-path.ts';
@@ -64,20 +65,15 @@ export function proofFor(t: ActiveTrack, completed: boolean, decoderMd5: string,
 }
 
 /**
- * What the decoder found wrong with the file while it played, in words ('' when nothing): frames
- * whose checksum failed, or fewer frames than the file states (a truncated file).
+ * What the decoder found wrong with the file while it played, in words ('' when nothing): its
+ * damage entries (src/decoders/damage.ts), the same for every decoder; once the track was decoded
+ * to its end, fewer frames than its range states with no entry to explain them is a truncation.
  */
 export function damageOf(t: ActiveTrack): string {
-  const found: string[] = [];
-  const integrity = t.file.decoder.integrity();
-  const crc = integrity.crcErrors;
-  // Warnings that tell of lost or damaged audio (not the harmless oddities, such as a streaming WAV's placeholder size).
-  for (const w of integrity.warnings) if (/truncat|garbage|damag|corrupt|missing/i.test(w)) found.push(w);
-  if (crc > 0) found.push(`${crc} frame${crc === 1 ? '' : 's'} failed their checksum (CRC)`);
-  const stated = t.file.decoder.info.totalFrames;
-  const end = t.entry.endFrame ?? stated;
-  if (t.ended && end !== null && t.sourceFrame < end) found.push(`it ends at frame ${t.sourceFrame} of the ${end} it states (truncated)`);
-  return found.join('; ');
+  const stated = t.entry.endFrame ?? t.file.decoder.info.totalFrames;
+  // Before the end, a shortfall is not known yet: only the decoder's own entries count.
+  const reached = t.ended ? t.sourceFrame : stated ?? t.sourceFrame;
+  return damageFound(t.file.decoder.integrity(), reached, stated).map((d) => d.message).join('; ');
 }
 
 /** Samples the chain's processing clipped so far, all channels. */
@@ -104,19 +100,22 @@ export class TrackEnds {
   /**
    * Announces the ends the listener has now heard on `current` (all of them when the output was
    * `drained`); with `cutOff`, those not heard are announced as not completed (playback stopped
-   * or jumped before their end).
+   * or jumped before their end). Returns how many ends it announced.
    */
-  settle(current: OutputSession | null, cutOff = false, drained = false): void {
+  settle(current: OutputSession | null, cutOff = false, drained = false): number {
+    let announced = 0;
     while (this.pending.length > 0) {
       const p = this.pending[0]!;
       const heard = drained || (p.session === current && p.session.out.playedFrames() >= p.streamEnd);
-      if (!heard && !cutOff) return;
+      if (!heard && !cutOff) break;
       this.pending.shift();
+      announced++;
       if (heard) this.emit(p.event);
       else {
         const reason = 'the track was cut off before its end was heard';
         this.emit({ ...p.event, completed: false, proof: { ...p.event.proof, verified: false, reason: p.event.proof.reason || reason, outcome: p.event.proof.outcome === 'verified' ? 'not-compared' : p.event.proof.outcome } });
       }
     }
+    return announced;
   }
 }

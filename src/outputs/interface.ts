@@ -130,6 +130,13 @@ export interface OpenOutput {
   lostFrames(): number;
   /** Resolves when everything written has been played; rejects with E_DEVICE_LOST/E_DEVICE. */
   drain(): Promise<void>;
+  /**
+   * Drops what is written and not played yet (ring and device buffer) and stays open for more
+   * writes (a seek). playedFrames() then holds what was played and counts on from there; a drain
+   * under way is over (it rejects with E_STATE). Resolves false, dropping nothing, when the output
+   * cannot (WASAPI): close and open again instead. Write nothing until it resolves.
+   */
+  drop(): Promise<boolean>;
   pause(): void;
   resume(): void;
   /** Stops at once (queued audio is dropped) and releases the device. Idempotent. */

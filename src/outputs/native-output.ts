@@ -51,6 +51,8 @@ export class NativeOutput implements OpenOutput {
   private readonly events = new OutputEvents();
   private stream: NativeStream | null = null;
   private drainWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** Waiting for the device thread's 'dropped' (true), or for a loss or close that ended the wait (false). */
+  private dropWaiters: ((dropped: boolean) => void)[] = [];
   private lostError: AurisError | null = null;
   private readonly onClose: (() => void) | undefined;
 
@@ -95,6 +97,9 @@ export class NativeOutput implements OpenOutput {
       case 'frames-lost':
         this.events.emit('frames-lost', value);
         return;
+      case 'dropped':
+        for (const w of this.dropWaiters.splice(0)) w(true);
+        return;
       case 'drained':
         for (const w of this.drainWaiters.splice(0)) w.resolve();
         this.events.emit('drained', 0);
@@ -106,6 +111,7 @@ export class NativeOutput implements OpenOutput {
           : new AurisError('E_DEVICE', `${this.name} stopped with OS error ${value}`, { output: this.name, osError: value });
         this.lostError = err;
         for (const w of this.drainWaiters.splice(0)) w.reject(err);
+        for (const w of this.dropWaiters.splice(0)) w(false);
         this.events.emit(kind, err);
         return;
       }
@@ -158,6 +164,16 @@ export class NativeOutput implements OpenOutput {
     });
   }
 
+  async drop(): Promise<boolean> {
+    const s = this.live();
+    if (!s.drop()) return false;
+    const dropped = await new Promise<boolean>((resolve) => this.dropWaiters.push(resolve));
+    if (!dropped) throw this.lostError ?? new AurisError('E_STATE', `${this.name} was closed while dropping`);
+    const err = new AurisError('E_STATE', `${this.name} dropped what it held before it drained`);
+    for (const w of this.drainWaiters.splice(0)) w.reject(err);
+    return true;
+  }
+
   pause(): void {
     this.live().pause(true);
   }
@@ -175,12 +191,14 @@ export class NativeOutput implements OpenOutput {
   async close(): Promise<void> {
     const s = this.stream;
     if (!s) return;
+    s.close();
+    // Read after the close: the device's count where it stopped (nothing plays on after it).
     this.readStats();
     this.stream = null;
-    s.close();
     this.onClose?.();
     const err = new AurisError('E_STATE', `${this.name} was closed before it drained`);
     for (const w of this.drainWaiters.splice(0)) w.reject(err);
+    for (const w of this.dropWaiters.splice(0)) w(false);
   }
 
   on(event: OutputEvent, listener: OutputListener): void {

@@ -86,3 +86,26 @@ test('player: a DAC that stays away is waited for (waiting-for-device, no error,
     await core.close();
   }
 });
+
+test('player: while waiting for the device the state keeps where playback stopped and the track length', { timeout: 60_000 }, async (t) => {
+  if (!needTools(t, 'flac') || !needFakeDac(t)) return;
+  resetFakeDac('dacgonefor');
+  const frames = 30000;
+  const { file } = flacOf('gonefor-position', frames, 34);
+  const { core } = await testCore({ output: 'alsa:dacgonefor', bufferMs: 200 });
+  try {
+    await core.queue.add([file]);
+    await core.player.play();
+    await until(() => core.player.state().status === 'waiting-for-device', 10_000, 'the wait for the device');
+    const s = core.player.state();
+    // dacgonefor goes away once it has played 4410 frames: that is where the listener is.
+    assert.equal(s.positionFrames, 4410, 'the position is the frame the device stopped at');
+    assert.ok(Math.abs(s.positionMs - 100) < 1, `positionMs ${s.positionMs}, 100 expected`);
+    assert.ok(s.durationMs !== null && Math.abs(s.durationMs - (frames / 44100) * 1000) < 1, `durationMs ${s.durationMs}`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(core.player.state().positionMs, s.positionMs, 'the position holds while waiting');
+    await core.player.stop();
+  } finally {
+    await core.close();
+  }
+});

@@ -106,6 +106,12 @@ class AlsaStream final : public Backend {
     const int64_t idle_ns = PeriodNs() / 4 < 2000000 ? PeriodNs() / 4 : 2000000;
 
     while (!ctx.stop_requested()) {
+      if (ctx.drop_requested()) {
+        if (!DropQueued(ctx)) return;
+        wrote_since_prepare = false;
+        hw_paused = false;  // a dropped stream is prepared, not paused: resume simply feeds it again
+        continue;
+      }
       if (ctx.pause_requested() != paused) {
         paused = !paused;
         if (paused) {
@@ -199,6 +205,17 @@ class AlsaStream final : public Backend {
       // The chunk was not written: it stays in the ring and is retried after recovery.
       if (!Recover(ctx, static_cast<int>(n), true)) return;
     }
+  }
+
+  bool CanDrop() const override { return true; }
+
+  int64_t HeldFrames() override {
+    snd_pcm_sframes_t d = 0;
+    if (pcm_ == nullptr) return -1;
+    // A hardware pause stops the clock: the count read next is the one the drop leaves.
+    if (can_pause_ && a_->pcm_state(pcm_) == kRunning) a_->pcm_pause(pcm_, 1);
+    if (a_->pcm_delay(pcm_, &d) < 0) return -1;
+    return d < 0 ? 0 : d;
   }
 
   void Close() override {
@@ -371,6 +388,23 @@ class AlsaStream final : public Backend {
     }
     ctx.Drained();
     PublishDelay(ctx);
+    return true;
+  }
+
+  // Drops what the device and the ring hold (a seek): the device is halted first where it can be,
+  // so the count of frames it held is the one the drop discards. Returns false when the device is
+  // gone or failed; Run must then return.
+  bool DropQueued(DeviceContext& ctx) {
+    SpscRing& ring = ctx.ring();
+    if (can_pause_ && a_->pcm_state(pcm_) == kRunning) a_->pcm_pause(pcm_, 1);
+    snd_pcm_sframes_t held = 0;
+    if (a_->pcm_delay(pcm_, &held) < 0 || held < 0) held = 0;
+    a_->pcm_drop(pcm_);
+    const int perr = a_->pcm_prepare(pcm_);
+    const uint64_t unsent = ring.Readable() / frame_bytes_;
+    ring.ConsumeAll();
+    ctx.Dropped(static_cast<uint64_t>(held), unsent);
+    if (perr < 0) return Recover(ctx, perr, false);
     return true;
   }
 

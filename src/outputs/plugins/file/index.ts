@@ -166,6 +166,15 @@ class FileOutput implements OpenOutput {
     this.events.emit('drained', 0);
   }
 
+  /** Chunks not yet in the file are dropped; those already written (or being written) stay. */
+  async drop(): Promise<boolean> {
+    if (this.closed) throw new AurisError('E_STATE', `${this.name} is closed`);
+    for (const chunk of this.queue.splice(0)) this.queuedBytes -= chunk.length;
+    while (this.flushing) await this.flushing;
+    if (this.failure) throw this.failure;
+    return true;
+  }
+
   pause(): void {}
   resume(): void {}
 

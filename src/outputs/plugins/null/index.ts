@@ -90,6 +90,14 @@ class NullOutput implements OpenOutput {
     this.events.emit('drained', 0);
   }
 
+  /** The virtual buffer empties; what it held never counts as played. */
+  async drop(): Promise<boolean> {
+    if (this.closed) throw new AurisError('E_STATE', `${this.name} is closed`);
+    this.written -= this.delay();
+    this.queued = 0;
+    return true;
+  }
+
   pause(): void {
     this.advance();
     this.paused = true;
