@@ -114,6 +114,9 @@ export class ExportStage {
       hash.update(bytes);
     } else if (block.kind === 'int') {
       hash.update(md5LayoutFromContainer(bytes, bits, c, this.md5.take(block.samples.length * md5BytesPerSample(bits))));
+    } else {
+      // f32 widened into FLOAT64_LE (exact): the proof hashes the samples in their own f32 layout.
+      hash.update(blockMd5Bytes(block, this.md5.take(blockMd5Length(block))));
     }
     return bytes;
   }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { dsdBlock, floatBlock, intBlock } from '../../src/audio/block.ts';
 import { DSD_SILENCE_BYTE, packDop, packNativeDsd, type NativeDsdFormat } from '../../src/audio/dop.ts';
 import { dsdFormat, floatFormat, pcmFormat } from '../../src/audio/format.ts';
-import { containerShape, intFitsContainer, packFloat, packInt, packMd5Layout, unpackInt, type Container } from '../../src/audio/pack.ts';
+import { blockMd5Bytes, containerShape, intFitsContainer, packFloat, packInt, packMd5Layout, unpackInt, type Container } from '../../src/audio/pack.ts';
 import { ExportStage } from '../../src/engine/export.ts';
 import { isAurisError } from '../../src/util/errors.ts';
 
@@ -54,13 +54,15 @@ test('PCM integers: every container x source width gives packInt\'s bytes and th
 
 test('PCM floats: f32 into FLOAT_LE and FLOAT64_LE, f64 into FLOAT64_LE, as packFloat; f64 into FLOAT_LE is refused', () => {
   const values = Float64Array.from({ length: 1024 }, (_, i) => Math.fround(Math.sin(i / 7) * 0.9));
-  for (const [bits, c, hashed] of [[32, 'FLOAT_LE', true], [32, 'FLOAT64_LE', false], [64, 'FLOAT64_LE', true]] as const) {
+  for (const [bits, c] of [[32, 'FLOAT_LE'], [32, 'FLOAT64_LE'], [64, 'FLOAT64_LE']] as const) {
     const stage = new ExportStage(c, 2, 1, 'pcm');
     const hash = recorder();
-    const bytes = stage.pack(floatBlock(floatFormat(96000, 2, bits), values), hash);
+    const block = floatBlock(floatFormat(96000, 2, bits), values);
+    const bytes = stage.pack(block, hash);
     assert.ok(Buffer.from(bytes).equals(Buffer.from(packFloat(values, c))), `f${bits} in ${c}`);
-    // As before the export stage: only a float container exactly as wide as the samples is hashed.
-    assert.ok(hash.bytes().equals(hashed ? Buffer.from(bytes) : Buffer.alloc(0)), `f${bits} in ${c}: proof bytes`);
+    // The proof always sees the samples in their own layout: the device bytes when the container is as
+    // wide as the samples, else the f32 samples widened exactly into FLOAT64_LE, in f32 (it used to see nothing).
+    assert.ok(hash.bytes().equals(Buffer.from(blockMd5Bytes(block))), `f${bits} in ${c}: proof bytes`);
   }
   assert.throws(() => new ExportStage('FLOAT_LE', 2, 1, 'pcm').pack(floatBlock(floatFormat(96000, 2, 64), values), recorder()),
     (e) => isAurisError(e, 'E_FORMAT_REFUSED'));
