@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { flacFrames } from '../helpers/containers.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { needTools, run } from '../helpers/tools.ts';
 import { writeWav, toChannels } from '../analysis/files.ts';
@@ -84,8 +85,7 @@ test('auris dr and loudness measure a damaged FLAC as far as it decodes, name th
   const good = path.join(dir, 'good.flac');
   run('flac', ['-s', '-f', '-o', good, wav]);
   const bytes = Uint8Array.from(readFileSync(good));
-  const frames: number[] = [];
-  for (let i = 4096; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === 0xf8) frames.push(i);
+  const frames = flacFrames(bytes);
   const at = frames[Math.floor(frames.length / 2)]! + 40;
   for (let i = at; i < at + 4; i++) bytes[i] = bytes[i]! ^ 0x5a; // a frame whose CRC-16 fails
   const bad = path.join(dir, 'bad.flac');

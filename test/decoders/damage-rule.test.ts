@@ -19,30 +19,9 @@ import { verifyFile } from '../../src/core/verify-file.ts';
 import type { Damage } from '../../src/decoders/interface.ts';
 import { openFile } from '../../src/decoders/registry.ts';
 import { isAurisError } from '../../src/util/errors.ts';
+import { flacFrames, oggPages } from '../helpers/containers.ts';
 
 const SOURCE = 'aevalsrc=0.4*sin(2*PI*440*t)|0.3*sin(2*PI*660*t):s=44100:d=6';
-
-/** Offsets of the Ogg pages of `b` (capture pattern followed by version 0). */
-function oggPages(b: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 27 < b.length; i++) {
-    if (b[i] === 0x4f && b[i + 1] === 0x67 && b[i + 2] === 0x67 && b[i + 3] === 0x53 && b[i + 4] === 0) {
-      const segments = b[i + 26]!;
-      let body = 0;
-      for (let k = 0; k < segments; k++) body += b[i + 27 + k]!;
-      out.push(i);
-      i += 27 + segments + body - 1;
-    }
-  }
-  return out;
-}
-
-/** Offsets of FLAC frame headers (sync 0xFFF8, fixed block size) after the metadata. */
-function flacFrames(b: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 4096; i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === 0xf8) out.push(i);
-  return out;
-}
 
 /** Frames in a WAV that ffprobe reads. */
 function wavFrames(file: string): number {

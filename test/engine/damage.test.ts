@@ -7,25 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { needTools, run } from '../helpers/tools.ts';
+import { oggPages } from '../helpers/containers.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { ofType, playAll } from '../helpers/core.ts';
 
 const dir = tempDir('auris-damage-');
-
-/** Offsets of the Ogg pages of `b` (capture pattern followed by version 0). */
-function oggPages(b: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 27 < b.length; i++) {
-    if (b[i] === 0x4f && b[i + 1] === 0x67 && b[i + 2] === 0x67 && b[i + 3] === 0x53 && b[i + 4] === 0) {
-      const segments = b[i + 26]!;
-      let body = 0;
-      for (let k = 0; k < segments; k++) body += b[i + 27 + k]!;
-      out.push(i);
-      i += 27 + segments + body - 1;
-    }
-  }
-  return out;
-}
 
 test('a damaged Ogg page is named on the track as the decoder found it, with no truncation invented', async (t) => {
   if (!needTools(t, 'ffmpeg')) return;

@@ -201,3 +201,25 @@ export function wavSamples(wav: string | Uint8Array): { bits: number; channels: 
   }
   return { bits: validBits, channels, rate, samples };
 }
+
+/** Offsets of the Ogg pages of `b` (capture pattern followed by version 0). */
+export function oggPages(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 27 < b.length; i++) {
+    if (b[i] === 0x4f && b[i + 1] === 0x67 && b[i + 2] === 0x67 && b[i + 3] === 0x53 && b[i + 4] === 0) {
+      const segments = b[i + 26]!;
+      let body = 0;
+      for (let k = 0; k < segments; k++) body += b[i + 27 + k]!;
+      out.push(i);
+      i += 27 + segments + body - 1;
+    }
+  }
+  return out;
+}
+
+/** Offsets of FLAC frame headers (sync 0xFFF8, fixed block size) after the metadata. */
+export function flacFrames(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 4096; i + 1 < b.length; i++) if (b[i] === 0xff && b[i + 1] === 0xf8) out.push(i);
+  return out;
+}
