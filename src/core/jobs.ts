@@ -107,10 +107,17 @@ export class JobService {
 
   /**
    * Analyses one file on the next free worker; with `options.range`, only those frames (a CUE
-   * track). Rejects with the analysis's AurisError.
+   * track). Rejects with the analysis's AurisError. A damaged file rejects with its damage too,
+   * unless `options.damaged` is 'measure': then the results measure what decoded and
+   * `FileAnalysis.damaged` says what did not (the command line's rule: print both, exit 1).
    */
-  analyse(path: string, requests: readonly AnalyserRequest[], onProgress?: ProgressListener, options: JobOptions & { readonly range?: FrameRange } = {}): Promise<FileAnalysis> {
-    return this.run<FileAnalysis>({ kind: 'analyse', path, requests, ...(options.range ? { range: options.range } : {}) }, onProgress, options);
+  async analyse(
+    path: string, requests: readonly AnalyserRequest[], onProgress?: ProgressListener,
+    options: JobOptions & { readonly range?: FrameRange; readonly damaged?: 'fail' | 'measure' } = {},
+  ): Promise<FileAnalysis> {
+    const a = await this.run<FileAnalysis>({ kind: 'analyse', path, requests, ...(options.range ? { range: options.range } : {}) }, onProgress, options);
+    if (a.damaged && options.damaged !== 'measure') throw new AurisError(a.damaged.code as ErrorCode, a.damaged.message, { path });
+    return a;
   }
 
   /**

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { AuthenticityResult } from '../analysis/plugins/authenticity/index.ts';
 import type { DrResult } from '../analysis/plugins/dr/meter.ts';
 import type { LoudnessResult } from '../analysis/plugins/loudness/meter.ts';
-import { AurisError, asAurisError, type ErrorCode } from '../util/errors.ts';
+import { AurisError, asAurisError } from '../util/errors.ts';
 import { openLibrary, type Library } from '../library/library.ts';
 import { decodePlaylist, formatM3u, parseM3u } from '../library/m3u.ts';
 import { refreshAlbums } from '../library/grouping.ts';
@@ -315,8 +315,6 @@ export class LibraryService {
       try {
         const a = await jobs.analyse(t.path, [{ name: 'dr' }, { name: 'loudness' }, { name: 'authenticity' }], undefined, { priority: options.priority ?? 'low', signal, ...(range ? { range } : {}) });
         if (signal.aborted || !this.library.db.open) return;
-        // A damaged file is stored as a failure naming the damage, not with values from part of it.
-        if (a.damaged) throw new AurisError(a.damaged.code as ErrorCode, a.damaged.message, { path: t.path });
         const dr = a.results.dr as DrResult;
         const loud = a.results.loudness as LoudnessResult;
         const auth = a.results.authenticity as AuthenticityResult;

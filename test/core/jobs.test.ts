@@ -2,6 +2,7 @@
 // in-process run, errors keep their code, and a closed service refuses work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { JobService, workerUrl } from '../../src/core/jobs.ts';
 import { filesNamedBy } from '../../src/cli/analysis/workers.ts';
@@ -38,6 +39,25 @@ test('a pool of 2 analyses 4 files like an in-process run and keeps error codes'
     await pool.close();
   }
   await assert.rejects(pool.analyse(files[0]!, [{ name: 'dr' }]), (e) => isAurisError(e, 'E_STATE'));
+});
+
+test('a damaged file: the job rejects with its damage by default (the library, the downloads), or measures what decodes when asked (the command line)', async () => {
+  const dir = tempDir();
+  const whole = path.join(dir, 'whole.wav');
+  writeWav(whole, 44100, 2, 16, quantise(toChannels(pinkNoise(44100, 0.3, 7), 2), 16));
+  const cut = path.join(dir, 'cut.wav');
+  const bytes = readFileSync(whole);
+  writeFileSync(cut, bytes.subarray(0, bytes.length - 4 * 11025)); // the header still states 44100 frames
+  const pool = new JobService({ size: 1 });
+  try {
+    await assert.rejects(pool.analyse(cut, [{ name: 'dr' }]), (e) => isAurisError(e, 'E_TRUNCATED') && /cut\.wav/.test(e.message));
+    const measured = await pool.analyse(cut, [{ name: 'dr' }], undefined, { damaged: 'measure' });
+    assert.equal(measured.frames, 44100 - 11025);
+    assert.equal(measured.damaged?.code, 'E_TRUNCATED');
+    assert.equal((await pool.analyse(whole, [{ name: 'dr' }])).damaged, null);
+  } finally {
+    await pool.close();
+  }
 });
 
 test('a warmed pool starts its workers before any job, then analyses as usual', async () => {

@@ -84,7 +84,7 @@ export async function analyseFiles(
   try {
     const jobs = files.map(async (f) => {
       try {
-        const analysis = await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0));
+        const analysis = await pool.analyse(f, requests, (frames, total) => bar?.update(f, total ? frames / total : 0), { damaged: 'measure' });
         analyses.set(f, analysis);
         options.onResult?.(f, analysis);
         // A damaged file is measured as far as it decodes, and reported as a failure too.
